@@ -1,0 +1,265 @@
+"""The one cattrs converter for the whole model, and JSON helpers built on it.
+
+Plain data is JSON-compatible: dates and datetimes as ISO 8601 strings, ``Decimal`` as a
+string (exact), enums by value, sets as sorted lists. Custom field values that JSON
+cannot tell apart from strings (dates, datetimes, decimals) are tagged
+(``{"$date": "2026-04-01"}``) so that every value round-trips to an equal object.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar, get_origin
+
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from leadkit.errors import LeadkitError, LoadError, Problem, ValidationError
+from leadkit.model import CustomFields, Money
+
+__all__ = ["converter", "dumps", "loads", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+"""The converter every leadkit type is registered with. Extend it for your own types."""
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValidationError(f"expected a decimal string or integer, got {value!r}")
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError(f"{value!r} is not a decimal number") from None
+    return result
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if isinstance(value, datetime):
+        result = value
+    elif isinstance(value, str):
+        try:
+            result = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(f"{value!r} is not an ISO 8601 date-time") from None
+    else:
+        raise ValidationError(f"expected an ISO 8601 date-time string, got {value!r}")
+    if result.utcoffset() is None:
+        raise ValidationError(f"{value!r} has no timezone (add Z or +09:00)")
+    return result
+
+
+def _structure_date(value: object, _: type) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+    raise ValidationError(f"expected an ISO 8601 date string, got {value!r}")
+
+
+def _structure_str(value: object, _: type) -> str:
+    # cattrs would turn 123 into "123"; a number where text belongs is a mistake to report.
+    if not isinstance(value, str):
+        raise ValidationError(f"expected a string, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"expected an integer, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(f"expected a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"expected true or false, got {value!r}")
+    return value
+
+
+_TAGS: dict[str, Any] = {
+    "$date": date.fromisoformat,
+    "$datetime": datetime.fromisoformat,
+    "$decimal": Decimal,
+}
+
+
+def _unstructure_custom_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    return value
+
+
+def _structure_custom_value(name: str, value: object) -> object:
+    if isinstance(value, Mapping):
+        if len(value) != 1 or next(iter(value)) not in _TAGS:
+            raise ValidationError(
+                f"a structured custom value must be one of {sorted(_TAGS)}: {{tag: text}}",
+                path=name,
+            )
+        tag, text = next(iter(value.items()))
+        try:
+            return _TAGS[tag](text)
+        except (ValueError, TypeError, InvalidOperation):
+            raise ValidationError(f"{text!r} is not a valid {tag[1:]}", path=name) from None
+    return value
+
+
+def _structure_custom(value: object, _: type) -> CustomFields:
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"expected an object, got {type(value).__name__}")
+    return CustomFields({str(k): _structure_custom_value(str(k), v) for k, v in value.items()})  # type: ignore[misc]
+
+
+def _structure_money(value: object, _: type) -> Money:
+    if not isinstance(value, Mapping) or set(value) != {"amount", "currency"}:
+        raise ValidationError('expected {"amount": "1000", "currency": "JPY"}')
+    return Money(value["amount"], value["currency"])
+
+
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(float, _structure_float)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(Decimal, _structure_decimal)
+converter.register_unstructure_hook(Decimal, str)
+converter.register_structure_hook(datetime, _structure_datetime)
+converter.register_unstructure_hook(datetime, datetime.isoformat)
+converter.register_structure_hook(date, _structure_date)
+converter.register_unstructure_hook(date, date.isoformat)
+converter.register_structure_hook(CustomFields, _structure_custom)
+converter.register_unstructure_hook(
+    CustomFields, lambda c: {k: _unstructure_custom_value(v) for k, v in c.items()}
+)
+converter.register_structure_hook(Money, _structure_money)
+converter.register_unstructure_hook(
+    Money, lambda m: {"amount": str(m.amount), "currency": m.currency}
+)
+converter.register_unstructure_hook_func(
+    lambda t: t is frozenset or get_origin(t) is frozenset,  # type: ignore[comparison-overlap]
+    lambda s: sorted(s),
+)
+
+
+_CLASS_PREFIX = re.compile(r"^[A-Z][A-Za-z]*\.")
+
+
+def _join(path: str, part: str) -> str:
+    if part.startswith("["):
+        return f"{path}{part}"
+    return f"{path}.{part}" if path else part
+
+
+def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without_notes = exc.group_exceptions()
+        for inner, note in with_notes:
+            if isinstance(note, IterableValidationNote):
+                part = f"[{note.index!r}]"
+            else:
+                part = note.name if isinstance(note, AttributeValidationNote) else ""
+            _collect(inner, _join(path, part) if part else path, out)
+        for inner in without_notes:
+            _collect(inner, path, out)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            out.append(Problem(_join(path, key), "unknown key"))
+    elif isinstance(exc, LeadkitError):
+        # A validator names "Class.field"; below the attribute cattrs already named, keep
+        # only the field part so the path reads lead.address.postal_code.
+        inner_path = exc.path or ""
+        if _CLASS_PREFIX.match(inner_path):
+            field = inner_path.split(".", 1)[1]
+            full = path if path.endswith(f".{field}") or path == field else _join(path, field)
+        else:
+            full = _join(path, inner_path) if inner_path else path
+        if isinstance(exc, LoadError):
+            out.extend(Problem(_join(path, p.path), p.message) for p in exc.problems)
+        else:
+            out.append(Problem(full, exc.message))
+    elif isinstance(exc, KeyError):
+        key = str(exc.args[0]) if exc.args else ""
+        full = path if path.endswith(f".{key}") else _join(path, key)
+        out.append(Problem(full, "required key is missing"))
+    elif isinstance(exc, TypeError | ValueError | AttributeError):
+        out.append(Problem(path, f"invalid value ({exc})"))
+    else:
+        raise exc
+
+
+def structure(data: object, cls: type[T], *, root: str | None = None) -> T:
+    """Build a ``cls`` from plain data, or raise :class:`LoadError` naming every bad path.
+
+    >>> from leadkit.io import structure
+    >>> from leadkit.model import Address
+    >>> structure({"country": "JP", "postal_code": "12"}, Address, root="lead.address")
+    Traceback (most recent call last):
+    ...
+    leadkit.errors.LoadError: 1 problem(s) in Address:
+      - lead.address.postal_code: Japanese postal code must be 7 digits as 123-4567, got '12'
+    """
+    root = root if root is not None else getattr(cls, "__name__", "data").lower()
+    try:
+        return converter.structure(data, cls)
+    except LoadError:
+        raise
+    except Exception as exc:
+        problems: list[Problem] = []
+        try:
+            _collect(exc, root, problems)
+        except Exception:
+            problems = [Problem(root, f"invalid data ({exc!r})")]
+        raise LoadError(problems, what=getattr(cls, "__name__", "data")) from exc
+
+
+def unstructure(obj: object) -> Any:
+    """Turn any leadkit object into JSON-compatible plain data."""
+    return converter.unstructure(obj)
+
+
+def dumps(obj: object, *, indent: int | None = None) -> str:
+    """Serialise a leadkit object to a JSON string (UTF-8 text, Japanese kept readable).
+
+    >>> from leadkit.io import dumps, loads
+    >>> from leadkit.model import Money
+    >>> dumps(Money(1500, "JPY"))
+    '{"amount": "1500", "currency": "JPY"}'
+    >>> loads(dumps(Money(1500, "JPY")), Money) == Money(1500, "JPY")
+    True
+    """
+    return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """Parse JSON text into a ``cls``; malformed JSON is a :class:`LoadError` too."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            [Problem(f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")],
+            what=getattr(cls, "__name__", "data"),
+        ) from None
+    return structure(data, cls)

@@ -1,0 +1,40 @@
+"""Reading TOML and JSON files into plain data, with errors that say where."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from leadkit.errors import LoadError, Problem
+
+__all__ = ["load_data"]
+
+
+def load_data(path: str | Path) -> Any:
+    """Read a ``.toml`` or ``.json`` file into plain data (dicts, lists, scalars).
+
+    Syntax errors become a :class:`~leadkit.errors.LoadError` naming the file and the
+    line; an unknown extension or a missing file too.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise LoadError([Problem(str(p), "expected a .toml or .json file")], what=p.name)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise LoadError([Problem(str(p), f"cannot read: {exc.strerror}")], what=p.name) from None
+    try:
+        if suffix == ".toml":
+            return tomllib.loads(raw.decode("utf-8"))
+        return json.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise LoadError([Problem(str(p), f"invalid TOML: {exc}")], what=p.name) from None
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            [Problem(f"{p}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}")], what=p.name
+        ) from None
+    except UnicodeDecodeError:
+        raise LoadError([Problem(str(p), "not UTF-8 text")], what=p.name) from None

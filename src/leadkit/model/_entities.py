@@ -1,0 +1,498 @@
+"""The records of lead management: leads, accounts, contacts, opportunities, activities,
+campaigns, engagement events, users and queues.
+
+Every entity is a frozen, slotted attrs class validated on construction; change one with
+:func:`attrs.evolve`. Options are keyword-only so that a call reads like the record.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TypeAlias
+
+import attrs
+
+from leadkit.errors import ValidationError
+from leadkit.model import _fields as f
+from leadkit.model import _validators as v
+from leadkit.model._catalogues import active_statuses
+from leadkit.model._normalise import email_domain
+from leadkit.model._values import Address, CustomFields, Money, OwnerRef, PersonName, to_custom
+
+__all__ = [
+    "Account",
+    "Activity",
+    "Campaign",
+    "CampaignMember",
+    "CampaignStatus",
+    "Contact",
+    "EngagementEvent",
+    "Event",
+    "EventKind",
+    "Lead",
+    "LeadConversion",
+    "Opportunity",
+    "Priority",
+    "Queue",
+    "Rating",
+    "Task",
+    "TaskStatus",
+    "User",
+    "completed_activities",
+    "open_activities",
+]
+
+
+class Rating(enum.Enum):
+    """How warm a salesperson judges a lead (a manual field, unlike score and grade)."""
+
+    HOT = "Hot"
+    WARM = "Warm"
+    COLD = "Cold"
+
+
+def _check_status(instance: Lead, attribute: attrs.Attribute[str], value: str) -> None:
+    v.non_empty_str()(instance, attribute, value)
+    active_statuses().get(value)  # raises UnknownStatusError naming the known statuses
+
+
+def _default_status() -> str:
+    return active_statuses().default.api_name
+
+
+@attrs.frozen(slots=True)
+class LeadConversion:
+    """What a lead became when it was converted (取引開始). Set once; never changed."""
+
+    converted_at: datetime = f.timestamp()
+    status: str = f.required_text()
+    account_id: str = f.required_text()
+    contact_id: str = f.required_text()
+    opportunity_id: str | None = f.ref()
+
+
+@attrs.frozen(slots=True)
+class Lead:
+    """A person who showed interest and is not yet a customer's contact (リード).
+
+    A lead needs a family name and a company; everything else is optional. The status
+    must be in the status catalogue in force (the default catalogue unless changed).
+
+    >>> from datetime import datetime, UTC
+    >>> from leadkit.model import Lead, PersonName, Address
+    >>> lead = Lead(
+    ...     name=PersonName("山田", "太郎"),
+    ...     company="株式会社サンプル",
+    ...     email="taro@sample.co.jp",
+    ...     employees=1200,
+    ...     address=Address(country="JP", state="東京都"),
+    ...     created_at=datetime(2026, 4, 1, tzinfo=UTC),
+    ... )
+    >>> lead.name.display, lead.status, lead.email_domain, lead.is_converted
+    ('山田 太郎', 'Open - Not Contacted', 'sample.co.jp', False)
+    """
+
+    id: str = f.id_field("lead")
+    name: PersonName = attrs.field(validator=v.instance_of(PersonName), kw_only=True)
+    company: str = f.required_text(max_length=255)
+    title: str | None = f.text()
+    department: str | None = f.text()
+    email: str | None = f.email()
+    phone: str | None = f.text()
+    mobile: str | None = f.text()
+    website: str | None = f.text()
+    industry: str | None = f.text()
+    employees: int | None = f.count()
+    annual_revenue: Money | None = f.money()
+    address: Address = f.address()
+    lead_source: str | None = f.text()
+    status: str = attrs.field(factory=_default_status, validator=_check_status, kw_only=True)
+    owner: OwnerRef | None = f.owner()
+    rating: Rating | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(Rating)), kw_only=True
+    )
+    email_opt_out: bool = f.flag()
+    do_not_call: bool = f.flag()
+    description: str | None = f.text()
+    created_at: datetime = f.timestamp()
+    custom: CustomFields = f.custom()
+    conversion: LeadConversion | None = attrs.field(
+        default=None, validator=v.optional(v.instance_of(LeadConversion)), kw_only=True
+    )
+    master_record_id: str | None = f.ref()
+    version: int = f.version()
+
+    @property
+    def is_converted(self) -> bool:
+        """True once the lead was converted; it is then read-only."""
+        return self.conversion is not None
+
+    @property
+    def is_merged(self) -> bool:
+        """True when the lead was merged into another (its master)."""
+        return self.master_record_id is not None
+
+    @property
+    def email_domain(self) -> str | None:
+        """The lower-cased domain of the email address, if any."""
+        return email_domain(self.email) if self.email else None
+
+
+@attrs.frozen(slots=True)
+class Account:
+    """A company or organisation you do business with (取引先).
+
+    ``parent_id`` links a branch or sales office (支店・営業所) to its head office.
+    """
+
+    id: str = f.id_field("account")
+    name: str = f.required_text(max_length=255)
+    parent_id: str | None = f.ref()
+    website: str | None = f.text()
+    phone: str | None = f.text()
+    industry: str | None = f.text()
+    employees: int | None = f.count()
+    annual_revenue: Money | None = f.money()
+    billing_address: Address = f.address()
+    account_source: str | None = f.text()
+    owner: OwnerRef | None = f.owner()
+    description: str | None = f.text()
+    created_at: datetime = f.timestamp()
+    custom: CustomFields = f.custom()
+    master_record_id: str | None = f.ref()
+    version: int = f.version()
+
+    def __attrs_post_init__(self) -> None:
+        if self.parent_id is not None and self.parent_id == self.id:
+            raise ValidationError("an account cannot be its own parent", path="Account.parent_id")
+
+
+@attrs.frozen(slots=True)
+class Contact:
+    """A person at an account (取引先責任者)."""
+
+    id: str = f.id_field("contact")
+    account_id: str = f.required_text()
+    name: PersonName = attrs.field(validator=v.instance_of(PersonName), kw_only=True)
+    title: str | None = f.text()
+    department: str | None = f.text()
+    email: str | None = f.email()
+    phone: str | None = f.text()
+    mobile: str | None = f.text()
+    mailing_address: Address = f.address()
+    lead_source: str | None = f.text()
+    owner: OwnerRef | None = f.owner()
+    email_opt_out: bool = f.flag()
+    do_not_call: bool = f.flag()
+    description: str | None = f.text()
+    created_at: datetime = f.timestamp()
+    custom: CustomFields = f.custom()
+    master_record_id: str | None = f.ref()
+    version: int = f.version()
+
+    @property
+    def email_domain(self) -> str | None:
+        """The lower-cased domain of the email address, if any."""
+        return email_domain(self.email) if self.email else None
+
+
+_probability = attrs.field(
+    default=None,
+    validator=v.optional(v.all_of(v.instance_of(int), v.between(0, 100))),
+    kw_only=True,
+)
+
+
+@attrs.frozen(slots=True)
+class Opportunity:
+    """A potential deal with an account (商談). The name has at most 80 characters."""
+
+    id: str = f.id_field("opportunity")
+    name: str = f.required_text(max_length=80)
+    account_id: str = f.required_text()
+    close_date: date = attrs.field(validator=v.plain_date, kw_only=True)
+    stage: str = attrs.field(default="Prospecting", validator=v.non_empty_str(), kw_only=True)
+    amount: Money | None = f.money()
+    probability: int | None = _probability
+    is_closed: bool = f.flag()
+    is_won: bool = f.flag()
+    lead_source: str | None = f.text()
+    campaign_id: str | None = f.ref()
+    owner: OwnerRef | None = f.owner()
+    description: str | None = f.text()
+    created_at: datetime = f.timestamp()
+    custom: CustomFields = f.custom()
+    version: int = f.version()
+
+    def __attrs_post_init__(self) -> None:
+        if self.is_won and not self.is_closed:
+            raise ValidationError("a won opportunity must be closed", path="Opportunity.is_won")
+
+
+class TaskStatus(enum.Enum):
+    """Whether a task (ToDo) still needs doing."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
+
+
+class Priority(enum.Enum):
+    """Task priority."""
+
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+def _check_relations(record: Task | Event) -> None:
+    kind = type(record).__name__
+    if record.lead_id is not None and record.contact_id is not None:
+        raise ValidationError("relate to a lead or a contact, not both", path=f"{kind}.lead_id")
+    if record.lead_id is not None and (
+        record.account_id is not None or record.opportunity_id is not None
+    ):
+        # As in the leading CRMs: a lead's activity is about the lead alone until it is
+        # converted; conversion then attaches it to the account, contact and opportunity.
+        raise ValidationError(
+            "an activity of a lead cannot also relate to an account or opportunity",
+            path=f"{kind}.lead_id",
+        )
+
+
+@attrs.frozen(slots=True)
+class Task:
+    """A to-do (ToDo): a call to make, an email to send. Open until completed."""
+
+    id: str = f.id_field("task")
+    subject: str = f.required_text(max_length=255)
+    status: TaskStatus = attrs.field(
+        default=TaskStatus.OPEN, validator=v.instance_of(TaskStatus), kw_only=True
+    )
+    priority: Priority = attrs.field(
+        default=Priority.NORMAL, validator=v.instance_of(Priority), kw_only=True
+    )
+    due_date: date | None = f.day()
+    completed_at: datetime | None = f.opt_timestamp()
+    lead_id: str | None = f.ref()
+    contact_id: str | None = f.ref()
+    account_id: str | None = f.ref()
+    opportunity_id: str | None = f.ref()
+    owner: OwnerRef | None = f.owner()
+    description: str | None = f.text()
+    created_at: datetime = f.timestamp()
+    version: int = f.version()
+
+    def __attrs_post_init__(self) -> None:
+        _check_relations(self)
+        if self.completed_at is not None and self.status is not TaskStatus.COMPLETED:
+            raise ValidationError(
+                "completed_at is set but the task is not completed", path="Task.completed_at"
+            )
+
+    def is_open(self, *, as_of: datetime | None = None) -> bool:
+        """True until the task is completed (``as_of`` is accepted for symmetry with Event)."""
+        return self.status is TaskStatus.OPEN
+
+
+@attrs.frozen(slots=True)
+class Event:
+    """A calendar event (行動): a meeting, a visit, a call at a set time."""
+
+    id: str = f.id_field("event")
+    subject: str = f.required_text(max_length=255)
+    start: datetime = f.timestamp()
+    end: datetime = f.timestamp()
+    location: str | None = f.text()
+    lead_id: str | None = f.ref()
+    contact_id: str | None = f.ref()
+    account_id: str | None = f.ref()
+    opportunity_id: str | None = f.ref()
+    owner: OwnerRef | None = f.owner()
+    description: str | None = f.text()
+    created_at: datetime = f.timestamp()
+    version: int = f.version()
+
+    def __attrs_post_init__(self) -> None:
+        _check_relations(self)
+        if self.end < self.start:
+            raise ValidationError(
+                f"ends ({self.end.isoformat()}) before it starts ({self.start.isoformat()})",
+                path="Event.end",
+            )
+
+    def is_open(self, *, as_of: datetime) -> bool:
+        """True while the event has not ended at ``as_of``."""
+        return self.end > as_of
+
+
+Activity: TypeAlias = Task | Event
+"""A task or an event."""
+
+
+def open_activities(activities: Iterable[Activity], *, as_of: datetime) -> list[Activity]:
+    """Tasks not completed and events not yet ended at ``as_of``, in their given order."""
+    return [a for a in activities if a.is_open(as_of=as_of)]
+
+
+def completed_activities(activities: Iterable[Activity], *, as_of: datetime) -> list[Activity]:
+    """Completed tasks and events that ended by ``as_of`` (activity history)."""
+    return [a for a in activities if not a.is_open(as_of=as_of)]
+
+
+class CampaignStatus(enum.Enum):
+    """Where a campaign is in its life."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABORTED = "aborted"
+
+
+@attrs.frozen(slots=True)
+class Campaign:
+    """A marketing effort: a trade show (展示会), a webinar, a newsletter (メルマガ)."""
+
+    id: str = f.id_field("campaign")
+    name: str = f.required_text(max_length=80)
+    type: str | None = f.text()
+    status: CampaignStatus = attrs.field(
+        default=CampaignStatus.PLANNED, validator=v.instance_of(CampaignStatus), kw_only=True
+    )
+    start_date: date | None = f.day()
+    end_date: date | None = f.day()
+    budgeted_cost: Money | None = f.money()
+    actual_cost: Money | None = f.money()
+    parent_id: str | None = f.ref()
+    is_active: bool = f.flag(True)
+    version: int = f.version()
+
+    def __attrs_post_init__(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError("ends before it starts", path="Campaign.end_date")
+
+
+@attrs.frozen(slots=True)
+class CampaignMember:
+    """A lead or a contact taking part in a campaign, and whether they responded."""
+
+    id: str = f.id_field("campaign_member")
+    campaign_id: str = f.required_text()
+    lead_id: str | None = f.ref()
+    contact_id: str | None = f.ref()
+    status: str = attrs.field(default="Sent", validator=v.non_empty_str(), kw_only=True)
+    responded: bool = f.flag()
+    first_responded_at: date | None = f.day()
+    created_at: datetime = f.timestamp()
+    version: int = f.version()
+
+    def __attrs_post_init__(self) -> None:
+        v.exactly_one_of("lead_id", "contact_id")(self)
+        if self.first_responded_at is not None and not self.responded:
+            raise ValidationError(
+                "first_responded_at is set but responded is False",
+                path="CampaignMember.first_responded_at",
+            )
+
+
+class EventKind(enum.StrEnum):
+    """The standard engagement event kinds. Any other non-empty string is a custom kind."""
+
+    PAGE_VIEW = "page_view"
+    PRICING_PAGE_VISIT = "pricing_page_visit"
+    CAREERS_PAGE_VISIT = "careers_page_visit"
+    FORM_SUBMIT = "form_submit"
+    FORM_ERROR = "form_error"
+    FILE_DOWNLOAD = "file_download"
+    EMAIL_OPEN = "email_open"
+    EMAIL_CLICK = "email_click"
+    LINK_CLICK = "link_click"
+    WEBINAR = "webinar"
+    SEMINAR = "seminar"
+    TRADE_SHOW_VISIT = "trade_show_visit"
+    DEMO_REQUEST = "demo_request"
+    INQUIRY = "inquiry"
+    UNSUBSCRIBE = "unsubscribe"
+
+
+def _kind(value: object) -> object:
+    # A StrEnum member is stored as its plain string so custom kinds compare alike.
+    return str(value) if isinstance(value, EventKind) else value
+
+
+_NO_PROPERTIES = CustomFields()
+
+
+def _properties(value: object) -> CustomFields:
+    if value is None or (isinstance(value, dict) and not value):
+        return _NO_PROPERTIES
+    return value if isinstance(value, CustomFields) else to_custom(value)
+
+
+@attrs.frozen(slots=True)
+class EngagementEvent:
+    """Something a lead or contact did: viewed a page, opened an email, submitted a form.
+
+    ``properties`` holds details such as ``url``, ``asset`` or ``campaign_id``.
+
+    >>> from datetime import datetime, UTC
+    >>> e = EngagementEvent(kind=EventKind.PAGE_VIEW, lead_id="lead-1",
+    ...                     occurred_at=datetime(2026, 5, 1, tzinfo=UTC),
+    ...                     properties={"url": "/pricing"})
+    >>> e.kind, e.properties["url"]
+    ('page_view', '/pricing')
+    """
+
+    id: str = f.id_field("event")
+    kind: str = attrs.field(converter=_kind, validator=v.non_empty_str(max_length=80), kw_only=True)
+    occurred_at: datetime = f.timestamp()
+    lead_id: str | None = f.ref()
+    contact_id: str | None = f.ref()
+    properties: CustomFields = attrs.field(
+        factory=lambda: _NO_PROPERTIES, converter=_properties, kw_only=True
+    )
+    version: int = f.version()
+
+    def __attrs_post_init__(self) -> None:
+        v.exactly_one_of("lead_id", "contact_id")(self)
+
+    @property
+    def campaign_id(self) -> str | None:
+        """The campaign the event belongs to, when its properties say so."""
+        value = self.properties.get("campaign_id")
+        return value if isinstance(value, str) else None
+
+
+@attrs.frozen(slots=True)
+class User:
+    """A salesperson or any other person who can own records.
+
+    ``capacity`` (most open leads at once) and ``territories`` are used by routing;
+    ``attributes`` leaves room for anything else routing rules may look at.
+    """
+
+    id: str = f.id_field("user")
+    name: str = f.required_text(max_length=121)
+    email: str | None = f.email()
+    active: bool = f.flag(True)
+    capacity: int | None = f.count()
+    territories: frozenset[str] = attrs.field(
+        factory=frozenset, converter=frozenset, validator=v.each(v.instance_of(str)), kw_only=True
+    )
+    timezone: str | None = f.text()
+    attributes: CustomFields = f.custom()
+    version: int = f.version()
+
+
+@attrs.frozen(slots=True)
+class Queue:
+    """A shared owner (キュー) whose members pick leads from it."""
+
+    id: str = f.id_field("queue")
+    name: str = f.required_text(max_length=80)
+    member_ids: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=tuple, validator=v.each(v.non_empty_str()), kw_only=True
+    )
+    email: str | None = f.email()
+    version: int = f.version()
