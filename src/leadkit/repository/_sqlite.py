@@ -118,7 +118,7 @@ class _SqliteTable(Generic[R]):
         self._connection = connection
         name, columns = spec.name, spec.columns
         all_columns = ("id", "version", *columns, "data")
-        self._select = f"SELECT data FROM {name} WHERE id = ?"
+        self._select = f"SELECT version, data FROM {name} WHERE id = ?"
         self._insert = (
             f"INSERT INTO {name} ({', '.join(all_columns)}) "
             f"VALUES ({', '.join('?' for _ in all_columns)})"
@@ -126,19 +126,22 @@ class _SqliteTable(Generic[R]):
         sets = ", ".join(f"{c} = ?" for c in ("version", *columns, "data"))
         self._update = f"UPDATE {name} SET {sets} WHERE id = ? AND version = ?"
         self._delete = f"DELETE FROM {name} WHERE id = ? AND version = ?"
-        self._scan = f"SELECT data FROM {name} ORDER BY rowid"
+        self._scan = f"SELECT version, data FROM {name} ORDER BY rowid"
         self._count = f"SELECT COUNT(*) FROM {name}"
 
     def _dump(self, record: R) -> list[Any]:
         data = json.dumps(unstructure(record), ensure_ascii=False, separators=(",", ":"))
         return [record.version, *self.spec.keys(record), data]
 
-    def _load(self, data: str) -> R:
-        return structure(json.loads(data), self.spec.type, root=f"{self.spec.name}.data")
+    def _load(self, version: int, data: str) -> R:
+        plain = json.loads(data)
+        # The column is what the version check in UPDATE uses, so it is the truth.
+        plain["version"] = version
+        return structure(plain, self.spec.type, root=f"{self.spec.name}.data")
 
     def load(self, id: str) -> R | None:
         row = self._connection().execute(self._select, (id,)).fetchone()
-        return None if row is None else self._load(row[0])
+        return None if row is None else self._load(*row)
 
     def insert(self, record: R) -> bool:
         try:
@@ -155,7 +158,7 @@ class _SqliteTable(Generic[R]):
         return self._connection().execute(self._delete, (id, expected_version)).rowcount == 1
 
     def scan(self) -> list[R]:
-        return [self._load(data) for (data,) in self._connection().execute(self._scan)]
+        return [self._load(*row) for row in self._connection().execute(self._scan)]
 
     def count(self) -> int:
         (n,) = self._connection().execute(self._count).fetchone()
@@ -163,9 +166,9 @@ class _SqliteTable(Generic[R]):
 
     def lookup(self, columns: tuple[str, ...], value: str) -> list[R]:
         where = " OR ".join(f"{self._column(c)} = ?" for c in columns)
-        sql = f"SELECT data FROM {self.spec.name} WHERE {where} ORDER BY rowid"
+        sql = f"SELECT version, data FROM {self.spec.name} WHERE {where} ORDER BY rowid"
         rows = self._connection().execute(sql, [value] * len(columns))
-        return [self._load(data) for (data,) in rows]
+        return [self._load(*row) for row in rows]
 
     def count_by(
         self, column: str, *, unless_column: str, unless_values: Collection[str]
