@@ -116,7 +116,7 @@ class ConversionRequest:
                 )
 
 
-def _pairs(value: object) -> tuple[tuple[str, str], ...]:
+def _pairs(value: Mapping[str, str] | tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     if isinstance(value, tuple):
         return value
     if not isinstance(value, Mapping):
@@ -140,10 +140,6 @@ def _check_pairs(
                 )
 
 
-def _mapping_field() -> Any:
-    return attrs.field(factory=tuple, converter=_pairs, validator=_check_pairs, kw_only=True)
-
-
 @attrs.frozen
 class FieldMapping:
     """Which custom lead fields conversion carries, and into which custom fields.
@@ -160,9 +156,15 @@ class FieldMapping:
     0
     """
 
-    account: tuple[tuple[str, str], ...] = _mapping_field()
-    contact: tuple[tuple[str, str], ...] = _mapping_field()
-    opportunity: tuple[tuple[str, str], ...] = _mapping_field()
+    account: tuple[tuple[str, str], ...] = attrs.field(
+        factory=tuple, converter=_pairs, validator=_check_pairs, kw_only=True
+    )
+    contact: tuple[tuple[str, str], ...] = attrs.field(
+        factory=tuple, converter=_pairs, validator=_check_pairs, kw_only=True
+    )
+    opportunity: tuple[tuple[str, str], ...] = attrs.field(
+        factory=tuple, converter=_pairs, validator=_check_pairs, kw_only=True
+    )
 
     def carry(self, custom: CustomFields, target: Target) -> CustomFields:
         """The lead's mapped custom values, renamed for ``target``."""
