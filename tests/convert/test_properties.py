@@ -175,7 +175,7 @@ def store(adapter: str) -> Iterator[UnitOfWorkFactory]:
     if adapter == "memory":
         yield InMemoryStore().unit_of_work
         return
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         yield functools.partial(SqliteUnitOfWork, Path(folder) / "crm.db")
 
 

@@ -114,14 +114,15 @@ def test_concurrent_threads_lose_no_update() -> None:
     def bump(times: int) -> None:
         done = 0
         while done < times:
-            with store.unit_of_work() as uow:
-                current = uow.accounts.get(account.id)
-                uow.accounts.update(attrs.evolve(current, employees=(current.employees or 0) + 1))
-                try:
+            try:
+                with store.unit_of_work() as uow:
+                    current = uow.accounts.get(account.id)
+                    employees = (current.employees or 0) + 1
+                    uow.accounts.update(attrs.evolve(current, employees=employees))
                     uow.commit()
-                except ConcurrencyError:
-                    continue
-                done += 1
+            except ConcurrencyError:
+                continue  # another thread got there first (at update or at commit): retry
+            done += 1
 
     threads = [threading.Thread(target=bump, args=(200,)) for _ in range(4)]
     for thread in threads:

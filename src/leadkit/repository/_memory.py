@@ -88,10 +88,19 @@ class _OverlayTable(Generic[R]):
         # The committed version each written record had when this unit first wrote it
         # (None: it did not exist); commit insists it is unchanged.
         self.based_on: dict[str, int | None] = {}
+        # Lookup index of the written records, as for the committed ones, so that a big
+        # unit of work (a bulk conversion) does not scan its writes on every lookup.
+        self.written_index: list[dict[str, dict[str, None]]] = [{} for _ in self.spec.columns]
+        self.written_order: dict[str, int] = {}
 
     def reset(self) -> None:
+        if not self.based_on:
+            return  # nothing written: nothing to forget
         self.writes.clear()
         self.based_on.clear()
+        self.written_order.clear()
+        for index in self.written_index:
+            index.clear()
 
     def load(self, id: str) -> R | None:
         written = self.writes.get(id)
@@ -104,7 +113,16 @@ class _OverlayTable(Generic[R]):
             committed = self._committed.records.get(id)
             self.based_on[id] = None if committed is None else committed.version
         keys = self.spec.keys(record) if record is not None else ()
+        previous = self.writes.get(id)
+        if previous is not None:
+            for position, value in enumerate(previous[1]):
+                if value is not None:
+                    del self.written_index[position][value][id]
+        for position, value in enumerate(keys):
+            if value is not None:
+                self.written_index[position].setdefault(value, {})[id] = None
         self.writes[id] = (record, keys)
+        self.written_order.setdefault(id, len(self.written_order))
 
     def insert(self, record: R) -> bool:
         if self.load(record.id) is not None:
@@ -159,9 +177,14 @@ class _OverlayTable(Generic[R]):
                 (committed.order[i], committed.records[i]) for i in ids if i not in self.writes
             ]
             after = committed.next_order
-        for offset, (id, (record, keys)) in enumerate(self.writes.items()):
-            if record is not None and any(keys[p] == value for p in positions):
-                found.append((committed.order.get(id, after + offset), record))
+        written: dict[str, None] = {}
+        for position in positions:
+            written.update(self.written_index[position].get(value, {}))
+        for id in written:
+            record = self.writes[id][0]
+            if record is not None:
+                order = committed.order.get(id, after + self.written_order[id])
+                found.append((order, record))
         found.sort(key=lambda pair: pair[0])
         return [record for _, record in found]
 
