@@ -9,6 +9,7 @@ from leadkit.convert._convert import (
     apply_conversion,
     check_as_of,
     check_request,
+    check_settings,
     convert_lead,
     plan_conversion,
     use_statuses,
@@ -47,7 +48,13 @@ def convert_leads(
     as_of = check_as_of(as_of)
     if not isinstance(all_or_none, bool):
         raise ValidationError(f"expected True or False, got {all_or_none!r}", path="all_or_none")
-    settings = settings if settings is not None else ConversionSettings()
+    settings = check_settings(settings)
+    if not callable(uow_factory):
+        raise ValidationError(
+            "uow_factory is a callable returning a fresh unit of work "
+            "(such as InMemoryStore().unit_of_work)",
+            path="uow_factory",
+        )
     if not all_or_none:
         results = []
         for request in batch:

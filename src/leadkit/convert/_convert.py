@@ -111,6 +111,16 @@ def check_request(request: object) -> ConversionRequest:
     return request
 
 
+def check_unit_of_work(uow: object, where: str = "uow") -> UnitOfWork:
+    """``uow`` must look like a :class:`~leadkit.repository.UnitOfWork`."""
+    if not all(hasattr(uow, name) for name in ("__enter__", "__exit__", "commit", "leads")):
+        raise ValidationError(
+            f"expected a unit of work (such as InMemoryUnitOfWork), got {type(uow).__name__}",
+            path=where,
+        )
+    return cast(UnitOfWork, uow)
+
+
 def _is_empty(value: object) -> bool:
     if value is None:
         return True
@@ -526,12 +536,24 @@ def convert_lead(
     """
     request = check_request(request)
     as_of = check_as_of(as_of)
-    settings = settings if settings is not None else ConversionSettings()
+    uow = check_unit_of_work(uow)
+    settings = check_settings(settings)
     with use_statuses(settings), uow:
         plan = plan_conversion(request, uow, as_of=as_of, settings=settings)
         result = apply_conversion(plan, uow)
         uow.commit()
     return result
+
+
+def check_settings(settings: object) -> ConversionSettings:
+    """``settings`` must be ``None`` (the defaults) or :class:`ConversionSettings`."""
+    if settings is None:
+        return ConversionSettings()
+    if not isinstance(settings, ConversionSettings):
+        raise ValidationError(
+            f"expected ConversionSettings, got {type(settings).__name__}", path="settings"
+        )
+    return settings
 
 
 def use_statuses(settings: ConversionSettings) -> AbstractContextManager[None]:

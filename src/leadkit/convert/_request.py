@@ -125,7 +125,15 @@ def _pairs(value: Mapping[str, str] | tuple[tuple[str, str], ...]) -> tuple[tupl
             f"{type(value).__name__}",
             path="FieldMapping",
         )
-    return tuple(sorted((k, v) for k, v in value.items()))
+    pairs = tuple(value.items())
+    for pair in pairs:
+        for name in pair:
+            if not isinstance(name, str) or not _IDENTIFIER.match(name):
+                raise ValidationError(
+                    f"custom field names are identifiers (letters, digits, _), got {name!r}",
+                    path="FieldMapping",
+                )
+    return tuple(sorted(pairs))
 
 
 def _check_pairs(

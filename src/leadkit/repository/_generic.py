@@ -257,10 +257,17 @@ class LeadTableRepository(TableRepository[Lead]):
         """Open leads (not converted, not merged, status not closed) per owner."""
         self._guard()
         if closed_statuses is None:
-            closed_statuses = [s.api_name for s in active_statuses() if s.is_closed]
-        counts = self._table.count_by(
-            "active_owner", unless_column="status", unless_values=list(closed_statuses)
-        )
+            closed = [s.api_name for s in active_statuses() if s.is_closed]
+        elif isinstance(closed_statuses, str) or not all(
+            isinstance(status, str) for status in closed_statuses
+        ):
+            raise ValidationError(
+                f"closed_statuses is a collection of status names, got {closed_statuses!r}",
+                path="leads.count_open_by_owner.closed_statuses",
+            )
+        else:
+            closed = list(closed_statuses)
+        counts = self._table.count_by("active_owner", unless_column="status", unless_values=closed)
         return {parse_owner_key(key): n for key, n in counts.items()}
 
     def _check_update(self, stored: Lead, record: Lead) -> None:

@@ -336,7 +336,9 @@ class SqliteUnitOfWork(BaseUnitOfWork):
     def _rollback(self) -> None:
         if self._in_transaction:
             self._in_transaction = False
-            self._connection().execute("ROLLBACK")
+            # SQLite may have rolled back already (a failed COMMIT); do not mask that error.
+            if self._connection().in_transaction:
+                self._connection().execute("ROLLBACK")
 
     def _end(self) -> None:
         if self._conn is not None:
