@@ -175,8 +175,9 @@ def _window_check(node: Window, kind: Kind) -> Check:
         return bool(start <= value <= as_of) if within else bool(value < start)
 
     def on_date(value: Any, as_of: datetime) -> bool:
+        # The window's first day is the calendar day (in as_of's zone) where it starts.
         today = as_of.date()
-        start = start_of(today)
+        start = start_of(as_of).date()
         return bool(start <= value <= today) if within else bool(value < start)
 
     if kind is Kind.DATETIME:
@@ -205,11 +206,13 @@ def leaf_check(node: Condition) -> Check:
         low, high = node.low, node.high
         return _guarded(lambda v, _: low <= v <= high, family_of(low) if runtime else None)
     if isinstance(node, IsIn):
+        inside = operator.not_ if node.negated else operator.truth
         if node.normalise:
             keys = frozenset(normalise_text(v) for v in node.values)
-            return _guarded(lambda v, _: normalise_text(v) in keys, "text")
+            return _guarded(lambda v, _: inside(normalise_text(v) in keys), "text")
         values = frozenset(node.values)
-        return _guarded(lambda v, _: v in values, family_of(node.values[0]) if runtime else None)
+        family = family_of(node.values[0]) if runtime else None
+        return _guarded(lambda v, _: inside(v in values), family)
     if isinstance(node, TextMatch):
         return _guarded(_text_check(node), "text" if runtime else None)
     if isinstance(node, Matches):
@@ -270,7 +273,7 @@ def _field_fast_path(node: Condition) -> Pred | None:
     if info.kind is Kind.ANY:
         return None
     get: Callable[[Any], Any] = info.get
-    if isinstance(node, IsIn) and not node.normalise:
+    if isinstance(node, IsIn) and not node.normalise and not node.negated:
         values = frozenset(node.values)
 
         def is_in(record: Any, events: Events, as_of: datetime) -> bool:
@@ -300,7 +303,26 @@ def _field_fast_path(node: Condition) -> Pred | None:
         return contains_any
     if isinstance(node, Compare):
         return _COMPARE_FAST[node.op](get, node.value)
+    if isinstance(node, Window) and info.kind is Kind.DATETIME:
+        return _window_fast(get, node)
     return None
+
+
+def _window_fast(get: Callable[[Any], Any], node: Window) -> Pred:
+    start_of = node.period.start_function()
+    if node.op == "within":
+
+        def within(record: Any, events: Events, as_of: datetime) -> bool:
+            value = get(record)
+            return value is not None and start_of(as_of) <= value <= as_of
+
+        return within
+
+    def older_than(record: Any, events: Events, as_of: datetime) -> bool:
+        value = get(record)
+        return value is not None and value < start_of(as_of)
+
+    return older_than
 
 
 def _ge(get: Callable[[Any], Any], x: Any) -> Pred:
@@ -536,7 +558,7 @@ class CompiledCondition:
             check_as_of(as_of)
         try:
             return self.predicate(record, events, as_of)
-        except (AttributeError, TypeError) as exc:
+        except (AttributeError, TypeError, OverflowError) as exc:
             raise self._bad_input(record, exc) from exc
 
     def known(self, record: Any, events: Events = (), *, as_of: datetime) -> bool | None:
@@ -549,7 +571,7 @@ class CompiledCondition:
             check_as_of(as_of)
         try:
             return self.known_predicate(record, events, as_of)
-        except (AttributeError, TypeError) as exc:
+        except (AttributeError, TypeError, OverflowError) as exc:
             raise self._bad_input(record, exc) from exc
 
     def _bad_input(self, record: object, exc: Exception) -> RuleError:

@@ -92,6 +92,7 @@ _LEAF_OPS = (
     ">=",
     "between",
     "in",
+    "not_in",
     "contains",
     "contains_any",
     "startswith",
@@ -127,7 +128,8 @@ def _leaf_data(node: Condition, kind: Kind) -> dict[str, Any]:
     if isinstance(node, Between):
         return {"op": "between", "value": [_encode(node.low, kind), _encode(node.high, kind)]}
     if isinstance(node, IsIn):
-        data: dict[str, Any] = {"op": "in", "value": [_encode(v, kind) for v in node.values]}
+        op = "not_in" if node.negated else "in"
+        data: dict[str, Any] = {"op": op, "value": [_encode(v, kind) for v in node.values]}
         if node.normalise:
             data["normalise"] = True
         return data
@@ -310,7 +312,11 @@ def _test(
     normalise = data.get("normalise", False)
     ignore_case = data.get("ignore_case", False)
     for option, flag, ops in (
-        ("normalise", normalise, ("in", "contains", "contains_any", "startswith", "endswith")),
+        (
+            "normalise",
+            normalise,
+            ("in", "not_in", "contains", "contains_any", "startswith", "endswith"),
+        ),
         ("ignore_case", ignore_case, ("matches",)),
     ):
         if not isinstance(flag, bool):
@@ -326,10 +332,10 @@ def _test(
             raise _Bad(value_path, f"between takes [low, high], got {len(pair)} value(s)")
         low, high = (_decode(v, kind, f"{value_path}[{i}]") for i, v in enumerate(pair))
         return Between(subject, low, high)
-    if op == "in":
-        items = _list(value, value_path, "in's value")
+    if op in ("in", "not_in"):
+        items = _list(value, value_path, f"{op}'s value")
         decoded: list[Any] = [_decode(v, kind, f"{value_path}[{i}]") for i, v in enumerate(items)]
-        return IsIn(subject, tuple(decoded), normalise=normalise)
+        return IsIn(subject, tuple(decoded), normalise=normalise, negated=op == "not_in")
     if op in ("contains", "contains_any", "startswith", "endswith", "matches"):
         require_kind(info_of(subject), TEXT_KINDS, op)
     if op in ("contains", "contains_any", "startswith", "endswith"):

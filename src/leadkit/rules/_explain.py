@@ -222,5 +222,5 @@ def explain(
     check_as_of(as_of)
     try:
         return _explain(condition, record, events, as_of)
-    except (AttributeError, TypeError) as exc:
+    except (AttributeError, TypeError, OverflowError) as exc:
         raise RuleError(f"cannot evaluate {condition} on {type(record).__name__}: {exc}") from exc

@@ -122,8 +122,9 @@ class Expr:
         return IsIn(self._subject, _texts(values, "is_in", str(self._subject)), normalise=normalise)
 
     def not_in(self, values: Iterable[Any], *, normalise: bool = False) -> Condition:
-        """Present and equal to none of ``values`` (``is_present() & ~is_in(values)``)."""
-        return self.is_present() & ~self.is_in(values, normalise=normalise)
+        """Equal to none of ``values``; like ``!=``, false (unknown) when missing."""
+        values = _texts(values, "not_in", str(self._subject))
+        return IsIn(self._subject, values, normalise=normalise, negated=True)
 
     def is_true(self) -> Condition:
         """The flag is set (``== True``, without upsetting linters)."""

@@ -260,6 +260,14 @@ def _subject(node: Condition) -> Subject | None:
     return getattr(node, "subject", None)
 
 
+def _literal_key(value: object) -> object:
+    # True == 1 in Python, but a condition on a flag is not one on a number: keep equal
+    # (and equally hashed, for compile's cache) only literals of one kind.
+    if isinstance(value, tuple):
+        return tuple(_literal_key(v) for v in value)
+    return (isinstance(value, bool), value)
+
+
 def _op(values: tuple[str, ...]) -> Any:
     def check(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
         if value not in values:
@@ -280,7 +288,7 @@ class Compare(Condition):
 
     subject: Subject = attrs.field(validator=_check_subject)
     op: CompareOp = attrs.field(validator=_op(COMPARE_OPS))
-    value: Any
+    value: Any = attrs.field(eq=_literal_key)
 
     def __attrs_post_init__(self) -> None:
         info = info_of(self.subject)
@@ -298,8 +306,8 @@ class Between(Condition):
     """``low <= subject <= high`` (both ends included)."""
 
     subject: Subject = attrs.field(validator=_check_subject)
-    low: Any
-    high: Any
+    low: Any = attrs.field(eq=_literal_key)
+    high: Any = attrs.field(eq=_literal_key)
 
     def __attrs_post_init__(self) -> None:
         info = info_of(self.subject)
@@ -341,12 +349,14 @@ def _families(info: ValueInfo, values: tuple[Any, ...]) -> None:
 
 @attrs.frozen(slots=True)
 class IsIn(Condition):
-    """``subject`` equals one of ``values``; with ``normalise`` text is compared after
+    """``subject`` equals one of ``values`` (with ``negated``: is present and equals none
+    of them, like SQL's ``NOT IN``); with ``normalise`` text is compared after
     :func:`~leadkit.model.normalise_text` (width, case and spaces ignored)."""
 
     subject: Subject = attrs.field(validator=_check_subject)
-    values: tuple[Any, ...] = attrs.field(converter=_tuple)
+    values: tuple[Any, ...] = attrs.field(converter=_tuple, eq=_literal_key)
     normalise: bool = attrs.field(default=False, kw_only=True)
+    negated: bool = attrs.field(default=False, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         info = info_of(self.subject)
@@ -369,7 +379,8 @@ class IsIn(Condition):
 
     def __str__(self) -> str:
         suffix = " (normalised)" if self.normalise else ""
-        return f"{self.subject} in {show(self.values)}{suffix}"
+        word = "not in" if self.negated else "in"
+        return f"{self.subject} {word} {show(self.values)}{suffix}"
 
 
 _TEXT_WORDS = {"contains": "contains", "startswith": "starts with", "endswith": "ends with"}
@@ -437,6 +448,12 @@ class Matches(Condition):
             )
         try:
             re.compile(self.pattern)
+        except (OverflowError, RecursionError, ValueError) as err:
+            raise RuleError(
+                f"invalid regular expression {self.pattern!r}: {err}",
+                path=info.label,
+                key="value",
+            ) from None
         except re.error as err:
             where = f" at position {err.pos + 1}" if err.pos is not None else ""
             raise RuleError(
@@ -482,12 +499,6 @@ class Window(Condition):
         require_kind(info, TIME_KINDS, self.op)
         if not isinstance(self.period, Period):
             raise RuleError(f"{self.op} takes a Period, got {self.period!r}", key="value")
-        if info.kind is Kind.DATE and self.period.hours:
-            raise RuleError(
-                f"{info.label} is a date; count its window in days, weeks, months or years",
-                path=info.label,
-                key="value",
-            )
 
     def __str__(self) -> str:
         return f"{self.subject} {self.op.replace('_', ' ')} {self.period}"

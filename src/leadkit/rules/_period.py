@@ -18,10 +18,16 @@ D = TypeVar("D", date, datetime)
 _UNITS = ("years", "months", "weeks", "days", "hours")
 
 
+# About two centuries in every unit: longer windows are mistakes, and would overflow
+# datetime arithmetic near the ends of its range.
+_LIMITS = {"years": 200, "months": 2_400, "weeks": 10_000, "days": 73_000, "hours": 1_752_000}
+
+
 def _amount(instance: Period, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    limit = _LIMITS[attribute.name]
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
         raise RuleError(
-            f"{attribute.name} must be a whole number >= 0, got {value!r}",
+            f"{attribute.name} must be a whole number from 0 to {limit}, got {value!r}",
             path=attribute.name,
             key="within",
         )
@@ -69,7 +75,24 @@ class Period:
         return start
 
     def start_function(self) -> Callable[[Any], Any]:
-        """A fast ``as_of -> start`` function, precomputed for compiled conditions."""
+        """A fast ``as_of -> start`` function, precomputed for compiled conditions.
+
+        It remembers its last answer: a batch evaluates many records at one ``as_of``,
+        and calendar arithmetic (``relativedelta``) is slow.
+        """
+        compute = self._compute_function()
+        last: list[tuple[Any, Any]] = [(None, None)]
+
+        def start(as_of: Any) -> Any:
+            seen, result = last[0]  # one tuple, replaced whole: safe across threads
+            if seen is not as_of:
+                result = compute(as_of)
+                last[0] = (as_of, result)
+            return result
+
+        return start
+
+    def _compute_function(self) -> Callable[[Any], Any]:
         if self.is_calendar:
             delta_r = relativedelta(
                 years=self.years,

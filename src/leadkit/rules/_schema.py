@@ -272,7 +272,7 @@ def resolve_field(on: type, path: str) -> ValueInfo:
                 _then(_chain(steps), _prefecture_name),
                 canonical=_canonical_prefecture,
             )
-        if isinstance(tp, type) and attrs.has(tp) and tp is not Money:
+        if isinstance(tp, type) and attrs.has(tp) and not (tp is Money and last):
             if last:
                 raise RuleError(
                     f"{path} has type {tp.__name__}; name one of its fields: "
