@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from leadkit.model import EngagementEvent
-from leadkit.rules import Condition, compile, events, explain, field, prop
+from leadkit.rules import Condition, RuleError, compile, events, explain, field, prop
 
 from ._support import AS_OF, event, lead
 
@@ -71,6 +73,10 @@ def test_last_is_the_latest_matching_event_and_missing_without_one() -> None:
 
 def test_sum_adds_numeric_properties_and_skips_others() -> None:
     assert holds(events("webinar").sum("amount") == Decimal("5.5"))
+    by_prop = events("webinar").sum(prop("amount")) == 1
+    assert by_prop == (events("webinar").sum("amount") == 1)
+    with pytest.raises(RuleError, match="takes an event property"):
+        events("webinar").sum(field("employees"))
     assert holds(events("webinar").within(days=30).sum("amount") == 3)
     assert holds(events("purchase").sum("amount") == 0)  # "many" is not a number
     assert holds(events("demo_request").sum("amount") == 0)

@@ -78,12 +78,21 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# The last as_of found valid. A batch evaluates many records at one as_of, so checking
+# it once, not once per record, keeps the check off the hot path. A stale entry only
+# means one more check.
+_valid_as_of: list[object] = [None]
+
+
 def check_as_of(as_of: object) -> None:
     """Refuse an ``as_of`` that is not a timezone-aware datetime."""
+    if as_of is _valid_as_of[0]:
+        return
     if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
         raise RuleError(
             f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of", key="as_of"
         )
+    _valid_as_of[0] = as_of
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,7 +563,7 @@ class CompiledCondition:
 
     def __call__(self, record: Any, events: Events = (), *, as_of: datetime) -> bool:
         """True when the condition holds for ``record`` (and its ``events``) at ``as_of``."""
-        if self.uses_as_of:
+        if self.uses_as_of and as_of is not _valid_as_of[0]:
             check_as_of(as_of)
         try:
             return self.predicate(record, events, as_of)

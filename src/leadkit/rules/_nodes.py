@@ -545,10 +545,15 @@ class EventExists(Condition):
 
         return Expr(EventLast(self.query))
 
-    def sum(self, prop: str) -> Expr:
-        """The sum of the numeric property ``prop`` over the matching events."""
+    def sum(self, prop: str | Expr) -> Expr:
+        """The sum of the numeric property ``prop`` (a name or ``prop("amount")``) over
+        the matching events."""
         from leadkit.rules._expr import Expr
 
+        if isinstance(prop, Expr):
+            if not isinstance(prop.subject, PropRef):
+                raise RuleError(f"sum() takes an event property, got {prop!r}", key="prop")
+            prop = prop.subject.name
         return Expr(EventSum(self.query, prop))
 
 
