@@ -75,7 +75,7 @@ def _check_field(instance: FieldRef, attribute: attrs.Attribute[str], value: str
     resolve_field(instance.on, value)
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class FieldRef:
     """A field of the record, by dotted path: ``employees``, ``address.prefecture``,
     ``custom.budget``. ``on`` is the attrs class the path is resolved against."""
@@ -85,6 +85,10 @@ class FieldRef:
 
     def __str__(self) -> str:
         return self.path
+
+    def __repr__(self) -> str:
+        on = "" if self.on is Lead else f", on={self.on.__name__}"
+        return f"FieldRef({self.path!r}{on})"
 
 
 def _check_prop(instance: PropRef, attribute: attrs.Attribute[str], value: str) -> None:
