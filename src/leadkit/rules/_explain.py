@@ -9,13 +9,8 @@ from typing import Any
 import attrs
 
 from leadkit.model import EngagementEvent
-from leadkit.rules._compile import (
-    _compile,
-    _sum,
-    check_as_of,
-    leaf_check,
-    mismatch,
-)
+from leadkit.rules._checks import leaf_check, mismatch
+from leadkit.rules._compile import check_as_of, compile_node, sum_numbers
 from leadkit.rules._errors import RuleError
 from leadkit.rules._literals import show
 from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
@@ -133,7 +128,7 @@ def _matching(
     query: EventQuery, events: Sequence[EngagementEvent], as_of: datetime
 ) -> list[EngagementEvent]:
     start = query.window.start(as_of) if query.window is not None else None
-    where = _compile(query.where)[0] if query.where is not None else None
+    where = compile_node(query.where)[0] if query.where is not None else None
     found = []
     for event in events:
         if query.kinds and event.kind not in query.kinds:
@@ -181,7 +176,7 @@ def _explain(
         elif isinstance(subject, EventLast):
             value = max((e.occurred_at for e in found), default=None)
         else:
-            value = _sum([e.properties.get(subject.prop) for e in found])
+            value = sum_numbers([e.properties.get(subject.prop) for e in found])
     if isinstance(node, Presence):
         held = (value is not None) == node.present
         return Explanation(node, held, held, value, ids)
