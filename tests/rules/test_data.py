@@ -400,3 +400,30 @@ def test_mutated_valid_data_raises_only_leadkit_errors(data: object) -> None:
         return
     assert from_data(to_data(condition)) == condition
     compile(condition)(lead(), (), as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {1: 2, "a": 3},
+        {"all": [{None: 1}]},
+        {"field": "title", "op": "==", "value": object()},
+        {"field": "title", "op": "in", "value": [{"x"}]},
+        {"events": ["webinar"], "within": {"days": 10**9}},
+        {"field": "created_at", "op": "within", "value": {"hours": True}},
+        {"field": "custom.x", "op": "==", "value": {"$decimal": "sNaN"}},
+        {"field": "custom.x", "op": "==", "value": {"$decimal": 5}},
+        {"not": {"not": {"not": {"all": [{"any": [{"not": {}}]}]}}}},
+    ],
+)
+def test_odd_python_data_raises_only_load_errors(data: object) -> None:
+    with pytest.raises(LoadError):
+        from_data(data)
+
+
+def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
+    data: dict[str, Any] = {"field": "title", "op": "is_present"}
+    for _ in range(200):
+        data = {"not": data}
+    with pytest.raises(LoadError, match="nest deeper than 64"):
+        from_data(data)
