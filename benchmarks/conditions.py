@@ -78,7 +78,7 @@ def main() -> None:
             & field("created_at").within(days=30),
         ),
     ]
-    print(f"{N:,} leads; best of 5 runs")
+    print(f"{N:,} leads; best of 9 runs")
     for name, inline, condition in cases:
         compiled = compile(condition)  # type: ignore[arg-type]
         predicate = compiled.predicate
@@ -89,9 +89,9 @@ def main() -> None:
         def run_call(c: Callable[..., bool] = compiled) -> int:
             return sum(1 for lead in leads if c(lead, as_of=AS_OF))
 
-        expected, base = best_of(5, lambda inline=inline: count(inline, leads))  # type: ignore[misc]
-        got_p, fast = best_of(5, run_predicate)
-        got_c, checked = best_of(5, run_call)
+        expected, base = best_of(9, lambda inline=inline: count(inline, leads))  # type: ignore[misc]
+        got_p, fast = best_of(9, run_predicate)
+        got_c, checked = best_of(9, run_call)
         assert expected == got_p == got_c, (name, expected, got_p, got_c)
         print(
             f"{name:46} inline {base * 1e3:7.1f} ms | predicate {fast * 1e3:7.1f} ms "

@@ -14,9 +14,12 @@ to fast closures, and explain their verdicts.
 ...             created_at=datetime(2026, 4, 1, tzinfo=UTC))
 >>> compile(rule)(lead, as_of=datetime(2026, 5, 1, tzinfo=UTC))
 True
+
+``compile`` is also available as ``compile_condition``, for modules that would rather not
+shadow the built-in ``compile``.
 """
 
-from leadkit.rules._compile import CompiledCondition
+from leadkit.rules._compile import CompiledCondition, compile_condition
 from leadkit.rules._compile import compile_condition as compile
 from leadkit.rules._data import SCHEMA_VERSION, dump_condition, from_data, load_condition, to_data
 from leadkit.rules._errors import RuleError
@@ -93,6 +96,7 @@ __all__ = [
     "all_of",
     "any_of",
     "compile",
+    "compile_condition",
     "criteria",
     "dump_condition",
     "events",

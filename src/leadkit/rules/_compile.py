@@ -12,23 +12,21 @@ Each node compiles to two closures over ``(record, events, as_of)``: a predicate
 from __future__ import annotations
 
 import functools
-import operator
-import re
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from leadkit.model import EngagementEvent, normalise_text
+from leadkit.model import EngagementEvent
+from leadkit.rules._checks import leaf_check
 from leadkit.rules._errors import RuleError
+from leadkit.rules._fast import field_fast_path
 from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
 from leadkit.rules._nodes import (
     AllOf,
     AnyOf,
-    Between,
-    Compare,
     Condition,
     Criteria,
     EventCount,
@@ -36,29 +34,25 @@ from leadkit.rules._nodes import (
     EventLast,
     EventQuery,
     FieldRef,
-    IsIn,
-    Matches,
     Not,
     Presence,
     PropRef,
     Subject,
-    TextMatch,
-    Window,
     check_top_level,
     info_of,
     needs_events,
     record_type,
     uses_as_of,
 )
-from leadkit.rules._schema import Kind, family_of
+from leadkit.rules._schema import family_of
 
 __all__ = [
     "CompiledCondition",
     "check_as_of",
     "compile_condition",
-    "leaf_check",
+    "compile_node",
     "matching_events",
-    "mismatch",
+    "sum_numbers",
     "value_function",
 ]
 
@@ -66,24 +60,23 @@ Events = Sequence[EngagementEvent]
 Pred = Callable[[Any, Events, datetime], bool]
 Known = Callable[[Any, Events, datetime], bool | None]
 ValueFn = Callable[[Any, Events, datetime], object]
-Check = Callable[[Any, datetime], bool]
 
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
+
+# The last as_of found valid. A batch evaluates many records at one as_of, so checking
+# it once, not once per record, keeps the check off the hot path. A stale entry only
+# means one more check.
+_valid_as_of: list[object] = [None]
 
 
 def check_as_of(as_of: object) -> None:
     """Refuse an ``as_of`` that is not a timezone-aware datetime."""
+    if as_of is _valid_as_of[0]:
+        return
     if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
         raise RuleError(
             f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of", key="as_of"
         )
+    _valid_as_of[0] = as_of
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,7 +88,7 @@ def matching_events(query: EventQuery) -> Callable[[Events, datetime], Iterator[
     """A function yielding the events that match ``query`` at ``as_of``."""
     kinds = frozenset(query.kinds) if query.kinds else None
     start_of = query.window.start_function() if query.window is not None else None
-    where = _compile(query.where)[0] if query.where is not None else None
+    where = compile_node(query.where)[0] if query.where is not None else None
 
     def matching(events: Events, as_of: datetime) -> Iterator[EngagementEvent]:
         start = start_of(as_of) if start_of is not None else None
@@ -112,7 +105,8 @@ def matching_events(query: EventQuery) -> Callable[[Events, datetime], Iterator[
     return matching
 
 
-def _sum(values: list[object]) -> int | float | Decimal:
+def sum_numbers(values: list[object]) -> int | float | Decimal:
+    """The sum of the numbers among ``values`` (others are skipped); exact with Decimals."""
     numbers = [v for v in values if family_of(v) == "number"]
     if any(isinstance(v, Decimal) for v in numbers):
         # Decimal + float is a TypeError; count floats by their shortest decimal form.
@@ -145,236 +139,12 @@ def value_function(subject: Subject) -> ValueFn:
     name = subject.prop
 
     def total(record: Any, events: Events, as_of: datetime) -> object:
-        return _sum([e.properties.get(name) for e in matching(events, as_of)])
+        return sum_numbers([e.properties.get(name) for e in matching(events, as_of)])
 
     return total
 
 
 # ---------------------------------------------------------------------------------------------
-# Leaves: testing a present value
-# ---------------------------------------------------------------------------------------------
-
-
-def _guarded(check: Check, family: str | None) -> Check:
-    """For values typed only at run time: a value of another type fails the test."""
-    if family is None:
-        return check
-
-    def guarded(value: Any, as_of: datetime) -> bool:
-        return family_of(value) == family and check(value, as_of)
-
-    return guarded
-
-
-def _window_check(node: Window, kind: Kind) -> Check:
-    start_of = node.period.start_function()
-    within = node.op == "within"
-
-    def on_datetime(value: Any, as_of: datetime) -> bool:
-        start = start_of(as_of)
-        return bool(start <= value <= as_of) if within else bool(value < start)
-
-    def on_date(value: Any, as_of: datetime) -> bool:
-        # The window's first day is the calendar day (in as_of's zone) where it starts.
-        today = as_of.date()
-        start = start_of(as_of).date()
-        return bool(start <= value <= today) if within else bool(value < start)
-
-    if kind is Kind.DATETIME:
-        return on_datetime
-    if kind is Kind.DATE:
-        return on_date
-
-    def on_any(value: Any, as_of: datetime) -> bool:
-        if isinstance(value, datetime):
-            return on_datetime(value, as_of)
-        if isinstance(value, date):
-            return on_date(value, as_of)
-        return False
-
-    return on_any
-
-
-def leaf_check(node: Condition) -> Check:
-    """``(value, as_of) -> bool`` for a present value, for every leaf but ``Presence``."""
-    info = info_of(node.subject)  # type: ignore[attr-defined]
-    runtime = info.kind is Kind.ANY
-    if isinstance(node, Compare):
-        compare, literal = _COMPARE[node.op], node.value
-        return _guarded(lambda v, _: compare(v, literal), family_of(literal) if runtime else None)
-    if isinstance(node, Between):
-        low, high = node.low, node.high
-        return _guarded(lambda v, _: low <= v <= high, family_of(low) if runtime else None)
-    if isinstance(node, IsIn):
-        inside = operator.not_ if node.negated else operator.truth
-        if node.normalise:
-            keys = frozenset(normalise_text(v) for v in node.values)
-            return _guarded(lambda v, _: inside(normalise_text(v) in keys), "text")
-        values = frozenset(node.values)
-        family = family_of(node.values[0]) if runtime else None
-        return _guarded(lambda v, _: inside(v in values), family)
-    if isinstance(node, TextMatch):
-        return _guarded(_text_check(node), "text" if runtime else None)
-    if isinstance(node, Matches):
-        search = re.compile(node.pattern, re.IGNORECASE if node.ignore_case else 0).search
-        return _guarded(lambda v, _: search(v) is not None, "text" if runtime else None)
-    if isinstance(node, Window):
-        return _window_check(node, info.kind)
-    raise RuleError(f"not a leaf condition: {node!r}")  # pragma: no cover
-
-
-def _text_check(node: TextMatch) -> Check:
-    prepare: Callable[[str], str] = normalise_text if node.normalise else str
-    needles = tuple(prepare(n) for n in node.needles)
-    if node.op == "startswith":
-        return lambda v, _: prepare(v).startswith(needles)
-    if node.op == "endswith":
-        return lambda v, _: prepare(v).endswith(needles)
-    if len(needles) == 1:
-        needle = needles[0]
-        return lambda v, _: needle in prepare(v)
-    return lambda v, _: any(n in prepare(v) for n in needles)
-
-
-def mismatch(node: Condition, value: object) -> str | None:
-    """Why a present ``value`` cannot be tested by ``node`` (a custom field or event
-    property of another type), or None when it can."""
-    info = info_of(node.subject)  # type: ignore[attr-defined]
-    if info.kind is not Kind.ANY or value is None:
-        return None
-    family = family_of(value)
-    if isinstance(node, Compare):
-        wanted = family_of(node.value)
-    elif isinstance(node, Between):
-        wanted = family_of(node.low)
-    elif isinstance(node, IsIn):
-        wanted = "text" if node.normalise else family_of(node.values[0])
-    elif isinstance(node, TextMatch | Matches):
-        wanted = "text"
-    elif isinstance(node, Window):
-        wanted = family if family in ("date", "datetime") else "date or datetime"
-    else:
-        return None
-    if family == wanted:
-        return None
-    return f"{info.label} is {type(value).__name__} {value!r}, not {wanted}: the test is false"
-
-
-# ---------------------------------------------------------------------------------------------
-# Fast paths for fields of a known type: the hot loop of scoring
-# ---------------------------------------------------------------------------------------------
-
-
-def _field_fast_path(node: Condition) -> Pred | None:
-    subject = getattr(node, "subject", None)
-    if not isinstance(subject, FieldRef | PropRef):
-        return None
-    info = info_of(subject)
-    if info.kind is Kind.ANY:
-        return None
-    get: Callable[[Any], Any] = info.get
-    if isinstance(node, IsIn) and not node.normalise and not node.negated:
-        values = frozenset(node.values)
-
-        def is_in(record: Any, events: Events, as_of: datetime) -> bool:
-            return get(record) in values  # None is never among the values
-
-        return is_in
-    if isinstance(node, TextMatch) and not node.normalise and node.op == "contains":
-        needles = node.needles
-        if len(needles) == 1:
-            needle = needles[0]
-
-            def contains(record: Any, events: Events, as_of: datetime) -> bool:
-                value = get(record)
-                return value is not None and needle in value
-
-            return contains
-
-        def contains_any(record: Any, events: Events, as_of: datetime) -> bool:
-            value = get(record)
-            if value is None:
-                return False
-            for needle in needles:  # noqa: SIM110 - a plain loop beats any() + generator
-                if needle in value:
-                    return True
-            return False
-
-        return contains_any
-    if isinstance(node, Compare):
-        return _COMPARE_FAST[node.op](get, node.value)
-    if isinstance(node, Window) and info.kind is Kind.DATETIME:
-        return _window_fast(get, node)
-    return None
-
-
-def _window_fast(get: Callable[[Any], Any], node: Window) -> Pred:
-    start_of = node.period.start_function()
-    if node.op == "within":
-
-        def within(record: Any, events: Events, as_of: datetime) -> bool:
-            value = get(record)
-            return value is not None and start_of(as_of) <= value <= as_of
-
-        return within
-
-    def older_than(record: Any, events: Events, as_of: datetime) -> bool:
-        value = get(record)
-        return value is not None and value < start_of(as_of)
-
-    return older_than
-
-
-def _ge(get: Callable[[Any], Any], x: Any) -> Pred:
-    def ge(record: Any, events: Events, as_of: datetime) -> bool:
-        value = get(record)
-        return value is not None and value >= x
-
-    return ge
-
-
-def _gt(get: Callable[[Any], Any], x: Any) -> Pred:
-    def gt(record: Any, events: Events, as_of: datetime) -> bool:
-        value = get(record)
-        return value is not None and value > x
-
-    return gt
-
-
-def _le(get: Callable[[Any], Any], x: Any) -> Pred:
-    def le(record: Any, events: Events, as_of: datetime) -> bool:
-        value = get(record)
-        return value is not None and value <= x
-
-    return le
-
-
-def _lt(get: Callable[[Any], Any], x: Any) -> Pred:
-    def lt(record: Any, events: Events, as_of: datetime) -> bool:
-        value = get(record)
-        return value is not None and value < x
-
-    return lt
-
-
-def _eq(get: Callable[[Any], Any], x: Any) -> Pred:
-    def eq(record: Any, events: Events, as_of: datetime) -> bool:
-        return bool(get(record) == x)  # None never equals a literal
-
-    return eq
-
-
-def _ne(get: Callable[[Any], Any], x: Any) -> Pred:
-    def ne(record: Any, events: Events, as_of: datetime) -> bool:
-        value = get(record)
-        return value is not None and value != x
-
-    return ne
-
-
-_COMPARE_FAST = {"==": _eq, "!=": _ne, "<": _lt, "<=": _le, ">": _gt, ">=": _ge}
-
-
 # ---------------------------------------------------------------------------------------------
 # Combining
 # ---------------------------------------------------------------------------------------------
@@ -482,9 +252,10 @@ def _logic(
 # ---------------------------------------------------------------------------------------------
 
 
-def _compile(node: Condition) -> tuple[Pred, Known]:
+def compile_node(node: Condition) -> tuple[Pred, Known]:
+    """The two-valued predicate and the three-valued function of ``node``."""
     if isinstance(node, AllOf | AnyOf | Criteria):
-        compiled = [_compile(item) for item in node.items]
+        compiled = [compile_node(item) for item in node.items]
         preds = [p for p, _ in compiled]
         knowns = [k for _, k in compiled]
         if isinstance(node, AllOf):
@@ -496,7 +267,7 @@ def _compile(node: Condition) -> tuple[Pred, Known]:
             _logic(node.logic, knowns, _all_known, _any_known, _not_known),
         )
     if isinstance(node, Not):
-        pred, known = _compile(node.item)
+        pred, known = compile_node(node.item)
         return _not(pred), _not_known(known)
     if isinstance(node, EventExists):
         matching = matching_events(node.query)
@@ -523,7 +294,7 @@ def _compile(node: Condition) -> tuple[Pred, Known]:
         value = value_of(record, events, as_of)
         return None if value is None else check(value, as_of)
 
-    return _field_fast_path(node) or leaf, leaf_known
+    return field_fast_path(node) or leaf, leaf_known
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -554,7 +325,7 @@ class CompiledCondition:
 
     def __call__(self, record: Any, events: Events = (), *, as_of: datetime) -> bool:
         """True when the condition holds for ``record`` (and its ``events``) at ``as_of``."""
-        if self.uses_as_of:
+        if self.uses_as_of and as_of is not _valid_as_of[0]:
             check_as_of(as_of)
         try:
             return self.predicate(record, events, as_of)
@@ -596,7 +367,7 @@ def compile_condition(condition: Condition) -> CompiledCondition:
 @functools.lru_cache(maxsize=512)
 def _compile_cached(condition: Condition) -> CompiledCondition:
     check_top_level(condition)
-    pred, known = _compile(condition)
+    pred, known = compile_node(condition)
     return CompiledCondition(
         condition,
         pred,

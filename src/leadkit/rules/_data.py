@@ -450,7 +450,9 @@ class _Reader:
                 raise _Bad(_join(path, "prop"), "prop is only valid inside events' where")
             return _test(PropRef(name), data, path, ("prop",))
         known = "all, any, not, criteria, events, field"
-        raise _Bad(path, f"expected a condition with one of the keys {known}; got {sorted(data)}")
+        raise _Bad(
+            path, f"expected a condition with one of the keys {known}; got {sorted(map(str, data))}"
+        )
 
     def _events(self, data: Mapping[str, Any], path: str, depth: int) -> Condition | None:
         _keys(data, ("events", "where", "within", *_AGGREGATES), path)

@@ -9,13 +9,8 @@ from typing import Any
 import attrs
 
 from leadkit.model import EngagementEvent
-from leadkit.rules._compile import (
-    _compile,
-    _sum,
-    check_as_of,
-    leaf_check,
-    mismatch,
-)
+from leadkit.rules._checks import leaf_check, mismatch
+from leadkit.rules._compile import check_as_of, compile_node, sum_numbers
 from leadkit.rules._errors import RuleError
 from leadkit.rules._literals import show
 from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
@@ -76,6 +71,8 @@ class Explanation:
             head = f"criteria {node.logic}"
         else:
             head = f"{node}{self._seen()}"
+        if self.children and self.known is None:
+            head += "  [unknown]"
         lines = [f"{pad}{mark} {number}{head}"]
         numbered = isinstance(node, Criteria)
         for index, child in enumerate(self.children, start=1):
@@ -87,25 +84,22 @@ class Explanation:
         subject = getattr(node, "subject", None)
         parts: list[str] = []
         if isinstance(subject, FieldRef | PropRef):
-            if self.value is None:
-                parts.append(f"{subject} is missing")
-            else:
-                parts.append(f"{subject} = {show(self.value)}")
-        elif isinstance(node, EventExists) or isinstance(subject, EventCount | EventSum):
-            what = "sum" if isinstance(subject, EventSum) else "events"
-            parts.append(f"{what} = {show(self.value)}" if what == "sum" else "")
+            missing = f"{subject} is missing"
+            parts.append(missing if self.value is None else f"{subject} = {show(self.value)}")
         elif isinstance(subject, EventLast):
-            parts.append("no such event" if self.value is None else f"last = {show(self.value)}")
+            last = "no matching event" if self.value is None else f"last at {show(self.value)}"
+            parts.append(last)
+        elif isinstance(subject, EventSum):
+            parts.append(f"sum = {show(self.value)}")
         if isinstance(node, EventExists) or isinstance(subject, EventCount | EventSum | EventLast):
             count = len(self.event_ids)
             ids = ", ".join(self.event_ids[:5]) + (" ..." if count > 5 else "")
             parts.append(f"{count} event(s)" + (f": {ids}" if ids else ""))
-        if self.known is None and not (self.note or self.value is None):
+        if self.known is None:
             parts.append("unknown")
         if self.note:
             parts.append(self.note)
-        text = "; ".join(p for p in parts if p)
-        return f"  [{text}]" if text else ""
+        return f"  [{'; '.join(parts)}]" if parts else ""
 
 
 def _kleene_all(values: Sequence[bool | None]) -> bool | None:
@@ -134,7 +128,7 @@ def _matching(
     query: EventQuery, events: Sequence[EngagementEvent], as_of: datetime
 ) -> list[EngagementEvent]:
     start = query.window.start(as_of) if query.window is not None else None
-    where = _compile(query.where)[0] if query.where is not None else None
+    where = compile_node(query.where)[0] if query.where is not None else None
     found = []
     for event in events:
         if query.kinds and event.kind not in query.kinds:
@@ -182,12 +176,12 @@ def _explain(
         elif isinstance(subject, EventLast):
             value = max((e.occurred_at for e in found), default=None)
         else:
-            value = _sum([e.properties.get(subject.prop) for e in found])
+            value = sum_numbers([e.properties.get(subject.prop) for e in found])
     if isinstance(node, Presence):
         held = (value is not None) == node.present
         return Explanation(node, held, held, value, ids)
     if value is None:
-        return Explanation(node, False, None, None, ids, note="missing: unknown")
+        return Explanation(node, False, None, None, ids)
     result = leaf_check(node)(value, as_of)
     return Explanation(node, result, result, value, ids, note=mismatch(node, value) or "")
 
@@ -213,7 +207,7 @@ def explain(
     >>> rule = (field("employees") >= 1000) | field("title").contains("部長")
     >>> print(explain(rule, lead, as_of=datetime(2026, 5, 1, tzinfo=UTC)))
     ✓ any of
-      ✗ employees >= 1000  [employees is missing; missing: unknown]
+      ✗ employees >= 1000  [employees is missing; unknown]
       ✓ title contains '部長'  [title = '営業部長']
     """
     if not isinstance(condition, Condition):

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 import attrs
 
-from leadkit.model import Lead
 from leadkit.rules._errors import RuleError
 from leadkit.rules._literals import (
     COMPARE_OPS,
@@ -31,7 +30,18 @@ from leadkit.rules._literals import (
 )
 from leadkit.rules._logic import LogicAll, LogicNode, LogicRef, parse_filter_logic
 from leadkit.rules._period import Period
-from leadkit.rules._schema import Kind, ValueInfo, family_of, resolve_field, resolve_prop
+from leadkit.rules._schema import ValueInfo, family_of
+from leadkit.rules._subjects import (
+    EventCount,
+    EventLast,
+    EventQuery,
+    EventSum,
+    FieldRef,
+    PropRef,
+    Subject,
+    check_subject,
+    info_of,
+)
 
 if TYPE_CHECKING:
     from leadkit.rules._expr import Expr
@@ -64,159 +74,6 @@ __all__ = [
 CompareOp: TypeAlias = Literal["==", "!=", "<", "<=", ">", ">="]
 TextOp: TypeAlias = Literal["contains", "startswith", "endswith"]
 WindowOp: TypeAlias = Literal["within", "older_than"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Subjects: what a condition looks at
-# ---------------------------------------------------------------------------------------------
-
-
-def _check_field(instance: FieldRef, attribute: attrs.Attribute[str], value: str) -> None:
-    resolve_field(instance.on, value)
-
-
-@attrs.frozen(slots=True)
-class FieldRef:
-    """A field of the record, by dotted path: ``employees``, ``address.prefecture``,
-    ``custom.budget``. ``on`` is the attrs class the path is resolved against."""
-
-    path: str = attrs.field(validator=_check_field)
-    on: type = attrs.field(default=Lead, kw_only=True)
-
-    def __str__(self) -> str:
-        return self.path
-
-
-def _check_prop(instance: PropRef, attribute: attrs.Attribute[str], value: str) -> None:
-    resolve_prop(value)
-
-
-@attrs.frozen(slots=True)
-class PropRef:
-    """A property of an engagement event (``url``), or one of its attributes (``kind``,
-    ``occurred_at``, ``id``); only valid inside ``events(...).where(...)``."""
-
-    name: str = attrs.field(validator=_check_prop)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def _kinds(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = (value,)
-    if not isinstance(value, tuple | list | frozenset | set):
-        raise RuleError(f"event kinds must be strings, got {value!r}", key="events")
-    kinds = set()
-    for kind in value:
-        if not isinstance(kind, str) or not kind.strip():
-            raise RuleError(f"an event kind must be a non-empty string, got {kind!r}", key="events")
-        kinds.add(str(kind))
-    return tuple(sorted(kinds))
-
-
-def _check_where(instance: EventQuery, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, Condition):
-        raise RuleError(f"where(...) takes a condition, got {value!r}", key="where")
-    for node in iter_conditions(value):
-        if isinstance(node, EventExists) or isinstance(_subject(node), EventAggregate):
-            raise RuleError(
-                f"events cannot be nested inside events(...).where(...): {node}", key="where"
-            )
-        if isinstance(_subject(node), FieldRef):
-            raise RuleError(
-                f"where(...) filters events by their properties: use prop({str(_subject(node))!r})"
-                f" instead of field({str(_subject(node))!r})",
-                key="where",
-            )
-
-
-@attrs.frozen(slots=True)
-class EventQuery:
-    """The events a lead did of some ``kinds`` (all kinds when empty), that satisfy
-    ``where`` (a condition on event properties) and happened within ``window`` before
-    ``as_of``. Events after ``as_of`` never count."""
-
-    kinds: tuple[str, ...] = attrs.field(default=(), converter=_kinds)
-    where: Condition | None = attrs.field(default=None, validator=_check_where, kw_only=True)
-    window: Period | None = attrs.field(default=None, kw_only=True)
-
-    def __str__(self) -> str:
-        text = " | ".join(self.kinds) if self.kinds else "any event"
-        if self.where is not None:
-            text += f" where {self.where}"
-        if self.window is not None:
-            text += f" within {self.window}"
-        return text
-
-
-@attrs.frozen(slots=True)
-class EventCount:
-    """How many events match the query (a number; 0 when none)."""
-
-    query: EventQuery
-
-    def __str__(self) -> str:
-        return f"count({self.query})"
-
-
-@attrs.frozen(slots=True)
-class EventLast:
-    """When the latest matching event happened (a datetime; missing when none)."""
-
-    query: EventQuery
-
-    def __str__(self) -> str:
-        return f"last({self.query})"
-
-
-def _check_sum_prop(instance: EventSum, attribute: attrs.Attribute[str], value: str) -> None:
-    info = resolve_prop(value)
-    if info.kind not in (Kind.ANY, Kind.NUMBER):
-        raise RuleError(f"sum() needs a numeric property, {value} is {info.kind.described}")
-
-
-@attrs.frozen(slots=True)
-class EventSum:
-    """The sum of a numeric property over the matching events (0 when none; values that
-    are not numbers are skipped)."""
-
-    query: EventQuery
-    prop: str = attrs.field(validator=_check_sum_prop)
-
-    def __str__(self) -> str:
-        return f"sum({self.prop} of {self.query})"
-
-
-EventAggregate = EventCount | EventLast | EventSum
-Subject: TypeAlias = FieldRef | PropRef | EventCount | EventLast | EventSum
-
-_AGGREGATE_INFO = {
-    EventCount: ValueInfo("count", Kind.NUMBER, lambda _: None),
-    EventSum: ValueInfo("sum", Kind.NUMBER, lambda _: None),
-    EventLast: ValueInfo("last", Kind.DATETIME, lambda _: None),
-}
-
-
-def info_of(subject: Subject) -> ValueInfo:
-    """The kind and label of what ``subject`` yields (the getter only for fields/props)."""
-    if isinstance(subject, FieldRef):
-        return resolve_field(subject.on, subject.path)
-    if isinstance(subject, PropRef):
-        return resolve_prop(subject.name)
-    if isinstance(subject, EventCount | EventLast | EventSum):
-        return attrs.evolve(_AGGREGATE_INFO[type(subject)], label=str(subject))
-    raise RuleError(f"a condition looks at field(...), prop(...) or events(...), not {subject!r}")
-
-
-def _check_subject(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, FieldRef | PropRef | EventCount | EventLast | EventSum):
-        raise RuleError(
-            f"a condition looks at field(...), prop(...) or events(...), not {value!r}",
-            key="field",
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,7 +143,7 @@ class Compare(Condition):
     false when ``employees`` is missing.
     """
 
-    subject: Subject = attrs.field(validator=_check_subject)
+    subject: Subject = attrs.field(validator=check_subject)
     op: CompareOp = attrs.field(validator=_op(COMPARE_OPS))
     value: Any = attrs.field(eq=_literal_key)
 
@@ -305,7 +162,7 @@ class Compare(Condition):
 class Between(Condition):
     """``low <= subject <= high`` (both ends included)."""
 
-    subject: Subject = attrs.field(validator=_check_subject)
+    subject: Subject = attrs.field(validator=check_subject)
     low: Any = attrs.field(eq=_literal_key)
     high: Any = attrs.field(eq=_literal_key)
 
@@ -353,7 +210,7 @@ class IsIn(Condition):
     of them, like SQL's ``NOT IN``); with ``normalise`` text is compared after
     :func:`~leadkit.model.normalise_text` (width, case and spaces ignored)."""
 
-    subject: Subject = attrs.field(validator=_check_subject)
+    subject: Subject = attrs.field(validator=check_subject)
     values: tuple[Any, ...] = attrs.field(converter=_tuple, eq=_literal_key)
     normalise: bool = attrs.field(default=False, kw_only=True)
     negated: bool = attrs.field(default=False, kw_only=True)
@@ -394,7 +251,7 @@ class TextMatch(Condition):
     full-width and half-width forms, case and runs of spaces do not matter.
     """
 
-    subject: Subject = attrs.field(validator=_check_subject)
+    subject: Subject = attrs.field(validator=check_subject)
     op: TextOp = attrs.field(validator=_op(TEXT_OPS))
     needles: tuple[str, ...] = attrs.field(converter=_tuple)
     normalise: bool = attrs.field(default=False, kw_only=True)
@@ -433,7 +290,7 @@ class TextMatch(Condition):
 class Matches(Condition):
     """``subject`` matches the regular expression ``pattern`` anywhere (``re.search``)."""
 
-    subject: Subject = attrs.field(validator=_check_subject)
+    subject: Subject = attrs.field(validator=check_subject)
     pattern: str
     ignore_case: bool = attrs.field(default=False, kw_only=True)
 
@@ -471,7 +328,7 @@ class Matches(Condition):
 class Presence(Condition):
     """``subject`` is present (``present=True``) or missing (``None``, never set)."""
 
-    subject: Subject = attrs.field(validator=_check_subject)
+    subject: Subject = attrs.field(validator=check_subject)
     present: bool
 
     def __attrs_post_init__(self) -> None:
@@ -490,7 +347,7 @@ class Window(Condition):
     ``as_of``'s own calendar date.
     """
 
-    subject: Subject = attrs.field(validator=_check_subject)
+    subject: Subject = attrs.field(validator=check_subject)
     op: WindowOp = attrs.field(validator=_op(WINDOW_OPS))
     period: Period
 
@@ -545,10 +402,15 @@ class EventExists(Condition):
 
         return Expr(EventLast(self.query))
 
-    def sum(self, prop: str) -> Expr:
-        """The sum of the numeric property ``prop`` over the matching events."""
+    def sum(self, prop: str | Expr) -> Expr:
+        """The sum of the numeric property ``prop`` (a name or ``prop("amount")``) over
+        the matching events."""
         from leadkit.rules._expr import Expr
 
+        if isinstance(prop, Expr):
+            if not isinstance(prop.subject, PropRef):
+                raise RuleError(f"sum() takes an event property, got {prop!r}", key="prop")
+            prop = prop.subject.name
         return Expr(EventSum(self.query, prop))
 
 
