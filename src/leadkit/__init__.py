@@ -26,6 +26,18 @@ from leadkit.model import (
     Task,
     User,
 )
+from leadkit.rules import (
+    Condition,
+    RuleError,
+    all_of,
+    any_of,
+    compile_condition,
+    criteria,
+    events,
+    explain,
+    field,
+    prop,
+)
 
 __version__ = "0.1.0"
 
@@ -35,6 +47,7 @@ __all__ = [
     "Campaign",
     "CampaignMember",
     "ConcurrencyError",
+    "Condition",
     "Contact",
     "EngagementEvent",
     "Event",
@@ -48,12 +61,21 @@ __all__ = [
     "OwnerRef",
     "PersonName",
     "Queue",
+    "RuleError",
     "Task",
     "User",
     "ValidationError",
     "__version__",
+    "all_of",
+    "any_of",
+    "compile_condition",
+    "criteria",
     "dumps",
+    "events",
+    "explain",
+    "field",
     "loads",
+    "prop",
     "structure",
     "unstructure",
 ]
