@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 
 from leadkit.stages._errors import StageError
 
@@ -95,7 +96,8 @@ _MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "－": "-", "�
 
 
 def _letter(text: str) -> str | None:
-    key = text.strip().translate(_MINUS_SIGNS).upper()
+    # NFKC folds full-width letters (Ｂ＋) the way Japanese input often arrives.
+    key = unicodedata.normalize("NFKC", text).strip().translate(_MINUS_SIGNS).upper()
     return key if key in GRADE_LADDER else None
 
 
