@@ -66,11 +66,11 @@ LEADS = [
     lead(id="L6"),
 ]
 AS_OF = datetime(2026, 6, 1, tzinfo=UTC)
-SPRING = {"since": apr(1, 0), "until": AS_OF, "as_of": AS_OF}
+SINCE = apr(1, 0)
 
 
 def test_reached_counts_each_lead_on_the_path_it_entered() -> None:
-    report = funnel(HISTORIES, **SPRING)  # type: ignore[arg-type]
+    report = funnel(HISTORIES, since=SINCE, until=AS_OF, as_of=AS_OF)
     counts = {(r.path, r.stage): r.reached for r in report.rows}
     marketing, sales = FunnelPath.MARKETING, FunnelPath.SALES
     # L6 entered in March: outside the cohort
@@ -83,7 +83,7 @@ def test_reached_counts_each_lead_on_the_path_it_entered() -> None:
 
 
 def test_conversion_rates_between_consecutive_stages() -> None:
-    report = funnel(HISTORIES, **SPRING)  # type: ignore[arg-type]
+    report = funnel(HISTORIES, since=SINCE, until=AS_OF, as_of=AS_OF)
     rates = {
         (c.from_stage, c.to_stage, c.path): (c.converted, c.total, c.rate)
         for c in report.conversions
@@ -101,7 +101,7 @@ def test_conversion_rates_between_consecutive_stages() -> None:
 
 
 def test_velocity_counts_finished_stays() -> None:
-    report = funnel(HISTORIES, **SPRING)  # type: ignore[arg-type]
+    report = funnel(HISTORIES, since=SINCE, until=AS_OF, as_of=AS_OF)
     velocity = {(v.path, v.stage): v for v in report.velocities}
     inquiry = velocity[(FunnelPath.MARKETING, S.INQUIRY)]
     # L1 2 days, L2 3 days, L5 1 day; L3 is still an Inquiry and does not count
@@ -121,21 +121,35 @@ def test_as_of_cuts_histories() -> None:
 
 
 def test_grouped_by_source_owner_campaign_and_month() -> None:
-    by_source = funnel(HISTORIES, by="source", leads=LEADS, **SPRING)  # type: ignore[arg-type]
+    by_source = funnel(HISTORIES, by="source", leads=LEADS, since=SINCE, until=AS_OF, as_of=AS_OF)
     assert by_source.groups == ("Cold Call", "Trade Show", "Web")
     assert by_source.reached(S.INQUIRY, group="Web") == 3
     assert by_source.conversion(S.INQUIRY, S.MQL, group="Web").rate == 1.0
-    by_owner = funnel(HISTORIES, by=GroupBy.OWNER, leads={x.id: x for x in LEADS}, **SPRING)  # type: ignore[arg-type]
+    by_owner = funnel(
+        HISTORIES,
+        by=GroupBy.OWNER,
+        leads={x.id: x for x in LEADS},
+        since=SINCE,
+        until=AS_OF,
+        as_of=AS_OF,
+    )
     assert by_owner.groups == ("q-1", "u-a", "u-b")
     assert by_owner.reached(S.SQL, group="u-a") == 2
     by_campaign = funnel(
-        HISTORIES, by="campaign", campaigns={"L1": "展示会2026", "L2": "展示会2026"}, **SPRING
-    )  # type: ignore[arg-type]
+        HISTORIES,
+        by="campaign",
+        campaigns={"L1": "展示会2026", "L2": "展示会2026"},
+        since=SINCE,
+        until=AS_OF,
+        as_of=AS_OF,
+    )
     assert by_campaign.groups == ("(none)", "展示会2026")
     assert by_campaign.reached(S.MQL, group="展示会2026") == 2
-    utc_months = funnel(HISTORIES, by="month", **SPRING)  # type: ignore[arg-type]
+    utc_months = funnel(HISTORIES, by="month", since=SINCE, until=AS_OF, as_of=AS_OF)
     assert utc_months.reached(S.INQUIRY, group="2026-04") == 3
-    tokyo_months = funnel(HISTORIES, by="month", timezone="Asia/Tokyo", **SPRING)  # type: ignore[arg-type]
+    tokyo_months = funnel(
+        HISTORIES, by="month", timezone="Asia/Tokyo", since=SINCE, until=AS_OF, as_of=AS_OF
+    )
     assert tokyo_months.reached(S.INQUIRY, group="2026-04") == 2  # L3 entered on 1 May in Tokyo
     assert tokyo_months.reached(S.INQUIRY, group="2026-05") == 2
 
@@ -153,7 +167,7 @@ def test_grouping_needs_its_data() -> None:
 
 
 def test_records_and_text() -> None:
-    report = funnel(HISTORIES, **SPRING)  # type: ignore[arg-type]
+    report = funnel(HISTORIES, since=SINCE, until=AS_OF, as_of=AS_OF)
     records = report.to_records()
     assert len(records) == len(report.rows)
     assert {tuple(sorted(r)) for r in records} == {tuple(sorted(records[0]))}  # one shape
