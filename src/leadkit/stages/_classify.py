@@ -34,7 +34,7 @@ class Reason:
         head = f"{mark} {self.rule}: {self.detail}"
         if self.explanation is None:
             return head
-        tree = "\n".join(f"    {line}" for line in str(self.explanation).splitlines())
+        tree = "\n".join(f"  {line}" for line in str(self.explanation).splitlines())
         return f"{head}\n{tree}"
 
 
@@ -70,7 +70,10 @@ class Classification:
     def __str__(self) -> str:
         was = self.current.label if self.current else "(new)"
         move = f"{was} → {self.stage.label}" if self.changed else f"stays {self.stage.label}"
-        return "\n".join([f"{self.lead_id}: {move}", *(f"  {r}" for r in self.reasons)])
+        lines = [f"{self.lead_id}: {move}"]
+        for reason in self.reasons:
+            lines += [f"  {line}" for line in str(reason).splitlines()]
+        return "\n".join(lines)
 
 
 def _score_value(score: object) -> float | None:
