@@ -10,7 +10,8 @@ from typing import SupportsFloat
 import attrs
 
 from leadkit.model import Channel, EngagementEvent, Lead, active_sources
-from leadkit.rules import Condition, Explanation, explain
+from leadkit.rules import Explanation
+from leadkit.rules import explain as explain_condition
 from leadkit.stages._errors import StageError
 from leadkit.stages._history import StageHistory, Transition
 from leadkit.stages._policy import StagePolicy
@@ -79,7 +80,9 @@ class Classification:
 def _score_value(score: object) -> float | None:
     if score is None:
         return None
-    if isinstance(score, bool) or not isinstance(score, SupportsFloat):
+    if isinstance(score, bool) or not (
+        isinstance(score, int | float | Decimal) or hasattr(score, "__float__")
+    ):
         raise StageError(f"expected a number, got {type(score).__name__} {score!r}", path="score")
     value = float(score)
     if value != value:
@@ -92,10 +95,18 @@ def _shown(number: float | int | Decimal) -> str:
 
 
 def _check(
-    rule: str, condition: Condition, lead: Lead, events: Sequence[EngagementEvent], at: datetime
+    rule: str,
+    policy: StagePolicy,
+    lead: Lead,
+    events: Sequence[EngagementEvent],
+    at: datetime,
+    explained: bool,
 ) -> Reason:
-    result = explain(condition, lead, events, as_of=at)
-    return Reason(rule, result.held, str(condition), result)
+    compiled, text = policy.prepared(rule)
+    if not explained:
+        return Reason(rule, compiled(lead, events, as_of=at), text)
+    result = explain_condition(compiled.condition, lead, events, as_of=at)
+    return Reason(rule, result.held, text, result)
 
 
 def _mql(
@@ -105,6 +116,7 @@ def _mql(
     grade: object,
     events: Sequence[EngagementEvent],
     as_of: datetime,
+    explained: bool,
 ) -> tuple[list[Reason], list[Reason]]:
     """The reasons that qualify the lead (empty if it does not qualify) and every check."""
     rule = policy.mql
@@ -135,12 +147,12 @@ def _mql(
             reasons.append(Reason("mql.min_grade", held, f"grade {letter} {sign} {rule.min_grade}"))
             fit = fit and held
     if rule.when is not None:
-        reason = _check("mql.when", rule.when, lead, events, as_of)
+        reason = _check("mql.when", policy, lead, events, as_of, explained)
         reasons.append(reason)
         fit = fit and reason.held
     because = list(reasons) if fit else []
     if rule.or_when is not None:
-        reason = _check("mql.or_when", rule.or_when, lead, events, as_of)
+        reason = _check("mql.or_when", policy, lead, events, as_of, explained)
         reasons.append(reason)
         if reason.held:
             because.append(reason)
@@ -148,7 +160,11 @@ def _mql(
 
 
 def _is_sales(
-    policy: StagePolicy, lead: Lead, events: Sequence[EngagementEvent], as_of: datetime
+    policy: StagePolicy,
+    lead: Lead,
+    events: Sequence[EngagementEvent],
+    as_of: datetime,
+    explained: bool,
 ) -> tuple[bool, list[Reason]]:
     channel = active_sources().channel_of(lead.lead_source)
     source = repr(lead.lead_source) if lead.lead_source else "(none)"
@@ -156,7 +172,7 @@ def _is_sales(
     described = f"the {channel.value}" if channel else "no known"
     reasons = [Reason("sgl.lead_source", held, f"lead source {source} is of {described} channel")]
     if policy.sgl_when is not None:
-        reason = _check("sgl.sgl_when", policy.sgl_when, lead, events, as_of)
+        reason = _check("sgl.sgl_when", policy, lead, events, as_of, explained)
         reasons.append(reason)
         held = held or reason.held
     return held, reasons
@@ -182,6 +198,7 @@ def classify(
     policy: StagePolicy,
     as_of: datetime,
     events: Sequence[EngagementEvent] = (),
+    explain: bool = True,
 ) -> Classification:
     """The stage ``lead`` should be in at ``as_of`` under ``policy``, with the reasons.
 
@@ -195,6 +212,9 @@ def classify(
     recycled, MQL) is disqualified when ``disqualify_when`` holds; an Inquiry (or a
     recycled lead after ``requalify_after_days``) becomes an MQL when the MQL rule holds.
     Every other move is made by people (:func:`accept`, :func:`qualify` ...).
+
+    With ``explain=False`` the reasons carry no explanation trees (the verdicts are the
+    same): several times faster, for classifying many leads at once.
     """
     if not isinstance(lead, Lead):
         raise StageError(f"expected a Lead, got {type(lead).__name__}", path="lead")
@@ -216,6 +236,8 @@ def classify(
             f"{history.last_at.isoformat()}",
             path="as_of",
         )
+    if not isinstance(explain, bool):
+        raise StageError(f"explain is True or False, got {explain!r}", path="explain")
     score_value = _score_value(score)
     if grade is not None:
         grade_rank(grade)  # refuse a bad grade even when the policy does not look at it
@@ -225,13 +247,13 @@ def classify(
     path: list[tuple[Stage, list[Reason]]] = []
 
     if stage is None:
-        sales, why = _is_sales(policy, lead, events, as_of)
+        sales, why = _is_sales(policy, lead, events, as_of, explain)
         reasons += why
         stage = Stage.SGL if sales else Stage.INQUIRY
         path.append((stage, [r for r in why if r.held] if sales else []))
 
     if policy.disqualify_when is not None and stage in (Stage.INQUIRY, Stage.RECYCLED, Stage.MQL):
-        reason = _check("disqualify_when", policy.disqualify_when, lead, events, as_of)
+        reason = _check("disqualify_when", policy, lead, events, as_of, explain)
         reasons.append(reason)
         if reason.held:
             stage = Stage.DISQUALIFIED
@@ -251,7 +273,7 @@ def classify(
                 )
             )
         else:
-            because, checks = _mql(policy, lead, score_value, grade, events, as_of)
+            because, checks = _mql(policy, lead, score_value, grade, events, as_of, explain)
             reasons += checks
             if because:
                 stage = Stage.MQL

@@ -9,6 +9,7 @@ lead on its own path keeps the waterfall honest: along a path the counts never i
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -43,11 +44,14 @@ class FunnelPath(enum.Enum):
     @property
     def stages(self) -> tuple[Stage, ...]:
         """The stages of the path, in order."""
-        if self is FunnelPath.MARKETING:
-            return (Stage.INQUIRY, Stage.MQL, Stage.SAL, Stage.SQL, Stage.WON)
-        return (Stage.SGL, Stage.SQL, Stage.WON)
+        return _PATH_STAGES[self]
 
 
+_PATH_STAGES = {
+    FunnelPath.MARKETING: (Stage.INQUIRY, Stage.MQL, Stage.SAL, Stage.SQL, Stage.WON),
+    FunnelPath.SALES: (Stage.SGL, Stage.SQL, Stage.WON),
+}
+_PATH_PAIRS = {path: tuple(itertools.pairwise(stages)) for path, stages in _PATH_STAGES.items()}
 _SIDE_STAGES = (Stage.RECYCLED, Stage.DISQUALIFIED, Stage.LOST)
 
 
@@ -318,7 +322,8 @@ def funnel(
             return "all"
         if grouping is GroupBy.MONTH:
             assert history.started_at is not None
-            return history.started_at.astimezone(zone).strftime("%Y-%m")
+            local = history.started_at.astimezone(zone)
+            return f"{local.year:04d}-{local.month:02d}"
         if grouping is GroupBy.CAMPAIGN:
             assert campaigns is not None
             return campaigns.get(history.lead_id) or _NONE
@@ -352,15 +357,16 @@ def funnel(
         path = FunnelPath.MARKETING if history.entry is Stage.INQUIRY else FunnelPath.SALES
         group = group_of(history)
         counts = reached[(group, path)]
-        seen = {t.to_stage for t in history}
+        steps = history.transitions
+        seen = {t.to_stage for t in steps}
         for stage in seen:
             counts[stage] += 1
-        for first, second in zip(path.stages, path.stages[1:], strict=False):
+        for first, second in _PATH_PAIRS[path]:
             if first in seen and second in seen:
                 pairs[(group, path, first, second)] += 1
-        for stay in history.stays():
-            if stay.until is not None:
-                durations[(group, path, stay.stage)].append(stay.until - stay.since)
+        # finished stays only: a lead still in a stage has not finished its stay
+        for step, following in itertools.pairwise(steps):
+            durations[(group, path, step.to_stage)].append(following.at - step.at)
 
     rows: list[FunnelRow] = []
     conversions: list[ConversionRate] = []
@@ -380,7 +386,7 @@ def funnel(
                     _p90(spent) if spent else None,
                 )
             )
-        for first, second in zip(path.stages, path.stages[1:], strict=False):
+        for first, second in _PATH_PAIRS[path]:
             conversions.append(
                 ConversionRate(
                     group, path, first, second, pairs[(group, path, first, second)], counts[first]

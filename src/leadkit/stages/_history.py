@@ -232,6 +232,8 @@ class StageHistory:
 
     def until(self, as_of: datetime) -> StageHistory:
         """The history as it stood at ``as_of``: transitions after it left out."""
+        if not self.transitions or self.transitions[-1].at <= as_of:
+            return self
         kept = tuple(t for t in self.transitions if t.at <= as_of)
         return self if len(kept) == len(self.transitions) else StageHistory(self.lead_id, kept)
 

@@ -18,7 +18,7 @@ import attrs
 from leadkit.errors import LoadError, Problem
 from leadkit.io import load_data
 from leadkit.model import Lead
-from leadkit.rules import Condition, compile, from_data, to_data
+from leadkit.rules import CompiledCondition, Condition, compile, from_data, to_data
 from leadkit.stages._errors import StageError
 from leadkit.stages._stage import grade_letter
 
@@ -147,6 +147,32 @@ class StagePolicy:
         kw_only=True,
         validator=_positive("StagePolicy.requalify_after_days", allow_zero=True),
     )
+
+    _prepared: dict[str, tuple[CompiledCondition, str]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # Compile and print each condition once per policy, not once per lead.
+        prepared = {
+            name: (compile(condition), str(condition))
+            for name, condition in (
+                ("mql.when", self.mql.when),
+                ("mql.or_when", self.mql.or_when),
+                ("sgl.sgl_when", self.sgl_when),
+                ("disqualify_when", self.disqualify_when),
+            )
+            if condition is not None
+        }
+        object.__setattr__(self, "_prepared", prepared)
+
+    def prepared(self, rule: str) -> tuple[CompiledCondition, str]:
+        """The compiled form and the text of one of the policy's conditions, by rule
+        name (``mql.when``, ``mql.or_when``, ``sgl.sgl_when``, ``disqualify_when``)."""
+        try:
+            return self._prepared[rule]
+        except KeyError:
+            raise StageError(f"policy {self.name!r} has no condition {rule!r}") from None
 
     @property
     def actor(self) -> str:
