@@ -38,6 +38,24 @@ def demo_request(at: datetime) -> EngagementEvent:
     return EngagementEvent(id="ev-demo", kind="demo_request", lead_id="lead-1", occurred_at=at)
 
 
+def test_stages_and_their_labels() -> None:
+    assert [s.label for s in Stage] == [
+        "Inquiry",
+        "MQL",
+        "SAL",
+        "SGL",
+        "SQL",
+        "recycled",
+        "disqualified",
+        "won",
+        "lost",
+    ]
+    assert Stage.parse("SQL") is Stage.SQL
+    assert {Stage.MQL: 1}[Stage.parse("mql")] == 1
+    with pytest.raises(StageError, match="unknown stage"):
+        Stage.parse("hot")
+
+
 def test_a_new_marketing_lead_is_an_inquiry() -> None:
     result = classify(
         lead(lead_source="Trade Show"), score=10, grade="C", policy=POLICY, as_of=AS_OF
@@ -258,6 +276,19 @@ def test_classification_is_deterministic_and_its_moves_are_legal(
     )
     assert first == again
     assert isinstance(first, Classification)
+    quick = classify(
+        some_lead,
+        score=score,
+        grade=grade,
+        history=history,
+        policy=POLICY,
+        as_of=as_of,
+        explain=False,
+    )
+    # without explanation trees the verdicts are the same
+    assert (quick.stage, quick.proposed) == (first.stage, first.proposed)
+    assert [(r.rule, r.held) for r in quick.reasons] == [(r.rule, r.held) for r in first.reasons]
+    assert all(r.explanation is None for r in quick.reasons)
     moved = advance(history, first)  # the proposed moves are legal, or this raises
     assert moved.current is first.stage
     assert moved.transitions[: len(history)] == history.transitions
