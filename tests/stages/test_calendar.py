@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.stages import StageError, WorkingCalendar
+from leadkit.errors import LoadError
+from leadkit.io import dumps, loads, structure
+from leadkit.stages import StageError, WorkingCalendar, load_calendar
 
 JST = ZoneInfo("Asia/Tokyo")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -132,3 +135,32 @@ def test_add_working_time_inverts_working_time(
     # and it is the earliest such instant: a second less would not be enough
     if seconds:
         assert cal.working_time(start, end - timedelta(seconds=1)) < amount
+
+
+def test_a_calendar_round_trips_and_loads_from_toml() -> None:
+    assert loads(dumps(TOKYO), WorkingCalendar) == TOKYO
+    data = tomllib.loads(
+        """
+        timezone = "Asia/Tokyo"
+        weekdays = [0, 1, 2, 3, 4]
+        start = 09:30:00
+        end = "17:30"
+        holidays = [2026-04-29, "2026-05-05"]
+        """
+    )
+    calendar = load_calendar(data)
+    assert calendar == WorkingCalendar(
+        timezone="Asia/Tokyo",
+        start=time(9, 30),
+        end=time(17, 30),
+        holidays={date(2026, 4, 29), date(2026, 5, 5)},
+    )
+    with pytest.raises(LoadError) as caught:
+        structure(
+            {"timezone": "Asia/Tokyo", "start": "9am", "holidays": ["2026-13-01"], "lunch": 1},
+            WorkingCalendar,
+        )
+    assert sorted(p.path for p in caught.value.problems) == ["holidays[0]", "lunch", "start"]
+    with pytest.raises(LoadError) as bad_zone:
+        load_calendar({"timezone": "Mars/Olympus"}, path="sla.calendar")
+    assert [p.path for p in bad_zone.value.problems] == ["sla.calendar.timezone"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from leadkit.errors import LoadError
+from leadkit.io import dumps, loads, structure
 from leadkit.model import Account
 from leadkit.rules import events, field
 from leadkit.stages import MqlRule, StageError, StagePolicy, dump_stage_policy, load_stage_policy
@@ -118,3 +119,11 @@ def test_policies_built_in_code_are_checked() -> None:
         StagePolicy(mql=MqlRule(min_score=1), accept_within_hours=-2)
     assert bad_hours.value.path == "StagePolicy.accept_within_hours"
     assert MqlRule(min_grade="b+").min_grade == "B+"
+
+
+def test_the_converter_knows_policies() -> None:
+    policy = StagePolicy(mql=MqlRule(min_grade="A-", when=field("employees") >= 10))
+    assert loads(dumps(policy), StagePolicy) == policy
+    with pytest.raises(LoadError) as caught:
+        structure({"mql": {"min_score": True}}, StagePolicy)
+    assert [p.path for p in caught.value.problems] == ["mql.min_score"]

@@ -42,6 +42,7 @@ from leadkit.stages._history import (
     transition,
 )
 from leadkit.stages._policy import MqlRule, StagePolicy, dump_stage_policy, load_stage_policy
+from leadkit.stages._serial import dump_calendar, load_calendar
 from leadkit.stages._sla import SlaBreach, overdue
 from leadkit.stages._stage import GRADE_LADDER, Stage, grade_rank
 
@@ -70,9 +71,11 @@ __all__ = [
     "advance",
     "classify",
     "disqualify",
+    "dump_calendar",
     "dump_stage_policy",
     "funnel",
     "grade_rank",
+    "load_calendar",
     "load_stage_policy",
     "mark_lost",
     "mark_won",
