@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -211,6 +212,28 @@ def test_grades_as_objects_or_typographic_text_plug_in() -> None:
             lead(), score=100, grade=grade, history=history, policy=POLICY, as_of=AS_OF
         )
         assert result.stage is stage, grade
+
+
+@attrs.frozen
+class Card:
+    """Stands in for the scoring package's cards: a total, a grade."""
+
+    total: float
+    grade: LetterGrade
+
+
+def test_score_and_grade_cards_plug_in() -> None:
+    history = walk("lead-1", Stage.INQUIRY)
+    card = Card(total=150.0, grade=LetterGrade.A_MINUS)
+    result = classify(lead(), score=card, grade=card, history=history, policy=POLICY, as_of=AS_OF)
+    assert result.stage is Stage.MQL
+    assert "score 150 ≥ 100" in str(result)
+    assert "grade A- ≥ B" in str(result)
+    low = Card(total=99.0, grade=LetterGrade.A_MINUS)
+    assert (
+        classify(lead(), score=low, history=history, policy=POLICY, as_of=AS_OF).stage
+        is Stage.INQUIRY
+    )
 
 
 def test_a_fit_condition_joins_the_thresholds() -> None:

@@ -16,7 +16,7 @@ service levels and the funnel.
 """
 
 from leadkit.stages._calendar import WorkingCalendar
-from leadkit.stages._classify import Classification, Reason, advance, classify
+from leadkit.stages._classify import Classification, Reason, ScoreLike, advance, classify
 from leadkit.stages._errors import IllegalTransitionError, StageError
 from leadkit.stages._funnel import (
     ConversionRate,
@@ -58,6 +58,7 @@ __all__ = [
     "IllegalTransitionError",
     "MqlRule",
     "Reason",
+    "ScoreLike",
     "SlaBreach",
     "Stage",
     "StageError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import SupportsFloat
+from typing import Protocol, SupportsFloat
 
 import attrs
 
@@ -17,7 +17,16 @@ from leadkit.stages._history import StageHistory, Transition
 from leadkit.stages._policy import StagePolicy
 from leadkit.stages._stage import Stage, grade_letter, grade_rank
 
-__all__ = ["Classification", "Reason", "advance", "classify"]
+__all__ = ["Classification", "Reason", "ScoreLike", "advance", "classify"]
+
+
+class ScoreLike(Protocol):
+    """Anything with a numeric ``total``, such as a scoring ``ScoreCard``."""
+
+    @property
+    def total(self) -> float:
+        """The score."""
+        ...
 
 
 @attrs.frozen(slots=True)
@@ -80,6 +89,9 @@ class Classification:
 def _score_value(score: object) -> float | None:
     if score is None:
         return None
+    total = getattr(score, "total", None)  # a score card carries its total
+    if total is not None and not isinstance(score, int | float | Decimal):
+        score = total
     if isinstance(score, bool) or not (
         isinstance(score, int | float | Decimal) or hasattr(score, "__float__")
     ):
@@ -192,7 +204,7 @@ _WAITING = {
 def classify(
     lead: Lead,
     *,
-    score: SupportsFloat | None = None,
+    score: SupportsFloat | ScoreLike | None = None,
     grade: object = None,
     history: StageHistory | None = None,
     policy: StagePolicy,
@@ -202,10 +214,11 @@ def classify(
 ) -> Classification:
     """The stage ``lead`` should be in at ``as_of`` under ``policy``, with the reasons.
 
-    Pure and deterministic. ``score`` is a number (a ``ScoreCard``'s score); ``grade``
-    the letter (``"B+"``) or any object whose ``value`` or ``str()`` is the letter (such
-    as ``leadkit.scoring.Grade``); ``history`` the lead's :class:`StageHistory` (none
-    for a new lead); ``events`` its engagement events for event conditions.
+    Pure and deterministic. ``score`` is a number, or a score card with a numeric
+    ``total``; ``grade`` the letter (``"B+"``), any object whose ``value`` or ``str()``
+    is the letter (such as ``leadkit.scoring.Grade``) or one whose ``grade`` is (a grade
+    card); ``history`` the lead's :class:`StageHistory` (none for a new lead);
+    ``events`` its engagement events for event conditions.
 
     Automatic moves: a new lead enters as SGL when its source is of the sales channel
     (or ``sgl_when`` holds), otherwise as an Inquiry; a lead marketing owns (Inquiry,

@@ -109,16 +109,20 @@ def _letter(text: str) -> str | None:
 def grade_rank(grade: object, *, path: str = "grade") -> int:
     """The rank of a grade on the ladder: 12 for A+ down to 0 for F (higher is better).
 
-    ``grade`` is the letter as text (``"B+"``, ``"A−"`` with a typographic minus), or any
-    object whose ``value`` or ``str()`` is such a letter — so a ``leadkit.scoring.Grade``
-    plugs in without this package importing scoring.
+    ``grade`` is the letter as text (``"B+"``, ``"A−"`` with a typographic minus), any
+    object whose ``value`` or ``str()`` is such a letter, or an object whose ``grade`` is
+    one — so ``leadkit.scoring``'s ``Grade`` and ``GradeCard`` plug in without this
+    package importing scoring.
 
     >>> grade_rank("A+"), grade_rank("b"), grade_rank("F")
     (12, 8, 0)
     """
     candidates: list[object] = [grade]
     if not isinstance(grade, str):
-        candidates += [getattr(grade, "value", None), getattr(grade, "letter", None), str(grade)]
+        inner = getattr(grade, "grade", None)  # a grade card carries its grade
+        for holder in (grade,) if inner is None else (grade, inner):
+            candidates += [getattr(holder, "value", None), getattr(holder, "letter", None)]
+            candidates.append(str(holder))
     for candidate in candidates:
         if isinstance(candidate, str):
             letter = _letter(candidate)
