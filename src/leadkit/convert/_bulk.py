@@ -1,0 +1,115 @@
+"""Converting many leads: one result per request, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from leadkit.convert._convert import (
+    apply_conversion,
+    check_as_of,
+    check_request,
+    check_settings,
+    convert_lead,
+    plan_conversion,
+    use_statuses,
+)
+from leadkit.convert._errors import ConversionRolledBackError
+from leadkit.convert._request import ConversionRequest, ConversionSettings
+from leadkit.convert._result import ConversionResult
+from leadkit.errors import LeadkitError, ValidationError
+from leadkit.repository import UnitOfWorkFactory
+
+__all__ = ["convert_leads"]
+
+
+def convert_leads(
+    requests: Iterable[ConversionRequest],
+    uow_factory: UnitOfWorkFactory,
+    *,
+    as_of: datetime,
+    all_or_none: bool = False,
+    settings: ConversionSettings | None = None,
+) -> list[ConversionResult]:
+    """Convert several leads; one :class:`ConversionResult` per request, in order.
+
+    By default each request is converted in its own unit of work from ``uow_factory``:
+    the ones that succeed are kept, the others report their errors. With
+    ``all_or_none=True`` all run in one unit of work that is committed only if every
+    request succeeds; otherwise nothing is written, the failing requests report their
+    errors and the others a :class:`ConversionRolledBackError` (``rolled_back``). Later
+    requests see what earlier ones did (a second lead of the same company joins the
+    account the first one created).
+
+    Errors that are not :class:`~leadkit.errors.LeadkitError` (bugs, a broken disk)
+    propagate.
+    """
+    batch = [check_request(r) for r in requests]
+    as_of = check_as_of(as_of)
+    if not isinstance(all_or_none, bool):
+        raise ValidationError(f"expected True or False, got {all_or_none!r}", path="all_or_none")
+    settings = check_settings(settings)
+    if not callable(uow_factory):
+        raise ValidationError(
+            "uow_factory is a callable returning a fresh unit of work "
+            "(such as InMemoryStore().unit_of_work)",
+            path="uow_factory",
+        )
+    if not all_or_none:
+        results = []
+        for request in batch:
+            try:
+                results.append(convert_lead(request, uow_factory(), as_of=as_of, settings=settings))
+            except LeadkitError as error:
+                results.append(ConversionResult.failure(request, error))
+        return results
+    return _all_or_none(batch, uow_factory, as_of=as_of, settings=settings)
+
+
+def _all_or_none(
+    batch: list[ConversionRequest],
+    uow_factory: UnitOfWorkFactory,
+    *,
+    as_of: datetime,
+    settings: ConversionSettings,
+) -> list[ConversionResult]:
+    outcomes: list[ConversionResult] = []
+    first_failure: int | None = None
+    try:
+        with use_statuses(settings), uow_factory() as uow:
+            for position, request in enumerate(batch):
+                try:
+                    plan = plan_conversion(request, uow, as_of=as_of, settings=settings)
+                except LeadkitError as error:
+                    # Refused before writing: the unit of work is intact, so the remaining
+                    # requests are still checked and can report their own errors.
+                    outcomes.append(ConversionResult.failure(request, error))
+                    first_failure = position if first_failure is None else first_failure
+                    continue
+                try:
+                    outcomes.append(apply_conversion(plan, uow))
+                except LeadkitError as error:
+                    # Failed half-way: later requests would see a partial state; stop.
+                    outcomes.append(ConversionResult.failure(request, error))
+                    first_failure = position if first_failure is None else first_failure
+                    break
+            if first_failure is None:
+                uow.commit()
+                return outcomes
+    except LeadkitError as error:
+        # The unit of work could not begin or commit: nothing was written for anyone.
+        return [ConversionResult.failure(request, error) for request in batch]
+    reason = f"request {first_failure} (lead {batch[first_failure].lead_id!r}) failed"
+    results = []
+    for position, request in enumerate(batch):
+        if position >= len(outcomes):
+            why = f"not attempted: {reason}"
+        elif not outcomes[position].success:
+            results.append(outcomes[position])
+            continue
+        else:
+            why = f"not written: {reason}"
+        results.append(
+            ConversionResult.failure(request, ConversionRolledBackError(why, path="all_or_none"))
+        )
+    return results

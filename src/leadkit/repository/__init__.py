@@ -1,0 +1,71 @@
+"""Storage behind typed protocols: repositories and the unit of work (取引の単位).
+
+Domain code (conversion, merge, intake, routing) is written against the protocols
+(:class:`UnitOfWork`, :class:`LeadRepository`, ...); two adapters implement them:
+
+* :class:`InMemoryUnitOfWork` over an :class:`InMemoryStore` — the default, for notebooks
+  and tests;
+* :class:`SqliteUnitOfWork` — a SQLite file (WAL, one ``BEGIN IMMEDIATE`` transaction per
+  unit of work, optimistic concurrency on ``version``).
+
+:mod:`leadkit.testing.contract` is the test suite an adapter must pass; run it against
+your own (SQLAlchemy, Django, a REST API) to know it behaves like these two.
+"""
+
+from leadkit.repository._errors import (
+    DuplicateIdError,
+    LeadReadOnlyError,
+    SchemaVersionError,
+    UnitOfWorkStateError,
+)
+from leadkit.repository._memory import InMemoryStore, InMemoryUnitOfWork
+from leadkit.repository._protocols import (
+    AccountRepository,
+    ActivityRepository,
+    CampaignMemberRepository,
+    CampaignRepository,
+    ContactRepository,
+    EngagementEventRepository,
+    EventRepository,
+    LeadRepository,
+    OpportunityRepository,
+    QueueRepository,
+    Record,
+    Repository,
+    TaskRepository,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    UserRepository,
+)
+from leadkit.repository._schema import TABLES, TableSpec, website_domain
+from leadkit.repository._sqlite import SCHEMA_VERSION, SqliteUnitOfWork
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "TABLES",
+    "AccountRepository",
+    "ActivityRepository",
+    "CampaignMemberRepository",
+    "CampaignRepository",
+    "ContactRepository",
+    "DuplicateIdError",
+    "EngagementEventRepository",
+    "EventRepository",
+    "InMemoryStore",
+    "InMemoryUnitOfWork",
+    "LeadReadOnlyError",
+    "LeadRepository",
+    "OpportunityRepository",
+    "QueueRepository",
+    "Record",
+    "Repository",
+    "SchemaVersionError",
+    "SqliteUnitOfWork",
+    "TableSpec",
+    "TaskRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UnitOfWorkStateError",
+    "UserRepository",
+    "website_domain",
+]

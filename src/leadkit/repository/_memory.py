@@ -1,0 +1,284 @@
+"""The in-memory adapter: the default for notebooks, tests and teaching.
+
+Committed records live in an :class:`InMemoryStore`. A unit of work never touches them
+until it commits: its writes go to a private overlay that reads consult first. Commit
+checks, under the store's lock, that every record it overwrites is still at the version it
+was read at, then applies the overlay in one step, so two units of work over one store
+(two threads, say) get the same optimistic concurrency as two SQLite connections.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+from typing import Any, Generic, TypeVar
+
+from leadkit.errors import ConcurrencyError
+from leadkit.repository._generic import Table
+from leadkit.repository._protocols import Record
+from leadkit.repository._schema import TABLES, Keys, TableSpec
+from leadkit.repository._unit import BaseUnitOfWork
+
+__all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
+
+R = TypeVar("R", bound=Record)
+
+
+class _Committed(Generic[R]):
+    """The committed records of one kind, with an index per lookup column."""
+
+    def __init__(self, spec: TableSpec[R]) -> None:
+        self.spec = spec
+        self.records: dict[str, R] = {}
+        self.keys: dict[str, Keys] = {}
+        self.order: dict[str, int] = {}
+        self.next_order = 0
+        # column position -> key value -> ids (a dict, as an insertion-ordered set)
+        self.index: list[dict[str, dict[str, None]]] = [{} for _ in spec.columns]
+
+    def put(self, id: str, record: R | None, keys: Keys) -> None:
+        old_keys = self.keys.pop(id, None)
+        if old_keys is not None:
+            for position, value in enumerate(old_keys):
+                if value is not None:
+                    ids = self.index[position][value]
+                    del ids[id]
+                    if not ids:
+                        del self.index[position][value]
+        if record is None:
+            del self.records[id]
+            del self.order[id]
+            return
+        if id not in self.records:
+            self.order[id] = self.next_order
+            self.next_order += 1
+        self.records[id] = record
+        self.keys[id] = keys
+        for position, value in enumerate(keys):
+            if value is not None:
+                self.index[position].setdefault(value, {})[id] = None
+
+
+class InMemoryStore:
+    """Committed in-memory data that any number of :class:`InMemoryUnitOfWork` share."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._tables: dict[str, _Committed[Any]] = {
+            name: _Committed(spec) for name, spec in TABLES.items()
+        }
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
+        return f"<InMemoryStore {sizes}>"
+
+    def unit_of_work(self) -> InMemoryUnitOfWork:
+        """A fresh unit of work on this store: pass ``store.unit_of_work`` as a factory."""
+        return InMemoryUnitOfWork(self)
+
+
+class _OverlayTable(Generic[R]):
+    """One kind's records as a unit of work sees them: committed data plus its own writes."""
+
+    def __init__(self, committed: _Committed[R], lock: threading.RLock) -> None:
+        self.spec = committed.spec
+        self._committed = committed
+        self._lock = lock
+        self.writes: dict[str, tuple[R | None, Keys]] = {}
+        # The committed version each written record had when this unit first wrote it
+        # (None: it did not exist); commit insists it is unchanged.
+        self.based_on: dict[str, int | None] = {}
+        # Lookup index of the written records, as for the committed ones, so that a big
+        # unit of work (a bulk conversion) does not scan its writes on every lookup.
+        self.written_index: list[dict[str, dict[str, None]]] = [{} for _ in self.spec.columns]
+        self.written_order: dict[str, int] = {}
+
+    def reset(self) -> None:
+        if not self.based_on:
+            return  # nothing written: nothing to forget
+        self.writes.clear()
+        self.based_on.clear()
+        self.written_order.clear()
+        for index in self.written_index:
+            index.clear()
+
+    def load(self, id: str) -> R | None:
+        written = self.writes.get(id)
+        if written is not None:
+            return written[0]
+        return self._committed.records.get(id)
+
+    def _write(self, id: str, record: R | None) -> None:
+        if id not in self.based_on:
+            committed = self._committed.records.get(id)
+            self.based_on[id] = None if committed is None else committed.version
+        keys = self.spec.keys(record) if record is not None else ()
+        previous = self.writes.get(id)
+        if previous is not None:
+            for position, value in enumerate(previous[1]):
+                if value is not None:
+                    del self.written_index[position][value][id]
+        for position, value in enumerate(keys):
+            if value is not None:
+                self.written_index[position].setdefault(value, {})[id] = None
+        self.writes[id] = (record, keys)
+        self.written_order.setdefault(id, len(self.written_order))
+
+    def insert(self, record: R) -> bool:
+        if self.load(record.id) is not None:
+            return False
+        self._write(record.id, record)
+        return True
+
+    def replace(self, record: R, expected_version: int) -> bool:
+        current = self.load(record.id)
+        if current is None or current.version != expected_version:
+            return False
+        self._write(record.id, record)
+        return True
+
+    def delete(self, id: str, expected_version: int) -> bool:
+        current = self.load(id)
+        if current is None or current.version != expected_version:
+            return False
+        self._write(id, None)
+        return True
+
+    def scan(self) -> list[R]:
+        with self._lock:
+            committed = list(self._committed.records.items())
+        result: list[R] = []
+        for id, record in committed:
+            written = self.writes.get(id)
+            if written is None:
+                result.append(record)
+            elif written[0] is not None:
+                result.append(written[0])
+        known = {id for id, _ in committed}
+        result.extend(r for id, (r, _) in self.writes.items() if r is not None and id not in known)
+        return result
+
+    def count(self) -> int:
+        with self._lock:
+            size = len(self._committed.records)
+            for id, (record, _) in self.writes.items():
+                exists = id in self._committed.records
+                size += (record is not None) - exists
+        return size
+
+    def lookup(self, columns: tuple[str, ...], value: str) -> list[R]:
+        positions = [self.spec.columns.index(c) for c in columns]
+        committed = self._committed
+        with self._lock:
+            ids: dict[str, None] = {}
+            for position in positions:
+                ids.update(committed.index[position].get(value, {}))
+            found = [
+                (committed.order[i], committed.records[i]) for i in ids if i not in self.writes
+            ]
+            after = committed.next_order
+        written: dict[str, None] = {}
+        for position in positions:
+            written.update(self.written_index[position].get(value, {}))
+        for id in written:
+            record = self.writes[id][0]
+            if record is not None:
+                order = committed.order.get(id, after + self.written_order[id])
+                found.append((order, record))
+        found.sort(key=lambda pair: pair[0])
+        return [record for _, record in found]
+
+    def count_by(
+        self, column: str, *, unless_column: str, unless_values: Collection[str]
+    ) -> dict[str, int]:
+        position = self.spec.columns.index(column)
+        unless = self.spec.columns.index(unless_column)
+        skip = set(unless_values)
+        counts: dict[str, int] = {}
+
+        def tally(keys: Keys) -> None:
+            value = keys[position]
+            if value is not None and keys[unless] not in skip:
+                counts[value] = counts.get(value, 0) + 1
+
+        with self._lock:
+            committed = self._committed
+            for ids in committed.index[position].values():
+                for id in ids:
+                    if id not in self.writes:
+                        tally(committed.keys[id])
+        for record, keys in self.writes.values():
+            if record is not None:
+                tally(keys)
+        return counts
+
+    def conflicts(self) -> list[str]:
+        """Ids whose committed version moved since this unit wrote them (lock held)."""
+        records = self._committed.records
+        stale = []
+        for id, version in self.based_on.items():
+            committed = records.get(id)
+            if (None if committed is None else committed.version) != version:
+                stale.append(id)
+        return stale
+
+    def apply(self) -> None:
+        """Write this unit's overlay into the committed data (lock held)."""
+        for id, (record, keys) in self.writes.items():
+            if record is None and id not in self._committed.records:
+                continue  # added and removed again in this unit
+            self._committed.put(id, record, keys)
+
+
+class InMemoryUnitOfWork(BaseUnitOfWork):
+    """A :class:`~leadkit.repository.UnitOfWork` over an :class:`InMemoryStore`.
+
+    Without a store it makes its own, so ``InMemoryUnitOfWork()`` is a complete database
+    for a notebook; several units of work over one store are isolated from each other
+    until they commit, and a commit based on stale versions raises
+    :class:`~leadkit.errors.ConcurrencyError` and writes nothing.
+
+    >>> from datetime import datetime, UTC
+    >>> from leadkit.model import Account
+    >>> store = InMemoryStore()
+    >>> with store.unit_of_work() as uow:
+    ...     _ = uow.accounts.add(Account(id="a-1", name="ABC", created_at=datetime.now(UTC)))
+    ...     # not committed: the block's end rolls it back
+    >>> with store.unit_of_work() as uow:
+    ...     len(uow.accounts)
+    0
+    """
+
+    def __init__(self, store: InMemoryStore | None = None) -> None:
+        self.store = store if store is not None else InMemoryStore()
+        self._tables: dict[str, _OverlayTable[Any]] = {
+            name: _OverlayTable(committed, self.store._lock)
+            for name, committed in self.store._tables.items()
+        }
+        super().__init__()
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else "inactive"
+        return f"<InMemoryUnitOfWork {state} on {self.store!r}>"
+
+    def _table(self, name: str) -> Table[Any]:
+        return self._tables[name]
+
+    def _commit(self) -> None:
+        with self.store._lock:
+            stale = [
+                f"{name}.{id}" for name, table in self._tables.items() for id in table.conflicts()
+            ]
+            if stale:
+                raise ConcurrencyError(
+                    f"another unit of work changed {', '.join(stale)} after this one read "
+                    "them; nothing was written; load them again and retry",
+                    path=stale[0],
+                )
+            for table in self._tables.values():
+                table.apply()
+        self._rollback()
+
+    def _rollback(self) -> None:
+        for table in self._tables.values():
+            table.reset()

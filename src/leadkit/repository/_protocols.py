@@ -1,0 +1,377 @@
+"""The storage contract: one typed repository per record kind, and the unit of work that
+groups their writes into one transaction.
+
+Domain code (conversion, merge, intake, routing) talks to these protocols only; it never
+imports an adapter. Any class with these methods is a repository: the in-memory and SQLite
+adapters in this package are two, a SQLAlchemy, Django or REST adapter is another, and
+:mod:`leadkit.testing.contract` checks that an adapter keeps the promises written here.
+
+Promises every adapter keeps:
+
+* ``get`` raises :class:`~leadkit.errors.NotFoundError`; ``find`` returns ``None``.
+* ``add`` stores a new record as given (its ``version`` too) and raises
+  :class:`~leadkit.repository.DuplicateIdError` if the id is taken.
+* ``update`` and ``remove`` compare the stored ``version`` with the record's: equal, the
+  write goes ahead (``update`` stores ``version + 1`` and returns the stored record);
+  different, :class:`~leadkit.errors.ConcurrencyError` and nothing changes. Always update
+  from the record the last write returned.
+* Lists (``all``, iteration, finders) are in the order records were first added.
+* A converted lead is read-only: ``leads.update`` and ``leads.remove`` raise
+  :class:`~leadkit.repository.LeadReadOnlyError`; only ``leads.save_conversion`` turns an
+  open lead into a converted one.
+* Finder keys are the model's normalised keys (:func:`~leadkit.model.email_key`,
+  :func:`~leadkit.model.company_key`, :func:`~leadkit.model.phone_key` with Japan as the
+  default country, :func:`~leadkit.repository.website_domain`); raw values are normalised
+  the same way first, so ``by_email_key("Taro@Example.jp")`` works too.
+* Repositories are usable only inside ``with uow:``; nothing is written unless
+  ``uow.commit()`` is called before the block ends; an exception rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
+
+from leadkit.model import (
+    Account,
+    Campaign,
+    CampaignMember,
+    Contact,
+    EngagementEvent,
+    Event,
+    Lead,
+    Opportunity,
+    OwnerRef,
+    Queue,
+    Task,
+    User,
+)
+
+__all__ = [
+    "AccountRepository",
+    "ActivityRepository",
+    "CampaignMemberRepository",
+    "CampaignRepository",
+    "ContactRepository",
+    "EngagementEventRepository",
+    "EventRepository",
+    "LeadRepository",
+    "OpportunityRepository",
+    "QueueRepository",
+    "Record",
+    "Repository",
+    "TaskRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UserRepository",
+]
+
+
+class Record(Protocol):
+    """What every storable entity has: an ``id`` and an optimistic-concurrency ``version``."""
+
+    @property
+    def id(self) -> str:
+        """The record's id, unique within its kind."""
+        ...
+
+    @property
+    def version(self) -> int:
+        """Bumped by one on every stored update."""
+        ...
+
+
+R = TypeVar("R", bound=Record)
+A = TypeVar("A", Task, Event)
+
+
+class Repository(Protocol[R]):
+    """The operations every repository offers, typed by the record kind ``R``."""
+
+    def get(self, id: str, /) -> R:
+        """The record with this id; :class:`~leadkit.errors.NotFoundError` if none."""
+        ...
+
+    def find(self, id: str, /) -> R | None:
+        """The record with this id, or ``None``."""
+        ...
+
+    def get_many(self, ids: Iterable[str], /) -> list[R]:
+        """The records with these ids, in the order given; ``NotFoundError`` naming every
+        missing id if any is missing."""
+        ...
+
+    def add(self, record: R, /) -> R:
+        """Store a new record as given; :class:`DuplicateIdError` if the id is taken."""
+        ...
+
+    def update(self, record: R, /) -> R:
+        """Store a changed record whose ``version`` equals the stored one; the stored
+        record (``version + 1``) is returned. Stale version:
+        :class:`~leadkit.errors.ConcurrencyError`; unknown id: ``NotFoundError``."""
+        ...
+
+    def remove(self, record: R, /) -> None:
+        """Delete a record, checking its ``version`` like :meth:`update`."""
+        ...
+
+    def all(self) -> list[R]:
+        """Every record, in the order they were added."""
+        ...
+
+    def __iter__(self) -> Iterator[R]:
+        """Iterate over :meth:`all`."""
+        ...
+
+    def __len__(self) -> int:
+        """How many records are stored."""
+        ...
+
+    def __contains__(self, id: object, /) -> bool:
+        """True if a record with this id is stored."""
+        ...
+
+
+class LeadRepository(Repository[Lead], Protocol):
+    """Leads, with the finders duplicate checks and routing need."""
+
+    def by_email_key(self, key: str, /) -> list[Lead]:
+        """Leads whose :func:`~leadkit.model.email_key` equals ``key``."""
+        ...
+
+    def by_company_key(self, key: str, /) -> list[Lead]:
+        """Leads whose :func:`~leadkit.model.company_key` equals ``key``."""
+        ...
+
+    def by_phone_key(self, key: str, /) -> list[Lead]:
+        """Leads whose phone or mobile has this :func:`~leadkit.model.phone_key`."""
+        ...
+
+    def by_owner(self, owner: OwnerRef, /) -> list[Lead]:
+        """Leads owned by ``owner`` (any status, converted or not)."""
+        ...
+
+    def count_open_by_owner(
+        self, *, closed_statuses: Collection[str] | None = None
+    ) -> dict[OwnerRef, int]:
+        """How many open leads each owner has: not converted, not merged, and with a status
+        not in ``closed_statuses`` (default: the closed statuses of
+        :func:`~leadkit.model.active_statuses`). Owners with none are absent."""
+        ...
+
+    def save_conversion(self, lead: Lead, /) -> Lead:
+        """Store a lead that has just been converted (``lead.conversion`` set): the one
+        write that may make a lead read-only. Checks the version like ``update``; raises
+        :class:`LeadReadOnlyError` if the stored lead is already converted."""
+        ...
+
+
+class AccountRepository(Repository[Account], Protocol):
+    """Accounts, findable by company key and website domain."""
+
+    def by_company_key(self, key: str, /) -> list[Account]:
+        """Accounts whose name has this :func:`~leadkit.model.company_key`."""
+        ...
+
+    def by_domain(self, domain: str, /) -> list[Account]:
+        """Accounts whose website is on ``domain`` (see :func:`website_domain`)."""
+        ...
+
+
+class ContactRepository(Repository[Contact], Protocol):
+    """Contacts, findable by account, email key and phone key."""
+
+    def by_account(self, account_id: str, /) -> list[Contact]:
+        """The contacts of one account."""
+        ...
+
+    def by_email_key(self, key: str, /) -> list[Contact]:
+        """Contacts whose :func:`~leadkit.model.email_key` equals ``key``."""
+        ...
+
+    def by_phone_key(self, key: str, /) -> list[Contact]:
+        """Contacts whose phone or mobile has this :func:`~leadkit.model.phone_key`."""
+        ...
+
+
+class OpportunityRepository(Repository[Opportunity], Protocol):
+    """Opportunities, findable by account and by primary campaign."""
+
+    def by_account(self, account_id: str, /) -> list[Opportunity]:
+        """The opportunities of one account."""
+        ...
+
+    def by_campaign(self, campaign_id: str, /) -> list[Opportunity]:
+        """Opportunities whose primary campaign source is ``campaign_id``."""
+        ...
+
+
+class ActivityRepository(Repository[A], Protocol[A]):
+    """Tasks or events, findable by what they relate to."""
+
+    def by_lead(self, lead_id: str, /) -> list[A]:
+        """Activities of a lead."""
+        ...
+
+    def by_contact(self, contact_id: str, /) -> list[A]:
+        """Activities related to a contact."""
+        ...
+
+    def by_account(self, account_id: str, /) -> list[A]:
+        """Activities related to an account."""
+        ...
+
+    def by_opportunity(self, opportunity_id: str, /) -> list[A]:
+        """Activities related to an opportunity."""
+        ...
+
+
+class TaskRepository(ActivityRepository[Task], Protocol):
+    """Tasks (ToDo)."""
+
+
+class EventRepository(ActivityRepository[Event], Protocol):
+    """Calendar events (行動)."""
+
+
+class CampaignRepository(Repository[Campaign], Protocol):
+    """Campaigns."""
+
+
+class CampaignMemberRepository(Repository[CampaignMember], Protocol):
+    """Campaign members, findable by campaign and by person."""
+
+    def by_campaign(self, campaign_id: str, /) -> list[CampaignMember]:
+        """The members of one campaign."""
+        ...
+
+    def by_lead(self, lead_id: str, /) -> list[CampaignMember]:
+        """The campaign memberships of a lead."""
+        ...
+
+    def by_contact(self, contact_id: str, /) -> list[CampaignMember]:
+        """The campaign memberships of a contact."""
+        ...
+
+
+class EngagementEventRepository(Repository[EngagementEvent], Protocol):
+    """Engagement events (page views, form submissions ...), findable by person."""
+
+    def by_lead(self, lead_id: str, /) -> list[EngagementEvent]:
+        """The events of a lead."""
+        ...
+
+    def by_contact(self, contact_id: str, /) -> list[EngagementEvent]:
+        """The events of a contact."""
+        ...
+
+
+class UserRepository(Repository[User], Protocol):
+    """Users (salespeople and anyone else who owns records)."""
+
+
+class QueueRepository(Repository[Queue], Protocol):
+    """Queues (shared owners)."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository.
+
+    Use it as a context manager; call :meth:`commit` to keep the writes. Leaving the block
+    without committing, or by an exception, rolls everything back, so a failure half-way
+    leaves storage exactly as it was. A unit of work may be entered again after it ends;
+    work after a ``commit`` inside the same block is a new transaction.
+
+    >>> from leadkit.repository import InMemoryUnitOfWork
+    >>> from leadkit.model import Account
+    >>> from datetime import datetime, UTC
+    >>> uow = InMemoryUnitOfWork()
+    >>> with uow:
+    ...     _ = uow.accounts.add(Account(id="acc-1", name="ABC株式会社",
+    ...                                  created_at=datetime(2026, 4, 1, tzinfo=UTC)))
+    ...     uow.commit()
+    >>> with uow:
+    ...     uow.accounts.get("acc-1").name
+    'ABC株式会社'
+    """
+
+    @property
+    def leads(self) -> LeadRepository:
+        """Leads."""
+        ...
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Accounts."""
+        ...
+
+    @property
+    def contacts(self) -> ContactRepository:
+        """Contacts."""
+        ...
+
+    @property
+    def opportunities(self) -> OpportunityRepository:
+        """Opportunities."""
+        ...
+
+    @property
+    def tasks(self) -> TaskRepository:
+        """Tasks."""
+        ...
+
+    @property
+    def events(self) -> EventRepository:
+        """Calendar events."""
+        ...
+
+    @property
+    def campaigns(self) -> CampaignRepository:
+        """Campaigns."""
+        ...
+
+    @property
+    def campaign_members(self) -> CampaignMemberRepository:
+        """Campaign members."""
+        ...
+
+    @property
+    def engagement_events(self) -> EngagementEventRepository:
+        """Engagement events."""
+        ...
+
+    @property
+    def users(self) -> UserRepository:
+        """Users."""
+        ...
+
+    @property
+    def queues(self) -> QueueRepository:
+        """Queues."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Begin a transaction."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """End the block: roll back whatever was not committed."""
+        ...
+
+    def commit(self) -> None:
+        """Make every write since the transaction began durable and visible to others."""
+        ...
+
+    def rollback(self) -> None:
+        """Discard every write since the transaction began."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+"""Returns a fresh unit of work: what bulk operations and worker processes take."""

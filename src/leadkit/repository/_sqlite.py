@@ -1,0 +1,346 @@
+"""The SQLite adapter (standard library ``sqlite3``).
+
+One table per record kind: ``id``, ``version``, the lookup columns (indexed) and the whole
+record as JSON in ``data``, written and read through :mod:`leadkit.io`'s converter. The
+database runs in WAL mode so readers never block the writer. Each unit of work is one
+``BEGIN IMMEDIATE`` transaction: writers queue for the lock (up to ``timeout`` seconds)
+instead of failing half-way, and every ``UPDATE`` carries ``AND version = ?`` so a stale
+write changes nothing and raises :class:`~leadkit.errors.ConcurrencyError`.
+
+The schema is created and upgraded by numbered migrations; the version reached is kept
+in ``leadkit_schema``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection
+from typing import Any, Generic, Literal, TypeVar
+
+from leadkit.errors import ConcurrencyError, ValidationError
+from leadkit.io import structure, unstructure
+from leadkit.repository._errors import SchemaVersionError
+from leadkit.repository._generic import Table
+from leadkit.repository._protocols import Record
+from leadkit.repository._schema import TABLES, TableSpec
+from leadkit.repository._unit import BaseUnitOfWork
+
+__all__ = ["SCHEMA_VERSION", "SqliteUnitOfWork"]
+
+R = TypeVar("R", bound=Record)
+
+
+def _table(name: str, *columns: str) -> str:
+    lookup = "".join(f"    {column} TEXT,\n" for column in columns)
+    indexes = "".join(f"CREATE INDEX {name}_{column} ON {name} ({column});\n" for column in columns)
+    return (
+        f"CREATE TABLE {name} (\n    id TEXT PRIMARY KEY,\n    version INTEGER NOT NULL,\n"
+        f"{lookup}    data TEXT NOT NULL\n);\n{indexes}"
+    )
+
+
+_ACTIVITY = ("lead_id", "contact_id", "account_id", "opportunity_id")
+
+# Migrations are append-only: the schema a database has is the result of running the
+# first ``version`` of them. Never edit one that has shipped; add the next.
+_MIGRATIONS: tuple[str, ...] = (
+    # 1: the initial schema.
+    "".join(
+        [
+            _table(
+                "leads",
+                "email_key",
+                "company_key",
+                "phone_key",
+                "mobile_key",
+                "owner",
+                "active_owner",
+                "status",
+            ),
+            _table("accounts", "company_key", "domain"),
+            _table("contacts", "account_id", "email_key", "phone_key", "mobile_key"),
+            _table("opportunities", "account_id", "campaign_id"),
+            _table("tasks", *_ACTIVITY),
+            _table("events", *_ACTIVITY),
+            _table("campaigns"),
+            _table("campaign_members", "campaign_id", "lead_id", "contact_id"),
+            _table("engagement_events", "lead_id", "contact_id"),
+            _table("users"),
+            _table("queues"),
+        ]
+    ),
+)
+
+SCHEMA_VERSION = len(_MIGRATIONS)
+"""The schema version this leadkit writes; older databases are migrated on first use."""
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leadkit_schema'"
+    ).fetchone()
+    if row is None:
+        return 0
+    (version,) = conn.execute("SELECT version FROM leadkit_schema").fetchone()
+    return int(version)
+
+
+def migrate(conn: sqlite3.Connection, *, path: str) -> bool:
+    """Bring the schema up to :data:`SCHEMA_VERSION` inside the caller's transaction;
+    True if anything changed."""
+    current = _schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"the database has schema version {current}, newer than the {SCHEMA_VERSION} "
+            "this leadkit knows; upgrade leadkit to open it",
+            path=path,
+        )
+    if current == SCHEMA_VERSION:
+        return False
+    if current == 0:
+        conn.execute("CREATE TABLE leadkit_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO leadkit_schema (version) VALUES (0)")
+    for script in _MIGRATIONS[current:]:
+        for statement in script.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    conn.execute("UPDATE leadkit_schema SET version = ?", (SCHEMA_VERSION,))
+    return True
+
+
+# SQLite checkpoints and deletes the WAL file whenever the last connection to a database
+# closes, and re-creating it syncs to disk: with one connection per unit of work, every
+# unit would pay two disk syncs (about 20 ms each on ordinary disks). So each process keeps
+# one idle connection to each recently used database; it holds no lock, so it never blocks
+# other connections or processes. The few most recent databases are kept (bounded file
+# descriptors); all are closed at exit.
+_KEPT_DATABASES = 8
+_keepers: OrderedDict[tuple[str, int], sqlite3.Connection] = OrderedDict()
+_keepers_lock = threading.Lock()
+
+
+def _keep_database_open(path: str) -> None:
+    key = (os.path.abspath(path), os.getpid())
+    with _keepers_lock:
+        if key in _keepers:
+            _keepers.move_to_end(key)
+            return
+        keeper = sqlite3.connect(path, check_same_thread=False)
+        # One finished read opens the WAL index; the connection then idles without locks.
+        keeper.execute("SELECT version FROM leadkit_schema").fetchall()
+        _keepers[key] = keeper
+        while len(_keepers) > _KEPT_DATABASES:
+            (_, pid), oldest = _keepers.popitem(last=False)
+            if pid == os.getpid():
+                oldest.close()
+
+
+@atexit.register
+def _close_keepers() -> None:
+    with _keepers_lock:
+        for (_, pid), keeper in _keepers.items():
+            if pid == os.getpid():  # never touch a connection inherited through fork
+                keeper.close()
+        _keepers.clear()
+
+
+class _SqliteTable(Generic[R]):
+    """One record kind's table, reached through the unit of work's open connection."""
+
+    def __init__(self, spec: TableSpec[R], connection: Callable[[], sqlite3.Connection]) -> None:
+        self.spec = spec
+        self._connection = connection
+        name, columns = spec.name, spec.columns
+        all_columns = ("id", "version", *columns, "data")
+        self._select = f"SELECT version, data FROM {name} WHERE id = ?"
+        self._insert = (
+            f"INSERT INTO {name} ({', '.join(all_columns)}) "
+            f"VALUES ({', '.join('?' for _ in all_columns)})"
+        )
+        sets = ", ".join(f"{c} = ?" for c in ("version", *columns, "data"))
+        self._update = f"UPDATE {name} SET {sets} WHERE id = ? AND version = ?"
+        self._delete = f"DELETE FROM {name} WHERE id = ? AND version = ?"
+        self._scan = f"SELECT version, data FROM {name} ORDER BY rowid"
+        self._count = f"SELECT COUNT(*) FROM {name}"
+
+    def _dump(self, record: R) -> list[Any]:
+        data = json.dumps(unstructure(record), ensure_ascii=False, separators=(",", ":"))
+        return [record.version, *self.spec.keys(record), data]
+
+    def _load(self, version: int, data: str) -> R:
+        plain = json.loads(data)
+        # The column is what the version check in UPDATE uses, so it is the truth.
+        plain["version"] = version
+        return structure(plain, self.spec.type, root=f"{self.spec.name}.data")
+
+    def load(self, id: str) -> R | None:
+        row = self._connection().execute(self._select, (id,)).fetchone()
+        return None if row is None else self._load(*row)
+
+    def insert(self, record: R) -> bool:
+        try:
+            self._connection().execute(self._insert, [record.id, *self._dump(record)])
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def replace(self, record: R, expected_version: int) -> bool:
+        values = [*self._dump(record), record.id, expected_version]
+        return self._connection().execute(self._update, values).rowcount == 1
+
+    def delete(self, id: str, expected_version: int) -> bool:
+        return self._connection().execute(self._delete, (id, expected_version)).rowcount == 1
+
+    def scan(self) -> list[R]:
+        return [self._load(*row) for row in self._connection().execute(self._scan)]
+
+    def count(self) -> int:
+        (n,) = self._connection().execute(self._count).fetchone()
+        return int(n)
+
+    def lookup(self, columns: tuple[str, ...], value: str) -> list[R]:
+        where = " OR ".join(f"{self._column(c)} = ?" for c in columns)
+        sql = f"SELECT version, data FROM {self.spec.name} WHERE {where} ORDER BY rowid"
+        rows = self._connection().execute(sql, [value] * len(columns))
+        return [self._load(*row) for row in rows]
+
+    def count_by(
+        self, column: str, *, unless_column: str, unless_values: Collection[str]
+    ) -> dict[str, int]:
+        group, unless = self._column(column), self._column(unless_column)
+        marks = ", ".join("?" for _ in unless_values)
+        sql = (
+            f"SELECT {group}, COUNT(*) FROM {self.spec.name} WHERE {group} IS NOT NULL "
+            f"AND ({unless} IS NULL OR {unless} NOT IN ({marks})) GROUP BY {group}"
+        )
+        rows: list[tuple[str, int]] = (
+            self._connection().execute(sql, list(unless_values)).fetchall()
+        )
+        return dict(rows)
+
+    def _column(self, name: str) -> str:
+        # Column names are spliced into SQL: only the spec's own names may get there.
+        if name not in self.spec.columns:
+            raise ValidationError(f"unknown lookup column {name!r}", path=self.spec.name)
+        return name
+
+
+class SqliteUnitOfWork(BaseUnitOfWork):
+    """A :class:`~leadkit.repository.UnitOfWork` on a SQLite database file.
+
+    Each ``with`` block opens a connection, takes the write lock (``BEGIN IMMEDIATE``,
+    waiting up to ``timeout`` seconds for other writers) and closes the connection at the
+    end. The schema is created or migrated on first use. ``synchronous="NORMAL"`` (the
+    default, safe against application crashes in WAL mode) or ``"FULL"`` (also survives
+    power loss, slower).
+
+    ``functools.partial(SqliteUnitOfWork, path)`` is a unit-of-work factory; the object
+    itself can also be entered again and again.
+
+    >>> import tempfile, os
+    >>> from datetime import datetime, UTC
+    >>> from leadkit.model import User
+    >>> path = os.path.join(tempfile.mkdtemp(), "crm.db")
+    >>> with SqliteUnitOfWork(path) as uow:
+    ...     _ = uow.users.add(User(id="u-1", name="佐藤 健"))
+    ...     uow.commit()
+    >>> with SqliteUnitOfWork(path) as uow:
+    ...     uow.users.get("u-1").name
+    '佐藤 健'
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 30.0,
+        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
+    ) -> None:
+        if synchronous not in ("NORMAL", "FULL"):
+            raise ValidationError(
+                f"synchronous must be 'NORMAL' or 'FULL', got {synchronous!r}",
+                path="SqliteUnitOfWork.synchronous",
+            )
+        self.path = os.fspath(path)
+        if self.path == ":memory:" or self.path.startswith("file:"):
+            raise ValidationError(
+                "give the path of a database file; an in-memory SQLite database lives only "
+                "as long as one connection (use InMemoryUnitOfWork instead)",
+                path="SqliteUnitOfWork.path",
+            )
+        self.timeout = timeout
+        self.synchronous = synchronous
+        self._conn: sqlite3.Connection | None = None
+        self._in_transaction = False
+        self._tables = {name: _SqliteTable(spec, self._connection) for name, spec in TABLES.items()}
+        super().__init__()
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else "inactive"
+        return f"<SqliteUnitOfWork {state} {self.path!r}>"
+
+    def _table(self, name: str) -> Table[Any]:
+        return self._tables[name]
+
+    def _connection(self) -> sqlite3.Connection:
+        assert self._conn is not None  # the guard ran first
+        return self._conn
+
+    def _guard(self) -> None:
+        super()._guard()
+        if not self._in_transaction:
+            self._begin_transaction()
+
+    def _begin_transaction(self) -> None:
+        try:
+            self._connection().execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ConcurrencyError(
+                f"the database is busy: another writer held it for more than {self.timeout} s "
+                f"({exc}); retry later or raise timeout",
+                path=self.path,
+            ) from exc
+        self._in_transaction = True
+
+    def _begin(self) -> None:
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode != "wal":  # pragma: no cover - only on file systems without WAL
+                raise ValidationError(f"cannot use WAL mode (got {mode!r})", path=self.path)
+            conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+            self._conn = conn
+            self._begin_transaction()
+            if migrate(conn, path=self.path):
+                # Keep the schema even if this unit of work ends up rolling back.
+                conn.execute("COMMIT")
+                self._in_transaction = False
+                self._begin_transaction()
+            _keep_database_open(self.path)
+        except BaseException:
+            self._in_transaction = False
+            self._conn = None
+            conn.close()
+            raise
+
+    def _commit(self) -> None:
+        if self._in_transaction:
+            self._connection().execute("COMMIT")
+            self._in_transaction = False
+
+    def _rollback(self) -> None:
+        if self._in_transaction:
+            self._in_transaction = False
+            # SQLite may have rolled back already (a failed COMMIT); do not mask that error.
+            if self._connection().in_transaction:
+                self._connection().execute("ROLLBACK")
+
+    def _end(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,768 @@
+"""The repository contract: the tests any storage adapter must pass, and fault injection.
+
+leadkit's own in-memory and SQLite adapters run this suite; run it against yours
+(SQLAlchemy, Django, a REST API) by subclassing :class:`UnitOfWorkContract` in a test
+module and providing a ``uow_factory`` fixture that returns fresh units of work over an
+*empty* store, new for each test (needs ``pytest`` and ``hypothesis``)::
+
+    import pytest
+    from leadkit.testing.contract import UnitOfWorkContract
+
+    class TestMyAdapter(UnitOfWorkContract):
+        @pytest.fixture
+        def uow_factory(self, tmp_path):
+            engine = make_engine(tmp_path / "crm.db")
+            return lambda: MyUnitOfWork(engine)
+
+:class:`FailingUnitOfWork` wraps any unit of work and fails at a chosen write step, and
+:func:`snapshot` captures everything a store holds, so a test can prove that an
+operation failing at *any* step leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from types import TracebackType
+from typing import Any, Literal, Self, cast
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from leadkit.errors import ConcurrencyError, LeadkitError, NotFoundError, ValidationError
+from leadkit.model import (
+    Account,
+    Campaign,
+    CampaignMember,
+    Contact,
+    EngagementEvent,
+    Event,
+    Lead,
+    LeadConversion,
+    Opportunity,
+    OwnerRef,
+    PersonName,
+    Queue,
+    Task,
+    User,
+)
+from leadkit.repository import (
+    AccountRepository,
+    CampaignMemberRepository,
+    CampaignRepository,
+    ContactRepository,
+    DuplicateIdError,
+    EngagementEventRepository,
+    EventRepository,
+    LeadReadOnlyError,
+    LeadRepository,
+    OpportunityRepository,
+    QueueRepository,
+    TaskRepository,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    UnitOfWorkStateError,
+    UserRepository,
+)
+from leadkit.testing import strategies as lks
+
+__all__ = [
+    "REPOSITORY_NAMES",
+    "FailingUnitOfWork",
+    "InjectedFault",
+    "UnitOfWorkContract",
+    "snapshot",
+]
+
+REPOSITORY_NAMES = (
+    "leads",
+    "accounts",
+    "contacts",
+    "opportunities",
+    "tasks",
+    "events",
+    "campaigns",
+    "campaign_members",
+    "engagement_events",
+    "users",
+    "queues",
+)
+"""The repositories every unit of work has, by attribute name."""
+
+Snapshot = dict[str, list[Any]]
+
+
+def snapshot(uow_factory: UnitOfWorkFactory) -> Snapshot:
+    """Every record of every repository, read in a fresh unit of work (nothing written).
+
+    Two snapshots are equal exactly when the store holds the same records in the same
+    order, so ``snapshot(f) == before`` proves that a failed operation changed nothing.
+    """
+    with uow_factory() as uow:
+        return {name: getattr(uow, name).all() for name in REPOSITORY_NAMES}
+
+
+class InjectedFault(LeadkitError):
+    """The failure :class:`FailingUnitOfWork` raises on purpose."""
+
+    code = "injected_fault"
+
+
+_WRITES = frozenset({"add", "update", "remove", "save_conversion"})
+
+
+class _FailingRepository:
+    """Delegates to a repository, counting each write as one step of its unit of work."""
+
+    def __init__(self, inner: Any, owner: FailingUnitOfWork, name: str) -> None:
+        self._inner = inner
+        self._owner = owner
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        value = getattr(self._inner, attr)
+        if attr not in _WRITES:
+            return value
+
+        def write(*args: Any, **kwargs: Any) -> Any:
+            return self._owner._step(f"{self._name}.{attr}", lambda: value(*args, **kwargs))
+
+        return write
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._inner)
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._inner
+
+
+class FailingUnitOfWork:
+    """A unit of work that fails at its ``fail_at``-th write step (1-based).
+
+    Every ``add``, ``update``, ``remove`` and ``save_conversion`` on any repository is a
+    step, and so is ``commit``. With ``when="before"`` the failing step raises
+    :class:`InjectedFault` without doing its write; with ``"after"`` it does the write
+    first, then raises (the transaction must still roll it back). ``fail_at=None`` never
+    fails: run once like that and read :attr:`steps` to know how many steps there are.
+
+    >>> from leadkit.repository import InMemoryUnitOfWork
+    >>> from leadkit.model import User
+    >>> uow = FailingUnitOfWork(InMemoryUnitOfWork(), fail_at=2)
+    >>> with uow:
+    ...     _ = uow.users.add(User(id="u-1", name="A"))
+    ...     _ = uow.users.add(User(id="u-2", name="B"))
+    Traceback (most recent call last):
+    ...
+    leadkit.testing.contract.InjectedFault: injected failure at write step 2 (users.add)
+    """
+
+    def __init__(
+        self,
+        inner: UnitOfWork,
+        *,
+        fail_at: int | None = None,
+        when: Literal["before", "after"] = "before",
+    ) -> None:
+        if when not in ("before", "after"):
+            raise ValidationError(f"when is 'before' or 'after', got {when!r}", path="when")
+        self.inner = inner
+        self.fail_at = fail_at
+        self.when = when
+        self.steps = 0
+        """Write steps taken since the unit of work was entered."""
+
+    def _step(self, what: str, action: Callable[[], Any]) -> Any:
+        self.steps += 1
+        failing = self.fail_at is not None and self.steps == self.fail_at
+        if failing and self.when == "before":
+            raise InjectedFault(f"injected failure at write step {self.steps} ({what})")
+        result = action()
+        if failing:
+            raise InjectedFault(f"injected failure after write step {self.steps} ({what})")
+        return result
+
+    def _wrap(self, name: str) -> Any:
+        return _FailingRepository(getattr(self.inner, name), self, name)
+
+    @property
+    def leads(self) -> LeadRepository:
+        """Leads."""
+        return cast(LeadRepository, self._wrap("leads"))
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Accounts."""
+        return cast(AccountRepository, self._wrap("accounts"))
+
+    @property
+    def contacts(self) -> ContactRepository:
+        """Contacts."""
+        return cast(ContactRepository, self._wrap("contacts"))
+
+    @property
+    def opportunities(self) -> OpportunityRepository:
+        """Opportunities."""
+        return cast(OpportunityRepository, self._wrap("opportunities"))
+
+    @property
+    def tasks(self) -> TaskRepository:
+        """Tasks."""
+        return cast(TaskRepository, self._wrap("tasks"))
+
+    @property
+    def events(self) -> EventRepository:
+        """Events."""
+        return cast(EventRepository, self._wrap("events"))
+
+    @property
+    def campaigns(self) -> CampaignRepository:
+        """Campaigns."""
+        return cast(CampaignRepository, self._wrap("campaigns"))
+
+    @property
+    def campaign_members(self) -> CampaignMemberRepository:
+        """Campaign members."""
+        return cast(CampaignMemberRepository, self._wrap("campaign_members"))
+
+    @property
+    def engagement_events(self) -> EngagementEventRepository:
+        """Engagement events."""
+        return cast(EngagementEventRepository, self._wrap("engagement_events"))
+
+    @property
+    def users(self) -> UserRepository:
+        """Users."""
+        return cast(UserRepository, self._wrap("users"))
+
+    @property
+    def queues(self) -> QueueRepository:
+        """Queues."""
+        return cast(QueueRepository, self._wrap("queues"))
+
+    def __enter__(self) -> Self:
+        self.inner.__enter__()
+        self.steps = 0
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.inner.__exit__(exc_type, exc, tb)
+
+    def commit(self) -> None:
+        """Commit, unless this is the step that fails."""
+        self._step("commit", self.inner.commit)
+
+    def rollback(self) -> None:
+        """Roll back (never fails on purpose)."""
+        self.inner.rollback()
+
+
+# ---------------------------------------------------------------------------------------
+# The contract
+# ---------------------------------------------------------------------------------------
+
+T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+U1, U2 = OwnerRef.user("u-1"), OwnerRef.user("u-2")
+
+
+def _lead(**changes: Any) -> Lead:
+    fields: dict[str, Any] = {
+        "name": PersonName("山田", "太郎"),
+        "company": "ABC",
+        "created_at": T0,
+    }
+    return Lead(**{**fields, **changes})
+
+
+def _account(**changes: Any) -> Account:
+    return Account(**{"name": "ABC", "created_at": T0, **changes})
+
+
+def _contact(account_id: str, **changes: Any) -> Contact:
+    fields = {"account_id": account_id, "name": PersonName("Smith"), "created_at": T0}
+    return Contact(**{**fields, **changes})
+
+
+def _converted(lead: Lead) -> Lead:
+    conversion = LeadConversion(
+        converted_at=T0, status="Closed - Converted", account_id="a-x", contact_id="c-x"
+    )
+    return attrs.evolve(lead, status="Closed - Converted", conversion=conversion)
+
+
+_RECORDS = st.one_of(
+    lks.leads(),
+    lks.accounts(),
+    lks.contacts(),
+    lks.opportunities(),
+    lks.tasks(),
+    lks.events(),
+    lks.campaigns(),
+    lks.campaign_members(),
+    lks.engagement_events(),
+    lks.users(),
+    lks.queues(),
+)
+
+_REPOSITORY_OF: dict[type, str] = {
+    Lead: "leads",
+    Account: "accounts",
+    Contact: "contacts",
+    Opportunity: "opportunities",
+    Task: "tasks",
+    Event: "events",
+    CampaignMember: "campaign_members",
+    EngagementEvent: "engagement_events",
+    Campaign: "campaigns",
+    User: "users",
+    Queue: "queues",
+}
+
+
+class UnitOfWorkContract:
+    """Tests every :class:`~leadkit.repository.UnitOfWork` adapter must pass.
+
+    Subclass it as ``TestSomething`` and give it a ``uow_factory`` fixture returning fresh
+    units of work over an empty store. Each test states one promise of the protocols.
+    """
+
+    # -- transactions --------------------------------------------------------------------
+
+    def test_committed_records_are_visible_to_later_units(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        lead = _lead(email="taro@abc.co.jp")
+        with uow_factory() as uow:
+            assert uow.leads.add(lead) == lead
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.leads.get(lead.id) == lead
+
+    def test_nothing_is_written_without_commit(self, uow_factory: UnitOfWorkFactory) -> None:
+        lead = _lead()
+        with uow_factory() as uow:
+            uow.leads.add(lead)
+            assert uow.leads.get(lead.id) == lead  # visible inside the unit
+        with uow_factory() as uow:
+            assert uow.leads.find(lead.id) is None
+            assert len(uow.leads) == 0
+
+    def test_an_exception_rolls_back(self, uow_factory: UnitOfWorkFactory) -> None:
+        lead = _lead()
+
+        def fail_half_way() -> None:
+            with uow_factory() as uow:
+                uow.leads.add(lead)
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            fail_half_way()
+        with uow_factory() as uow:
+            assert lead.id not in uow.leads
+
+    def test_rollback_discards_writes_and_the_unit_goes_on(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        first, second = _lead(), _lead()
+        with uow_factory() as uow:
+            uow.leads.add(first)
+            uow.rollback()
+            assert uow.leads.find(first.id) is None
+            uow.leads.add(second)
+            uow.commit()
+        with uow_factory() as uow:
+            assert [lead.id for lead in uow.leads] == [second.id]
+
+    def test_work_after_a_commit_is_a_new_transaction(self, uow_factory: UnitOfWorkFactory) -> None:
+        kept, dropped = _account(), _account()
+        with uow_factory() as uow:
+            uow.accounts.add(kept)
+            uow.commit()
+            uow.accounts.add(dropped)
+        with uow_factory() as uow:
+            assert kept.id in uow.accounts
+            assert dropped.id not in uow.accounts
+
+    def test_a_unit_can_be_entered_again(self, uow_factory: UnitOfWorkFactory) -> None:
+        uow = uow_factory()
+        account = _account()
+        with uow:
+            uow.accounts.add(account)
+            uow.commit()
+        with uow:
+            assert uow.accounts.get(account.id) == account
+
+    def test_repositories_are_unreachable_outside_the_block(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        uow = uow_factory()
+        with pytest.raises(UnitOfWorkStateError):
+            uow.leads.add(_lead())
+        with uow:
+            pass
+        with pytest.raises(UnitOfWorkStateError):
+            uow.accounts.find("a-1")
+
+    def test_a_failed_commit_writes_nothing(self, uow_factory: UnitOfWorkFactory) -> None:
+        lead = _lead()
+        with uow_factory() as uow:
+            uow.leads.add(lead)
+            uow.commit()
+        with uow_factory() as uow:
+            stale = uow.leads.get(lead.id)
+            uow.leads.update(attrs.evolve(stale, title="CEO"))
+            uow.commit()
+        account = _account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            with pytest.raises(ConcurrencyError):
+                uow.leads.update(attrs.evolve(stale, title="CTO"))
+            uow.rollback()
+        with uow_factory() as uow:
+            assert uow.leads.get(lead.id).title == "CEO"
+            assert account.id not in uow.accounts
+
+    # -- reading -------------------------------------------------------------------------
+
+    def test_missing_ids(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            with pytest.raises(NotFoundError) as raised:
+                uow.contacts.get("c-missing")
+            assert "c-missing" in str(raised.value)
+            assert uow.contacts.find("c-missing") is None
+            assert "c-missing" not in uow.contacts
+
+    def test_get_many_keeps_the_order_given_and_names_missing_ids(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        a, b, c = _account(name="A"), _account(name="B"), _account(name="C")
+        with uow_factory() as uow:
+            for account in (a, b, c):
+                uow.accounts.add(account)
+            assert uow.accounts.get_many([c.id, a.id, c.id]) == [c, a, c]
+            with pytest.raises(NotFoundError) as raised:
+                uow.accounts.get_many([a.id, "a-nope", "a-gone"])
+            assert "a-nope" in str(raised.value)
+            assert "a-gone" in str(raised.value)
+
+    def test_all_iteration_and_len_follow_insertion_order(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        users = [User(id=f"u-{n}", name=f"User {n}") for n in (3, 1, 2)]
+        with uow_factory() as uow:
+            for user in users[:2]:
+                uow.users.add(user)
+            uow.commit()
+        with uow_factory() as uow:
+            uow.users.add(users[2])
+            first = uow.users.get("u-3")
+            uow.users.update(attrs.evolve(first, name="Renamed"))
+            assert [u.id for u in uow.users.all()] == ["u-3", "u-1", "u-2"]
+            assert [u.id for u in uow.users] == ["u-3", "u-1", "u-2"]
+            assert len(uow.users) == 3
+
+    # Each subclass runs the inherited test on its own adapter ("differing executors"), and
+    # the fixture's store is shared by the examples on purpose: ids are made unique.
+    @settings(
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+        ]
+    )
+    @given(record=_RECORDS)
+    def test_every_kind_of_record_round_trips(
+        self, uow_factory: UnitOfWorkFactory, record: Any
+    ) -> None:
+        repository = _REPOSITORY_OF[type(record)]
+        # Examples share the fixture's store; Hypothesis may repeat ids across examples.
+        record = attrs.evolve(record, id=f"{record.id}-{uuid.uuid4().hex}")
+        with uow_factory() as uow:
+            getattr(uow, repository).add(record)
+            uow.commit()
+        with uow_factory() as uow:
+            assert getattr(uow, repository).get(record.id) == record
+
+    # -- writing -------------------------------------------------------------------------
+
+    def test_add_refuses_a_taken_id(self, uow_factory: UnitOfWorkFactory) -> None:
+        account = _account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            with pytest.raises(DuplicateIdError):
+                uow.accounts.add(attrs.evolve(account, name="Other"))
+            uow.commit()
+        with uow_factory() as uow:
+            with pytest.raises(DuplicateIdError):
+                uow.accounts.add(account)
+            assert uow.accounts.get(account.id).name == "ABC"
+
+    def test_add_refuses_the_wrong_kind(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            with pytest.raises(ValidationError):
+                uow.accounts.add(cast(Any, _lead()))
+            assert len(uow.accounts) == 0
+            assert len(uow.leads) == 0
+
+    def test_update_bumps_the_version_and_returns_the_stored_record(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        lead = _lead(version=4)
+        with uow_factory() as uow:
+            uow.leads.add(lead)
+            stored = uow.leads.update(attrs.evolve(lead, title="部長"))
+            assert stored.version == 5
+            assert stored.title == "部長"
+            again = uow.leads.update(attrs.evolve(stored, title="課長"))
+            assert again.version == 6
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.leads.get(lead.id) == again
+
+    def test_a_stale_update_raises_and_changes_nothing(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        account = _account()
+        with uow_factory() as uow:
+            uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            fresh = uow.accounts.update(attrs.evolve(account, phone="03-1111-2222"))
+            uow.commit()
+        with uow_factory() as uow:
+            with pytest.raises(ConcurrencyError) as raised:
+                uow.accounts.update(attrs.evolve(account, phone="06-9999-0000"))
+            assert raised.value.code == "concurrent_modification"
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.get(account.id) == fresh
+
+    def test_update_of_a_missing_record_raises_not_found(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        with uow_factory() as uow, pytest.raises(NotFoundError):
+            uow.accounts.update(_account())
+
+    def test_remove_checks_the_version(self, uow_factory: UnitOfWorkFactory) -> None:
+        kept, removed = _account(name="Kept"), _account(name="Removed")
+        with uow_factory() as uow:
+            uow.accounts.add(kept)
+            uow.accounts.add(removed)
+            uow.commit()
+        with uow_factory() as uow:
+            newer = uow.accounts.update(attrs.evolve(kept, phone="03-1234-5678"))
+            with pytest.raises(ConcurrencyError):
+                uow.accounts.remove(kept)
+            uow.accounts.remove(removed)
+            assert removed.id not in uow.accounts
+            assert uow.accounts.by_company_key("Removed") == []
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.all() == [newer]
+            with pytest.raises(NotFoundError):
+                uow.accounts.remove(removed)
+
+    # -- converted leads -----------------------------------------------------------------
+
+    def test_a_converted_lead_is_read_only(self, uow_factory: UnitOfWorkFactory) -> None:
+        lead = _lead()
+        with uow_factory() as uow:
+            uow.leads.add(lead)
+            converted = uow.leads.save_conversion(_converted(lead))
+            assert converted.version == lead.version + 1
+            assert converted.is_converted
+            uow.commit()
+        with uow_factory() as uow:
+            with pytest.raises(LeadReadOnlyError) as raised:
+                uow.leads.update(attrs.evolve(converted, title="CEO"))
+            assert raised.value.code == "lead_read_only"
+            with pytest.raises(LeadReadOnlyError):
+                uow.leads.remove(converted)
+            with pytest.raises(LeadReadOnlyError):
+                uow.leads.save_conversion(converted)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.leads.get(lead.id) == converted
+
+    def test_update_cannot_convert_a_lead(self, uow_factory: UnitOfWorkFactory) -> None:
+        lead = _lead()
+        with uow_factory() as uow:
+            uow.leads.add(lead)
+            with pytest.raises(LeadReadOnlyError):
+                uow.leads.update(_converted(lead))
+            with pytest.raises(ValidationError):
+                uow.leads.save_conversion(lead)  # no conversion set
+            assert not uow.leads.get(lead.id).is_converted
+
+    def test_save_conversion_checks_the_version(self, uow_factory: UnitOfWorkFactory) -> None:
+        lead = _lead()
+        with uow_factory() as uow:
+            uow.leads.add(lead)
+            uow.leads.update(attrs.evolve(lead, title="CEO"))
+            with pytest.raises(ConcurrencyError):
+                uow.leads.save_conversion(_converted(lead))
+
+    # -- finders -------------------------------------------------------------------------
+
+    def test_lead_finders_use_normalised_keys(self, uow_factory: UnitOfWorkFactory) -> None:
+        taro = _lead(email="Taro@ABC.co.jp", company="株式会社ＡＢＣ", phone="03-1234-5678")
+        hana = _lead(email="hana@abc.co.jp", company="ABC Co., Ltd.", mobile="+81 3 1234 5678")
+        other = _lead(email="x@other.jp", company="Other", owner=U2)
+        with uow_factory() as uow:
+            for lead in (taro, hana, other):
+                uow.leads.add(lead)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.leads.by_email_key("taro@abc.co.jp") == [taro]
+            assert uow.leads.by_email_key(" TARO@abc.CO.JP") == [taro]
+            assert uow.leads.by_company_key("abc") == [taro, hana]
+            assert uow.leads.by_company_key("ABC株式会社") == [taro, hana]
+            assert uow.leads.by_phone_key("+81312345678") == [taro, hana]
+            assert uow.leads.by_owner(U2) == [other]
+            assert uow.leads.by_email_key("nobody@abc.co.jp") == []
+            assert uow.leads.by_phone_key("no digits") == []
+
+    def test_finders_follow_uncommitted_updates_and_removals(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        first = _lead(email="a@abc.co.jp")
+        second = _lead(email="b@abc.co.jp")
+        with uow_factory() as uow:
+            uow.leads.add(first)
+            uow.leads.add(second)
+            uow.commit()
+        with uow_factory() as uow:
+            moved = uow.leads.update(attrs.evolve(first, email="b@abc.co.jp"))
+            assert uow.leads.by_email_key("a@abc.co.jp") == []
+            assert uow.leads.by_email_key("b@abc.co.jp") == [moved, second]
+            uow.leads.remove(second)
+            added = _lead(email="b@abc.co.jp")
+            uow.leads.add(added)
+            assert uow.leads.by_email_key("b@abc.co.jp") == [moved, added]
+        with uow_factory() as uow:
+            assert uow.leads.by_email_key("a@abc.co.jp") == [first]
+            assert uow.leads.by_email_key("b@abc.co.jp") == [second]
+
+    def test_count_open_leads_by_owner(self, uow_factory: UnitOfWorkFactory) -> None:
+        queue = OwnerRef.queue("q-1")
+        leads = [
+            _lead(owner=U1),
+            _lead(owner=U1, status="Working - Contacted"),
+            _lead(owner=U1, status="Closed - Not Converted"),
+            _converted(_lead(owner=U1)),
+            _lead(owner=U1, master_record_id="lead-master"),
+            _lead(owner=U2, status="Nurturing"),
+            _lead(owner=queue),
+            _lead(),
+        ]
+        with uow_factory() as uow:
+            for lead in leads:
+                uow.leads.add(lead)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.leads.count_open_by_owner() == {U1: 2, U2: 1, queue: 1}
+            custom = uow.leads.count_open_by_owner(closed_statuses=["Nurturing"])
+            assert custom == {U1: 3, queue: 1}
+            uow.leads.update(attrs.evolve(leads[0], owner=U2))
+            assert uow.leads.count_open_by_owner() == {U1: 1, U2: 2, queue: 1}
+
+    def test_account_finders(self, uow_factory: UnitOfWorkFactory) -> None:
+        abc = _account(name="株式会社ABC", website="https://www.abc.co.jp/")
+        abc_inc = _account(name="ABC, Inc.", website="abc.com")
+        with uow_factory() as uow:
+            uow.accounts.add(abc)
+            uow.accounts.add(abc_inc)
+            assert uow.accounts.by_company_key("ＡＢＣ（株）") == [abc, abc_inc]
+            assert uow.accounts.by_domain("abc.co.jp") == [abc]
+            assert uow.accounts.by_domain("http://ABC.com/contact") == [abc_inc]
+            assert uow.accounts.by_domain("xyz.jp") == []
+
+    def test_contact_finders(self, uow_factory: UnitOfWorkFactory) -> None:
+        one = _contact("a-1", email="Sato@abc.co.jp", phone="03-1234-5678")
+        two = _contact("a-1", mobile="090-1111-2222")
+        three = _contact("a-2", email="sato@abc.co.jp")
+        with uow_factory() as uow:
+            for contact in (one, two, three):
+                uow.contacts.add(contact)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.contacts.by_account("a-1") == [one, two]
+            assert uow.contacts.by_email_key("sato@abc.co.jp") == [one, three]
+            assert uow.contacts.by_phone_key("09011112222") == [two]
+            assert uow.contacts.by_account("a-3") == []
+
+    def test_opportunity_finders(self, uow_factory: UnitOfWorkFactory) -> None:
+        close = date(2026, 6, 30)
+        deal = Opportunity(
+            name="Deal", account_id="a-1", close_date=close, created_at=T0, campaign_id="cmp-1"
+        )
+        other = Opportunity(name="Other", account_id="a-2", close_date=close, created_at=T0)
+        with uow_factory() as uow:
+            uow.opportunities.add(deal)
+            uow.opportunities.add(other)
+            assert uow.opportunities.by_account("a-1") == [deal]
+            assert uow.opportunities.by_campaign("cmp-1") == [deal]
+
+    def test_activity_finders(self, uow_factory: UnitOfWorkFactory) -> None:
+        call = Task(subject="Call", lead_id="l-1", created_at=T0)
+        follow = Task(
+            subject="Follow up", contact_id="c-1", account_id="a-1", opportunity_id="o-1",
+            created_at=T0,
+        )  # fmt: skip
+        visit = Event(
+            subject="Visit", start=T0, end=T0 + timedelta(hours=1), account_id="a-1",
+            created_at=T0,
+        )  # fmt: skip
+        with uow_factory() as uow:
+            uow.tasks.add(call)
+            uow.tasks.add(follow)
+            uow.events.add(visit)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.tasks.by_lead("l-1") == [call]
+            assert uow.tasks.by_contact("c-1") == [follow]
+            assert uow.tasks.by_account("a-1") == [follow]
+            assert uow.tasks.by_opportunity("o-1") == [follow]
+            assert uow.events.by_account("a-1") == [visit]
+            assert uow.events.by_lead("l-1") == []
+
+    def test_campaign_member_and_engagement_finders(self, uow_factory: UnitOfWorkFactory) -> None:
+        lead_member = CampaignMember(campaign_id="cmp-1", lead_id="l-1", created_at=T0)
+        contact_member = CampaignMember(campaign_id="cmp-1", contact_id="c-1", created_at=T0)
+        view = EngagementEvent(kind="page_view", occurred_at=T0, lead_id="l-1")
+        click = EngagementEvent(kind="email_click", occurred_at=T0, contact_id="c-1")
+        with uow_factory() as uow:
+            uow.campaign_members.add(lead_member)
+            uow.campaign_members.add(contact_member)
+            uow.engagement_events.add(view)
+            uow.engagement_events.add(click)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.campaign_members.by_campaign("cmp-1") == [lead_member, contact_member]
+            assert uow.campaign_members.by_lead("l-1") == [lead_member]
+            assert uow.campaign_members.by_contact("c-1") == [contact_member]
+            assert uow.engagement_events.by_lead("l-1") == [view]
+            assert uow.engagement_events.by_contact("c-1") == [click]
+            moved = uow.campaign_members.update(
+                attrs.evolve(lead_member, lead_id=None, contact_id="c-1")
+            )
+            assert uow.campaign_members.by_lead("l-1") == []
+            assert uow.campaign_members.by_contact("c-1") == [moved, contact_member]
+
+    def test_snapshot_sees_every_repository(self, uow_factory: UnitOfWorkFactory) -> None:
+        empty = snapshot(uow_factory)
+        assert set(empty) == set(REPOSITORY_NAMES)
+        assert all(records == [] for records in empty.values())
+        with uow_factory() as uow:
+            uow.users.add(User(id="u-9", name="New"))
+            uow.commit()
+        assert snapshot(uow_factory)["users"] == [User(id="u-9", name="New")]

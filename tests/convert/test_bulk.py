@@ -1,0 +1,134 @@
+"""convert_leads: one result per request, each on its own or all-or-none."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadkit.convert import ConversionRequest, convert_leads
+from leadkit.errors import ValidationError
+from leadkit.model import OwnerRef
+from leadkit.repository import UnitOfWorkFactory
+from leadkit.testing.contract import FailingUnitOfWork, snapshot
+from tests.convert.conftest import AS_OF, CONVERTED, Seed, make_lead
+
+
+def _requests(*lead_ids: str) -> list[ConversionRequest]:
+    return [ConversionRequest(lead_id, CONVERTED) for lead_id in lead_ids]
+
+
+def test_each_request_gets_its_result_in_order(uow_factory: UnitOfWorkFactory, seed: Seed) -> None:
+    seed(
+        make_lead(id="l-1", company="ABC"),
+        make_lead(id="l-2", company="XYZ", owner=OwnerRef.queue("q-1")),
+        make_lead(id="l-3", company="ABC株式会社"),
+    )
+    results = convert_leads(_requests("l-1", "l-2", "l-missing", "l-3"), uow_factory, as_of=AS_OF)
+    assert [r.lead_id for r in results] == ["l-1", "l-2", "l-missing", "l-3"]
+    assert [r.success for r in results] == [True, False, False, True]
+    assert results[1].error_codes == ("owner_required",)
+    assert results[2].error_codes == ("not_found",)
+    # The third lead joins the account the first one created (same company key).
+    assert results[3].account_id == results[0].account_id
+    assert not results[3].account_created
+    with uow_factory() as uow:
+        assert uow.leads.get("l-1").is_converted
+        assert not uow.leads.get("l-2").is_converted
+        assert len(uow.accounts) == 1
+
+
+def test_all_or_none_writes_nothing_when_one_fails(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    seed(make_lead(id="l-1"), make_lead(id="l-2", owner=OwnerRef.queue("q-1")), make_lead(id="l-3"))
+    before = snapshot(uow_factory)
+    results = convert_leads(
+        _requests("l-1", "l-2", "l-3", "l-4"), uow_factory, as_of=AS_OF, all_or_none=True
+    )
+    assert snapshot(uow_factory) == before
+    assert [r.error_codes for r in results] == [
+        ("rolled_back",),
+        ("owner_required",),
+        ("rolled_back",),
+        ("not_found",),  # checked too: every refused request reports its own reason
+    ]
+    assert "request 1 (lead 'l-2') failed" in str(results[0].errors[0])
+
+
+def test_all_or_none_writes_everything_when_all_succeed(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    seed(make_lead(id="l-1"), make_lead(id="l-2"))
+    results = convert_leads(_requests("l-1", "l-2"), uow_factory, as_of=AS_OF, all_or_none=True)
+    assert all(r.success for r in results)
+    assert results[0].account_id == results[1].account_id  # the second saw the first's account
+    with uow_factory() as uow:
+        assert all(lead.is_converted for lead in uow.leads)
+
+
+def test_the_same_lead_twice_in_one_batch(uow_factory: UnitOfWorkFactory, seed: Seed) -> None:
+    seed(make_lead(id="l-1"))
+    results = convert_leads(_requests("l-1", "l-1"), uow_factory, as_of=AS_OF)
+    assert [r.error_codes for r in results] == [(), ("already_converted",)]
+    before = snapshot(uow_factory)
+    seed(make_lead(id="l-2"))
+    results = convert_leads(_requests("l-2", "l-2"), uow_factory, as_of=AS_OF, all_or_none=True)
+    assert [r.error_codes for r in results] == [("rolled_back",), ("already_converted",)]
+    after = snapshot(uow_factory)
+    assert after["accounts"] == before["accounts"]
+    assert len(after["leads"]) == 2
+
+
+def test_a_failure_while_writing_stops_an_all_or_none_batch(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    seed(make_lead(id="l-1"), make_lead(id="l-2"), make_lead(id="l-3"))
+    before = snapshot(uow_factory)
+    # l-1 takes 4 write steps (account, contact, opportunity, lead): step 6 is inside l-2.
+    results = convert_leads(
+        _requests("l-1", "l-2", "l-3"),
+        lambda: FailingUnitOfWork(uow_factory(), fail_at=6),
+        as_of=AS_OF,
+        all_or_none=True,
+    )
+    assert [r.error_codes for r in results] == [
+        ("rolled_back",),
+        ("injected_fault",),
+        ("rolled_back",),
+    ]
+    assert "not attempted" in str(results[2].errors[0])
+    assert snapshot(uow_factory) == before
+
+
+def test_a_failed_commit_fails_the_whole_batch(uow_factory: UnitOfWorkFactory, seed: Seed) -> None:
+    seed(make_lead(id="l-1"), make_lead(id="l-2"))
+    before = snapshot(uow_factory)
+    results = convert_leads(
+        _requests("l-1", "l-2"),
+        # l-1 writes account, contact, opportunity, lead; l-2 joins that account (nothing
+        # to fill) and writes contact, opportunity, lead: the commit is step 8.
+        lambda: FailingUnitOfWork(uow_factory(), fail_at=8),
+        as_of=AS_OF,
+        all_or_none=True,
+    )
+    assert [r.error_codes for r in results] == [("injected_fault",), ("injected_fault",)]
+    assert "(commit)" in str(results[0].errors[0])
+    assert snapshot(uow_factory) == before
+
+
+def test_one_failing_unit_does_not_undo_the_others(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    seed(make_lead(id="l-1"), make_lead(id="l-2"))
+    units = iter([FailingUnitOfWork(uow_factory(), fail_at=2), uow_factory()])
+    results = convert_leads(_requests("l-1", "l-2"), lambda: next(units), as_of=AS_OF)
+    assert [r.error_codes for r in results] == [("injected_fault",), ()]
+    with uow_factory() as uow:
+        assert [lead.is_converted for lead in uow.leads] == [False, True]
+
+
+def test_bad_arguments_are_refused_before_anything_runs(uow_factory: UnitOfWorkFactory) -> None:
+    with pytest.raises(ValidationError, match="request"):
+        convert_leads(["l-1"], uow_factory, as_of=AS_OF)  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="all_or_none"):
+        convert_leads([], uow_factory, as_of=AS_OF, all_or_none="yes")  # type: ignore[arg-type]
+    assert convert_leads([], uow_factory, as_of=AS_OF) == []
