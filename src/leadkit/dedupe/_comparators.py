@@ -541,12 +541,20 @@ class NameMatch:
         return "initial" if self.part == "initial" else f"{self.metric}({self.part})"
 
     def value(self, record: Any, context: MatchContext) -> object:
-        """The name as stored (a PersonName; shown by its display form)."""
-        return read_field(record, self.field, context)
+        """The part compared, as stored: the display name for ``"full"``, else the family
+        or given name (with its reading when there is one)."""
+        name = person_name(read_field(record, self.field, context), self.field)
+        if name is None or self.part == "full":
+            return None if name is None else name.display
+        if self.part == "family":
+            written, reading = name.family, name.family_kana
+        else:
+            written, reading = name.given, name.given_kana
+        return f"{written} ({reading})" if written and reading else written
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The name part(s) as keys."""
-        name = person_name(self.value(record, context), self.field)
+        name = person_name(read_field(record, self.field, context), self.field)
         return None if name is None else self.name_key(name)
 
     def name_key(self, name: Any) -> Hashable | None:

@@ -289,16 +289,21 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
                     a = rows[i]
                     for y in range(x + 1, size):
                         j = members[y]
-                        # A pair sharing an earlier block's key was compared there.
-                        if any(
-                            keys[i] is not None and keys[i] == keys[j] and keys[i] not in big
-                            for keys, big in earlier
-                        ):
+                        if earlier and _compared_before(i, j, earlier):
                             continue
                         compared += 1
                         if decide(a, rows[j]):  # type: ignore[arg-type]
-                            matched.append((i, j) if i < j else (j, i))
+                            matched.append((i, j))
     return _build(index, matched, compared, skipped)
+
+
+def _compared_before(i: int, j: int, earlier: list[tuple[list[str | None], set[str]]]) -> bool:
+    """Whether records *i* and *j* share the key of an earlier block (that was expanded)."""
+    for keys, too_big in earlier:
+        key = keys[i]
+        if key is not None and key == keys[j] and key not in too_big:
+            return True
+    return False
 
 
 def _build(
@@ -326,8 +331,9 @@ def _build(
         members.setdefault(root(p), []).append(p)
     pairs: dict[int, list[MatchPair]] = {}
     records, rows = index._records, index._rows
+    compiled, context = index._compiled, index.context
     for i, j in sorted(matched):
-        pair = index._compiled.explain(records[i], records[j], rows[i], rows[j], index.context)  # type: ignore[arg-type]
+        pair = compiled.explain(records[i], records[j], rows[i], rows[j], context)  # type: ignore[arg-type]
         pairs.setdefault(root(i), []).append(pair)
     clusters = tuple(
         Cluster(ids=tuple(records[p].id for p in group), pairs=tuple(pairs[first]))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, overload
 
 import attrs
 
-__all__ = ["Cluster", "Duplicates", "FieldEvidence", "MatchPair", "SkippedBlock"]
+__all__ = ["Cluster", "Duplicates", "Evidence", "FieldEvidence", "MatchPair", "SkippedBlock"]
 
 
 def _show(value: object) -> str:
@@ -39,11 +40,65 @@ class FieldEvidence:
             result = "both blank" if self.left is None and self.right is None else "blank"
         else:
             result = f"{self.similarity:.3f} (needs {self.threshold:.2f})"
-        points = "" if self.points is None else f" [{self.points:+.2f}]"
+        points = "" if self.points is None else f" [{self.points + 0.0:+.2f}]"
         return (
             f"{mark} {self.criterion}. {self.field} by {self.method}: "
             f"{_show(self.left)} vs {_show(self.right)} → {result}{points}"
         )
+
+
+class Evidence(Sequence[FieldEvidence]):
+    """The evidence of a pair, one :class:`FieldEvidence` per criterion, in criterion order.
+
+    An immutable sequence that is built the first time it is read: a run that finds many
+    pairs does not pay for explanations nobody looks at. It compares equal to a tuple of
+    the same items and pickles as one.
+    """
+
+    __slots__ = ("_build", "_items")
+
+    def __init__(self, build: Callable[[], tuple[FieldEvidence, ...]]) -> None:
+        self._build: Callable[[], tuple[FieldEvidence, ...]] | None = build
+        self._items: tuple[FieldEvidence, ...] | None = None
+
+    def _get(self) -> tuple[FieldEvidence, ...]:
+        items = self._items
+        if items is None:
+            assert self._build is not None
+            items = self._items = self._build()
+            self._build = None  # let the records go
+        return items
+
+    @overload
+    def __getitem__(self, index: int) -> FieldEvidence: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[FieldEvidence, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> FieldEvidence | tuple[FieldEvidence, ...]:
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __iter__(self) -> Iterator[FieldEvidence]:
+        return iter(self._get())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Evidence):
+            return self._get() == other._get()
+        if isinstance(other, tuple):
+            return self._get() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._get(),))
 
 
 @attrs.frozen
@@ -61,7 +116,7 @@ class MatchPair:
     score: float
     rule: str
     combined_by: str
-    evidence: tuple[FieldEvidence, ...]
+    evidence: Sequence[FieldEvidence]
 
     @property
     def held(self) -> tuple[int, ...]:

@@ -119,15 +119,22 @@ def _first_segment(record_type: type, name: str) -> Getter:
 
 
 def _then(outer: Getter, name: str, path: str) -> Getter:
+    known: set[type] = set()  # value types already checked to have the attribute
+
     def get(record: Any, context: MatchContext) -> object:
         value = outer(record, context)
         if value is None:
             return None
         if isinstance(value, CustomFields):
-            return value.get(name)
+            try:
+                return value[name]
+            except KeyError:
+                return None
         kind = type(value)
-        if attrs.has(kind) and name not in attrs.fields_dict(kind):
-            raise ValidationError(f"{type(value).__name__} has no field {name!r}", path=path)
+        if kind not in known:
+            if attrs.has(kind) and name not in attrs.fields_dict(kind):
+                raise ValidationError(f"{kind.__name__} has no field {name!r}", path=path)
+            known.add(kind)
         return getattr(value, name, None)
 
     return get

@@ -41,8 +41,13 @@ _DIGITS = re.compile(r"\d+")
 def text_key(value: object) -> object:
     """Normalised text for strings (None when blank); other values unchanged."""
     if isinstance(value, str):
-        return normalise_text(value) or None
+        return _normalised(value)
     return value
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalised(text: str) -> str | None:
+    return normalise_text(text) or None
 
 
 @lru_cache(maxsize=1 << 16)

@@ -15,7 +15,7 @@ import attrs
 
 from leadkit.dedupe._blocking import Block
 from leadkit.dedupe._comparators import Comparator, Scorer
-from leadkit.dedupe._evidence import FieldEvidence, MatchPair
+from leadkit.dedupe._evidence import Evidence, FieldEvidence, MatchPair
 from leadkit.dedupe._fields import MatchContext
 from leadkit.errors import ValidationError
 from leadkit.rules import LogicAll, LogicNode, LogicNot, LogicRef, parse_filter_logic
@@ -261,50 +261,68 @@ class CompiledRule:
 
     # -- explaining ------------------------------------------------------------------------
 
+    def values(self, record: Any, context: MatchContext) -> Row:
+        """The record's stored values, one per criterion (what evidence shows)."""
+        return tuple(criterion.value(record, context) for criterion in self.rule.criteria)
+
     def explain(self, left: Any, right: Any, a: Row, b: Row, context: MatchContext) -> MatchPair:
-        """The full evidence for records *left* and *right* with keys *a* and *b*."""
+        """Score records *left* and *right* (keys *a* and *b*) in full.
+
+        Every criterion is scored now (the score needs them all); the evidence objects,
+        which also read the records' stored values, are built when first looked at, so a
+        run with many pairs pays for explanations only where someone reads them.
+        """
         rule = self.rule
-        by_score = rule.logic_tree is None
-        evidence: list[FieldEvidence] = []
-        points: list[float] = [0.0] * len(rule.criteria)
-        similarities: list[float] = []
-        for k, criterion in enumerate(rule.criteria):
+        criteria = rule.criteria
+        similarities: list[float | None] = []
+        held: list[bool] = []
+        points: list[float] = []
+        for k, criterion in enumerate(criteria):
             x, y = a[k], b[k]
-            similarity: float | None
             if x is None or y is None:
-                similarity = None
-                held = criterion.match_blank and x is None and y is None
-                points[k] = criterion.weight if held else 0.0
-                if held:
-                    similarities.append(1.0)
+                ok = criterion.match_blank and x is None and y is None
+                similarities.append(None)
+                points.append(criterion.weight if ok else 0.0)
             else:
                 similarity = float(self._scorers[k](x, y))
-                held = similarity >= criterion.threshold
-                points[k] = criterion.weight * similarity if held else -criterion.penalty
+                ok = similarity >= criterion.threshold
                 similarities.append(similarity)
-            evidence.append(
-                FieldEvidence(
-                    criterion=k + 1,
-                    field=criterion.field,
-                    method=criterion.method,
-                    left=criterion.value(left, context),
-                    right=criterion.value(right, context),
-                    similarity=similarity,
-                    threshold=criterion.threshold,
-                    held=held,
-                    points=points[k] if by_score else None,
-                )
-            )
-        if by_score:
+                points.append(criterion.weight * similarity if ok else -criterion.penalty)
+            held.append(ok)
+        if rule.logic_tree is None:
             score = 0.0
             for k in self._plan:
                 score += points[k]
             assert rule.threshold is not None
             matched = score >= rule.threshold
         else:
-            assert rule.logic_tree is not None
-            score = sum(similarities) / len(similarities) if similarities else 0.0
-            matched = rule.logic_tree.evaluate([item.held for item in evidence])
+            compared = [
+                1.0 if s is None else s
+                for s, ok in zip(similarities, held, strict=True)
+                if s is not None or ok
+            ]
+            score = sum(compared) / len(compared) if compared else 0.0
+            matched = rule.logic_tree.evaluate(held)
+        by_score = rule.logic_tree is None
+
+        def build() -> tuple[FieldEvidence, ...]:
+            left_values = self.values(left, context)
+            right_values = self.values(right, context)
+            return tuple(
+                FieldEvidence(
+                    criterion=k + 1,
+                    field=criterion.field,
+                    method=criterion.method,
+                    left=left_values[k],
+                    right=right_values[k],
+                    similarity=similarities[k],
+                    threshold=criterion.threshold,
+                    held=held[k],
+                    points=points[k] if by_score else None,
+                )
+                for k, criterion in enumerate(criteria)
+            )
+
         return MatchPair(
             left=left.id,
             right=right.id,
@@ -312,5 +330,5 @@ class CompiledRule:
             score=score,
             rule=rule.name,
             combined_by=rule.combined_by,
-            evidence=tuple(evidence),
+            evidence=Evidence(build),
         )
