@@ -28,7 +28,9 @@ def lead(
     )
 
 
-def contact(contact_id: str, account_id: str, family: str, given: str | None = None, **fields: Any) -> Contact:
+def contact(
+    contact_id: str, account_id: str, family: str, given: str | None = None, **fields: Any
+) -> Contact:
     """A contact of *account_id*."""
     return Contact(
         id=contact_id,

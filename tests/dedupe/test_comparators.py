@@ -27,7 +27,6 @@ from leadkit.dedupe import (
 )
 from leadkit.errors import ValidationError
 from leadkit.model import Address, Lead
-
 from tests.dedupe._helpers import account, contact, lead
 
 
@@ -175,7 +174,9 @@ def test_company_fuzzy_threshold_scores_different_keys() -> None:
     fuzzy = judge(CompanyMatch(threshold=0.9), a, b)
     assert not exact.held
     assert fuzzy.held
-    assert exact.similarity == fuzzy.similarity and 0.9 < fuzzy.similarity < 1.0
+    assert exact.similarity == fuzzy.similarity
+    assert fuzzy.similarity is not None
+    assert 0.9 < fuzzy.similarity < 1.0
 
 
 def test_contact_company_is_its_account_name_when_given() -> None:
@@ -321,5 +322,5 @@ def test_any_object_with_the_protocol_members_is_a_comparator() -> None:
 
 def test_something_else_is_not_a_criterion() -> None:
     with pytest.raises(ValidationError) as caught:
-        MatchingRule("bad", [EmailMatch(), "email"])  # type: ignore[list-item]
+        MatchingRule("bad", [EmailMatch(), "email"])
     assert caught.value.path == "MatchingRule.criteria[1]"

@@ -17,7 +17,6 @@ from leadkit.dedupe import (
     match_one,
 )
 from leadkit.errors import ValidationError
-
 from tests.dedupe._helpers import contact, lead
 
 
@@ -32,8 +31,10 @@ def test_clusters_are_transitive_groups_with_their_pairs() -> None:
     cluster = result[0]
     assert [(p.left, p.right) for p in cluster.pairs] == [("c", "b"), ("b", "a")]
     assert not LEAD_RULE.compare(a, c).matched
-    assert result.cluster_of("a") is cluster and result.cluster_of("d") is None
-    assert len(result) == 1 and result.records == 4
+    assert result.cluster_of("a") is cluster
+    assert result.cluster_of("d") is None
+    assert len(result) == 1
+    assert result.records == 4
 
 
 def test_clusters_and_pairs_come_in_input_order() -> None:
@@ -49,9 +50,7 @@ def test_clusters_and_pairs_come_in_input_order() -> None:
 
 
 def test_only_pairs_sharing_a_block_are_compared() -> None:
-    rule = MatchingRule(
-        "given name", [NameMatch(part="given")], blocking=[Block("family")]
-    )
+    rule = MatchingRule("given name", [NameMatch(part="given")], blocking=[Block("family")])
     leads = [lead("a", "Sato", "Taro"), lead("b", "Suzuki", "Taro"), lead("c", "Sato", "Taro")]
     result = find_duplicates(leads, rule)
     assert [c.ids for c in result] == [("a", "c")]
@@ -142,7 +141,9 @@ def test_an_index_grows_and_shrinks() -> None:
     new = lead("b", "Sato", email="S@X.JP")
     assert [m.right for m in index.match(new)] == ["a"]
     index.add(new)
-    assert len(index) == 2 and "b" in index and index.get("b") is new
+    assert len(index) == 2
+    assert "b" in index
+    assert index.get("b") is new
     assert [m.right for m in index.match(lead("c", "Ito", email="s@x.jp"))] == ["a", "b"]
     index.remove("a")
     index.remove("nobody")

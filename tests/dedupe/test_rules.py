@@ -22,7 +22,6 @@ from leadkit.dedupe import (
 )
 from leadkit.errors import ValidationError
 from leadkit.rules import FilterLogicError
-
 from tests.dedupe._helpers import Address, account, contact, lead
 
 # -- building -------------------------------------------------------------------------------------
@@ -47,8 +46,14 @@ def test_logic_and_threshold_exclude_each_other() -> None:
         ({"name": "r", "criteria": []}, "MatchingRule.criteria"),
         ({"name": "r", "criteria": "email"}, "MatchingRule.criteria"),
         ({"name": "r", "criteria": [EmailMatch()], "threshold": "high"}, "MatchingRule.threshold"),
-        ({"name": "r", "criteria": [EmailMatch()], "threshold": float("inf")}, "MatchingRule.threshold"),
-        ({"name": "r", "criteria": [EmailMatch()], "blocking": ["email"]}, "MatchingRule.blocking[0]"),
+        (
+            {"name": "r", "criteria": [EmailMatch()], "threshold": float("inf")},
+            "MatchingRule.threshold",
+        ),
+        (
+            {"name": "r", "criteria": [EmailMatch()], "blocking": ["email"]},
+            "MatchingRule.blocking[0]",
+        ),
     ],
 )
 def test_bad_rules_name_the_offending_path(kwargs: dict[str, object], path: str) -> None:
@@ -147,7 +152,8 @@ def test_partial_similarity_scales_the_weight() -> None:
     rule = MatchingRule("fuzzy", [NameMatch(part="family", threshold=0.8, weight=10)], threshold=9)
     pair = rule.compare(lead("a", "Smith"), lead("b", "Smyth"))
     similarity = pair.evidence[0].similarity
-    assert similarity is not None and 0.8 < similarity < 0.9
+    assert similarity is not None
+    assert 0.8 < similarity < 0.9
     assert pair.score == pytest.approx(10 * similarity)
     assert not pair.matched
 
@@ -169,20 +175,25 @@ def test_evidence_lists_each_criterion_with_both_values_method_and_result() -> N
         "a ~ b: match, score 1.000 (rule 'Standard lead': 1 OR (2 AND 3 AND 4) OR (2 AND 5))"
     )
     assert "✗ 1. email by email: (blank) vs (blank) → both blank" in text
-    assert "✓ 4. company by company_key: '株式会社ABC' vs 'ＡＢＣ（株）' → 1.000 (needs 1.00)" in text
+    assert (
+        "✓ 4. company by company_key: '株式会社ABC' vs 'ＡＢＣ（株）' → 1.000 (needs 1.00)" in text
+    )
 
 
 def test_score_evidence_shows_points() -> None:
     a = lead("a", "Sato", "Taro", company="ABC", email="taro@abc.jp")
     line = str(SCORED.compare(a, a).evidence[0])
-    assert line == "✓ 1. email by email: 'taro@abc.jp' vs 'taro@abc.jp' → 1.000 (needs 1.00) [+5.00]"
+    assert (
+        line == "✓ 1. email by email: 'taro@abc.jp' vs 'taro@abc.jp' → 1.000 (needs 1.00) [+5.00]"
+    )
 
 
 def test_evidence_is_a_sequence_equal_to_a_tuple_and_pickles() -> None:
     a = lead("a", "Sato", "Taro", email="taro@abc.jp")
     pair = LEAD_RULE.compare(a, lead("b", "Sato", "Taro", email="taro@abc.jp"))
     assert pair.evidence == tuple(pair.evidence)
-    assert len(pair.evidence) == 5 and pair.evidence[0].held
+    assert len(pair.evidence) == 5
+    assert pair.evidence[0].held
     again = pickle.loads(pickle.dumps(pair))
     assert again == pair
     assert again.evidence == pair.evidence
@@ -222,4 +233,5 @@ def test_rules_read_the_address_of_every_kind_of_record() -> None:
     a = lead("a", "Sato", address=Address(city="Osaka"))
     c = contact("c", "acc", "Sato", mailing_address=Address(city="OSAKA"))
     x = account("x", "ABC", billing_address=Address(city="osaka"))
-    assert rule.compare(a, c).matched and rule.compare(c, x).matched
+    assert rule.compare(a, c).matched
+    assert rule.compare(c, x).matched

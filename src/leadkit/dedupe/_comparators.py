@@ -546,10 +546,8 @@ class NameMatch:
         name = person_name(read_field(record, self.field, context), self.field)
         if name is None or self.part == "full":
             return None if name is None else name.display
-        if self.part == "family":
-            written, reading = name.family, name.family_kana
-        else:
-            written, reading = name.given, name.given_kana
+        written: str | None = name.family if self.part == "family" else name.given
+        reading = name.family_kana if self.part == "family" else name.given_kana
         return f"{written} ({reading})" if written and reading else written
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
