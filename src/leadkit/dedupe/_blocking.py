@@ -180,18 +180,26 @@ class Block:
             )
         self.__attrs_init__(tuple(parts), label, tuple(function for _, function in compiled))
 
-    def key(self, record: Any, context: MatchContext) -> str | None:
-        """The record's key for this block, or None when a part is blank."""
-        functions = self._functions
-        if len(functions) == 1:
-            return functions[0](record, context)
-        values = []
-        for function in functions:
-            value = function(record, context)
+    def key(
+        self, record: Any, context: MatchContext, memo: dict[object, str | None] | None = None
+    ) -> str | None:
+        """The record's key for this block, or None when a part is blank.
+
+        *memo* holds the record's part values across the blocks of one rule, so a part
+        used by several blocks (``family``) is computed once per record.
+        """
+        if memo is None:
+            memo = {}
+        values: list[str] = []
+        for part, function in zip(self.parts, self._functions, strict=True):
+            if part in memo:
+                value = memo[part]
+            else:
+                value = memo[part] = function(record, context)
             if value is None:
                 return None
             values.append(value)
-        return _SEPARATOR.join(values)
+        return values[0] if len(values) == 1 else _SEPARATOR.join(values)
 
     @staticmethod
     def show(key: str) -> str:

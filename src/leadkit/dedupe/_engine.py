@@ -120,10 +120,11 @@ class MatchIndex:
             )
         row = self._prepare(record, where)
         position = len(self._records)
+        memo: dict[object, str | None] = {}
         for block, keys, blocks in zip(
             self.rule.blocking, self._block_keys, self._blocks, strict=True
         ):
-            key = block.key(record, self.context)
+            key = block.key(record, self.context, memo)
             keys.append(key)
             if key is not None:
                 members = blocks.get(key)
@@ -151,8 +152,9 @@ class MatchIndex:
         if not self.rule.blocking:
             return [p for p in self._positions.values() if p != own]
         found: set[int] = set()
+        memo: dict[object, str | None] = {}
         for block, blocks in zip(self.rule.blocking, self._blocks, strict=True):
-            key = block.key(record, self.context)
+            key = block.key(record, self.context, memo)
             if key is not None:
                 found.update(blocks.get(key, ()))
         found.discard(-1 if own is None else own)

@@ -173,7 +173,8 @@ def read_field(record: Any, path: str, context: MatchContext) -> object:
     >>> [read_field(contact, path, context) for path in ("company", "address.city", "domain")]
     ['ABC株式会社', 'Osaka', 'abc.co.jp']
     """
-    value = field_getter(type(record), path)(record, context)
-    if isinstance(value, str) and not value.strip():
+    getter = _GETTERS.get((type(record), path)) or field_getter(type(record), path)
+    value = getter(record, context)
+    if type(value) is str and (not value or value.isspace()):
         return None
     return value
