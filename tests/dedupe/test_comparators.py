@@ -235,6 +235,20 @@ def test_name_parts() -> None:
     assert judge(NameMatch(part="initial", match_blank=True), c, lead("d", "Smith")).held
 
 
+def test_only_latin_given_names_have_initials() -> None:
+    initial = NameMatch(part="initial")
+    assert judge(initial, lead("a", "Smith", "John"), lead("b", "Smith", "J.")).held
+    assert judge(initial, lead("a", "Muller", "Émile"), lead("b", "Muller", "É.")).held
+    # 大翔 and 大輔 share a first kanji, not a name; the whole given name must agree.
+    assert not judge(initial, lead("a", "佐藤", "大翔"), lead("b", "佐藤", "大輔")).held
+    assert judge(initial, lead("a", "佐藤", "大翔"), lead("b", "佐藤", "大翔")).held
+    # With readings on both sides, the first kana decides.
+    ichiro = lead("a", "鈴木", "一郎", given_kana="イチロウ")
+    assert judge(initial, ichiro, lead("b", "鈴木", "一朗", given_kana="いちろう")).held
+    hiroto = lead("c", "佐藤", "大翔", given_kana="ヒロト")
+    assert not judge(initial, hiroto, lead("d", "佐藤", "大翔", given_kana="ダイスケ")).held
+
+
 def test_name_evidence_shows_the_part_compared() -> None:
     a = lead("a", "山田", "太郎", family_kana="ヤマダ")
     b = lead("b", "山田", "太郎")

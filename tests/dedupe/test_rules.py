@@ -172,7 +172,7 @@ def test_evidence_lists_each_criterion_with_both_values_method_and_result() -> N
     assert (company.left, company.right, company.similarity) == ("株式会社ABC", "ＡＢＣ（株）", 1.0)
     text = str(pair)
     assert text.splitlines()[0] == (
-        "a ~ b: match, score 1.000 (rule 'Standard lead': 1 OR (2 AND 3 AND 4) OR (2 AND 5))"
+        "a ~ b: match, score 1.000 (rule 'Standard lead': 1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5))"
     )
     assert "✗ 1. email by email: (blank) vs (blank) → both blank" in text
     assert (
@@ -206,11 +206,14 @@ def test_default_lead_rule_branches() -> None:
     base = lead("a", "Sato", "Taro", company="ABC Inc.", email="taro@abc.jp", phone="03-1111-2222")
     by_email = lead("b", "Suzuki", "Ichiro", company="Other", email="TARO@ABC.JP")
     by_name = lead("c", "SATO", "T.", company="ABC株式会社")
-    by_phone = lead("d", "Sato", "Hanako", company="Other", phone="+81-3-1111-2222")
-    stranger = lead("e", "Sato", "Hanako", company="ABC Inc.")
+    by_phone = lead("d", "Sato", "Tarou", company="Other", phone="+81-3-1111-2222")
+    colleague = lead("e", "Sato", "Hanako", company="Other", phone="03-1111-2222")
+    stranger = lead("f", "Sato", "Hanako", company="ABC Inc.")
     assert LEAD_RULE.compare(base, by_email).held == (1,)
     assert LEAD_RULE.compare(base, by_name).matched
     assert LEAD_RULE.compare(base, by_phone).matched
+    # Colleagues share the switchboard number: the initial must agree with the phone too.
+    assert not LEAD_RULE.compare(base, colleague).matched
     assert not LEAD_RULE.compare(base, stranger).matched  # another initial at the same company
 
 

@@ -18,6 +18,7 @@ from leadkit.dedupe._fields import MatchContext, field_getter, read_field
 from leadkit.dedupe._keys import (
     cached_company_key,
     email_key_or_none,
+    initial_key,
     kana_key,
     name_key,
     person_name,
@@ -73,7 +74,7 @@ def _given(record: Any, context: MatchContext) -> str | None:
 
 def _initial(record: Any, context: MatchContext) -> str | None:
     given = _given(record, context)
-    return given[0] if given else None
+    return initial_key(given) if given else None
 
 
 def _company(record: Any, context: MatchContext) -> str | None:

@@ -25,6 +25,7 @@ from leadkit.dedupe._keys import (
     cached_company_key,
     date_key,
     email_key_or_none,
+    initial_key,
     kana_key,
     name_key,
     person_name,
@@ -504,7 +505,10 @@ class NameMatch:
       (``太郎 山田`` typed the wrong way round); with one given name missing the family
       names decide, or the whole names run together (``"山田太郎"`` in the family field).
     * ``"family"`` or ``"given"``: that part alone (a missing given name is blank).
-    * ``"initial"``: the first letter of the given name.
+    * ``"initial"``: the first letter of the given name, in Latin script. Other scripts
+      have no initials: there the first kana of the readings decides when both records
+      have one (一郎 and 一朗 read イチロウ; 大翔 ヒロト is not 大輔 ダイスケ), else the whole
+      given name.
 
     With ``kana`` the readings (フリガナ, hiragana or katakana) are compared too when both
     records have them, and the better similarity counts: 髙橋 and 高橋 read タカハシ alike.
@@ -561,7 +565,10 @@ class NameMatch:
         given = name_key(name.given) if name.given else None
         part = self.part
         if part == "initial":
-            return given[0] if given else None
+            if not given:
+                return None
+            reading = kana_key(name.given_kana) if self.kana else None
+            return initial_key(given), reading[0] if reading else None
         if part == "given":
             return None if given is None else (given, kana_key(name.given_kana))
         if family is None:
@@ -614,12 +621,19 @@ class NameMatch:
             return max(family_score, whole)
 
         if self.part == "initial":
-            return _exact
+            return _initial_score
         if self.part == "family":
             return part_score
         if self.part == "given":
             return given_score
         return full
+
+
+def _initial_score(left: tuple[str, str | None], right: tuple[str, str | None]) -> float:
+    # Readings decide when both records have one: 一郎 and 一朗 both read イチロウ.
+    if left[1] is not None and right[1] is not None:
+        return 1.0 if left[1] == right[1] else 0.0
+    return 1.0 if left[0] == right[0] else 0.0
 
 
 def _whole_forms(family: str, given: str | None, transposition: bool) -> tuple[str, ...]:

@@ -3,9 +3,11 @@
 They follow the leading CRMs' standard rules, with keys that make them exact where the
 CRMs are fuzzy about width, case and legal forms:
 
-* a person (lead or contact) is a duplicate when the e-mail is the same, or the family
-  name and the first letter of the given name (or both given names missing) and the
-  company are the same, or the family name and the phone number are the same;
+* a person (lead or contact) is a duplicate when the e-mail is the same; or the family
+  name, the initial of the given name (or both given names missing) and the company are
+  the same; or the family name, the initial and the phone number are the same. The
+  initial is needed with the phone too: colleagues share the switchboard number, and a
+  family name is often shared at a big company (佐藤, Smith);
 * an account is a duplicate when the company key is the same and so is the domain (the
   website's host), or neither has one.
 
@@ -31,7 +33,7 @@ from leadkit.dedupe._rule import MatchingRule
 
 __all__ = ["ACCOUNT_RULE", "CONTACT_RULE", "LEAD_RULE", "LEAD_VS_CONTACT_RULE"]
 
-_PERSON_LOGIC = "1 OR (2 AND 3 AND 4) OR (2 AND 5)"
+_PERSON_LOGIC = "1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5)"
 
 
 def _person_rule(name: str, company: str, description: str) -> MatchingRule:
@@ -61,8 +63,8 @@ LEAD_RULE = _person_rule(
     "company",
     "Same e-mail; or same family name, first initial and company; or same family name and phone.",
 )
-"""Leads: 1 e-mail; 2 family name; 3 first initial; 4 company key; 5 phone.
-Logic ``1 OR (2 AND 3 AND 4) OR (2 AND 5)``."""
+"""Leads: 1 e-mail; 2 family name; 3 initial of the given name; 4 company key; 5 phone.
+Logic ``1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5)``."""
 
 CONTACT_RULE = _person_rule(
     "Standard contact",

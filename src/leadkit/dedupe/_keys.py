@@ -8,6 +8,7 @@ The caches are bounded and hold only pure functions of their arguments.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ __all__ = [
     "cached_company_key",
     "date_key",
     "email_key_or_none",
+    "initial_key",
     "kana_key",
     "name_key",
     "person_name",
@@ -91,6 +93,16 @@ def phone_parts(phone: str, country: str) -> tuple[str, str] | None:
         return None
     national = "".join(phone_sections(phone, default_country=country))
     return key[1 : len(key) - len(national)], national
+
+
+def initial_key(given: str) -> str:
+    """The "initial" of a given-name key: its first letter in Latin script; the whole name
+    in other scripts, which have no initials (大翔 and 大輔 share a first kanji, not a name).
+    """
+    first = given[0]
+    if first.isascii() or "LATIN" in unicodedata.name(first, ""):
+        return first
+    return given
 
 
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
