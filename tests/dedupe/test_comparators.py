@@ -17,13 +17,13 @@ from leadkit.dedupe import (
     EmailMatch,
     ExactMatch,
     FieldEvidence,
+    FuzzyMatch,
     KeyMatch,
     MatchContext,
     MatchingRule,
     NameMatch,
     PhoneMatch,
     Scorer,
-    TextMatch,
 )
 from leadkit.errors import ValidationError
 from leadkit.model import Address, Lead
@@ -76,20 +76,20 @@ def test_custom_fields_are_read_by_path_and_missing_ones_are_blank() -> None:
 def test_text_metrics() -> None:
     a = lead("a", "Sato", address=Address(street="6 kent street"))
     b = lead("b", "Sato", address=Address(street="kent street 6"))
-    assert judge(TextMatch("address.street", metric="token_sort"), a, b).similarity == 1.0
-    assert not judge(TextMatch("address.street", metric="levenshtein"), a, b).held
+    assert judge(FuzzyMatch("address.street", metric="token_sort"), a, b).similarity == 1.0
+    assert not judge(FuzzyMatch("address.street", metric="levenshtein"), a, b).held
     c = lead("c", "Sato", address=Address(street="6 kent streat"))
-    one_typo = judge(TextMatch("address.street", metric="levenshtein"), a, c).similarity
+    one_typo = judge(FuzzyMatch("address.street", metric="levenshtein"), a, c).similarity
     assert one_typo == pytest.approx(1 - 1 / 13)
 
 
 @pytest.mark.parametrize(
     ("build", "path"),
     [
-        (lambda: TextMatch("title", metric="soundex"), "TextMatch.metric"),
-        (lambda: TextMatch("title", threshold=1.5), "TextMatch.threshold"),
-        (lambda: TextMatch("title", weight=-1), "TextMatch.weight"),
-        (lambda: TextMatch("title", penalty=float("nan")), "TextMatch.penalty"),
+        (lambda: FuzzyMatch("title", metric="soundex"), "FuzzyMatch.metric"),
+        (lambda: FuzzyMatch("title", threshold=1.5), "FuzzyMatch.threshold"),
+        (lambda: FuzzyMatch("title", weight=-1), "FuzzyMatch.weight"),
+        (lambda: FuzzyMatch("title", penalty=float("nan")), "FuzzyMatch.penalty"),
         (lambda: ExactMatch(""), "ExactMatch.field"),
         (lambda: NameMatch(part="middle"), "NameMatch.part"),  # type: ignore[arg-type]
         (lambda: PhoneMatch(default_country="XX"), "PhoneMatch.default_country"),

@@ -15,10 +15,10 @@ from leadkit.dedupe import (
     CompanyMatch,
     EmailMatch,
     ExactMatch,
+    FuzzyMatch,
     MatchingRule,
     NameMatch,
     PhoneMatch,
-    TextMatch,
 )
 from leadkit.errors import ValidationError
 from leadkit.rules import FilterLogicError
@@ -103,7 +103,7 @@ def test_logic_with_not() -> None:
 
 def test_logic_score_is_the_mean_similarity_of_compared_criteria() -> None:
     rule = MatchingRule(
-        "r", [NameMatch(part="family"), TextMatch("title"), EmailMatch()], logic="1 OR 2 OR 3"
+        "r", [NameMatch(part="family"), FuzzyMatch("title"), EmailMatch()], logic="1 OR 2 OR 3"
     )
     a = lead("a", "Smith", title="CEO")
     b = lead("b", "Smyth", title="CEO")

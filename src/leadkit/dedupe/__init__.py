@@ -19,12 +19,12 @@ from leadkit.dedupe._comparators import (
     DomainMatch,
     EmailMatch,
     ExactMatch,
+    FuzzyMatch,
     KeyMatch,
     NameMatch,
     NamePart,
     PhoneMatch,
     Scorer,
-    TextMatch,
 )
 from leadkit.dedupe._defaults import ACCOUNT_RULE, CONTACT_RULE, LEAD_RULE, LEAD_VS_CONTACT_RULE
 from leadkit.dedupe._duplicate_rules import (
@@ -72,6 +72,7 @@ __all__ = [
     "EmailMatch",
     "ExactMatch",
     "FieldEvidence",
+    "FuzzyMatch",
     "KeyMatch",
     "KeyPart",
     "MatchContext",
@@ -85,7 +86,6 @@ __all__ = [
     "PhoneMatch",
     "Scorer",
     "SkippedBlock",
-    "TextMatch",
     "check_duplicates",
     "find_duplicates",
     "match_one",

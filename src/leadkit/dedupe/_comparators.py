@@ -44,12 +44,12 @@ __all__ = [
     "DomainMatch",
     "EmailMatch",
     "ExactMatch",
+    "FuzzyMatch",
     "KeyMatch",
     "NameMatch",
     "NamePart",
     "PhoneMatch",
     "Scorer",
-    "TextMatch",
 ]
 
 Scorer = Callable[[Any, Any], float]
@@ -230,15 +230,15 @@ class ExactMatch:
 
 
 @attrs.frozen
-class TextMatch:
+class FuzzyMatch:
     """Fuzzy text: a rapidfuzz similarity of the normalised values.
 
     ``metric`` is one of ``jaro_winkler`` (short strings, names; the default), ``jaro``,
     ``levenshtein`` and ``indel`` (edit distances, for codes and numbers), ``token_sort``
     and ``token_set`` (word order does not matter, for addresses and titles).
 
-    >>> from leadkit.dedupe import TextMatch
-    >>> round(TextMatch("address.street", metric="token_sort").scorer()(
+    >>> from leadkit.dedupe import FuzzyMatch
+    >>> round(FuzzyMatch("address.street", metric="token_sort").scorer()(
     ...     "kent street 6", "6 kent street"), 2)
     1.0
     """

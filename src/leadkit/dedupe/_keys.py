@@ -122,7 +122,7 @@ def person_name(value: object, path: str) -> PersonName | None:
         return value
     raise ValidationError(
         f"a name comparison needs a PersonName, but the field holds {type(value).__name__}"
-        f" {value!r}; compare it with TextMatch or CompanyMatch instead",
+        f" {value!r}; compare it with FuzzyMatch or CompanyMatch instead",
         path=path,
     )
 
