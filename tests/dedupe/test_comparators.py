@@ -104,10 +104,21 @@ def test_bad_options_are_refused_with_the_path(build: Any, path: str) -> None:
     assert caught.value.path == path
 
 
-def test_a_field_the_record_does_not_have_is_an_error_naming_the_criterion() -> None:
+def test_a_field_the_record_does_not_have_is_an_error() -> None:
     rule = MatchingRule("typo", [ExactMatch("industyr")])
     with pytest.raises(ValidationError, match="Lead has no field 'industyr'"):
         rule.compare(lead("a", "Sato"), lead("b", "Sato"))
+    nested = MatchingRule("typo", [ExactMatch("address.ctiy")])
+    with pytest.raises(ValidationError, match="Address has no field 'ctiy'"):
+        nested.compare(lead("a", "Sato"), lead("b", "Sato"))
+
+
+def test_properties_and_missing_values_on_the_way_are_read() -> None:
+    tokyo = lead("a", "Sato", address=Address(country="JP", state="東京"))
+    also = lead("b", "Sato", address=Address(country="JP", state="Tokyo"))
+    assert judge(ExactMatch("address.prefecture.name"), tokyo, also).held
+    # No revenue: the amount on the way is blank, not an error.
+    assert judge(ExactMatch("annual_revenue.amount"), tokyo, also).similarity is None
 
 
 # -- e-mail, domain, phone, company ------------------------------------------------------------

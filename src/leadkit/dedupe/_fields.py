@@ -17,6 +17,7 @@ every value blank); a custom field that a record does not carry is blank.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
@@ -95,26 +96,20 @@ def _contact_company(record: Any, context: MatchContext) -> object:
     return context.account_names.get(record.account_id)
 
 
-def _attribute(name: str) -> Getter:
-    def get(record: Any, context: MatchContext) -> object:
-        return getattr(record, name)
-
-    return get
-
-
-def _first_segment(record_type: type, name: str) -> Getter:
+def _first_segment(record_type: type, name: str) -> Getter | str:
+    """A getter for a computed first segment, or the attribute name it stands for."""
     if name == "domain":
         return _company_domain
     if name == "company":
         if record_type is Contact:
             return _contact_company
         if record_type is Account:
-            return _attribute("name")
+            return "name"
     if name == "address" and record_type in _ADDRESS_ATTRIBUTE:
-        return _attribute(_ADDRESS_ATTRIBUTE[record_type])
+        return _ADDRESS_ATTRIBUTE[record_type]
     fields = attrs.fields_dict(record_type) if attrs.has(record_type) else {}
     if name in fields or isinstance(getattr(record_type, name, None), property):
-        return _attribute(name)
+        return name
     raise ValidationError(f"{record_type.__name__} has no field {name!r}", path=name)
 
 
@@ -132,7 +127,11 @@ def _then(outer: Getter, name: str, path: str) -> Getter:
                 return None
         kind = type(value)
         if kind not in known:
-            if attrs.has(kind) and name not in attrs.fields_dict(kind):
+            if (
+                attrs.has(kind)
+                and name not in attrs.fields_dict(kind)
+                and not isinstance(getattr(kind, name, None), property)
+            ):
                 raise ValidationError(f"{kind.__name__} has no field {name!r}", path=path)
             known.add(kind)
         return getattr(value, name, None)
@@ -140,7 +139,55 @@ def _then(outer: Getter, name: str, path: str) -> Getter:
     return get
 
 
+def _attributes(dotted: str, careful: Getter) -> Getter:
+    # The common case, a chain of attributes, runs in C; anything unusual (a missing
+    # value on the way, a custom field, a misspelt name) takes the careful path.
+    fast = attrgetter(dotted)
+
+    def get(record: Any, context: MatchContext) -> object:
+        try:
+            value = fast(record)
+        except AttributeError:
+            return careful(record, context)
+        return careful(record, context) if isinstance(value, CustomFields) else value
+
+    return get
+
+
+def _custom(attribute: str, name: str) -> Getter:
+    fast = attrgetter(attribute)
+
+    def get(record: Any, context: MatchContext) -> object:
+        fields = fast(record)
+        try:
+            return fields[name]
+        except (KeyError, TypeError):
+            return None
+
+    return get
+
+
 _GETTERS: dict[tuple[type, str], Getter] = {}
+
+
+def _build(record_type: type, path: str) -> Getter:
+    first, *rest = path.split(".")
+    head = _first_segment(record_type, first)
+    careful: Getter = _attribute(head) if isinstance(head, str) else head
+    for name in rest:
+        careful = _then(careful, name, path)
+    if not isinstance(head, str):
+        return careful
+    if rest and len(rest) == 1 and first == "custom":
+        return _custom(head, rest[0])
+    return _attributes(".".join([head, *rest]), careful)
+
+
+def _attribute(name: str) -> Getter:
+    def get(record: Any, context: MatchContext) -> object:
+        return getattr(record, name)
+
+    return get
 
 
 def field_getter(record_type: type, path: str) -> Getter:
@@ -153,11 +200,7 @@ def field_getter(record_type: type, path: str) -> Getter:
     if getter is None:
         if not isinstance(path, str) or not path or any(not part for part in path.split(".")):
             raise ValidationError(f"a field path looks like 'address.city', got {path!r}")
-        first, *rest = path.split(".")
-        getter = _first_segment(record_type, first)
-        for name in rest:
-            getter = _then(getter, name, path)
-        _GETTERS[key] = getter
+        getter = _GETTERS[key] = _build(record_type, path)
     return getter
 
 
