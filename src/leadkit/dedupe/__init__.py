@@ -41,7 +41,14 @@ from leadkit.dedupe._duplicate_rules import (
     check_duplicates,
 )
 from leadkit.dedupe._engine import MatchIndex, find_duplicates, match_one
-from leadkit.dedupe._evidence import Cluster, Duplicates, FieldEvidence, MatchPair, SkippedBlock
+from leadkit.dedupe._evidence import (
+    Cluster,
+    Duplicates,
+    Evidence,
+    FieldEvidence,
+    MatchPair,
+    SkippedBlock,
+)
 from leadkit.dedupe._fields import MatchContext, MatchRecord, read_field
 from leadkit.dedupe._rule import MatchingRule
 from leadkit.dedupe._similarity import METRICS
@@ -70,6 +77,7 @@ __all__ = [
     "DuplicateRuleSet",
     "Duplicates",
     "EmailMatch",
+    "Evidence",
     "ExactMatch",
     "FieldEvidence",
     "FuzzyMatch",

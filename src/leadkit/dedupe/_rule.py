@@ -8,7 +8,7 @@ the rule nor normalises text.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -137,7 +137,7 @@ class MatchingRule:
         return CompiledRule(self)
 
     def compare(
-        self, left: Any, right: Any, *, account_names: dict[str, str] | None = None
+        self, left: Any, right: Any, *, account_names: Mapping[str, str] | None = None
     ) -> MatchPair:
         """Compare two records in full and explain the outcome (no blocking involved).
 
