@@ -192,3 +192,12 @@ def test_leads_are_checked_against_contacts_by_account_name() -> None:
     assert [m.right for m in match_one(by_email, index)] == ["c2"]
     without_names = MatchIndex(contacts, LEAD_VS_CONTACT_RULE)
     assert match_one(by_company, without_names) == ()
+
+
+def test_a_failed_add_leaves_the_index_unchanged() -> None:
+    rule = MatchingRule("by account", [EmailMatch()], blocking=[Block("account_id")])
+    index = MatchIndex([contact("c1", "acc-1", "Sato", email="s@x.jp")], rule)
+    with pytest.raises(ValidationError, match="Lead has no field 'account_id'"):
+        index.add(lead("c1", "Sato", email="s@x.jp"))  # a lead with the contact's id
+    assert index.get("c1") is not None
+    assert [m.right for m in index.match(contact("c2", "acc-1", "Ito", email="s@x.jp"))] == ["c1"]

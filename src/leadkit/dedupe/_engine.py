@@ -43,8 +43,8 @@ class MatchIndex:
 
     def __init__(
         self,
-        records: Iterable[Any] = (),
-        rule: MatchingRule | None = None,
+        records: Iterable[Any],
+        rule: MatchingRule,
         *,
         account_names: Mapping[str, str] | None = None,
         include_merged: bool = False,
@@ -63,7 +63,17 @@ class MatchIndex:
         self._block_keys: list[list[str | None]] = [[] for _ in rule.blocking]
         self._blocks: list[dict[str, list[int]]] = [{} for _ in rule.blocking]
         for position, record in enumerate(records):
-            self._add(record, f"records[{position}]")
+            where = f"records[{position}]"
+            record_id = _record_id(record, where)
+            prepared = self._prepare(record, where)
+            if prepared is None:
+                continue
+            if record_id in self._positions:
+                raise ValidationError(
+                    f"record id {record_id!r} appears twice; ids must be unique",
+                    path=f"{where}.id",
+                )
+            self._insert(record, record_id, *prepared)
 
     # -- contents --------------------------------------------------------------------------
 
@@ -85,12 +95,13 @@ class MatchIndex:
         """Index *record* (a new one, or the new version of an indexed one).
 
         A merged record (``master_record_id`` set) is removed instead, unless the index
-        includes merged records.
+        includes merged records. A record the rule cannot read leaves the index unchanged.
         """
         record_id = _record_id(record, "record")
-        if record_id in self._positions:
-            self.remove(record_id)
-        self._add(record, "record")
+        prepared = self._prepare(record, "record")
+        self.remove(record_id)
+        if prepared is not None:
+            self._insert(record, record_id, *prepared)
 
     def remove(self, record_id: str) -> None:
         """Take the record with *record_id* out of the index (nothing if absent)."""
@@ -108,24 +119,29 @@ class MatchIndex:
                     del blocks[key]
                 keys[position] = None
 
-    def _add(self, record: Any, where: str) -> None:
-        record_id = _record_id(record, where)
+    def _prepare(self, record: Any, where: str) -> tuple[Row, list[str | None]] | None:
+        """The record's keys, or None for a merged record the index leaves out."""
         if not self.include_merged and getattr(record, "master_record_id", None) is not None:
-            return
-        if record_id in self._positions:
-            first = self._positions[record_id]
+            return None
+        return self._keys(record, where)
+
+    def _keys(self, record: Any, where: str) -> tuple[Row, list[str | None]]:
+        """The record's criterion keys and block keys."""
+        try:
+            row = self._compiled.row(record, self.context)
+            memo: dict[object, str | None] = {}
+            keys = [block.key(record, self.context, memo) for block in self.rule.blocking]
+        except ValidationError as error:
             raise ValidationError(
-                f"record id {record_id!r} appears twice (also at position {first})",
-                path=f"{where}.id",
-            )
-        row = self._prepare(record, where)
+                f"rule {self.rule.name!r} cannot read {where}: {error.message}",
+                path=f"{where}.{error.path}" if error.path else where,
+            ) from None
+        return row, keys
+
+    def _insert(self, record: Any, record_id: str, row: Row, keys: list[str | None]) -> None:
         position = len(self._records)
-        memo: dict[object, str | None] = {}
-        for block, keys, blocks in zip(
-            self.rule.blocking, self._block_keys, self._blocks, strict=True
-        ):
-            key = block.key(record, self.context, memo)
-            keys.append(key)
+        for key, block_keys, blocks in zip(keys, self._block_keys, self._blocks, strict=True):
+            block_keys.append(key)
             if key is not None:
                 members = blocks.get(key)
                 if members is None:
@@ -136,29 +152,18 @@ class MatchIndex:
         self._rows.append(row)
         self._positions[record_id] = position
 
-    def _prepare(self, record: Any, where: str) -> Row:
-        try:
-            return self._compiled.row(record, self.context)
-        except ValidationError as error:
-            raise ValidationError(
-                f"rule {self.rule.name!r} cannot read {where}: {error.message}",
-                path=f"{where}.{error.path}" if error.path else where,
-            ) from None
-
     # -- matching --------------------------------------------------------------------------
 
-    def _candidates(self, record: Any, record_id: str) -> list[int]:
-        own = self._positions.get(record_id)
+    def _candidates(self, record_id: str, keys: list[str | None]) -> Iterable[int]:
+        own = self._positions.get(record_id, -1)
         if not self.rule.blocking:
-            return [p for p in self._positions.values() if p != own]
+            return (p for p in self._positions.values() if p != own)
         found: set[int] = set()
-        memo: dict[object, str | None] = {}
-        for block, blocks in zip(self.rule.blocking, self._blocks, strict=True):
-            key = block.key(record, self.context, memo)
+        for key, blocks in zip(keys, self._blocks, strict=True):
             if key is not None:
                 found.update(blocks.get(key, ()))
-        found.discard(-1 if own is None else own)
-        return sorted(found)
+        found.discard(own)
+        return found
 
     def match(self, record: Any) -> tuple[MatchPair, ...]:
         """The indexed records *record* matches: best score first, then index order.
@@ -167,11 +172,12 @@ class MatchIndex:
         against an index that still holds its old version.
         """
         record_id = _record_id(record, "record")
-        row = self._prepare(record, "record")
+        row, keys = self._keys(record, "record")
         decide = self._compiled.decide
+        rows = self._rows
         matches: list[tuple[float, int, MatchPair]] = []
-        for position in self._candidates(record, record_id):
-            other = self._rows[position]
+        for position in self._candidates(record_id, keys):
+            other = rows[position]
             if other is not None and decide(row, other):
                 pair = self._compiled.explain(
                     record, self._records[position], row, other, self.context
