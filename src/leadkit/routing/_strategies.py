@@ -8,6 +8,7 @@ taken by one process is never taken by another.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -67,7 +68,13 @@ _NO_CAPS = Caps()
 
 def periods_of(member: str, roster: Roster, as_of: datetime) -> tuple[str, str]:
     """The day and week ``as_of`` falls in for ``member`` (``D2026-05-01``, ``W2026-18``)."""
-    local = as_of.astimezone(zone(roster.timezone_of(member)))
+    return _local_periods(roster.timezone_of(member), as_of)
+
+
+@functools.lru_cache(maxsize=1024)
+def _local_periods(timezone: str, as_of: datetime) -> tuple[str, str]:
+    # A batch routes many leads at one as_of: compute each timezone's day and week once.
+    local = as_of.astimezone(zone(timezone))
     year, week, _ = local.isocalendar()
     return f"D{local.date().isoformat()}", f"W{year}-{week:02d}"
 
