@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 from leadkit.routing._errors import RoutingError
 
 __all__ = [
+    "SEQUENCE_KEY",
     "InMemoryState",
     "RoutingState",
     "StateMethods",
@@ -26,6 +27,7 @@ __all__ = [
     "last_assigned_key",
     "open_key",
     "period_key",
+    "sequence_key",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -39,6 +41,15 @@ def open_key(member: str) -> str:
 def last_assigned_key(member: str) -> str:
     """The key of when ``member`` was last given a lead (microseconds since 1970, UTC)."""
     return f"last/{member}"
+
+
+SEQUENCE_KEY = "assignments"
+"""The key of the number of assignments recorded so far (all members)."""
+
+
+def sequence_key(member: str) -> str:
+    """The key of the sequence number of ``member``'s latest assignment."""
+    return f"sequence/{member}"
 
 
 def period_key(member: str, period: str) -> str:

@@ -23,9 +23,11 @@ from leadkit.routing._availability import Roster, zone
 from leadkit.routing._errors import RoutingError
 from leadkit.routing._state import (
     StateTransaction,
+    SEQUENCE_KEY,
     last_assigned_key,
     open_key,
     period_key,
+    sequence_key,
     to_micros,
 )
 
@@ -88,6 +90,11 @@ def record_assignment(txn: StateTransaction, member: str, roster: Roster, as_of:
         key = period_key(member, period)
         txn.set(key, (txn.get(key) or 0) + 1)
     txn.set(last_assigned_key(member), to_micros(as_of))
+    # A sequence number orders assignments made at one as_of (a batch), which the time
+    # alone cannot: "longest since the last lead" stays strict.
+    sequence = (txn.get(SEQUENCE_KEY) or 0) + 1
+    txn.set(SEQUENCE_KEY, sequence)
+    txn.set(sequence_key(member), sequence)
 
 
 def _open_limit(member: str, roster: Roster, caps: Caps) -> int | None:
@@ -247,7 +254,7 @@ class _Base:
 
     def _last(self, txn: StateTransaction, member: str) -> int:
         # Never assigned sorts first: it is the longest since a lead.
-        value = txn.get(last_assigned_key(member))
+        value = txn.get(sequence_key(member))
         return -1 if value is None else value
 
 
