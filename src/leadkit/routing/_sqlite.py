@@ -60,7 +60,13 @@ class SqliteState(StateMethods):
     @contextmanager
     def _transaction(self) -> Iterator[StateTransaction]:
         with self._lock:
-            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise RoutingError(
+                    f"routing state is locked by another process ({exc}); raise timeout",
+                    path=self.path,
+                ) from None
             try:
                 yield _SqliteTransaction(self._connection)
             except BaseException:
