@@ -104,9 +104,7 @@ def test_keep_owner_keeps_the_current_owner_and_touches_no_state() -> None:
 def test_event_criteria_see_the_leads_events() -> None:
     from leadkit.model import EngagementEvent
 
-    webinar = EngagementEvent(
-        kind="webinar", lead_id="lead-1", occurred_at=AT - timedelta(days=2)
-    )
+    webinar = EngagementEvent(kind="webinar", lead_id="lead-1", occurred_at=AT - timedelta(days=2))
     r = router(RuleEntry(events("webinar").within(days=7), U2))
     hot = lead(id="lead-1")
     assert r.route(hot, as_of=AT, state=InMemoryState(), events=[webinar]).owner == U2

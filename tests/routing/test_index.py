@@ -65,7 +65,9 @@ def entry_conditions() -> st.SearchStrategy[Condition]:
             st.lists(children, min_size=2, max_size=3).map(lambda c: c[0] | c[1]),
             children.map(lambda c: ~c),
             st.lists(children, min_size=2, max_size=3).map(
-                lambda c: criteria(c, logic="(1 OR 2)" + "".join(f" AND {n}" for n in range(3, len(c) + 1)))
+                lambda c: criteria(
+                    c, logic="(1 OR 2)" + "".join(f" AND {n}" for n in range(3, len(c) + 1))
+                )
             ),
         ),
         max_leaves=5,
@@ -158,7 +160,11 @@ def test_residual_tests_are_checked_for_candidates_only() -> None:
 
 
 def test_entries_with_nothing_to_index_are_scanned_in_order() -> None:
-    conditions = [field("title").contains("部長"), field("industry") == "IT", ~(field("industry") == "IT")]
+    conditions = [
+        field("title").contains("部長"),
+        field("industry") == "IT",
+        ~(field("industry") == "IT"),
+    ]
     index = EntryIndex(conditions)
     assert index.stats.scanned_entries == 2
     assert index.first_match(lead(industry="IT", title="部長"), (), AT) == 0
@@ -192,7 +198,7 @@ def test_oversized_products_of_keys_fall_back_to_residual_tests() -> None:
 
 def test_many_disjuncts_make_an_entry_scanned() -> None:
     pairs = [field("industry") == f"i{i}" for i in range(9)]
-    huge = Criteria(tuple(pairs[:3]), logic="1 OR 2 OR 3")
+    huge: Condition = Criteria(tuple(pairs[:3]), logic="1 OR 2 OR 3")
     for _ in range(3):
         huge = huge & Criteria(tuple(pairs[:3]), logic="1 OR 2 OR 3")
     index = EntryIndex([huge])

@@ -15,8 +15,8 @@ from leadkit.routing import (
     AssignmentRules,
     CapacityBased,
     InMemoryState,
-    RoundRobin,
     Roster,
+    RoundRobin,
     Router,
     RoutingError,
     RoutingState,
@@ -52,11 +52,16 @@ def test_a_failed_transaction_writes_nothing(make: object, tmp_path: Path) -> No
     state: RoutingState = SqliteState(tmp_path / "s.db") if make == "sqlite" else InMemoryState()
     with state.transaction() as txn:
         txn.set("a", 1)
-    with pytest.raises(ZeroDivisionError), state.transaction() as txn:
-        txn.set("a", 2)
-        txn.set("b", 3)
-        assert txn.get("a") == 2  # a transaction sees its own writes
-        _ = 1 / 0
+
+    def fail_half_way() -> None:
+        with state.transaction() as txn:
+            txn.set("a", 2)
+            txn.set("b", 3)
+            assert txn.get("a") == 2  # a transaction sees its own writes
+            _ = 1 / 0
+
+    with pytest.raises(ZeroDivisionError):
+        fail_half_way()
     assert state.snapshot().values() == {"a": 1}
 
 
@@ -64,7 +69,9 @@ def test_turns_survive_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "routing.db"
     router = make_router()
     with SqliteState(path) as state:
-        first = [router.route(lead(industry="IT"), as_of=AT, state=state).owner.id for _ in range(2)]
+        first = [
+            router.route(lead(industry="IT"), as_of=AT, state=state).owner.id for _ in range(2)
+        ]
         state.set_open_count("c-1", 2)
     with SqliteState(path) as state:
         later = router.route(lead(industry="IT"), as_of=AT, state=state).owner.id

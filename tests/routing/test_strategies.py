@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections import Counter
 from datetime import date, time, timedelta
 from fractions import Fraction
@@ -19,8 +21,8 @@ from leadkit.routing import (
     InMemoryState,
     LeastLoaded,
     Leave,
-    RoundRobin,
     Roster,
+    RoundRobin,
     Router,
     RoutingError,
     RuleEntry,
@@ -60,7 +62,7 @@ def test_round_robin_counts_differ_by_at_most_one(members: int, count: int, star
     assert max(tally) - min(tally) <= 1
     # Strict turns: consecutive leads go to consecutive members.
     chosen = [d.strategy_reasoning.chosen for d in decisions if d.strategy_reasoning]
-    for before, after in zip(chosen, chosen[1:], strict=False):
+    for before, after in itertools.pairwise(chosen):
         assert ids.index(after) == (ids.index(before) + 1) % members
     assert [d.strategy_reasoning.turn for d in decisions if d.strategy_reasoning] == list(
         range(1, count + 1)
@@ -97,7 +99,7 @@ def test_weighted_turns_match_the_weights_within_one_cycle(raw: list[object], cy
     # A cycle gives each member its weight in leads, scaled to whole numbers.
     scale = 1
     for f in fractions:
-        scale = scale * f.denominator // __import__("math").gcd(scale, f.denominator)
+        scale = math.lcm(scale, f.denominator)
     units = [int(f * scale) for f in fractions]
     cycle = sum(units)
     decisions = route_all(strategy, team(*ids), cycle * cycles)
@@ -198,7 +200,7 @@ def test_a_cap_is_never_exceeded_and_nobody_inactive_or_away_is_chosen(
     state = InMemoryState()
     for member, n in zip(ids, open_counts, strict=False):
         state.set_open_count(member, n)
-    members = {i: 1 for i in ids} if kind is WeightedRoundRobin else ids
+    members = dict.fromkeys(ids, 1) if kind is WeightedRoundRobin else ids
     strategy = kind(members, caps=limits, fallback=OVERFLOW)
     decisions = route_all(strategy, roster, count, state)
     given_now = Counter(d.owner.id for d in decisions if not d.owner.is_queue)
@@ -206,7 +208,8 @@ def test_a_cap_is_never_exceeded_and_nobody_inactive_or_away_is_chosen(
         got = given_now[user.id]
         if got == 0:
             continue
-        assert user.active and user.id not in ("u-1", "u-2")
+        assert user.active
+        assert user.id not in ("u-1", "u-2")
         limits_open = [x for x in (limits.max_open, user.capacity) if x is not None]
         if limits_open:
             assert start + got <= min(limits_open)

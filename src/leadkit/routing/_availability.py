@@ -123,6 +123,22 @@ def _check_zone(instance: Availability, attribute: attrs.Attribute[Any], value: 
         zone(value)
 
 
+def _hours(value: Iterable[WorkingHours]) -> tuple[WorkingHours, ...]:
+    hours = tuple(value)
+    for index, item in enumerate(hours):
+        if not isinstance(item, WorkingHours):
+            raise RoutingError(f"expected WorkingHours, got {item!r}", path=f"hours[{index}]")
+    return hours
+
+
+def _leave(value: Iterable[Leave]) -> tuple[Leave, ...]:
+    leave = tuple(value)
+    for index, item in enumerate(leave):
+        if not isinstance(item, Leave):
+            raise RoutingError(f"expected a Leave, got {item!r}", path=f"leave[{index}]")
+    return leave
+
+
 @attrs.frozen(slots=True)
 class Availability:
     """When a member takes leads. No ``hours`` means any time; ``leave`` lists days away.
@@ -130,8 +146,8 @@ class Availability:
     ``timezone`` is used when the :class:`~leadkit.model.User` has none.
     """
 
-    hours: tuple[WorkingHours, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
-    leave: tuple[Leave, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
+    hours: tuple[WorkingHours, ...] = attrs.field(default=(), converter=_hours, kw_only=True)
+    leave: tuple[Leave, ...] = attrs.field(default=(), converter=_leave, kw_only=True)
     timezone: str | None = attrs.field(default=None, validator=_check_zone, kw_only=True)
 
     def unavailable_reason(self, as_of: datetime, *, timezone: str | None = None) -> str | None:

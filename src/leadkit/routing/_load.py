@@ -124,7 +124,9 @@ class _Reader:
             self.problems.append(Problem(f"{path}.target", "required: a user, queue or strategy"))
             target = None
         else:
-            target = self.attempt(lambda: _target(item["target"], f"{path}.target"), path)
+            target = self.attempt(
+                lambda: _target(item["target"], f"{path}.target"), f"{path}.target"
+            )
         keep = item.get("keep_owner", False)
         if not isinstance(keep, bool):
             self.problems.append(

@@ -22,8 +22,8 @@ from leadkit.model import OwnerRef
 from leadkit.routing._availability import Roster, zone
 from leadkit.routing._errors import RoutingError
 from leadkit.routing._state import (
-    StateTransaction,
     SEQUENCE_KEY,
+    StateTransaction,
     last_assigned_key,
     open_key,
     period_key,
