@@ -169,3 +169,47 @@ def test_bad_input_is_refused_with_a_path() -> None:
         r.route(lead(), as_of=AT, state={})  # type: ignore[arg-type]
     with pytest.raises(RoutingError, match="takes a Lead"):
         r.route("lead", as_of=AT, state=InMemoryState())  # type: ignore[arg-type]
+
+
+industries = st.sampled_from(["IT", "金融", "小売"])
+entry_conditions = st.one_of(
+    industries.map(lambda v: field("industry") == v),
+    st.lists(industries, min_size=1, max_size=2).map(lambda v: field("industry").is_in(v)),
+    st.sampled_from([50, 300, 1000]).map(lambda v: field("employees") >= v),
+    st.just(field("title").contains("部長")),
+)
+
+
+@given(
+    st.lists(entry_conditions, min_size=1, max_size=8),
+    st.lists(
+        st.tuples(
+            st.none() | industries,
+            st.none() | st.sampled_from([10, 300, 2000]),
+            st.none() | st.just("営業部長"),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_first_match_wins_in_order_and_skipped_entries_all_failed(
+    conditions: list[object], fields: list[tuple[str | None, int | None, str | None]]
+) -> None:
+    from leadkit.rules import compile
+
+    entries = [
+        RuleEntry(c, OwnerRef.user(f"u-{i}"), name=f"e{i}")  # type: ignore[arg-type]
+        for i, c in enumerate(conditions)
+    ]
+    r = Router(AssignmentRules(entries, default_owner=INBOUND))
+    for industry, employees, title in fields:
+        one = lead(industry=industry, employees=employees, title=title)
+        holds = [compile(e.when)(one, as_of=AT) for e in entries]
+        expected = holds.index(True) if True in holds else None
+        decision = r.route(one, as_of=AT, state=InMemoryState())
+        assert (decision.entry.index if decision.entry else None) == expected
+        assert decision.owner == (INBOUND if expected is None else OwnerRef.user(f"u-{expected}"))
+        assert [s.index for s in decision.skipped_entries] == list(
+            range(len(entries) if expected is None else expected)
+        )
+        assert all(not s.explanation.held and s.failing for s in decision.skipped_entries)
