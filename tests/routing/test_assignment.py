@@ -55,7 +55,7 @@ def test_no_match_goes_to_the_default_owner_with_every_entry_explained() -> None
     # The numbered criteria that failed, with the values they saw.
     assert decision.skipped_entries[1].failing == (
         "1. employees >= 1000  [employees = 300]",
-        "2. address.region in ['関東']  [address.region is missing; missing: unknown]",
+        "2. address.region in ['関東']  [address.region is missing; unknown]",
     )
     text = str(decision)
     assert "default owner" in text
