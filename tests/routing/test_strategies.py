@@ -266,3 +266,19 @@ def test_strategies_validate_their_arguments() -> None:
         Caps(per_day=-1)
     with pytest.raises(RoutingError, match="fallback"):
         LeastLoaded(["u-1"], fallback="queue:x")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: WeightedRoundRobin("abc"), "weights map user ids"),  # type: ignore[arg-type]
+        (lambda: WeightedRoundRobin({}), "at least one member"),
+        (lambda: RoundRobin(5), "members is a list"),  # type: ignore[arg-type]
+        (lambda: Availability(hours=5), "hours is a list"),  # type: ignore[arg-type]
+        (lambda: Availability(leave=[date(2026, 1, 1)]), "expected a Leave"),  # type: ignore[list-item]
+        (lambda: Caps(max_open="3"), "cap is a whole number"),  # type: ignore[arg-type]
+    ],
+)
+def test_odd_python_arguments_are_routing_errors(build: object, message: str) -> None:
+    with pytest.raises(RoutingError, match=message):
+        build()  # type: ignore[operator]

@@ -124,6 +124,8 @@ def _check_zone(instance: Availability, attribute: attrs.Attribute[Any], value: 
 
 
 def _hours(value: Iterable[WorkingHours]) -> tuple[WorkingHours, ...]:
+    if not isinstance(value, Iterable):
+        raise RoutingError(f"hours is a list of WorkingHours, got {value!r}", path="hours")
     hours = tuple(value)
     for index, item in enumerate(hours):
         if not isinstance(item, WorkingHours):
@@ -132,6 +134,8 @@ def _hours(value: Iterable[WorkingHours]) -> tuple[WorkingHours, ...]:
 
 
 def _leave(value: Iterable[Leave]) -> tuple[Leave, ...]:
+    if not isinstance(value, Iterable):
+        raise RoutingError(f"leave is a list of Leave, got {value!r}", path="leave")
     leave = tuple(value)
     for index, item in enumerate(leave):
         if not isinstance(item, Leave):

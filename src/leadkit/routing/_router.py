@@ -161,6 +161,8 @@ class Router:
         self, lead: Lead, *, as_of: datetime, events: Sequence[EngagementEvent] = ()
     ) -> int | None:
         """The 0-based index of the first entry whose criteria hold, or None (pure)."""
+        if not isinstance(lead, Lead):
+            raise RoutingError(f"match() takes a Lead, got {type(lead).__name__}", path="lead")
         return self._index.first_match(lead, events, _check_as_of(as_of))
 
     def route(

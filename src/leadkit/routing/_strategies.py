@@ -327,10 +327,13 @@ def _weight(value: object, path: str) -> Fraction:
     return weight
 
 
-def _weights(
-    value: Mapping[str, object] | Iterable[tuple[str, object]],
-) -> tuple[tuple[str, Fraction], ...]:
-    items = list(value.items() if isinstance(value, Mapping) else value)
+def _weights(value: Mapping[str, object]) -> tuple[tuple[str, Fraction], ...]:
+    if not isinstance(value, Mapping):
+        raise RoutingError(
+            f"weights map user ids to numbers, e.g. {{'u-1': 2, 'u-2': 0.5}}; got {value!r}",
+            path="weights",
+        )
+    items = list(value.items())
     if not items:
         raise RoutingError("weighted turns need at least one member", path="weights")
     members = _members(member for member, _ in items)
