@@ -274,10 +274,8 @@ NAME_ALPHABET = (
     + "山田川本製作所電機商工業東西南北中村林森海空星光新"
     + "あいうえおかきくけこさしすせそ"
 )
-company_names = (
-    st.text(alphabet=NAME_ALPHABET, min_size=1, max_size=12)
-    .filter(lambda name: name.lower() not in ENGLISH_FORM_WORDS)
-    .filter(lambda name: any(not c.isdigit() for c in name))
+company_names = st.text(alphabet=NAME_ALPHABET, min_size=1, max_size=12).filter(
+    lambda name: name.lower() not in ENGLISH_FORM_WORDS
 )
 VARIANTS = [str, str.upper, str.lower, full_width, lambda s: full_width(s.upper())]
 
@@ -441,6 +439,16 @@ def test_phone_sections_join_to_the_key(digits: str, separator: str) -> None:
     assert "+81" + "".join(sections) == phone_key(written)
 
 
+@given(st.text(), st.sampled_from(["JP", "US", "GB", "IT", "AU"]))
+@example("+1 1 212 555 0123", "JP")
+@example("+99 0123", "JP")
+def test_phone_key_is_total_and_idempotent(text: str, country: str) -> None:
+    key = phone_key(text, default_country=country)
+    assert key == "" or (key[0] == "+" and key[1:].isascii() and key[1:].isdigit())
+    assert phone_key(key, default_country=country) == key
+    assert "".join(phone_sections(text, default_country=country)) in key
+
+
 @pytest.mark.parametrize(
     ("phone", "country", "expected"),
     [
@@ -561,6 +569,12 @@ def test_find_prefecture_unknown(text: str) -> None:
     with pytest.raises(ValidationError, match="unknown prefecture") as info:
         parse_prefecture(text)
     assert repr(text) in str(info.value)
+
+
+@given(st.text())
+def test_find_prefecture_is_total(text: str) -> None:
+    found = find_prefecture(text)
+    assert found is None or found in PREFECTURES
 
 
 def test_find_prefecture_rejects_non_str() -> None:

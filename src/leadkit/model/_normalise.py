@@ -462,6 +462,21 @@ def _drop_digits(groups: list[str], count: int) -> list[str]:
     return groups[index:]
 
 
+def _drop_trunk(groups: list[str], trunk: str) -> list[str]:
+    """Remove leading trunk prefixes from *groups*.
+
+    All of them, not just one: no national significant number starts with its country's
+    trunk prefix, and stripping one only would let ``phone_key(phone_key(x))`` differ.
+    """
+    if not trunk:
+        return groups
+    digits = "".join(groups)
+    count = 0
+    while digits.startswith(trunk, count):
+        count += len(trunk)
+    return _drop_digits(groups, count)
+
+
 def _parse_phone(phone: str, default_country: str) -> tuple[str, list[str]]:
     """Split *phone* into (calling code, national digit groups).
 
@@ -482,9 +497,7 @@ def _parse_phone(phone: str, default_country: str) -> tuple[str, list[str]]:
     else:
         prefix = next((p for p in country.international_prefixes if digits.startswith(p)), None)
         if prefix is None:
-            if country.trunk_prefix and digits.startswith(country.trunk_prefix):
-                groups = _drop_digits(groups, len(country.trunk_prefix))
-            return country.calling_code, groups
+            return country.calling_code, _drop_trunk(groups, country.trunk_prefix)
         prefix_length = len(prefix)
 
     if "(" in text:
@@ -499,12 +512,8 @@ def _split_calling_code(groups: list[str]) -> tuple[str, list[str]]:
     for length in _CALLING_CODE_LENGTHS:
         known = _BY_CALLING_CODE.get(digits[:length])
         if known is not None:
-            groups = _drop_digits(groups, length)
             # "+81 03-..." is a common slip: the trunk prefix written after the country code.
-            trunk = known.trunk_prefix
-            if trunk and "".join(groups).startswith(trunk):
-                groups = _drop_digits(groups, len(trunk))
-            return known.calling_code, groups
+            return known.calling_code, _drop_trunk(_drop_digits(groups, length), known.trunk_prefix)
     if len(groups) > 1 and len(groups[0]) <= 3:
         # Unknown country: trust the writer's grouping ("+998 71 ...").
         return groups[0], groups[1:]

@@ -1,5 +1,30 @@
-"""The one condition language shared by scoring, grading, stages, routing and dedupe."""
+"""The one condition language shared by scoring, grading, stages, routing and dedupe.
 
+Build conditions from fields, event aggregates and combinators; they are checked against
+the model when built, print as they read, compare, serialise to plain data, compile once
+to fast closures, and explain their verdicts.
+
+>>> from datetime import datetime, UTC
+>>> from leadkit.model import Lead, PersonName
+>>> from leadkit.rules import compile, field
+>>> rule = (field("employees") >= 1000) & field("title").contains_any(["部長", "Director"])
+>>> str(rule)
+"employees >= 1000 AND title contains any ['部長', 'Director']"
+>>> lead = Lead(name=PersonName("山田"), company="ABC", title="営業部長", employees=1200,
+...             created_at=datetime(2026, 4, 1, tzinfo=UTC))
+>>> compile(rule)(lead, as_of=datetime(2026, 5, 1, tzinfo=UTC))
+True
+
+``compile`` is also available as ``compile_condition``, for modules that would rather not
+shadow the built-in ``compile``.
+"""
+
+from leadkit.rules._compile import CompiledCondition, compile_condition
+from leadkit.rules._compile import compile_condition as compile
+from leadkit.rules._data import SCHEMA_VERSION, dump_condition, from_data, load_condition, to_data
+from leadkit.rules._errors import RuleError
+from leadkit.rules._explain import Explanation, explain
+from leadkit.rules._expr import Expr, all_of, any_of, criteria, events, field, prop
 from leadkit.rules._logic import (
     FilterLogicError,
     LogicAll,
@@ -9,13 +34,77 @@ from leadkit.rules._logic import (
     LogicRef,
     parse_filter_logic,
 )
+from leadkit.rules._nodes import (
+    AllOf,
+    AnyOf,
+    Between,
+    Compare,
+    Condition,
+    Criteria,
+    EventCount,
+    EventExists,
+    EventLast,
+    EventQuery,
+    EventSum,
+    FieldRef,
+    IsIn,
+    Matches,
+    Not,
+    Presence,
+    PropRef,
+    Subject,
+    TextMatch,
+    Window,
+)
+from leadkit.rules._period import Period
+from leadkit.rules._schema import Kind
 
 __all__ = [
+    "SCHEMA_VERSION",
+    "AllOf",
+    "AnyOf",
+    "Between",
+    "Compare",
+    "CompiledCondition",
+    "Condition",
+    "Criteria",
+    "EventCount",
+    "EventExists",
+    "EventLast",
+    "EventQuery",
+    "EventSum",
+    "Explanation",
+    "Expr",
+    "FieldRef",
     "FilterLogicError",
+    "IsIn",
+    "Kind",
     "LogicAll",
     "LogicAny",
     "LogicNode",
     "LogicNot",
     "LogicRef",
+    "Matches",
+    "Not",
+    "Period",
+    "Presence",
+    "PropRef",
+    "RuleError",
+    "Subject",
+    "TextMatch",
+    "Window",
+    "all_of",
+    "any_of",
+    "compile",
+    "compile_condition",
+    "criteria",
+    "dump_condition",
+    "events",
+    "explain",
+    "field",
+    "from_data",
+    "load_condition",
     "parse_filter_logic",
+    "prop",
+    "to_data",
 ]

@@ -455,7 +455,11 @@ def engagement_events(
     occurred_at: st.SearchStrategy[datetime] | None = None,
 ) -> st.SearchStrategy[EngagementEvent]:
     """Engagement events of standard and custom kinds, with properties."""
-    kind_values = kinds or (st.sampled_from([k.value for k in EventKind]) | st.just("custom_kind"))
+    kind_values = (
+        kinds
+        if kinds is not None
+        else (st.sampled_from([k.value for k in EventKind]) | st.just("custom_kind"))
+    )
     properties = st.fixed_dictionaries(
         {},
         optional={
@@ -468,8 +472,8 @@ def engagement_events(
         EngagementEvent,
         id=ids("event"),
         kind=kind_values,
-        occurred_at=occurred_at or aware_datetimes(),
-        lead_id=lead_ids or ids("lead"),
+        occurred_at=occurred_at if occurred_at is not None else aware_datetimes(),
+        lead_id=lead_ids if lead_ids is not None else ids("lead"),
         properties=properties,
         version=st.integers(0, 1000),
     )

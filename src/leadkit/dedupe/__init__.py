@@ -1,0 +1,101 @@
+"""Duplicate management (名寄せ): matching rules, blocking, clusters, duplicate rules.
+
+A :class:`MatchingRule` compares two records field by field (e-mail, phone, company key,
+person names, dates, text, any key function) and combines the results by filter logic
+(``"1 OR (2 AND 3)"``) or by a weighted score. Blocking keys keep the comparisons far
+below all pairs. :func:`find_duplicates` groups a list of records into clusters whose
+pairs carry their evidence; a :class:`MatchIndex` checks one new record at a time
+(:func:`match_one`). Duplicate rules decide what a create or an edit does when matches
+exist: allow, alert, or block.
+
+Fuzzy comparisons use rapidfuzz, imported the first time a rule runs.
+"""
+
+from leadkit.dedupe._blocking import BLOCK_PARTS, Block, KeyPart
+from leadkit.dedupe._comparators import (
+    CompanyMatch,
+    Comparator,
+    DateMatch,
+    DomainMatch,
+    EmailMatch,
+    ExactMatch,
+    FuzzyMatch,
+    KeyMatch,
+    NameMatch,
+    NamePart,
+    PhoneMatch,
+    Scorer,
+)
+from leadkit.dedupe._defaults import ACCOUNT_RULE, CONTACT_RULE, LEAD_RULE, LEAD_VS_CONTACT_RULE
+from leadkit.dedupe._duplicate_rules import (
+    DEFAULT_ACCOUNT_DUPLICATE_RULES,
+    DEFAULT_CONTACT_DUPLICATE_RULES,
+    DEFAULT_LEAD_DUPLICATE_RULES,
+    DuplicateAction,
+    DuplicateBlockedError,
+    DuplicateCheck,
+    DuplicateFinding,
+    DuplicateRule,
+    DuplicateRuleSet,
+    Operation,
+    check_duplicates,
+)
+from leadkit.dedupe._engine import MatchIndex, find_duplicates, match_one
+from leadkit.dedupe._evidence import (
+    Cluster,
+    Duplicates,
+    Evidence,
+    FieldEvidence,
+    MatchPair,
+    SkippedBlock,
+)
+from leadkit.dedupe._fields import MatchContext, MatchRecord, read_field
+from leadkit.dedupe._rule import MatchingRule
+from leadkit.dedupe._similarity import METRICS
+
+__all__ = [
+    "ACCOUNT_RULE",
+    "BLOCK_PARTS",
+    "CONTACT_RULE",
+    "DEFAULT_ACCOUNT_DUPLICATE_RULES",
+    "DEFAULT_CONTACT_DUPLICATE_RULES",
+    "DEFAULT_LEAD_DUPLICATE_RULES",
+    "LEAD_RULE",
+    "LEAD_VS_CONTACT_RULE",
+    "METRICS",
+    "Block",
+    "Cluster",
+    "CompanyMatch",
+    "Comparator",
+    "DateMatch",
+    "DomainMatch",
+    "DuplicateAction",
+    "DuplicateBlockedError",
+    "DuplicateCheck",
+    "DuplicateFinding",
+    "DuplicateRule",
+    "DuplicateRuleSet",
+    "Duplicates",
+    "EmailMatch",
+    "Evidence",
+    "ExactMatch",
+    "FieldEvidence",
+    "FuzzyMatch",
+    "KeyMatch",
+    "KeyPart",
+    "MatchContext",
+    "MatchIndex",
+    "MatchPair",
+    "MatchRecord",
+    "MatchingRule",
+    "NameMatch",
+    "NamePart",
+    "Operation",
+    "PhoneMatch",
+    "Scorer",
+    "SkippedBlock",
+    "check_duplicates",
+    "find_duplicates",
+    "match_one",
+    "read_field",
+]

@@ -1,0 +1,93 @@
+"""The standard matching rules for leads, contacts and accounts.
+
+They follow the leading CRMs' standard rules, with keys that make them exact where the
+CRMs are fuzzy about width, case and legal forms:
+
+* a person (lead or contact) is a duplicate when the e-mail is the same; or the family
+  name, the initial of the given name (or both given names missing) and the company are
+  the same; or the family name, the initial and the phone number are the same. The
+  initial is needed with the phone too: colleagues share the switchboard number, and a
+  family name is often shared at a big company (佐藤, Smith);
+* an account is a duplicate when the company key is the same and so is the domain (the
+  website's host), or neither has one.
+
+Their blocking keys are *complete*: every pair the rule would match shares a block, so
+:func:`find_duplicates` finds exactly what comparing all pairs would (blocks larger
+than ``max_block_size`` aside, which it reports).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from leadkit.dedupe._blocking import Block
+from leadkit.dedupe._comparators import (
+    CompanyMatch,
+    DomainMatch,
+    EmailMatch,
+    ExactMatch,
+    NameMatch,
+    PhoneMatch,
+)
+from leadkit.dedupe._rule import MatchingRule
+
+__all__ = ["ACCOUNT_RULE", "CONTACT_RULE", "LEAD_RULE", "LEAD_VS_CONTACT_RULE"]
+
+_PERSON_LOGIC = "1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5)"
+
+
+def _person_rule(name: str, company: str, description: str) -> MatchingRule:
+    return MatchingRule(
+        name,
+        [
+            EmailMatch(),
+            NameMatch(part="family", threshold=1.0),
+            NameMatch(part="initial", match_blank=True),
+            CompanyMatch(company) if company == "company" else ExactMatch(company),
+            PhoneMatch(),
+        ],
+        logic=_PERSON_LOGIC,
+        blocking=[
+            Block("email"),
+            Block("family", company),
+            Block("family_kana", company),
+            Block("family", "phone"),
+            Block("family_kana", "phone"),
+        ],
+        description=description,
+    )
+
+
+LEAD_RULE = _person_rule(
+    "Standard lead",
+    "company",
+    "Same e-mail; or same family name, first initial and company; or same family name and phone.",
+)
+"""Leads: 1 e-mail; 2 family name; 3 initial of the given name; 4 company key; 5 phone.
+Logic ``1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5)``."""
+
+CONTACT_RULE = _person_rule(
+    "Standard contact",
+    "account_id",
+    "Same e-mail; or same family name, first initial and account; or same family name and phone.",
+)
+"""Contacts: as :data:`LEAD_RULE`, with the same account in place of the company."""
+
+LEAD_VS_CONTACT_RULE = attrs.evolve(
+    LEAD_RULE,
+    name="Standard lead to contact",
+    description="A lead who is already a contact: the lead rule, with the contact's account"
+    " name as its company (pass account_names).",
+)
+"""Leads against contacts: as :data:`LEAD_RULE`; a contact's company is the name of its
+account, so build the contact index with ``account_names``."""
+
+ACCOUNT_RULE = MatchingRule(
+    "Standard account",
+    [CompanyMatch(), DomainMatch(match_blank=True)],
+    logic="1 AND 2",
+    blocking=[Block("company")],
+    description="Same company key, and the same website domain or neither has one.",
+)
+"""Accounts: 1 company key (legal form, width, case, punctuation ignored); 2 domain of
+the website, two blanks matching. Logic ``1 AND 2``."""

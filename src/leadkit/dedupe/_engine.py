@@ -1,0 +1,355 @@
+"""Finding duplicates: an index of prepared records, pair generation by blocks, clusters.
+
+Each record's keys (one per criterion and one per block) are computed once when it enters
+a :class:`MatchIndex`; comparing a pair then only looks up keys and calls the scorers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from leadkit.dedupe._evidence import Cluster, Duplicates, MatchPair, SkippedBlock
+from leadkit.dedupe._fields import MatchContext
+from leadkit.dedupe._rule import CompiledRule, MatchingRule, Row
+from leadkit.errors import ValidationError
+
+__all__ = ["MatchIndex", "find_duplicates", "match_one"]
+
+
+def _record_id(record: object, where: str) -> str:
+    record_id = getattr(record, "id", None)
+    if not isinstance(record_id, str) or not record_id:
+        raise ValidationError(
+            f"expected a lead, contact or account with an id, got {type(record).__name__}",
+            path=where,
+        )
+    return record_id
+
+
+class MatchIndex:
+    """Records prepared for matching under one rule: keys computed once, blocks indexed.
+
+    Build it once from the existing records, then check each new record with
+    :func:`match_one` (or :meth:`match`) without rescanning; :meth:`add` and
+    :meth:`remove` keep it current as records are created, edited and merged.
+
+    Records merged into another (``master_record_id`` set) are left out unless
+    ``include_merged``: they are history, not candidates. ``account_names`` (account id
+    to name) gives contacts a company for rules that compare ``company``.
+
+    Unlike the rules and results, an index is a mutable cache and not thread-safe.
+    """
+
+    def __init__(
+        self,
+        records: Iterable[Any],
+        rule: MatchingRule,
+        *,
+        account_names: Mapping[str, str] | None = None,
+        include_merged: bool = False,
+    ) -> None:
+        if not isinstance(rule, MatchingRule):
+            raise ValidationError(
+                f"expected a MatchingRule, got {type(rule).__name__}", path="MatchIndex.rule"
+            )
+        self.rule = rule
+        self.context = MatchContext(account_names=account_names)
+        self.include_merged = include_merged
+        self._compiled = CompiledRule(rule)
+        self._records: list[Any] = []
+        self._rows: list[Row | None] = []
+        self._positions: dict[str, int] = {}
+        self._block_keys: list[list[str | None]] = [[] for _ in rule.blocking]
+        self._blocks: list[dict[str, list[int]]] = [{} for _ in rule.blocking]
+        for position, record in enumerate(records):
+            where = f"records[{position}]"
+            record_id = _record_id(record, where)
+            prepared = self._prepare(record, where)
+            if prepared is None:
+                continue
+            if record_id in self._positions:
+                raise ValidationError(
+                    f"record id {record_id!r} appears twice; ids must be unique",
+                    path=f"{where}.id",
+                )
+            self._insert(record, record_id, *prepared)
+
+    # -- contents --------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._positions
+
+    def __iter__(self) -> Iterator[Any]:
+        return (r for r in self._records if r is not None)
+
+    def get(self, record_id: str) -> Any | None:
+        """The indexed record with *record_id*, or None."""
+        position = self._positions.get(record_id)
+        return None if position is None else self._records[position]
+
+    def add(self, record: Any) -> None:
+        """Index *record* (a new one, or the new version of an indexed one).
+
+        A merged record (``master_record_id`` set) is removed instead, unless the index
+        includes merged records. A record the rule cannot read leaves the index unchanged.
+        """
+        record_id = _record_id(record, "record")
+        prepared = self._prepare(record, "record")
+        self.remove(record_id)
+        if prepared is not None:
+            self._insert(record, record_id, *prepared)
+
+    def remove(self, record_id: str) -> None:
+        """Take the record with *record_id* out of the index (nothing if absent)."""
+        position = self._positions.pop(record_id, None)
+        if position is None:
+            return
+        self._records[position] = None
+        self._rows[position] = None
+        for keys, blocks in zip(self._block_keys, self._blocks, strict=True):
+            key = keys[position]
+            if key is not None:
+                members = blocks[key]
+                members.remove(position)
+                if not members:
+                    del blocks[key]
+                keys[position] = None
+
+    def _prepare(self, record: Any, where: str) -> tuple[Row, list[str | None]] | None:
+        """The record's keys, or None for a merged record the index leaves out."""
+        if not self.include_merged and getattr(record, "master_record_id", None) is not None:
+            return None
+        return self._keys(record, where)
+
+    def _keys(self, record: Any, where: str) -> tuple[Row, list[str | None]]:
+        """The record's criterion keys and block keys."""
+        try:
+            row = self._compiled.row(record, self.context)
+            memo: dict[object, str | None] = {}
+            keys = [block.key(record, self.context, memo) for block in self.rule.blocking]
+        except ValidationError as error:
+            raise ValidationError(
+                f"rule {self.rule.name!r} cannot read {where}: {error.message}",
+                path=f"{where}.{error.path}" if error.path else where,
+            ) from None
+        return row, keys
+
+    def _insert(self, record: Any, record_id: str, row: Row, keys: list[str | None]) -> None:
+        position = len(self._records)
+        for key, block_keys, blocks in zip(keys, self._block_keys, self._blocks, strict=True):
+            block_keys.append(key)
+            if key is not None:
+                members = blocks.get(key)
+                if members is None:
+                    blocks[key] = [position]
+                else:
+                    members.append(position)
+        self._records.append(record)
+        self._rows.append(row)
+        self._positions[record_id] = position
+
+    # -- matching --------------------------------------------------------------------------
+
+    def _candidates(self, record_id: str, keys: list[str | None]) -> Iterable[int]:
+        own = self._positions.get(record_id, -1)
+        if not self.rule.blocking:
+            return (p for p in self._positions.values() if p != own)
+        found: set[int] = set()
+        for key, blocks in zip(keys, self._blocks, strict=True):
+            if key is not None:
+                found.update(blocks.get(key, ()))
+        found.discard(own)
+        return found
+
+    def match(self, record: Any) -> tuple[MatchPair, ...]:
+        """The indexed records *record* matches: best score first, then index order.
+
+        The record itself (same id) is never a match, so an edited record can be checked
+        against an index that still holds its old version.
+        """
+        record_id = _record_id(record, "record")
+        row, keys = self._keys(record, "record")
+        decide = self._compiled.decide
+        rows = self._rows
+        matches: list[tuple[float, int, MatchPair]] = []
+        for position in self._candidates(record_id, keys):
+            other = rows[position]
+            if other is not None and decide(row, other):
+                pair = self._compiled.explain(
+                    record, self._records[position], row, other, self.context
+                )
+                matches.append((-pair.score, position, pair))
+        matches.sort(key=lambda item: item[:2])
+        return tuple(pair for _, _, pair in matches)
+
+    def duplicates(self, *, max_block_size: int | None = 1000) -> Duplicates:
+        """Every cluster of duplicates among the indexed records (see find_duplicates)."""
+        return _cluster(self, max_block_size)
+
+
+def match_one(record: Any, index: MatchIndex) -> tuple[MatchPair, ...]:
+    """Check one (new or edited) record against an index of existing ones.
+
+    Returns the matching pairs (``left`` is *record*), best score first. Only records
+    sharing a blocking key with *record* are compared, so the cost does not grow with the
+    size of the index.
+
+    >>> from datetime import UTC, datetime
+    >>> from leadkit.dedupe import LEAD_RULE, MatchIndex, match_one
+    >>> from leadkit.model import Lead, PersonName
+    >>> t = datetime(2026, 4, 1, tzinfo=UTC)
+    >>> known = [Lead(id="lead-1", name=PersonName("Smith", "John"), company="Acme Inc.",
+    ...               email="john@acme.com", created_at=t)]
+    >>> index = MatchIndex(known, LEAD_RULE)
+    >>> new = Lead(id="lead-2", name=PersonName("Smith", "J."), company="ACME",
+    ...            email="JOHN@ACME.COM", created_at=t)
+    >>> [(pair.right, pair.held) for pair in match_one(new, index)]
+    [('lead-1', (1, 2, 3, 4))]
+    """
+    if not isinstance(index, MatchIndex):
+        raise ValidationError(f"expected a MatchIndex, got {type(index).__name__}", path="index")
+    return index.match(record)
+
+
+def find_duplicates(
+    records: Iterable[Any],
+    rule: MatchingRule,
+    *,
+    account_names: Mapping[str, str] | None = None,
+    include_merged: bool = False,
+    max_block_size: int | None = 1000,
+) -> Duplicates:
+    """Find the clusters of duplicates among *records* under *rule*.
+
+    Pairs are compared when they share a blocking key (every pair when the rule has no
+    blocks). Matching pairs are joined into clusters transitively: if A matches B and B
+    matches C, then A, B and C form one cluster even when A and C do not match. Clusters
+    list their records in input order and carry every matching pair with its evidence.
+
+    A block holding more than ``max_block_size`` records (a shared switchboard number, a
+    placeholder e-mail) is not expanded pair by pair; it is reported in
+    ``skipped_blocks`` so that nothing is left out silently. ``None`` means no limit.
+
+    >>> from datetime import UTC, datetime
+    >>> from leadkit.dedupe import LEAD_RULE, find_duplicates
+    >>> from leadkit.model import Lead, PersonName
+    >>> t = datetime(2026, 4, 1, tzinfo=UTC)
+    >>> leads = [
+    ...     Lead(id="a", name=PersonName("山田", "太郎"), company="株式会社ABC", created_at=t),
+    ...     Lead(id="b", name=PersonName("Smith"), company="Contoso", created_at=t),
+    ...     Lead(id="c", name=PersonName("山田", "太郎"), company="ABC(株)", created_at=t),
+    ... ]
+    >>> [cluster.ids for cluster in find_duplicates(leads, LEAD_RULE)]
+    [('a', 'c')]
+    """
+    index = MatchIndex(records, rule, account_names=account_names, include_merged=include_merged)
+    return _cluster(index, max_block_size)
+
+
+def _check_limit(max_block_size: int | None) -> None:
+    if max_block_size is not None and (
+        isinstance(max_block_size, bool)
+        or not isinstance(max_block_size, int)
+        or max_block_size < 2
+    ):
+        raise ValidationError(
+            f"must be a whole number of 2 or more, or None, got {max_block_size!r}",
+            path="max_block_size",
+        )
+
+
+def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
+    _check_limit(max_block_size)
+    rows = index._rows
+    decide = index._compiled.decide
+    matched: list[tuple[int, int]] = []
+    compared = 0
+    skipped: list[SkippedBlock] = []
+
+    if not index.rule.blocking:
+        live = [p for p, row in enumerate(rows) if row is not None]
+        for x, i in enumerate(live):
+            a = rows[i]
+            for j in live[x + 1 :]:
+                compared += 1
+                if decide(a, rows[j]):  # type: ignore[arg-type]
+                    matched.append((i, j))
+    else:
+        too_big: list[set[str]] = [set() for _ in index.rule.blocking]
+        for number, (block, blocks) in enumerate(
+            zip(index.rule.blocking, index._blocks, strict=True)
+        ):
+            earlier = [(index._block_keys[b], too_big[b]) for b in range(number)]
+            for key, members in blocks.items():
+                size = len(members)
+                if size < 2:
+                    continue
+                if max_block_size is not None and size > max_block_size:
+                    too_big[number].add(key)
+                    skipped.append(SkippedBlock(block.name, block.show(key), size))
+                    continue
+                for x in range(size - 1):
+                    i = members[x]
+                    a = rows[i]
+                    for y in range(x + 1, size):
+                        j = members[y]
+                        if earlier and _compared_before(i, j, earlier):
+                            continue
+                        compared += 1
+                        if decide(a, rows[j]):  # type: ignore[arg-type]
+                            matched.append((i, j))
+    return _build(index, matched, compared, skipped)
+
+
+def _compared_before(i: int, j: int, earlier: list[tuple[list[str | None], set[str]]]) -> bool:
+    """Whether records *i* and *j* share the key of an earlier block (that was expanded)."""
+    for keys, too_big in earlier:
+        key = keys[i]
+        if key is not None and key == keys[j] and key not in too_big:
+            return True
+    return False
+
+
+def _build(
+    index: MatchIndex,
+    matched: list[tuple[int, int]],
+    compared: int,
+    skipped: list[SkippedBlock],
+) -> Duplicates:
+    parent: dict[int, int] = {}
+
+    def root(p: int) -> int:
+        parent.setdefault(p, p)
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    for i, j in matched:
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    members: dict[int, list[int]] = {}
+    for p in sorted(parent):
+        members.setdefault(root(p), []).append(p)
+    pairs: dict[int, list[MatchPair]] = {}
+    records, rows = index._records, index._rows
+    compiled, context = index._compiled, index.context
+    for i, j in sorted(matched):
+        pair = compiled.explain(records[i], records[j], rows[i], rows[j], context)  # type: ignore[arg-type]
+        pairs.setdefault(root(i), []).append(pair)
+    clusters = tuple(
+        Cluster(ids=tuple(records[p].id for p in group), pairs=tuple(pairs[first]))
+        for first, group in sorted(members.items())
+    )
+    return Duplicates(
+        clusters=clusters,
+        records=len(index),
+        compared=compared,
+        skipped_blocks=tuple(sorted(skipped, key=lambda s: (s.block, s.key))),
+    )

@@ -1,0 +1,85 @@
+"""Lead routing: ordered assignment rules, round robin, weighted and capacity-based
+distribution, with explanations.
+
+>>> from datetime import datetime, UTC
+>>> from leadkit.model import Address, Lead, OwnerRef, PersonName, User
+>>> from leadkit.routing import (AssignmentRules, InMemoryState, RoundRobin, Roster,
+...     Router, RuleEntry, in_region)
+>>> rules = AssignmentRules(
+...     [RuleEntry(in_region("関東"), RoundRobin(["u-1", "u-2"]), name="Kanto team")],
+...     default_owner=OwnerRef.queue("inbound"),
+... )
+>>> team = Roster([User(id="u-1", name="佐藤"), User(id="u-2", name="鈴木")])
+>>> router = Router(rules, roster=team)
+>>> state = InMemoryState()
+>>> lead = Lead(name=PersonName("山田"), company="ABC", address=Address(state="東京都"),
+...             created_at=datetime(2026, 4, 1, tzinfo=UTC))
+>>> at = datetime(2026, 4, 1, 3, tzinfo=UTC)
+>>> [str(router.route(lead, as_of=at, state=state).owner) for _ in range(3)]
+['user:u-1', 'user:u-2', 'user:u-1']
+"""
+
+from leadkit.routing._availability import Availability, Leave, Roster, WorkingHours
+from leadkit.routing._errors import RoutingError
+from leadkit.routing._index import IndexStats
+from leadkit.routing._load import dump_assignment_rules, load_assignment_rules
+from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
+from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
+from leadkit.routing._sqlite import SqliteState
+from leadkit.routing._state import InMemoryState, RoutingState, StateTransaction
+from leadkit.routing._strategies import (
+    CapacityBased,
+    Caps,
+    LeastLoaded,
+    MemberNote,
+    RoundRobin,
+    Strategy,
+    StrategyReasoning,
+    WeightedRoundRobin,
+)
+from leadkit.routing._territory import (
+    COMPANY_SIZE_BANDS,
+    Bands,
+    in_country,
+    in_prefecture,
+    in_region,
+    postal_code_between,
+    product_interest,
+)
+
+__all__ = [
+    "COMPANY_SIZE_BANDS",
+    "AssignmentRules",
+    "Availability",
+    "Bands",
+    "CapacityBased",
+    "Caps",
+    "InMemoryState",
+    "IndexStats",
+    "LeastLoaded",
+    "Leave",
+    "MatchedEntry",
+    "MemberNote",
+    "Roster",
+    "RoundRobin",
+    "Router",
+    "RoutingDecision",
+    "RoutingError",
+    "RoutingState",
+    "RuleEntry",
+    "SkippedEntry",
+    "SqliteState",
+    "StateTransaction",
+    "Strategy",
+    "StrategyReasoning",
+    "Target",
+    "WeightedRoundRobin",
+    "WorkingHours",
+    "dump_assignment_rules",
+    "in_country",
+    "in_prefecture",
+    "in_region",
+    "load_assignment_rules",
+    "postal_code_between",
+    "product_interest",
+]

@@ -1,0 +1,220 @@
+"""Explaining a verdict: which parts of a condition held, with the values they saw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from leadkit.model import EngagementEvent
+from leadkit.rules._checks import leaf_check, mismatch
+from leadkit.rules._compile import check_as_of, compile_node, sum_numbers
+from leadkit.rules._errors import RuleError
+from leadkit.rules._literals import show
+from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
+from leadkit.rules._nodes import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Criteria,
+    EventCount,
+    EventExists,
+    EventLast,
+    EventQuery,
+    EventSum,
+    FieldRef,
+    Not,
+    Presence,
+    PropRef,
+    check_top_level,
+    info_of,
+)
+
+__all__ = ["Explanation", "explain"]
+
+
+@attrs.frozen(slots=True)
+class Explanation:
+    """Why a condition held or not, as a tree that mirrors the condition.
+
+    ``held`` is the verdict of :func:`~leadkit.rules.compile` (two-valued); ``known`` the
+    three-valued one of ``compile(...).known`` (None when it depends on a missing value).
+    A leaf carries the ``value`` it saw (a field's value, an event count, the time of the
+    last event) and the ids of the events that matched; ``note`` says why a value could
+    not be tested (missing, or of another type).
+    """
+
+    condition: Condition
+    held: bool
+    known: bool | None
+    value: Any = None
+    event_ids: tuple[str, ...] = ()
+    note: str = ""
+    children: tuple[Explanation, ...] = ()
+
+    def __str__(self) -> str:
+        return "\n".join(self._lines(0, ""))
+
+    def _lines(self, depth: int, number: str) -> list[str]:
+        mark = "✓" if self.held else "✗"
+        pad = "  " * depth
+        node = self.condition
+        if isinstance(node, AllOf):
+            head = "all of"
+        elif isinstance(node, AnyOf):
+            head = "any of"
+        elif isinstance(node, Not):
+            head = "not"
+        elif isinstance(node, Criteria):
+            head = f"criteria {node.logic}"
+        else:
+            head = f"{node}{self._seen()}"
+        if self.children and self.known is None:
+            head += "  [unknown]"
+        lines = [f"{pad}{mark} {number}{head}"]
+        numbered = isinstance(node, Criteria)
+        for index, child in enumerate(self.children, start=1):
+            lines.extend(child._lines(depth + 1, f"{index}. " if numbered else ""))
+        return lines
+
+    def _seen(self) -> str:
+        node = self.condition
+        subject = getattr(node, "subject", None)
+        parts: list[str] = []
+        if isinstance(subject, FieldRef | PropRef):
+            missing = f"{subject} is missing"
+            parts.append(missing if self.value is None else f"{subject} = {show(self.value)}")
+        elif isinstance(subject, EventLast):
+            last = "no matching event" if self.value is None else f"last at {show(self.value)}"
+            parts.append(last)
+        elif isinstance(subject, EventSum):
+            parts.append(f"sum = {show(self.value)}")
+        if isinstance(node, EventExists) or isinstance(subject, EventCount | EventSum | EventLast):
+            count = len(self.event_ids)
+            ids = ", ".join(self.event_ids[:5]) + (" ..." if count > 5 else "")
+            parts.append(f"{count} event(s)" + (f": {ids}" if ids else ""))
+        if self.known is None:
+            parts.append("unknown")
+        if self.note:
+            parts.append(self.note)
+        return f"  [{'; '.join(parts)}]" if parts else ""
+
+
+def _kleene_all(values: Sequence[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _kleene_any(values: Sequence[bool | None]) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def _kleene_logic(node: LogicNode, values: Sequence[bool | None]) -> bool | None:
+    if isinstance(node, LogicRef):
+        return values[node.number - 1]
+    if isinstance(node, LogicNot):
+        inner = _kleene_logic(node.item, values)
+        return None if inner is None else not inner
+    parts = [_kleene_logic(item, values) for item in node.items]
+    return _kleene_all(parts) if isinstance(node, LogicAll) else _kleene_any(parts)
+
+
+def _matching(
+    query: EventQuery, events: Sequence[EngagementEvent], as_of: datetime
+) -> list[EngagementEvent]:
+    start = query.window.start(as_of) if query.window is not None else None
+    where = compile_node(query.where)[0] if query.where is not None else None
+    found = []
+    for event in events:
+        if query.kinds and event.kind not in query.kinds:
+            continue
+        if event.occurred_at > as_of or (start is not None and event.occurred_at < start):
+            continue
+        if where is not None and not where(event, (), as_of):
+            continue
+        found.append(event)
+    return found
+
+
+def _explain(
+    node: Condition, record: Any, events: Sequence[EngagementEvent], as_of: datetime
+) -> Explanation:
+    if isinstance(node, AllOf | AnyOf | Criteria):
+        children = tuple(_explain(item, record, events, as_of) for item in node.items)
+        helds = [c.held for c in children]
+        knowns = [c.known for c in children]
+        if isinstance(node, AllOf):
+            held, known = all(helds), _kleene_all(knowns)
+        elif isinstance(node, AnyOf):
+            held, known = any(helds), _kleene_any(knowns)
+        else:
+            held, known = node.logic.evaluate(helds), _kleene_logic(node.logic, knowns)
+        return Explanation(node, held, known, children=children)
+    if isinstance(node, Not):
+        child = _explain(node.item, record, events, as_of)
+        known = None if child.known is None else not child.known
+        return Explanation(node, not child.held, known, children=(child,))
+    if isinstance(node, EventExists):
+        found = _matching(node.query, events, as_of)
+        held = bool(found)
+        return Explanation(node, held, held, len(found), tuple(e.id for e in found))
+    subject = node.subject  # type: ignore[attr-defined]
+    ids: tuple[str, ...] = ()
+    value: object
+    if isinstance(subject, FieldRef | PropRef):
+        value = info_of(subject).get(record)
+    else:
+        found = _matching(subject.query, events, as_of)
+        ids = tuple(e.id for e in found)
+        if isinstance(subject, EventCount):
+            value = len(found)
+        elif isinstance(subject, EventLast):
+            value = max((e.occurred_at for e in found), default=None)
+        else:
+            value = sum_numbers([e.properties.get(subject.prop) for e in found])
+    if isinstance(node, Presence):
+        held = (value is not None) == node.present
+        return Explanation(node, held, held, value, ids)
+    if value is None:
+        return Explanation(node, False, None, None, ids)
+    result = leaf_check(node)(value, as_of)
+    return Explanation(node, result, result, value, ids, note=mismatch(node, value) or "")
+
+
+def explain(
+    condition: Condition,
+    record: Any,
+    events: Sequence[EngagementEvent] = (),
+    *,
+    as_of: datetime,
+) -> Explanation:
+    """Evaluate ``condition`` for ``record`` step by step and say why it held or not.
+
+    The verdict always equals ``compile(condition)(record, events, as_of=as_of)``; explain
+    is slower (it evaluates every part and records values), so use it to show a decision,
+    not to make many.
+
+    >>> from datetime import datetime, UTC
+    >>> from leadkit.model import Lead, PersonName
+    >>> from leadkit.rules import explain, field
+    >>> lead = Lead(name=PersonName("Sato"), company="ABC", title="営業部長",
+    ...             created_at=datetime(2026, 4, 1, tzinfo=UTC))
+    >>> rule = (field("employees") >= 1000) | field("title").contains("部長")
+    >>> print(explain(rule, lead, as_of=datetime(2026, 5, 1, tzinfo=UTC)))
+    ✓ any of
+      ✗ employees >= 1000  [employees is missing; unknown]
+      ✓ title contains '部長'  [title = '営業部長']
+    """
+    if not isinstance(condition, Condition):
+        raise RuleError(f"explain() takes a condition, got {type(condition).__name__}")
+    check_top_level(condition)
+    check_as_of(as_of)
+    try:
+        return _explain(condition, record, events, as_of)
+    except (AttributeError, TypeError, OverflowError) as exc:
+        raise RuleError(f"cannot evaluate {condition} on {type(record).__name__}: {exc}") from exc

@@ -1,0 +1,139 @@
+"""Fast paths for fields of a known type: the hot loop of scoring.
+
+Each returns one closure that reads the field and tests it without further calls, where
+the generic leaf would call a value function and a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from leadkit.model import EngagementEvent
+from leadkit.rules._nodes import (
+    Compare,
+    Condition,
+    FieldRef,
+    IsIn,
+    PropRef,
+    TextMatch,
+    Window,
+    info_of,
+)
+from leadkit.rules._schema import Kind
+
+__all__ = ["field_fast_path"]
+
+Events = Sequence[EngagementEvent]
+Pred = Callable[[Any, Events, datetime], bool]
+
+
+def field_fast_path(node: Condition) -> Pred | None:
+    subject = getattr(node, "subject", None)
+    if not isinstance(subject, FieldRef | PropRef):
+        return None
+    info = info_of(subject)
+    if info.kind is Kind.ANY:
+        return None
+    get: Callable[[Any], Any] = info.get
+    if isinstance(node, IsIn) and not node.normalise and not node.negated:
+        values = frozenset(node.values)
+
+        def is_in(record: Any, events: Events, as_of: datetime) -> bool:
+            return get(record) in values  # None is never among the values
+
+        return is_in
+    if isinstance(node, TextMatch) and not node.normalise and node.op == "contains":
+        needles = node.needles
+        if len(needles) == 1:
+            needle = needles[0]
+
+            def contains(record: Any, events: Events, as_of: datetime) -> bool:
+                value = get(record)
+                return value is not None and needle in value
+
+            return contains
+
+        def contains_any(record: Any, events: Events, as_of: datetime) -> bool:
+            value = get(record)
+            if value is None:
+                return False
+            for needle in needles:  # noqa: SIM110 - a plain loop beats any() + generator
+                if needle in value:
+                    return True
+            return False
+
+        return contains_any
+    if isinstance(node, Compare):
+        return _COMPARE_FAST[node.op](get, node.value)
+    if isinstance(node, Window) and info.kind is Kind.DATETIME:
+        return _window_fast(get, node)
+    return None
+
+
+def _window_fast(get: Callable[[Any], Any], node: Window) -> Pred:
+    start_of = node.period.start_function()
+    if node.op == "within":
+
+        def within(record: Any, events: Events, as_of: datetime) -> bool:
+            value = get(record)
+            return value is not None and start_of(as_of) <= value <= as_of
+
+        return within
+
+    def older_than(record: Any, events: Events, as_of: datetime) -> bool:
+        value = get(record)
+        return value is not None and value < start_of(as_of)
+
+    return older_than
+
+
+def _ge(get: Callable[[Any], Any], x: Any) -> Pred:
+    def ge(record: Any, events: Events, as_of: datetime) -> bool:
+        value = get(record)
+        return value is not None and value >= x
+
+    return ge
+
+
+def _gt(get: Callable[[Any], Any], x: Any) -> Pred:
+    def gt(record: Any, events: Events, as_of: datetime) -> bool:
+        value = get(record)
+        return value is not None and value > x
+
+    return gt
+
+
+def _le(get: Callable[[Any], Any], x: Any) -> Pred:
+    def le(record: Any, events: Events, as_of: datetime) -> bool:
+        value = get(record)
+        return value is not None and value <= x
+
+    return le
+
+
+def _lt(get: Callable[[Any], Any], x: Any) -> Pred:
+    def lt(record: Any, events: Events, as_of: datetime) -> bool:
+        value = get(record)
+        return value is not None and value < x
+
+    return lt
+
+
+def _eq(get: Callable[[Any], Any], x: Any) -> Pred:
+    def eq(record: Any, events: Events, as_of: datetime) -> bool:
+        return bool(get(record) == x)  # None never equals a literal
+
+    return eq
+
+
+def _ne(get: Callable[[Any], Any], x: Any) -> Pred:
+    def ne(record: Any, events: Events, as_of: datetime) -> bool:
+        value = get(record)
+        return value is not None and value != x
+
+    return ne
+
+
+_COMPARE_FAST = {"==": _eq, "!=": _ne, "<": _lt, "<=": _le, ">": _gt, ">=": _ge}

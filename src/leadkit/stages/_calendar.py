@@ -1,0 +1,188 @@
+"""Working time: weekdays, daily hours, a timezone and holidays, measured exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+from leadkit.stages._errors import StageError
+
+__all__ = ["WorkingCalendar"]
+
+_ZERO = timedelta(0)
+_SEARCH_DAYS = 3660  # ten years of holidays in a row is a mistake, not a calendar
+
+
+def _zone(instance: WorkingCalendar, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise StageError(
+            f"expected a zone name such as 'Asia/Tokyo', got {value!r}",
+            path="WorkingCalendar.timezone",
+        )
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise StageError(
+            f"unknown timezone {value!r}; use an IANA name such as 'Asia/Tokyo'",
+            path="WorkingCalendar.timezone",
+        ) from None
+
+
+def _weekdays(value: Iterable[int]) -> frozenset[int]:
+    return frozenset(value)
+
+
+def _check_weekdays(
+    instance: WorkingCalendar, attribute: attrs.Attribute[frozenset[int]], value: frozenset[int]
+) -> None:
+    if not value or any(isinstance(d, bool) or d not in range(7) for d in value):
+        raise StageError(
+            f"weekdays are 0 (Monday) to 6 (Sunday), at least one; got {sorted(value)!r}",
+            path="WorkingCalendar.weekdays",
+        )
+
+
+def _holidays(value: Iterable[date]) -> frozenset[date]:
+    return frozenset(value)
+
+
+def _check_holidays(
+    instance: WorkingCalendar, attribute: attrs.Attribute[frozenset[date]], value: frozenset[date]
+) -> None:
+    for day in value:
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise StageError(f"holidays are dates, got {day!r}", path="WorkingCalendar.holidays")
+
+
+def _time(instance: WorkingCalendar, attribute: attrs.Attribute[time], value: object) -> None:
+    if not isinstance(value, time) or value.tzinfo is not None:
+        raise StageError(
+            f"expected a local time of day such as time(9, 0), got {value!r}",
+            path=f"WorkingCalendar.{attribute.name}",
+        )
+
+
+@attrs.frozen(slots=True)
+class WorkingCalendar:
+    """When people work: ``weekdays`` (0 = Monday), daily hours ``start``-``end`` in
+    ``timezone`` (an IANA name), and ``holidays`` (dates you pass in, such as Japanese
+    national holidays).
+
+    Working time between two instants is exact (``timedelta``, to the microsecond) and
+    computed on absolute time, so a daylight-saving change inside working hours counts as
+    the hour it really is.
+
+    >>> from datetime import datetime, date, time, timedelta
+    >>> from zoneinfo import ZoneInfo
+    >>> jst = ZoneInfo("Asia/Tokyo")
+    >>> cal = WorkingCalendar(timezone="Asia/Tokyo", holidays={date(2026, 4, 29)})
+    >>> tue_5pm = datetime(2026, 4, 28, 17, tzinfo=jst)
+    >>> thu_10am = datetime(2026, 4, 30, 10, tzinfo=jst)
+    >>> cal.working_time(tue_5pm, thu_10am)  # Wednesday 29 April is 昭和の日
+    datetime.timedelta(seconds=7200)
+    >>> cal.add_working_time(tue_5pm, timedelta(hours=2))
+    datetime.datetime(2026, 4, 30, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Tokyo'))
+    """
+
+    timezone: str = attrs.field(default="UTC", validator=_zone)
+    weekdays: frozenset[int] = attrs.field(
+        default=frozenset(range(5)), converter=_weekdays, validator=_check_weekdays
+    )
+    start: time = attrs.field(default=time(9), validator=_time)
+    end: time = attrs.field(default=time(18), validator=_time)
+    holidays: frozenset[date] = attrs.field(
+        default=frozenset(), converter=_holidays, validator=_check_holidays
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.start >= self.end:
+            raise StageError(
+                f"working hours must start before they end, got {self.start}-{self.end}",
+                path="WorkingCalendar.end",
+            )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The calendar's timezone."""
+        return ZoneInfo(self.timezone)
+
+    def is_working_day(self, day: date) -> bool:
+        """True for a working weekday that is not a holiday."""
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+    def _spans(self, first: date) -> Iterator[tuple[datetime, datetime]]:
+        """The working spans (in UTC) of each working day from ``first`` on."""
+        zone = self.zone
+        day = first
+        for _ in range(_SEARCH_DAYS):
+            if self.is_working_day(day):
+                opens = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
+                closes = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
+                if opens < closes:
+                    yield opens, closes
+            day += timedelta(days=1)
+
+    def _first_day(self, instant: datetime) -> date:
+        # A day before the local date: the day's span is built in local time and an
+        # instant near midnight may fall inside the previous local day's span after a
+        # timezone shift; starting a day early is always safe.
+        return instant.astimezone(self.zone).date() - timedelta(days=1)
+
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """The working time between two aware instants (zero when ``end`` is not after
+        ``start``). Monotone in ``end``, never negative, and additive:
+        ``working_time(a, c) == working_time(a, b) + working_time(b, c)`` for a ≤ b ≤ c."""
+        _check_instant(start, "start")
+        _check_instant(end, "end")
+        if end <= start:
+            return _ZERO
+        total = _ZERO
+        a, b = start.astimezone(UTC), end.astimezone(UTC)
+        last_day = end.astimezone(self.zone).date() + timedelta(days=1)
+        day = self._first_day(start)
+        zone = self.zone
+        while day <= last_day:
+            if self.is_working_day(day):
+                opens = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
+                closes = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
+                low, high = max(opens, a), min(closes, b)
+                if high > low:
+                    total += high - low
+            day += timedelta(days=1)
+        return total
+
+    def working_hours(self, start: datetime, end: datetime) -> float:
+        """:meth:`working_time` in hours, as a float (for display and thresholds)."""
+        return self.working_time(start, end) / timedelta(hours=1)
+
+    def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
+        """The instant when ``amount`` of working time has passed since ``start``
+        (in the calendar's timezone): the deadline of a service level."""
+        _check_instant(start, "start")
+        if not isinstance(amount, timedelta) or amount < _ZERO:
+            raise StageError(f"expected a timedelta of zero or more, got {amount!r}", path="amount")
+        if amount == _ZERO:
+            return start.astimezone(self.zone)
+        left = amount
+        a = start.astimezone(UTC)
+        for opens, closes in self._spans(self._first_day(start)):
+            low = max(opens, a)
+            if closes <= low:
+                continue
+            available = closes - low
+            if left <= available:
+                return (low + left).astimezone(self.zone)
+            left -= available
+        raise StageError(
+            f"no working time in the {_SEARCH_DAYS} days after {start.isoformat()}; "
+            "check weekdays and holidays",
+            path="WorkingCalendar",
+        )
+
+
+def _check_instant(value: object, name: str) -> None:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise StageError(f"expected a timezone-aware datetime, got {value!r}", path=name)

@@ -1,0 +1,380 @@
+"""Stage history: an append-only, ordered record of transitions, checked against one table.
+
+Every function here is pure: it takes a history and returns a new one. A move the table
+does not allow raises :class:`IllegalTransitionError` naming both stages; a time before the
+last transition, a naive time or a missing reason raises :class:`StageError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+
+import attrs
+
+from leadkit.model import Money, Opportunity
+from leadkit.stages._errors import IllegalTransitionError, StageError
+from leadkit.stages._stage import Stage
+
+__all__ = [
+    "TRANSITIONS",
+    "StageHistory",
+    "Stay",
+    "Transition",
+    "accept",
+    "disqualify",
+    "mark_lost",
+    "mark_won",
+    "qualify",
+    "recycle",
+    "reject",
+    "transition",
+]
+
+_S = Stage
+TRANSITIONS: Mapping[Stage | None, frozenset[Stage]] = {
+    None: frozenset({_S.INQUIRY, _S.SGL}),
+    _S.INQUIRY: frozenset({_S.MQL, _S.DISQUALIFIED}),
+    _S.MQL: frozenset({_S.SAL, _S.RECYCLED, _S.DISQUALIFIED}),
+    _S.SAL: frozenset({_S.SQL, _S.RECYCLED, _S.DISQUALIFIED}),
+    _S.SGL: frozenset({_S.SQL, _S.RECYCLED, _S.DISQUALIFIED}),
+    _S.SQL: frozenset({_S.WON, _S.LOST, _S.RECYCLED, _S.DISQUALIFIED}),
+    _S.RECYCLED: frozenset({_S.MQL, _S.DISQUALIFIED}),
+    _S.DISQUALIFIED: frozenset({_S.RECYCLED}),
+    _S.WON: frozenset(),
+    _S.LOST: frozenset({_S.RECYCLED}),
+}
+"""Which stages each stage may move to (``None``: a lead's first stage). See docs/stages.md."""
+
+
+def _aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise StageError(
+            f"expected a timezone-aware datetime, got {value!r}",
+            path=f"Transition.{attribute.name}",
+        )
+
+
+def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise StageError(
+            f"expected text, got {type(value).__name__}", path=f"Transition.{attribute.name}"
+        )
+
+
+def _who(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise StageError(
+            "say who made the move (a user id, or policy:<name> for automatic moves)",
+            path="Transition.by",
+        )
+
+
+def _optional_stage(value: str | Stage | None) -> Stage | None:
+    return None if value is None else Stage.parse(value)
+
+
+def _stage(value: str | Stage) -> Stage:
+    return Stage.parse(value)
+
+
+@attrs.frozen(slots=True)
+class Transition:
+    """One move: from which stage (``None`` for the first), to which, when, by whom, why."""
+
+    from_stage: Stage | None = attrs.field(converter=_optional_stage)
+    to_stage: Stage = attrs.field(converter=_stage)
+    at: datetime = attrs.field(validator=_aware)
+    by: str = attrs.field(validator=_who)
+    reason: str = attrs.field(default="", validator=_text)
+
+    def __str__(self) -> str:
+        source = self.from_stage.label if self.from_stage else "(new)"
+        why = f": {self.reason}" if self.reason else ""
+        return f"{self.at.isoformat()} {source} → {self.to_stage.label} by {self.by}{why}"
+
+
+@attrs.frozen(slots=True)
+class Stay:
+    """A stretch of time a lead spent in one stage; ``until`` is None while it is still there."""
+
+    stage: Stage
+    since: datetime
+    until: datetime | None
+
+
+def illegal(lead_id: str, from_stage: Stage | None, to_stage: Stage) -> IllegalTransitionError:
+    """The error for a move the table does not allow, naming both stages."""
+    allowed = sorted(TRANSITIONS[from_stage], key=list(Stage).index)
+    options = " or ".join(s.label for s in allowed) or "nothing (it is final)"
+    if from_stage is None:
+        message = f"lead {lead_id} cannot start at {to_stage}; a lead starts at {options}"
+    else:
+        message = (
+            f"lead {lead_id} cannot move from {from_stage} to {to_stage}; "
+            f"from {from_stage} it may move to {options}"
+        )
+    return IllegalTransitionError(message, from_stage=from_stage, to_stage=to_stage)
+
+
+def _transitions(value: object) -> tuple[Transition, ...]:
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise StageError("expected a sequence of transitions", path="StageHistory.transitions")
+    return tuple(value)
+
+
+def _check_steps(
+    instance: StageHistory,
+    attribute: attrs.Attribute[tuple[Transition, ...]],
+    steps: tuple[Transition, ...],
+) -> None:
+    current: Stage | None = None
+    last: datetime | None = None
+    for index, step in enumerate(steps):
+        if not isinstance(step, Transition):
+            raise StageError(
+                f"expected a Transition, got {type(step).__name__}",
+                path=f"StageHistory.transitions[{index}]",
+            )
+        if step.from_stage is not current:
+            was = current.label if current else "(new)"
+            raise IllegalTransitionError(
+                f"lead {instance.lead_id}: transition {index} starts from "
+                f"{step.from_stage or '(new)'} but the lead was in {was}",
+                from_stage=step.from_stage,
+                to_stage=step.to_stage,
+                path=f"StageHistory.transitions[{index}]",
+            )
+        if step.to_stage not in TRANSITIONS[current]:
+            error = illegal(instance.lead_id, current, step.to_stage)
+            error.path = f"StageHistory.transitions[{index}]"
+            raise error
+        if last is not None and step.at < last:
+            raise StageError(
+                f"lead {instance.lead_id}: transition {index} at {step.at.isoformat()} is "
+                f"before the previous one at {last.isoformat()}; history is ordered",
+                path=f"StageHistory.transitions[{index}].at",
+            )
+        current, last = step.to_stage, step.at
+
+
+def _lead_id(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise StageError("a history needs the lead's id", path="StageHistory.lead_id")
+
+
+@attrs.frozen(slots=True)
+class StageHistory:
+    """The stages one lead went through: append-only, ordered, every step legal.
+
+    >>> from datetime import datetime, UTC
+    >>> h = StageHistory("lead-1")
+    >>> h = transition(h, Stage.INQUIRY, at=datetime(2026, 4, 1, tzinfo=UTC), by="policy:default")
+    >>> h = transition(h, Stage.MQL, at=datetime(2026, 4, 8, tzinfo=UTC), by="policy:default")
+    >>> h.current, h.reached(Stage.INQUIRY), h.reached(Stage.SAL)
+    (<Stage.MQL: 'mql'>, True, False)
+    """
+
+    lead_id: str = attrs.field(validator=_lead_id)
+    transitions: tuple[Transition, ...] = attrs.field(
+        default=(), converter=_transitions, validator=_check_steps
+    )
+
+    def __iter__(self) -> Iterator[Transition]:
+        return iter(self.transitions)
+
+    def __len__(self) -> int:
+        return len(self.transitions)
+
+    @property
+    def current(self) -> Stage | None:
+        """The stage the lead is in now (``None`` before its first transition)."""
+        return self.transitions[-1].to_stage if self.transitions else None
+
+    @property
+    def entry(self) -> Stage | None:
+        """The stage the lead started at: Inquiry (marketing) or SGL (sales)."""
+        return self.transitions[0].to_stage if self.transitions else None
+
+    @property
+    def started_at(self) -> datetime | None:
+        """When the lead entered its first stage."""
+        return self.transitions[0].at if self.transitions else None
+
+    @property
+    def last_at(self) -> datetime | None:
+        """When the last transition happened."""
+        return self.transitions[-1].at if self.transitions else None
+
+    def reached(self, stage: Stage) -> bool:
+        """True when the history contains ``stage`` (at any time)."""
+        return any(t.to_stage is stage for t in self.transitions)
+
+    def entered_at(self, stage: Stage) -> datetime | None:
+        """When the lead first entered ``stage``, or None if it never did."""
+        return next((t.at for t in self.transitions if t.to_stage is stage), None)
+
+    def stays(self) -> Iterator[Stay]:
+        """Each stretch of time spent in a stage, in order; the last one is still open."""
+        steps = self.transitions
+        for index, step in enumerate(steps):
+            until = steps[index + 1].at if index + 1 < len(steps) else None
+            yield Stay(step.to_stage, step.at, until)
+
+    def stage_at(self, when: datetime) -> Stage | None:
+        """The stage the lead was in at ``when`` (None before its first transition)."""
+        stage: Stage | None = None
+        for step in self.transitions:
+            if step.at > when:
+                break
+            stage = step.to_stage
+        return stage
+
+    def until(self, as_of: datetime) -> StageHistory:
+        """The history as it stood at ``as_of``: transitions after it left out."""
+        if not self.transitions or self.transitions[-1].at <= as_of:
+            return self
+        kept = tuple(t for t in self.transitions if t.at <= as_of)
+        return self if len(kept) == len(self.transitions) else StageHistory(self.lead_id, kept)
+
+    def append(self, step: Transition) -> StageHistory:
+        """A new history with ``step`` added (checked like every other step)."""
+        if not isinstance(step, Transition):
+            raise StageError(f"expected a Transition, got {type(step).__name__}")
+        if step.to_stage not in TRANSITIONS[self.current]:
+            raise illegal(self.lead_id, self.current, step.to_stage)
+        return StageHistory(self.lead_id, (*self.transitions, step))
+
+
+def _history(history: object) -> StageHistory:
+    if not isinstance(history, StageHistory):
+        raise StageError(f"expected a StageHistory, got {type(history).__name__}", path="history")
+    return history
+
+
+def _reason(reason: object, what: str) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise StageError(f"{what} needs a reason (why, in words)", path="reason")
+    return reason
+
+
+def transition(
+    history: StageHistory, to: Stage, *, at: datetime, by: str, reason: str = ""
+) -> StageHistory:
+    """Move the lead to ``to``: the generic move every named one below is built on.
+
+    Checks the transition table (``IllegalTransitionError`` names both stages) and that
+    ``at`` is aware and not before the last transition (``StageError``).
+    """
+    history = _history(history)
+    target = Stage.parse(to)
+    if target not in TRANSITIONS[history.current]:
+        raise illegal(history.lead_id, history.current, target)
+    step = Transition(history.current, target, at, by, reason)
+    last = history.last_at
+    if last is not None and step.at < last:
+        raise StageError(
+            f"lead {history.lead_id}: {at.isoformat()} is before the last transition at "
+            f"{last.isoformat()}; history is append-only and ordered",
+            path="at",
+        )
+    return StageHistory(history.lead_id, (*history.transitions, step))
+
+
+def _from(history: StageHistory, allowed: tuple[Stage, ...], action: str, to: Stage) -> None:
+    if history.current not in allowed:
+        names = " or ".join(s.label for s in allowed)
+        current = history.current.label if history.current else "(new)"
+        raise IllegalTransitionError(
+            f"lead {history.lead_id} cannot {action} from {current} to {to}: "
+            f"{action} applies to a lead in {names}",
+            from_stage=history.current,
+            to_stage=to,
+        )
+
+
+def accept(
+    history: StageHistory, *, at: datetime, by: str, reason: str = "accepted by sales"
+) -> StageHistory:
+    """Sales accepts an MQL: MQL → SAL, recording who accepted it and when."""
+    history = _history(history)
+    _from(history, (Stage.MQL,), "accept", Stage.SAL)
+    return transition(history, Stage.SAL, at=at, by=by, reason=reason)
+
+
+def reject(history: StageHistory, *, at: datetime, by: str, reason: str) -> StageHistory:
+    """Sales rejects an MQL back to nurturing: MQL → recycled, with a reason."""
+    history = _history(history)
+    _from(history, (Stage.MQL,), "reject", Stage.RECYCLED)
+    return transition(
+        history, Stage.RECYCLED, at=at, by=by, reason=_reason(reason, "rejecting an MQL")
+    )
+
+
+def qualify(
+    history: StageHistory,
+    *,
+    at: datetime,
+    by: str,
+    opportunity: Opportunity | None = None,
+    amount: Money | None = None,
+    close_date: date | None = None,
+    reason: str | None = None,
+) -> StageHistory:
+    """Sales qualifies a lead as a real opportunity: SAL or SGL → SQL.
+
+    An SQL needs an amount and a close date: give an ``opportunity`` that has both, or
+    ``amount`` and ``close_date`` directly. The default reason records them.
+    """
+    history = _history(history)
+    _from(history, (Stage.SAL, Stage.SGL), "qualify", Stage.SQL)
+    label = ""
+    if opportunity is not None:
+        if not isinstance(opportunity, Opportunity):
+            raise StageError(
+                f"expected an Opportunity, got {type(opportunity).__name__}", path="opportunity"
+            )
+        amount = opportunity.amount if amount is None else amount
+        close_date = close_date or opportunity.close_date
+        label = f"opportunity {opportunity.id}: "
+    if amount is None:
+        raise StageError(
+            "an SQL is a real opportunity: give it an amount", path="opportunity.amount"
+        )
+    if not isinstance(close_date, date) or isinstance(close_date, datetime):
+        raise StageError(
+            "an SQL is a real opportunity: give it a close date (a date)",
+            path="opportunity.close_date",
+        )
+    if not isinstance(amount, Money):
+        raise StageError(f"expected Money, got {type(amount).__name__}", path="amount")
+    shown = f"{amount.amount} {amount.currency}"
+    text = reason if reason else f"{label}{shown}, closes {close_date.isoformat()}"
+    return transition(history, Stage.SQL, at=at, by=by, reason=text)
+
+
+def recycle(history: StageHistory, *, at: datetime, by: str, reason: str) -> StageHistory:
+    """Send the lead back to nurturing (from MQL, SAL, SGL, SQL, lost or disqualified)."""
+    history = _history(history)
+    return transition(
+        history, Stage.RECYCLED, at=at, by=by, reason=_reason(reason, "recycling a lead")
+    )
+
+
+def disqualify(history: StageHistory, *, at: datetime, by: str, reason: str) -> StageHistory:
+    """Close the lead as not a fit, with a reason; only a recycle brings it back."""
+    history = _history(history)
+    return transition(
+        history, Stage.DISQUALIFIED, at=at, by=by, reason=_reason(reason, "disqualifying a lead")
+    )
+
+
+def mark_won(history: StageHistory, *, at: datetime, by: str, reason: str = "") -> StageHistory:
+    """The SQL's deal was won: SQL → won (final)."""
+    return transition(_history(history), Stage.WON, at=at, by=by, reason=reason)
+
+
+def mark_lost(history: StageHistory, *, at: datetime, by: str, reason: str) -> StageHistory:
+    """The SQL's deal was lost, with a reason: SQL → lost."""
+    history = _history(history)
+    return transition(history, Stage.LOST, at=at, by=by, reason=_reason(reason, "losing a deal"))

@@ -1,0 +1,138 @@
+"""The lifecycle stages of the demand waterfall and the grade ladder policies compare with."""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+
+from leadkit.stages._errors import StageError
+
+__all__ = ["GRADE_LADDER", "Stage", "grade_rank"]
+
+
+class Stage(enum.Enum):
+    """A lead's lifecycle stage.
+
+    The waterfall stages are Inquiry, MQL, SAL, SGL and SQL; recycled (back to nurturing)
+    is a side stage; disqualified, won and lost close the lead (disqualified and lost can
+    still be recycled).
+
+    >>> Stage.parse("mql") is Stage.MQL, str(Stage.SQL), Stage.SGL.label_ja
+    (True, 'SQL', 'セールス・ジェネレーテッド・リード')
+    """
+
+    INQUIRY = "inquiry"
+    MQL = "mql"
+    SAL = "sal"
+    SGL = "sgl"
+    SQL = "sql"
+    RECYCLED = "recycled"
+    DISQUALIFIED = "disqualified"
+    WON = "won"
+    LOST = "lost"
+
+    # Members are singletons: identity hashing is correct and several times faster than
+    # Enum's default (a Python-level hash of the name), which funnels over many
+    # histories feel.
+    __hash__ = object.__hash__
+
+    @property
+    def label(self) -> str:
+        """The English label: ``Inquiry``, ``MQL``, ... ``won``."""
+        return _LABELS[self][0]
+
+    @property
+    def label_ja(self) -> str:
+        """The Japanese label: ``問い合わせ``, ``マーケティング・クオリファイド・リード`` ..."""
+        return _LABELS[self][1]
+
+    @property
+    def is_closed(self) -> bool:
+        """True for disqualified, won and lost: no automatic move leaves them."""
+        return self in (Stage.DISQUALIFIED, Stage.WON, Stage.LOST)
+
+    @classmethod
+    def parse(cls, text: str | Stage) -> Stage:
+        """The stage named ``text`` (value or label, any case): ``"MQL"``, ``"won"``."""
+        if isinstance(text, Stage):
+            return text
+        if isinstance(text, str):
+            key = text.strip().lower()
+            for stage in cls:
+                if key in (stage.value, stage.label.lower()):
+                    return stage
+        names = ", ".join(s.value for s in cls)
+        raise StageError(f"unknown stage {text!r}; expected one of {names}")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+_LABELS: dict[Stage, tuple[str, str]] = {
+    Stage.INQUIRY: ("Inquiry", "問い合わせ"),
+    Stage.MQL: ("MQL", "マーケティング・クオリファイド・リード"),
+    Stage.SAL: ("SAL", "セールス・アクセプテッド・リード"),
+    Stage.SGL: ("SGL", "セールス・ジェネレーテッド・リード"),
+    Stage.SQL: ("SQL", "セールス・クオリファイド・リード"),
+    Stage.RECYCLED: ("recycled", "リサイクル"),
+    Stage.DISQUALIFIED: ("disqualified", "失格"),
+    Stage.WON: ("won", "受注"),
+    Stage.LOST: ("lost", "失注"),
+}
+
+GRADE_LADDER: tuple[str, ...] = (
+    "A+",
+    "A",
+    "A-",
+    "B+",
+    "B",
+    "B-",
+    "C+",
+    "C",
+    "C-",
+    "D+",
+    "D",
+    "D-",
+    "F",
+)
+"""The 13 grades from best to worst, a third of a letter apart."""
+
+_MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "－": "-", "＋": "+"})
+
+
+def _letter(text: str) -> str | None:
+    # NFKC folds full-width letters (Ｂ＋) the way Japanese input often arrives.
+    key = unicodedata.normalize("NFKC", text).strip().translate(_MINUS_SIGNS).upper()
+    return key if key in GRADE_LADDER else None
+
+
+def grade_rank(grade: object, *, path: str = "grade") -> int:
+    """The rank of a grade on the ladder: 12 for A+ down to 0 for F (higher is better).
+
+    ``grade`` is the letter as text (``"B+"``, ``"A−"`` with a typographic minus), any
+    object whose ``value`` or ``str()`` is such a letter, or an object whose ``grade`` is
+    one — so ``leadkit.scoring``'s ``Grade`` and ``GradeCard`` plug in without this
+    package importing scoring.
+
+    >>> grade_rank("A+"), grade_rank("b"), grade_rank("F")
+    (12, 8, 0)
+    """
+    candidates: list[object] = [grade]
+    if not isinstance(grade, str):
+        inner = getattr(grade, "grade", None)  # a grade card carries its grade
+        for holder in (grade,) if inner is None else (grade, inner):
+            candidates += [getattr(holder, "value", None), getattr(holder, "letter", None)]
+            candidates.append(str(holder))
+    for candidate in candidates:
+        if isinstance(candidate, str):
+            letter = _letter(candidate)
+            if letter is not None:
+                return len(GRADE_LADDER) - 1 - GRADE_LADDER.index(letter)
+    raise StageError(
+        f"{grade!r} is not a grade; expected one of {' '.join(GRADE_LADDER)}", path=path
+    )
+
+
+def grade_letter(grade: object, *, path: str = "grade") -> str:
+    """The canonical letter of ``grade`` (``"A-"``), checked against the ladder."""
+    return GRADE_LADDER[len(GRADE_LADDER) - 1 - grade_rank(grade, path=path)]
