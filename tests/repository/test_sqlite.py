@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -152,3 +154,27 @@ def test_the_connection_is_closed_after_the_block(tmp_path: Path) -> None:
 def test_synchronous_must_be_a_known_level(tmp_path: Path) -> None:
     with pytest.raises(ValidationError):
         SqliteUnitOfWork(tmp_path / "x.db", synchronous="OFF")  # type: ignore[arg-type]
+
+
+def _count_kept(queue: Any) -> None:
+    from leadkit.repository import _sqlite
+
+    queue.put(len(_sqlite._keepers))
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_no_connection_is_carried_across_fork(tmp_path: Path) -> None:
+    from leadkit.repository import _sqlite
+
+    with SqliteUnitOfWork(tmp_path / "crm.db"):
+        pass
+    assert len(_sqlite._keepers) >= 1  # the parent keeps its database open...
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_count_kept, args=(queue,))
+    child.start()
+    assert queue.get(timeout=30) == 0  # ...but closes it before forking
+    child.join(timeout=30)
+    with SqliteUnitOfWork(tmp_path / "crm.db") as uow:  # and reopens it afterwards
+        assert len(uow.users) == 0
+    assert len(_sqlite._keepers) >= 1

@@ -149,6 +149,12 @@ def _close_keepers() -> None:
         _keepers.clear()
 
 
+# An SQLite connection must not be carried across fork(): close the keepers first (the
+# parent reopens one on its next unit of work; the child starts with none).
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_close_keepers)
+
+
 class _SqliteTable(Generic[R]):
     """One record kind's table, reached through the unit of work's open connection."""
 
@@ -240,7 +246,10 @@ class SqliteUnitOfWork(BaseUnitOfWork):
     power loss, slower).
 
     ``functools.partial(SqliteUnitOfWork, path)`` is a unit-of-work factory; the object
-    itself can also be entered again and again.
+    itself can also be entered again and again, by one thread at a time (give each thread
+    or process its own). Each process keeps one idle connection per recently used file so
+    that SQLite does not checkpoint its write-ahead log after every unit of work; it is
+    closed before ``fork()`` and at exit.
 
     >>> import tempfile, os
     >>> from datetime import datetime, UTC

@@ -1,0 +1,407 @@
+"""Deciding a conversion: every read and check, and the new state of every record,
+before the first write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
+
+from leadkit.convert import _fields
+from leadkit.convert._errors import (
+    AlreadyConvertedError,
+    ContactNotInAccountError,
+    InvalidConvertedStatusError,
+    MergedRecordError,
+    OpportunityNotInAccountError,
+    OwnerRequiredError,
+)
+from leadkit.convert._fiscal import fiscal_quarter_end
+from leadkit.convert._request import ConversionRequest, ConversionSettings
+from leadkit.errors import NotFoundError
+from leadkit.model import (
+    Account,
+    CampaignMember,
+    Contact,
+    EngagementEvent,
+    Event,
+    Lead,
+    LeadConversion,
+    LeadStatus,
+    Opportunity,
+    OwnerRef,
+    Task,
+    UnknownStatusError,
+    active_statuses,
+)
+from leadkit.repository import Record, Repository, UnitOfWork
+
+R = TypeVar("R", bound=Record)
+T = TypeVar("T")
+
+
+class _Dated(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+D = TypeVar("D", bound=_Dated)
+
+
+@attrs.frozen
+class Write(Generic[T]):
+    """A record the conversion writes: new (add), changed (update) or neither."""
+
+    record: T
+    new: bool
+    changed: bool
+
+
+@attrs.frozen
+class Plan:
+    """Every write one conversion will make, decided before the first one."""
+
+    request: ConversionRequest
+    converted_lead: Lead
+    account: Write[Account]
+    contact: Write[Contact]
+    opportunity: Write[Opportunity] | None
+    members_moved: tuple[CampaignMember, ...]
+    members_dropped: tuple[CampaignMember, ...]
+    tasks: tuple[Task, ...]
+    events: tuple[Event, ...]
+    engagement_events: tuple[EngagementEvent, ...]
+    notes: tuple[str, ...]
+
+
+def _oldest(records: Iterable[D]) -> D | None:
+    return min(records, key=lambda r: (r.created_at, r.id), default=None)
+
+
+def _get(repository: Repository[R], id: str, kind: str, where: str) -> R:
+    found = repository.find(id)
+    if found is None:
+        raise NotFoundError(f"no {kind} with id {id!r}", path=where)
+    return found
+
+
+def _refuse_merged(record: Account | Contact, kind: str, where: str) -> None:
+    if record.master_record_id is not None:
+        raise MergedRecordError(
+            f"{kind} {record.id!r} was merged into {record.master_record_id!r}; "
+            "convert into that one",
+            path=where,
+        )
+
+
+def _filled_note(kind: str, filled: list[str]) -> list[str]:
+    return [f"filled empty {kind} fields: {', '.join(filled)}"] if filled else []
+
+
+def _converted_status(request: ConversionRequest, settings: ConversionSettings) -> LeadStatus:
+    catalogue = settings.statuses or active_statuses()
+    converting = ", ".join(repr(s.api_name) for s in catalogue.converted)
+    where = "ConversionRequest.converted_status"
+    try:
+        status = catalogue.get(request.converted_status)
+    except UnknownStatusError:
+        raise InvalidConvertedStatusError(
+            f"{request.converted_status!r} is not a lead status; converting statuses: {converting}",
+            path=where,
+        ) from None
+    if not status.is_converted:
+        raise InvalidConvertedStatusError(
+            f"{status.api_name!r} does not count as converted; use one of {converting}",
+            path=where,
+        )
+    return status
+
+
+def _convertible_lead(request: ConversionRequest, uow: UnitOfWork) -> Lead:
+    where = "ConversionRequest.lead_id"
+    lead = _get(uow.leads, request.lead_id, "lead", where)
+    if lead.conversion is not None:
+        done = lead.conversion
+        raise AlreadyConvertedError(
+            f"lead {lead.id!r} was already converted on {done.converted_at.date()} into "
+            f"account {done.account_id!r} and contact {done.contact_id!r}; a converted lead "
+            "is read-only",
+            path=where,
+        )
+    if lead.master_record_id is not None:
+        raise MergedRecordError(
+            f"lead {lead.id!r} was merged into {lead.master_record_id!r}; convert that one",
+            path=where,
+        )
+    return lead
+
+
+def _owner(request: ConversionRequest, lead: Lead) -> OwnerRef | None:
+    if request.owner is not None:
+        return request.owner
+    if lead.owner is not None and lead.owner.is_queue:
+        raise OwnerRequiredError(
+            f"lead {lead.id!r} is owned by queue {lead.owner.id!r}; accounts, contacts and "
+            "opportunities need a user as owner: set ConversionRequest.owner",
+            path="ConversionRequest.owner",
+        )
+    return lead.owner
+
+
+class _Planner:
+    """One conversion being decided; collects the notes that explain it."""
+
+    def __init__(
+        self,
+        request: ConversionRequest,
+        uow: UnitOfWork,
+        *,
+        as_of: datetime,
+        settings: ConversionSettings,
+    ) -> None:
+        self.request = request
+        self.uow = uow
+        self.as_of = as_of
+        self.settings = settings
+        self.notes: list[str] = []
+
+    def carry(self, lead: Lead, target: _fields.Target) -> Any:
+        return self.settings.field_mapping.carry(lead.custom, target)
+
+    def account(self, lead: Lead, owner: OwnerRef | None) -> Write[Account]:
+        request, settings = self.request, self.settings
+        account: Account | None = None
+        if request.account_id is not None:
+            where = "ConversionRequest.account_id"
+            account = _get(self.uow.accounts, request.account_id, "account", where)
+            _refuse_merged(account, "account", where)
+            self.notes.append(f"account {account.id!r} ({account.name}) given in the request")
+        elif settings.account_matcher is not None:
+            account = settings.account_matcher(lead, self.uow)
+            if account is not None:
+                _refuse_merged(account, "account", "ConversionSettings.account_matcher")
+                matcher = getattr(settings.account_matcher, "__name__", "the account matcher")
+                self.notes.append(
+                    f"existing account {account.id!r} ({account.name}) found by {matcher}"
+                )
+        values = _fields.account_values(lead, owner)
+        if account is None:
+            account = Account(
+                name=lead.company,
+                created_at=self.as_of,
+                custom=self.carry(lead, "account"),
+                **values,
+            )
+            self.notes.append(f"new account {account.id!r} ({account.name})")
+            return Write(account, new=True, changed=True)
+        account, filled = _fields.fill(account, values, self.carry(lead, "account"))
+        self.notes += _filled_note("account", filled)
+        return Write(account, new=False, changed=bool(filled))
+
+    def contact(
+        self, lead: Lead, owner: OwnerRef | None, account: Write[Account]
+    ) -> Write[Contact]:
+        request, account_id = self.request, account.record.id
+        contact: Contact | None = None
+        if request.contact_id is not None:
+            where = "ConversionRequest.contact_id"
+            contact = _get(self.uow.contacts, request.contact_id, "contact", where)
+            _refuse_merged(contact, "contact", where)
+            if contact.account_id != account_id:
+                raise ContactNotInAccountError(
+                    f"contact {contact.id!r} belongs to account {contact.account_id!r}, not "
+                    f"to {account_id!r}; give that account or another contact",
+                    path=where,
+                )
+            self.notes.append(f"contact {contact.id!r} given in the request")
+        elif not account.new and lead.email:
+            contact = _oldest(
+                c
+                for c in self.uow.contacts.by_email_key(lead.email)
+                if c.account_id == account_id and c.master_record_id is None
+            )
+            if contact is not None:
+                self.notes.append(f"existing contact {contact.id!r}: same email in the account")
+        values = _fields.contact_values(lead, owner)
+        if contact is None:
+            contact = Contact(
+                account_id=account_id,
+                name=lead.name,
+                email_opt_out=lead.email_opt_out,
+                do_not_call=lead.do_not_call,
+                created_at=self.as_of,
+                custom=self.carry(lead, "contact"),
+                **values,
+            )
+            self.notes.append(f"new contact {contact.id!r} ({contact.name})")
+            return Write(contact, new=True, changed=True)
+        contact, filled = _fields.fill(contact, values, self.carry(lead, "contact"))
+        self.notes += _filled_note("contact", filled)
+        overwrite = (
+            request.overwrite_lead_source
+            and lead.lead_source is not None
+            and contact.lead_source != lead.lead_source
+        )
+        if overwrite:
+            contact = attrs.evolve(contact, lead_source=lead.lead_source)
+            self.notes.append(
+                f"contact lead source overwritten with {lead.lead_source!r}, as requested"
+            )
+        return Write(contact, new=False, changed=bool(filled) or overwrite)
+
+    def opportunity(
+        self,
+        lead: Lead,
+        owner: OwnerRef | None,
+        account: Write[Account],
+        memberships: list[CampaignMember],
+    ) -> Write[Opportunity] | None:
+        request, account_id = self.request, account.record.id
+        if request.no_opportunity:
+            self.notes.append("no opportunity, as requested")
+            return None
+        # The primary campaign source is the campaign the lead joined last.
+        latest = max(memberships, key=lambda m: (m.created_at, m.id), default=None)
+        values = _fields.opportunity_values(
+            lead, owner, latest.campaign_id if latest is not None else None
+        )
+        if request.opportunity_id is not None:
+            where = "ConversionRequest.opportunity_id"
+            found = _get(self.uow.opportunities, request.opportunity_id, "opportunity", where)
+            if found.account_id != account_id:
+                raise OpportunityNotInAccountError(
+                    f"opportunity {found.id!r} belongs to account {found.account_id!r}, "
+                    f"not to {account_id!r}",
+                    path=where,
+                )
+            opportunity, filled = _fields.fill(found, values, self.carry(lead, "opportunity"))
+            self.notes.append(f"opportunity {opportunity.id!r} given in the request")
+            self.notes += _filled_note("opportunity", filled)
+            return Write(opportunity, new=False, changed=bool(filled))
+        settings = self.settings
+        close_date = fiscal_quarter_end(self.as_of, start_month=settings.fiscal_year_start_month)
+        opportunity = Opportunity(
+            name=request.opportunity_name or lead.company[:80],
+            account_id=account_id,
+            close_date=close_date,
+            stage=settings.opportunity_stage,
+            created_at=self.as_of,
+            custom=self.carry(lead, "opportunity"),
+            **values,
+        )
+        self.notes.append(
+            f"new opportunity {opportunity.id!r} ({opportunity.name}), closing {close_date} "
+            "(end of the fiscal quarter)"
+        )
+        return Write(opportunity, new=True, changed=True)
+
+    def memberships(
+        self, memberships: list[CampaignMember], contact: Write[Contact]
+    ) -> tuple[tuple[CampaignMember, ...], tuple[CampaignMember, ...]]:
+        """The lead's memberships moved to the contact, and those dropped because the
+        contact is already a member of that campaign (the contact's own is kept)."""
+        contact_id = contact.record.id
+        joined = (
+            set()
+            if contact.new
+            else {m.campaign_id for m in self.uow.campaign_members.by_contact(contact_id)}
+        )
+        moved: list[CampaignMember] = []
+        dropped: list[CampaignMember] = []
+        for member in memberships:
+            if member.campaign_id in joined:
+                dropped.append(member)
+            else:
+                joined.add(member.campaign_id)
+                moved.append(attrs.evolve(member, lead_id=None, contact_id=contact_id))
+        if moved:
+            self.notes.append(f"{len(moved)} campaign membership(s) moved to the contact")
+        if dropped:
+            campaigns = ", ".join(repr(m.campaign_id) for m in dropped)
+            self.notes.append(
+                f"{len(dropped)} lead campaign membership(s) dropped: the contact is already "
+                f"a member of {campaigns}"
+            )
+        return tuple(moved), tuple(dropped)
+
+    def activities(
+        self, lead: Lead, relations: dict[str, Any]
+    ) -> tuple[tuple[Task, ...], tuple[Event, ...]]:
+        """The lead's tasks and events, attached to the contact, account and opportunity."""
+        tasks = tuple(attrs.evolve(t, **relations) for t in self.uow.tasks.by_lead(lead.id))
+        events = tuple(attrs.evolve(e, **relations) for e in self.uow.events.by_lead(lead.id))
+        if tasks or events:
+            also = " and opportunity" if relations["opportunity_id"] is not None else ""
+            self.notes.append(
+                f"{len(tasks)} task(s) and {len(events)} event(s) attached to the contact, "
+                f"account{also}"
+            )
+        return tasks, events
+
+    def engagement(self, lead: Lead, contact_id: str) -> tuple[EngagementEvent, ...]:
+        """The lead's engagement events, moved to the contact (if the settings say so)."""
+        if not self.settings.move_engagement_events:
+            return ()
+        moved = tuple(
+            attrs.evolve(e, lead_id=None, contact_id=contact_id)
+            for e in self.uow.engagement_events.by_lead(lead.id)
+        )
+        if moved:
+            self.notes.append(f"{len(moved)} engagement event(s) moved to the contact")
+        return moved
+
+
+def plan_conversion(
+    request: ConversionRequest,
+    uow: UnitOfWork,
+    *,
+    as_of: datetime,
+    settings: ConversionSettings,
+) -> Plan:
+    """Read and validate; decide every write. Writes nothing."""
+    planner = _Planner(request, uow, as_of=as_of, settings=settings)
+    status = _converted_status(request, settings)
+    lead = _convertible_lead(request, uow)
+    owner = _owner(request, lead)
+    account = planner.account(lead, owner)
+    contact = planner.contact(lead, owner, account)
+    memberships = uow.campaign_members.by_lead(lead.id)
+    opportunity = planner.opportunity(lead, owner, account, memberships)
+    opportunity_id = opportunity.record.id if opportunity is not None else None
+    moved, dropped = planner.memberships(memberships, contact)
+    relations = {
+        "lead_id": None,
+        "contact_id": contact.record.id,
+        "account_id": account.record.id,
+        "opportunity_id": opportunity_id,
+    }
+    tasks, events = planner.activities(lead, relations)
+    engagement = planner.engagement(lead, contact.record.id)
+    conversion = LeadConversion(
+        converted_at=as_of,
+        status=status.api_name,
+        account_id=account.record.id,
+        contact_id=contact.record.id,
+        opportunity_id=opportunity_id,
+    )
+    planner.notes.append(
+        f"lead marked converted with status {status.api_name!r}; it is now read-only"
+    )
+    return Plan(
+        request=request,
+        converted_lead=attrs.evolve(lead, status=status.api_name, conversion=conversion),
+        account=account,
+        contact=contact,
+        opportunity=opportunity,
+        members_moved=moved,
+        members_dropped=dropped,
+        tasks=tasks,
+        events=events,
+        engagement_events=engagement,
+        notes=tuple(planner.notes),
+    )
