@@ -6,6 +6,12 @@ names are importable from here; each capability also has its own package
 (:mod:`leadkit.model`, :mod:`leadkit.rules`, :mod:`leadkit.io` ...).
 """
 
+from leadkit.convert import (
+    ConversionRequest,
+    ConversionResult,
+    convert_lead,
+    convert_leads,
+)
 from leadkit.errors import ConcurrencyError, LeadkitError, LoadError, NotFoundError, ValidationError
 from leadkit.io import dumps, loads, structure, unstructure
 from leadkit.model import (
@@ -25,6 +31,12 @@ from leadkit.model import (
     Queue,
     Task,
     User,
+)
+from leadkit.repository import (
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    SqliteUnitOfWork,
+    UnitOfWork,
 )
 from leadkit.routing import (
     AssignmentRules,
@@ -83,12 +95,16 @@ __all__ = [
     "ConcurrencyError",
     "Condition",
     "Contact",
+    "ConversionRequest",
+    "ConversionResult",
     "EngagementEvent",
     "Event",
     "EventKind",
     "FunnelReport",
     "IllegalTransitionError",
     "InMemoryState",
+    "InMemoryStore",
+    "InMemoryUnitOfWork",
     "Lead",
     "LeadkitError",
     "LeastLoaded",
@@ -108,11 +124,13 @@ __all__ = [
     "RuleEntry",
     "RuleError",
     "SqliteState",
+    "SqliteUnitOfWork",
     "Stage",
     "StageHistory",
     "StagePolicy",
     "Task",
     "Transition",
+    "UnitOfWork",
     "User",
     "ValidationError",
     "WeightedRoundRobin",
@@ -123,6 +141,8 @@ __all__ = [
     "any_of",
     "classify",
     "compile_condition",
+    "convert_lead",
+    "convert_leads",
     "criteria",
     "dumps",
     "events",

@@ -8,7 +8,7 @@ Every entity is a frozen, slotted attrs class validated on construction; change 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TypeAlias
 
@@ -19,7 +19,15 @@ from leadkit.model import _fields as f
 from leadkit.model import _validators as v
 from leadkit.model._catalogues import active_statuses
 from leadkit.model._normalise import email_domain
-from leadkit.model._values import Address, CustomFields, Money, OwnerRef, PersonName, to_custom
+from leadkit.model._values import (
+    Address,
+    CustomFields,
+    CustomValue,
+    Money,
+    OwnerRef,
+    PersonName,
+    to_custom,
+)
 
 __all__ = [
     "Account",
@@ -117,7 +125,7 @@ class Lead:
     do_not_call: bool = f.flag()
     description: str | None = f.text()
     created_at: datetime = f.timestamp()
-    custom: CustomFields = f.custom()
+    custom: CustomFields = attrs.field(factory=CustomFields, converter=to_custom, kw_only=True)
     conversion: LeadConversion | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(LeadConversion)), kw_only=True
     )
@@ -160,7 +168,7 @@ class Account:
     owner: OwnerRef | None = f.owner()
     description: str | None = f.text()
     created_at: datetime = f.timestamp()
-    custom: CustomFields = f.custom()
+    custom: CustomFields = attrs.field(factory=CustomFields, converter=to_custom, kw_only=True)
     master_record_id: str | None = f.ref()
     version: int = f.version()
 
@@ -188,7 +196,7 @@ class Contact:
     do_not_call: bool = f.flag()
     description: str | None = f.text()
     created_at: datetime = f.timestamp()
-    custom: CustomFields = f.custom()
+    custom: CustomFields = attrs.field(factory=CustomFields, converter=to_custom, kw_only=True)
     master_record_id: str | None = f.ref()
     version: int = f.version()
 
@@ -223,7 +231,7 @@ class Opportunity:
     owner: OwnerRef | None = f.owner()
     description: str | None = f.text()
     created_at: datetime = f.timestamp()
-    custom: CustomFields = f.custom()
+    custom: CustomFields = attrs.field(factory=CustomFields, converter=to_custom, kw_only=True)
     version: int = f.version()
 
     def __attrs_post_init__(self) -> None:
@@ -424,7 +432,7 @@ def _kind(value: object) -> object:
 _NO_PROPERTIES = CustomFields()
 
 
-def _properties(value: object) -> CustomFields:
+def _properties(value: Mapping[str, CustomValue | None] | None) -> CustomFields:
     if value is None or (isinstance(value, dict) and not value):
         return _NO_PROPERTIES
     return value if isinstance(value, CustomFields) else to_custom(value)
@@ -481,7 +489,7 @@ class User:
         factory=frozenset, converter=frozenset, validator=v.each(v.instance_of(str)), kw_only=True
     )
     timezone: str | None = f.text()
-    attributes: CustomFields = f.custom()
+    attributes: CustomFields = attrs.field(factory=CustomFields, converter=to_custom, kw_only=True)
     version: int = f.version()
 
 

@@ -8,7 +8,7 @@ import attrs
 
 from leadkit.model import _validators as v
 from leadkit.model._ids import id_default
-from leadkit.model._values import Address, CustomFields, Money, OwnerRef, to_custom
+from leadkit.model._values import Address, Money, OwnerRef
 
 
 def opt_str(value: object) -> object:
@@ -98,11 +98,6 @@ def day() -> Any:
     return attrs.field(default=None, validator=v.optional(v.plain_date), kw_only=True)
 
 
-def custom() -> Any:
-    """Custom fields: a typed mapping of identifier to scalar."""
-    return attrs.field(factory=CustomFields, converter=to_custom, kw_only=True)
-
-
 def version() -> Any:
     """The optimistic-concurrency version; repositories bump it on every write."""
     return attrs.field(
@@ -113,7 +108,6 @@ def version() -> Any:
 __all__ = [
     "address",
     "count",
-    "custom",
     "day",
     "email",
     "flag",

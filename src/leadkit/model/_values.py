@@ -392,7 +392,7 @@ class CustomFields(Mapping[str, CustomValue]):
         return CustomFields({**self._data, name: value})
 
 
-def to_custom(value: object) -> CustomFields:
+def to_custom(value: Mapping[str, CustomValue | None] | None) -> CustomFields:
     """attrs converter: accept any mapping (or ``None``) for a ``custom`` field."""
     if isinstance(value, CustomFields):
         return value
