@@ -1,0 +1,28 @@
+"""A bundled, deterministic sample dataset and the seeded generator that made it."""
+
+from leadkit.sample._data import DuplicateCopy, DuplicateGroup, SampleChunk, SampleData
+from leadkit.sample._generator import (
+    CHUNK_SIZE,
+    SAMPLE_AS_OF,
+    SAMPLE_SEED,
+    SAMPLE_SIZE,
+    SampleGenerator,
+    generate,
+    iter_leads,
+)
+from leadkit.sample._variants import Variation
+
+__all__ = [
+    "CHUNK_SIZE",
+    "SAMPLE_AS_OF",
+    "SAMPLE_SEED",
+    "SAMPLE_SIZE",
+    "DuplicateCopy",
+    "DuplicateGroup",
+    "SampleChunk",
+    "SampleData",
+    "SampleGenerator",
+    "Variation",
+    "generate",
+    "iter_leads",
+]
