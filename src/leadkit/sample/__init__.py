@@ -1,5 +1,12 @@
-"""A bundled, deterministic sample dataset and the seeded generator that made it."""
+"""A bundled, deterministic sample dataset and the seeded generator that made it.
 
+>>> from leadkit.sample import load_sample
+>>> data = load_sample()
+>>> len(data.leads), len(data.accounts), len(data.users)
+(2000, 50, 8)
+"""
+
+from leadkit.sample._bundle import load_sample, save_sample
 from leadkit.sample._data import DuplicateCopy, DuplicateGroup, SampleChunk, SampleData
 from leadkit.sample._generator import (
     CHUNK_SIZE,
@@ -10,6 +17,7 @@ from leadkit.sample._generator import (
     generate,
     iter_leads,
 )
+from leadkit.sample._summary import summary
 from leadkit.sample._variants import Variation
 
 __all__ = [
@@ -25,4 +33,7 @@ __all__ = [
     "Variation",
     "generate",
     "iter_leads",
+    "load_sample",
+    "save_sample",
+    "summary",
 ]

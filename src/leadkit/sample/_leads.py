@@ -91,11 +91,12 @@ _ORDER = (
 )
 _HOW_MANY_VARIATIONS = Weighted([(1, 50.0), (2, 35.0), (3, 15.0)])
 
-# Shares of base leads that are existing contacts, or work at an existing account, or at
-# a company another lead already came from.
-_CONTACT_SHARE = 0.006
-_ACCOUNT_SHARE = 0.05
+# Shares of leads that work at an existing account, or at a company another lead already
+# came from (the rest come from new companies).
+_ACCOUNT_SHARE = 0.056
 _REPEAT_COMPANY_SHARE = 0.5
+# Existing contacts coming back as leads, relative to the rate of duplicate leads.
+_CONTACTS_PER_DUPLICATE = 0.2
 
 
 class Settings:
@@ -164,6 +165,7 @@ class LeadFactory:
         self._settings = settings
         self._accounts = {True: [c for c in accounts if c.japanese], False: []}
         self._accounts[False] = [c for c in accounts if not c.japanese]
+        # Each contact comes back at most once, so that its group is one group.
         self._contacts = list(contacts)
         self._companies: dict[str, Company] = {}
         self._company_list: dict[bool, list[Company]] = {True: [], False: []}
@@ -199,9 +201,9 @@ class LeadFactory:
         return company
 
     def _company(self, rng: random.Random, japanese: bool, roll: float) -> Company:
-        if roll < _CONTACT_SHARE + _ACCOUNT_SHARE and self._accounts[japanese]:
+        if roll < _ACCOUNT_SHARE and self._accounts[japanese]:
             return choose(rng, self._accounts[japanese])
-        if roll < _CONTACT_SHARE + _ACCOUNT_SHARE + _REPEAT_COMPANY_SHARE:
+        if roll < _ACCOUNT_SHARE + _REPEAT_COMPANY_SHARE:
             known = self._company_list[japanese]
             if known:
                 return choose(rng, known)
@@ -343,14 +345,16 @@ class LeadFactory:
     def _base(self, rng: random.Random) -> _Draft:
         japanese = rng.random() < 0.5
         roll = rng.random()
-        if roll < _CONTACT_SHARE and self._contacts:
+        if roll < self._settings.duplicate_rate * _CONTACTS_PER_DUPLICATE and self._contacts:
             return self._returning_contact(rng)
         company = self._company(rng, japanese, roll)
         person = self._person(rng, company)
         return _Draft(company, person, self._fields(rng, company, person))
 
     def _returning_contact(self, rng: random.Random) -> _Draft:
-        contact, person, company = choose(rng, self._contacts)
+        index = between(rng, 0, len(self._contacts))
+        self._contacts[index], self._contacts[-1] = self._contacts[-1], self._contacts[index]
+        contact, person, company = self._contacts.pop()
         fields = self._fields(rng, company, person)
         variations: list[Variation] = []
         fields["email"] = contact.email
@@ -364,14 +368,11 @@ class LeadFactory:
         return _Draft(company, person, fields, contact=contact, variations=tuple(variations))
 
     def _legal_form_variant(self, rng: random.Random, company: Company, current: str) -> str:
-        for _ in range(5):
-            if company.japanese:
-                text = v.ja_company_variant(company.root, company.form, company.form_first, rng)
-            else:
-                text = v.en_company_variant(company.root, company.form, rng)
-            if text != current:
-                return text
-        return text
+        if company.japanese:
+            spellings = v.ja_company_spellings(company.root, company.form, company.form_first)
+        else:
+            spellings = v.en_company_spellings(company.root, company.form)
+        return choose(rng, [text for text in spellings if text != current])
 
     def _copy(self, rng: random.Random, original: _Draft) -> _Draft:
         """A deliberate duplicate of ``original``: the same person, written differently."""

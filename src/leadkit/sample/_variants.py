@@ -17,10 +17,10 @@ from leadkit.sample._words import EN_LEGAL_SPELLINGS, JA_ABBREVIATIONS, JA_CIRCL
 __all__ = [
     "Variation",
     "email_case",
-    "en_company_variant",
+    "en_company_spellings",
     "fullwidth",
     "halfwidth_kana",
-    "ja_company_variant",
+    "ja_company_spellings",
     "name_typo",
     "phone_variant",
     "width_variant",
@@ -90,24 +90,27 @@ def width_variant(text: str) -> str | None:
     return None
 
 
-def ja_company_variant(root: str, form: str, form_first: bool, rng: random.Random) -> str:
-    """The company written with its legal form in another place or spelling."""
-    options = [f"{root}{form}" if form_first else f"{form}{root}"]
+def ja_company_spellings(root: str, form: str, form_first: bool) -> list[str]:
+    """Ways to write a Japanese company: the form before or after the name, abbreviated
+    in brackets (ABC(株), (株)ABC, ABC（株）), circled (㈱ABC), or in English (ABC Co., Ltd.)."""
+    spellings = [f"{root}{form}" if form_first else f"{form}{root}"]
     abbreviation = JA_ABBREVIATIONS.get(form)
     if abbreviation:
-        options += [f"{abbreviation}{root}", f"{root}{abbreviation}"]
-        options.append(f"{root}（{abbreviation[1:-1]}）")
+        spellings += [f"{abbreviation}{root}", f"{root}{abbreviation}"]
+        spellings.append(f"{root}（{abbreviation[1:-1]}）")
     if form in JA_CIRCLED:
-        options.append(f"{JA_CIRCLED[form]}{root}")
+        spellings.append(f"{JA_CIRCLED[form]}{root}")
     if root.isascii() and form == "株式会社":
-        options.append(f"{root} Co., Ltd.")
-    return rng.choice(options)
+        spellings.append(f"{root} Co., Ltd.")
+    return spellings
 
 
-def en_company_variant(root: str, form: str, rng: random.Random) -> str:
-    """The company written with another spelling of its legal form (Inc. -> Incorporated)."""
-    spelling = rng.choice(EN_LEGAL_SPELLINGS[form])
-    return f"{root}{spelling}" if spelling.startswith(",") else f"{root} {spelling}"
+def en_company_spellings(root: str, form: str) -> list[str]:
+    """Ways to write an English company's legal form (Inc., Incorporated, , Inc. ...)."""
+    return [
+        f"{root}{spelling}" if spelling.startswith(",") else f"{root} {spelling}"
+        for spelling in EN_LEGAL_SPELLINGS[form]
+    ]
 
 
 _KEYBOARD_NEIGHBOURS = {
