@@ -342,3 +342,14 @@ def test_the_time_zone_of_each_timestamp_is_kept() -> None:
     assert back.created_at.utcoffset() == timedelta(0)
     [back] = _round_trip([_lead()], Lead)
     assert back.created_at.utcoffset() == timedelta(hours=9)
+
+
+def test_the_documented_lead_columns_are_the_real_ones() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sample.md").read_text("utf-8")
+    table = docs.split("### Lead columns", 1)[1].split("\n\n", 2)[1]
+    documented = [
+        line.split("|")[1].strip().strip("`")
+        for line in table.splitlines()
+        if line.startswith("| `")
+    ]
+    assert documented == [*csv_columns(Lead), "custom.<name>"]

@@ -186,7 +186,7 @@ def block_activity(
         if with_events:
             span = int((as_of - created).total_seconds())
             kinds = _KEEN if rng.random() < _KEEN_SHARE else _USUAL
-            for _ in range(_count(rng, max(0.1, settings.events_per_lead - 1.0))):
+            for _ in range(_count(rng, max(0.1, settings.events_per_lead - 0.5))):
                 drawn = _properties(rng, kinds.pick(rng), member_of)
                 if drawn is None:
                     continue

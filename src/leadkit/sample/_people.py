@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from decimal import Decimal
@@ -62,6 +63,14 @@ _JA_FAMILY = w.weighted_names(w.JA_FAMILY)
 _JA_GIVEN = w.weighted_names(w.JA_GIVEN)
 _EN_FAMILY = zipf(w.EN_FAMILY, exponent=0.5)
 _EN_GIVEN = zipf(w.EN_GIVEN, exponent=0.5)
+
+
+@functools.cache
+def _name(family: str, given: str, family_kana: str | None, given_kana: str | None) -> PersonName:
+    # A few thousand names shared by a million people: build each once.
+    if family_kana is None:
+        given_kana = None
+    return PersonName(family, given, family_kana=family_kana, given_kana=given_kana)
 
 
 def _employees(rng: random.Random) -> int:
@@ -161,12 +170,7 @@ def make_person(rng: random.Random, company: Company) -> Person:
     if company.japanese:
         family, given = _JA_FAMILY.pick(rng), _JA_GIVEN.pick(rng)
         with_kana = rng.random() < 0.7
-        name = PersonName(
-            family.kanji,
-            given.kanji,
-            family_kana=family.kana if with_kana else None,
-            given_kana=given.kana if with_kana else None,
-        )
+        name = _name(family.kanji, given.kanji, family.kana if with_kana else None, given.kana)
         given_romaji, family_romaji = given.romaji, family.romaji
         department = w.JA_DEPARTMENTS.pick(rng)
         title = w.JA_TITLES.pick(rng)
@@ -177,7 +181,7 @@ def make_person(rng: random.Random, company: Company) -> Person:
     else:
         family_romaji = _EN_FAMILY.pick(rng)
         given_romaji = _EN_GIVEN.pick(rng)
-        name = PersonName(family_romaji, given_romaji)
+        name = _name(family_romaji, given_romaji, None, None)
         given_romaji, family_romaji = given_romaji.lower(), family_romaji.lower()
         department = w.EN_DEPARTMENTS.pick(rng)
         title = w.EN_TITLES.pick(rng)
