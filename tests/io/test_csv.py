@@ -230,6 +230,23 @@ def test_header_problems_are_reported_before_rows() -> None:
     assert "line 1: missing required column created_at" in problems
 
 
+def test_an_unknown_column_suggests_the_closest_known_one() -> None:
+    text = "family_name,company,created_at,employes\n山田,ABC,2026-04-01T00:00:00Z,3\n"
+    with pytest.raises(
+        LoadError, match=r"line 1, column employes: unknown column; did you mean employees\?"
+    ):
+        read_leads_csv(io.StringIO(text))
+
+
+def test_a_source_or_target_of_the_wrong_kind_is_refused() -> None:
+    with pytest.raises(ValidationError, match="source: expected a path or a text file"):
+        read_leads_csv(42)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="text mode"):
+        write_leads_csv([_lead()], io.BytesIO())  # type: ignore[arg-type]
+    with pytest.raises(LoadError, match="text mode"):
+        read_leads_csv(io.BytesIO(b"family_name,company,created_at\n"))  # type: ignore[arg-type]
+
+
 def test_rows_with_the_wrong_number_of_cells_are_reported() -> None:
     text = "family_name,company,created_at\n山田,ABC\n佐藤,DEF,2026-04-01T00:00:00Z,extra\n"
     with pytest.raises(LoadError) as info:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
+from leadkit.errors import LoadError, ValidationError
 from leadkit.sample import SampleData, _build, generate, load_sample, save_sample
 from leadkit.sample._bundle import FILES
 
@@ -38,3 +41,18 @@ def test_a_saved_sample_loads_back_equal(tmp_path: Path) -> None:
     assert isinstance(back, SampleData)
     assert back == data
     assert back.duplicates == data.duplicates
+
+
+def test_a_missing_or_damaged_sample_directory_is_a_load_error(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="leads.csv"):
+        load_sample(tmp_path / "nowhere")
+    save_sample(generate(20, seed=1, events_per_lead=1), tmp_path)
+    leads = tmp_path / "leads.csv"
+    leads.write_text(leads.read_text("utf-8").replace("lead-000003,", "lead-000003,,", 1), "utf-8")
+    with pytest.raises(LoadError, match=r"leads.csv: line 4: expected \d+ cells"):
+        load_sample(tmp_path)
+
+
+def test_only_sample_data_can_be_saved(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="data: expected SampleData"):
+        save_sample([], tmp_path)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from leadkit.__main__ import main
+from leadkit.errors import ValidationError
 from leadkit.model import DEFAULT_SOURCES
 from leadkit.sample import generate, load_sample, summary
 
@@ -51,6 +52,11 @@ def test_long_lists_end_with_the_rest_added_up() -> None:
     industries = text.split("Leads by industry\n")[1].split("Leads by owner")[0].splitlines()
     assert len(industries) == 4
     assert sum(int(line.split()[-1].replace(",", "")) for line in industries) == len(data.leads)
+
+
+def test_summary_wants_sample_data() -> None:
+    with pytest.raises(ValidationError, match="expected SampleData"):
+        summary(object())  # type: ignore[arg-type]
 
 
 def test_main_prints_the_summary_and_succeeds(capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ leading ``'``, the spreadsheet convention for "this is text".
 from __future__ import annotations
 
 import csv
+import difflib
 import enum
 import gzip
 import io
@@ -596,6 +597,11 @@ def _record_header_of(record_type: type) -> Callable[[str], str]:
 @contextmanager
 def _open(source: CsvSource, mode: str, encoding: str) -> Iterator[IO[str]]:
     if not isinstance(source, str | os.PathLike):
+        if not hasattr(source, "read" if mode == "r" else "write"):
+            raise ValidationError(
+                f"expected a path or a text file, got {type(source).__name__}",
+                path="source" if mode == "r" else "target",
+            )
         yield source
         return
     path = Path(source)
@@ -664,12 +670,14 @@ def _map_header(
                     Problem(where, "custom field names must be identifiers (letters, digits, _)")
                 )
         else:
-            custom = f" or {', '.join(p + '<name>' for p in prefixes)}" if prefixes else ""
+            guess = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"did you mean {guess[0]}? " if guess else ""
+            custom = f", or {prefixes[0]}<name> for a custom field" if prefixes else ""
             problems.append(
                 Problem(
                     where,
-                    f"unknown column; expected one of {', '.join(sorted(known))}{custom} "
-                    "(map other names with header_map, or map them to None to ignore them)",
+                    f"unknown column; {hint}csv_columns({record_type.__name__}) lists the "
+                    f"columns{custom}; map other names with header_map (to None to ignore)",
                 )
             )
         seen.add(name)
@@ -820,6 +828,11 @@ def write_csv(
     except OSError as err:
         raise LoadError(
             [Problem(_name(target), f"cannot write: {err.strerror or err}")], what=_name(target)
+        ) from None
+    except TypeError:
+        raise ValidationError(
+            "cannot write text to this target; open files in text mode with newline=''",
+            path="target",
         ) from None
     return len(rows)
 

@@ -15,6 +15,7 @@ from typing import IO, Any, cast
 
 import attrs
 
+from leadkit.errors import LoadError, Problem, ValidationError
 from leadkit.io import read_csv, write_csv
 from leadkit.model import (
     Account,
@@ -85,6 +86,8 @@ def save_sample(data: SampleData, directory: str | os.PathLike[str]) -> list[Pat
     ``accounts.csv``, ``contacts.csv`` and ``duplicates.csv`` (the ground truth of
     deliberate duplicates). The same data always gives the same bytes.
     """
+    if not isinstance(data, SampleData):
+        raise ValidationError(f"expected SampleData, got {type(data).__name__}", path="data")
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -108,8 +111,19 @@ def _text(entry: Traversable | Path) -> Iterator[IO[str]]:
 def _load(folder: Traversable | Path) -> SampleData:
     tables: dict[str, Any] = {}
     for name, record_type, field in FILES:
-        with _text(folder.joinpath(name)) as handle:
-            records = read_csv(handle, record_type)
+        entry = folder.joinpath(name)
+        try:
+            with _text(entry) as handle:
+                records = read_csv(handle, record_type)
+        except OSError as err:
+            raise LoadError(
+                [Problem(str(entry), f"cannot read: {err.strerror or err}")], what=name
+            ) from None
+        except LoadError as err:
+            # Name the file in every problem: there are nine of them.
+            raise LoadError(
+                [Problem(f"{name}: {p.path}", p.message) for p in err.problems], what=name
+            ) from None
         tables[field] = _groups(records) if record_type is DuplicateRow else tuple(records)
     return SampleData(**tables)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from leadkit.errors import ValidationError
 from leadkit.model import DEFAULT_SOURCES
 from leadkit.sample._data import SampleData
 
@@ -52,6 +53,8 @@ def summary(data: SampleData, *, top: int = 10) -> str:
     '  20 leads'
 
     """
+    if not isinstance(data, SampleData):
+        raise ValidationError(f"expected SampleData, got {type(data).__name__}", path="data")
     leads = data.leads
     copies = sum(len(group.copies) for group in data.duplicates)
     of_contacts = sum(1 for group in data.duplicates if group.original_is_contact)
