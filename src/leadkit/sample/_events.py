@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 
 from leadkit.model import (
     DEFAULT_SOURCES,
@@ -74,7 +74,8 @@ def _count(rng: random.Random, mean: float) -> int:
 
 def _properties(
     rng: random.Random, kind: str, newsletter: CampaignPlan | None
-) -> tuple[str, CustomFields] | None:
+) -> tuple[str, CustomFields]:
+    """Details of an event of ``kind``; e-mail events need a newsletter to come from."""
     if kind == K.PAGE_VIEW:
         return kind, _props(("url", w.PAGE_URLS.pick(rng)))
     if kind == K.PRICING_PAGE_VISIT:
@@ -100,9 +101,11 @@ def _properties(
 
 
 def _first_event(
-    source: str, plan: CampaignPlan | None, rng: random.Random
+    lead: Lead, plan: CampaignPlan | None, rng: random.Random
 ) -> tuple[str, CustomFields] | None:
     """The event a lead arrived with, when its source leaves one."""
+    standard = DEFAULT_SOURCES.find(lead.lead_source) if lead.lead_source else None
+    source = standard.api_name if standard else ""
     campaign = ("campaign_id", plan.campaign.id) if plan is not None else None
     if source == "Web":
         return K.FORM_SUBMIT, _props(("form", w.FORMS.pick(rng)))
@@ -121,6 +124,110 @@ def _first_event(
     return None
 
 
+_Moment = tuple[datetime, str, CustomFields]
+"""An event before it has an id: when, what, details."""
+_Joined = tuple[CampaignPlan, datetime, str, datetime | None]
+"""A membership before it has an id: campaign, since when, status, first response."""
+
+
+class _Activity:
+    """One lead's activity while it is drawn."""
+
+    __slots__ = ("joined", "newsletter", "timeline")
+
+    def __init__(self) -> None:
+        self.joined: list[_Joined] = []
+        self.timeline: list[_Moment] = []
+        self.newsletter: CampaignPlan | None = None
+
+
+def _source_plan(
+    lead: Lead, plans: Mapping[str, CampaignPlan], language: str
+) -> CampaignPlan | None:
+    """The campaign the lead's source brought it in through, if any."""
+    standard = DEFAULT_SOURCES.find(lead.lead_source) if lead.lead_source else None
+    key = SOURCE_CAMPAIGNS.get((standard.api_name if standard else "", language))
+    plan = plans.get(key) if key else None
+    return plan if plan is not None and plan.first_day <= lead.created_at.date() else None
+
+
+def _join_newsletter(
+    rng: random.Random,
+    lead: Lead,
+    plan: CampaignPlan | None,
+    newsletter: CampaignPlan | None,
+    activity: _Activity,
+) -> None:
+    if newsletter is None or not lead.email or lead.email_opt_out:
+        return
+    if plan is newsletter:
+        activity.newsletter = newsletter
+    elif rng.random() < 0.45:
+        activity.newsletter = newsletter
+        activity.joined.append((newsletter, lead.created_at, "Sent", None))
+
+
+def _attend_talks(
+    rng: random.Random,
+    lead: Lead,
+    plan: CampaignPlan | None,
+    talks: Sequence[CampaignPlan],
+    today: date,
+    activity: _Activity,
+    *,
+    with_events: bool,
+) -> None:
+    """Invitations to the webinars and seminars held after the lead arrived."""
+    created = lead.created_at
+    for talk in talks:
+        if talk is plan or not lead.email:
+            continue
+        if not (created.date() < talk.first_day and talk.last_day < today):
+            continue
+        if rng.random() >= 0.3:
+            continue
+        start = datetime.combine(talk.first_day, time(15), created.tzinfo)
+        invited = created + (start - created) / 2
+        if rng.random() < 0.35:
+            activity.joined.append((talk, invited, "Attended", start))
+            if with_events:
+                kind = _WEBINAR_KINDS[talk.key]
+                activity.timeline.append((start, kind, _props(("campaign_id", talk.campaign.id))))
+        else:
+            activity.joined.append((talk, invited, "Sent", None))
+
+
+def _browse(rng: random.Random, lead: Lead, settings: Settings, activity: _Activity) -> None:
+    """The long tail of page views, e-mail opens, downloads ... after the lead arrived."""
+    created = lead.created_at
+    span = int((settings.as_of - created).total_seconds())
+    kinds = _KEEN if rng.random() < _KEEN_SHARE else _USUAL
+    for _ in range(_count(rng, max(0.1, settings.events_per_lead - 0.5))):
+        kind, properties = _properties(rng, kinds.pick(rng), activity.newsletter)
+        # Interest fades: most activity comes soon after a lead arrives.
+        offset = int(span * rng.random() ** 1.6)
+        activity.timeline.append((created + timedelta(seconds=offset), kind, properties))
+    if lead.email_opt_out:
+        offset = int(span * rng.random())
+        activity.timeline.append((created + timedelta(seconds=offset), K.UNSUBSCRIBE, _props()))
+
+
+def _mark_newsletter_responses(activity: _Activity, plan: CampaignPlan | None) -> None:
+    newsletter = activity.newsletter
+    if newsletter is None or newsletter is plan:
+        return
+    clicks = [
+        moment
+        for moment, kind, properties in activity.timeline
+        if kind == K.EMAIL_CLICK and properties.get("campaign_id") == newsletter.campaign.id
+    ]
+    if clicks:
+        activity.joined = [
+            (c, since, "Responded", clicks[0]) if c is newsletter else (c, since, status, first)
+            for c, since, status, first in activity.joined
+        ]
+
+
 def block_activity(
     settings: Settings,
     leads: Sequence[Lead],
@@ -132,106 +239,54 @@ def block_activity(
     """The events and campaign memberships of one block of leads, numbered from the given
     numbers; each lead's events are in time order, after it was created and by ``as_of``."""
     rng = random.Random(f"{settings.seed}/events/{index}")
-    as_of = settings.as_of
-    today = as_of.date()
+    today = settings.as_of.date()
     plans = settings.campaigns
+    talks = {
+        language: [p for p in plans.values() if p.key in _WEBINAR_KINDS and p.language == language]
+        for language in ("ja", "en")
+    }
+    with_events = settings.events_per_lead > 0
     events: list[EngagementEvent] = []
     members: list[CampaignMember] = []
     for lead in leads:
-        japanese = lead.address.country == "JP"
-        language = "ja" if japanese else "en"
-        standard = DEFAULT_SOURCES.find(lead.lead_source) if lead.lead_source else None
-        source = standard.api_name if standard else ""
-        key = SOURCE_CAMPAIGNS.get((source, language))
-        plan = plans.get(key) if key else None
-        if plan is not None and plan.first_day > today:
-            plan = None
-        created = lead.created_at
-        member_of: CampaignPlan | None = None  # the newsletter the lead receives
-        joined: list[tuple[CampaignPlan, datetime, str, datetime | None]] = []
-
+        language = "ja" if lead.address.country == "JP" else "en"
+        plan = _source_plan(lead, plans, language)
+        activity = _Activity()
         if plan is not None:
-            joined.append((plan, created, "Responded", created))
-        newsletter = plans.get(f"newsletter_{language}")
-        if newsletter is not None and lead.email and not lead.email_opt_out:
-            if plan is newsletter:
-                member_of = newsletter
-            elif rng.random() < 0.45:
-                member_of = newsletter
-                joined.append((newsletter, created, "Sent", None))
-
-        timeline: list[tuple[datetime, str, CustomFields]] = []
-        with_events = settings.events_per_lead > 0
-        if with_events and (first := _first_event(source, plan, rng)) is not None:
-            timeline.append((created, *first))
-        for key_ in ("webinar_ja", "seminar_ja", "webinar_en"):
-            talk = plans.get(key_)
-            if talk is None or talk is plan or talk.language != language or not lead.email:
-                continue
-            if not (created.date() < talk.first_day and talk.last_day < today):
-                continue
-            if rng.random() >= 0.3:
-                continue
-            start = datetime.combine(talk.first_day, time(15), created.tzinfo)
-            invited = created + (start - created) / 2
-            if rng.random() < 0.35:
-                joined.append((talk, invited, "Attended", start))
-                if with_events:
-                    timeline.append(
-                        (start, _WEBINAR_KINDS[key_], _props(("campaign_id", talk.campaign.id)))
-                    )
-            else:
-                joined.append((talk, invited, "Sent", None))
-
+            activity.joined.append((plan, lead.created_at, "Responded", lead.created_at))
+        _join_newsletter(rng, lead, plan, plans.get(f"newsletter_{language}"), activity)
+        if with_events and (first := _first_event(lead, plan, rng)) is not None:
+            activity.timeline.append((lead.created_at, *first))
+        _attend_talks(rng, lead, plan, talks[language], today, activity, with_events=with_events)
         if with_events:
-            span = int((as_of - created).total_seconds())
-            kinds = _KEEN if rng.random() < _KEEN_SHARE else _USUAL
-            for _ in range(_count(rng, max(0.1, settings.events_per_lead - 0.5))):
-                drawn = _properties(rng, kinds.pick(rng), member_of)
-                if drawn is None:
-                    continue
-                # Interest fades: most activity comes soon after a lead arrives.
-                offset = int(span * rng.random() ** 1.6)
-                timeline.append((created + timedelta(seconds=offset), *drawn))
-            if lead.email_opt_out:
-                offset = int(span * rng.random())
-                timeline.append((created + timedelta(seconds=offset), K.UNSUBSCRIBE, _props()))
-        timeline.sort(key=lambda item: item[0])
+            _browse(rng, lead, settings, activity)
+        activity.timeline.sort(key=lambda moment: moment[0])
+        _mark_newsletter_responses(activity, plan)
 
-        lead_id = lead.id
-        for moment, kind, properties in timeline:
+        for moment, kind, properties in activity.timeline:
             events.append(
                 EngagementEvent(
                     id=f"event-{first_event + len(events):08d}",
                     kind=kind,
                     occurred_at=moment.astimezone(UTC),
-                    lead_id=lead_id,
+                    lead_id=lead.id,
                     properties=properties,
                 )
             )
-        if member_of is not None and member_of is not plan:
-            clicks = [
-                m
-                for m, k, p in timeline
-                if k == K.EMAIL_CLICK and p.get("campaign_id") == member_of.campaign.id
-            ]
-            if clicks:
-                joined = [
-                    (c, at, "Responded", clicks[0]) if c is member_of else (c, at, s, r)
-                    for c, at, s, r in joined
-                ]
-        for campaign_plan, at, status, responded in joined:
+        for campaign, since, status, first_response in activity.joined:
             members.append(
                 CampaignMember(
                     id=f"member-{first_member + len(members):07d}",
-                    campaign_id=campaign_plan.campaign.id,
-                    lead_id=lead_id,
+                    campaign_id=campaign.campaign.id,
+                    lead_id=lead.id,
                     status=status,
-                    responded=responded is not None,
+                    responded=first_response is not None,
                     first_responded_at=(
-                        responded.astimezone(created.tzinfo).date() if responded else None
+                        first_response.astimezone(lead.created_at.tzinfo).date()
+                        if first_response
+                        else None
                     ),
-                    created_at=at,
+                    created_at=since,
                 )
             )
     return events, members

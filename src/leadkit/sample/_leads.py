@@ -24,6 +24,7 @@ from leadkit.model import (
     CustomFields,
     Lead,
     OwnerRef,
+    PersonName,
     Rating,
     email_key,
     is_free_mail,
@@ -99,25 +100,15 @@ _REPEAT_COMPANY_SHARE = 0.5
 _CONTACTS_PER_DUPLICATE = 0.2
 
 
+@attrs.frozen(kw_only=True)
 class Settings:
     """What every part of one generation run shares."""
 
-    __slots__ = ("as_of", "campaigns", "duplicate_rate", "events_per_lead", "seed")
-
-    def __init__(
-        self,
-        *,
-        seed: int | str,
-        as_of: datetime,
-        duplicate_rate: float,
-        events_per_lead: float,
-        campaigns: Mapping[str, CampaignPlan],
-    ) -> None:
-        self.seed = seed
-        self.as_of = as_of
-        self.duplicate_rate = duplicate_rate
-        self.events_per_lead = events_per_lead
-        self.campaigns = campaigns
+    seed: int | str
+    as_of: datetime
+    duplicate_rate: float
+    events_per_lead: float
+    campaigns: Mapping[str, CampaignPlan]
 
 
 class _Draft:
@@ -163,8 +154,9 @@ class LeadFactory:
         contacts: Sequence[tuple[Contact, Person, Company]],
     ) -> None:
         self._settings = settings
-        self._accounts = {True: [c for c in accounts if c.japanese], False: []}
-        self._accounts[False] = [c for c in accounts if not c.japanese]
+        self._accounts = {
+            japanese: [c for c in accounts if c.japanese == japanese] for japanese in (True, False)
+        }
         # Each contact comes back at most once, so that its group is one group.
         self._contacts = list(contacts)
         self._companies: dict[str, Company] = {}
@@ -434,12 +426,14 @@ class LeadFactory:
         return _Draft(company, person, fields, variations=tuple(applied))
 
     @staticmethod
-    def _name_typo(rng: random.Random, name: Any) -> Any:
-        parts = ["family", "given"] if rng.random() < 0.6 else ["given", "family"]
-        for part in parts:
-            typo = v.name_typo(getattr(name, part) or "", rng)
+    def _name_typo(rng: random.Random, name: PersonName) -> PersonName | None:
+        family_first = rng.random() < 0.6
+        for family in (family_first, not family_first):
+            typo = v.name_typo((name.family if family else name.given) or "", rng)
+            if typo and family:
+                return attrs.evolve(name, family=typo)
             if typo:
-                return attrs.evolve(name, **{part: typo})
+                return attrs.evolve(name, given=typo)
         return None
 
     # -- blocks -------------------------------------------------------------------------------
