@@ -180,7 +180,7 @@ class LeadFactory:
         for company in accounts:
             self._register(company)
         for _, person, company in contacts:
-            self._seen.update(self._person_keys(person, company))
+            self._seen.update(self._keys(company, person.name, person.email))
 
     # -- companies and people -----------------------------------------------------------------
 
@@ -202,20 +202,24 @@ class LeadFactory:
         return self._register(make_company(rng, japanese=japanese))
 
     @staticmethod
-    def _person_keys(person: Person, company: Company) -> list[int]:
-        name = person.name
-        keys = [_digest(f"{company.key}|{name.family}|{name.given}")]
-        if person.email:
-            keys.append(_digest(email_key(person.email)))
+    def _keys(company: Company, name: PersonName | None, email: str | None) -> list[int]:
+        """Fingerprints of who a record is: the person at the company, and the e-mail."""
+        keys = []
+        if name is not None:
+            keys.append(_digest(f"{company.key}|{name.family}|{name.given}"))
+        if email:
+            keys.append(_digest(email_key(email)))
         return keys
+
+    def _taken(self, company: Company, name: PersonName | None, email: str | None) -> bool:
+        return any(key in self._seen for key in self._keys(company, name, email))
 
     def _person(self, rng: random.Random, company: Company) -> Person:
         for _ in range(20):
             person = make_person(rng, company)
-            keys = self._person_keys(person, company)
-            if not any(key in self._seen for key in keys):
+            if not self._taken(company, person.name, person.email):
                 break
-        self._seen.update(keys)
+        self._seen.update(self._keys(company, person.name, person.email))
         return person
 
     # -- lead fields --------------------------------------------------------------------------
@@ -411,18 +415,25 @@ class LeadFactory:
                     fields["phone"] = v.fullwidth(fields["phone"])
             elif variation is Variation.NAME_TYPO:
                 typo = self._name_typo(rng, name)
-                if typo is None:
-                    continue
+                if typo is None or self._taken(company, typo, None):
+                    continue  # no letter to change, or the typo is someone else's name
                 fields["name"] = typo
             elif variation is Variation.PHONE_FORMAT:
                 fields["phone"] = v.phone_variant(phone, rng)
             elif variation is Variation.EMAIL_CASE:
                 fields["email"] = v.email_case(email, rng)
             elif variation is Variation.PERSONAL_EMAIL:
-                fields["email"] = personal_email(
-                    person.given_romaji, person.family_romaji, japanese=company.japanese, rng=rng
-                )
+                for _ in range(20):
+                    fields["email"] = personal_email(
+                        person.given_romaji,
+                        person.family_romaji,
+                        japanese=company.japanese,
+                        rng=rng,
+                    )
+                    if not self._taken(company, None, fields["email"]):
+                        break
             applied.append(variation)
+        self._seen.update(self._keys(company, fields["name"], fields["email"]))
         return _Draft(company, person, fields, variations=tuple(applied))
 
     @staticmethod
