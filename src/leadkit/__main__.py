@@ -6,10 +6,14 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print what leadkit is and where to start (replaced by the full CLI)."""
+    """Print what leadkit is and a summary of its bundled sample data (replaced by the
+    full CLI's ``leadkit demo``)."""
     import leadkit
+    from leadkit.sample import load_sample, summary
 
     print(f"leadkit {leadkit.__version__}: typed lead management. See README.md and docs/.")
+    print()
+    print(summary(load_sample()))
     return 0
 
 

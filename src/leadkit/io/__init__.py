@@ -1,6 +1,36 @@
-"""Serialisation: one cattrs converter, JSON helpers and file loading with path-named errors."""
+"""Serialisation: one cattrs converter, JSON helpers, file loading with path-named errors,
+and CSV tables of records."""
 
 from leadkit.io._converter import converter, dumps, loads, structure, unstructure
+from leadkit.io._csv import (
+    JAPANESE_LEAD_HEADERS,
+    CsvSource,
+    CsvTarget,
+    csv_columns,
+    read_csv,
+    read_events_csv,
+    read_leads_csv,
+    write_csv,
+    write_events_csv,
+    write_leads_csv,
+)
 from leadkit.io._files import load_data
 
-__all__ = ["converter", "dumps", "load_data", "loads", "structure", "unstructure"]
+__all__ = [
+    "JAPANESE_LEAD_HEADERS",
+    "CsvSource",
+    "CsvTarget",
+    "converter",
+    "csv_columns",
+    "dumps",
+    "load_data",
+    "loads",
+    "read_csv",
+    "read_events_csv",
+    "read_leads_csv",
+    "structure",
+    "unstructure",
+    "write_csv",
+    "write_events_csv",
+    "write_leads_csv",
+]
