@@ -13,7 +13,7 @@ from leadkit.convert import (
     convert_leads,
 )
 from leadkit.errors import ConcurrencyError, LeadkitError, LoadError, NotFoundError, ValidationError
-from leadkit.io import dumps, loads, structure, unstructure
+from leadkit.io import dumps, loads, read_leads_csv, structure, unstructure, write_leads_csv
 from leadkit.model import (
     Account,
     Address,
@@ -66,6 +66,7 @@ from leadkit.rules import (
     field,
     prop,
 )
+from leadkit.sample import load_sample
 from leadkit.stages import (
     FunnelReport,
     IllegalTransitionError,
@@ -150,10 +151,13 @@ __all__ = [
     "field",
     "funnel",
     "load_assignment_rules",
+    "load_sample",
     "load_stage_policy",
     "loads",
     "overdue",
     "prop",
+    "read_leads_csv",
     "structure",
     "unstructure",
+    "write_leads_csv",
 ]

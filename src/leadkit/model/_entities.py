@@ -17,7 +17,7 @@ import attrs
 from leadkit.errors import ValidationError
 from leadkit.model import _fields as f
 from leadkit.model import _validators as v
-from leadkit.model._catalogues import active_statuses
+from leadkit.model._catalogues import UnknownStatusError, active_statuses
 from leadkit.model._normalise import email_domain
 from leadkit.model._values import (
     Address,
@@ -63,7 +63,11 @@ class Rating(enum.Enum):
 
 def _check_status(instance: Lead, attribute: attrs.Attribute[str], value: str) -> None:
     v.non_empty_str()(instance, attribute, value)
-    active_statuses().get(value)  # raises UnknownStatusError naming the known statuses
+    if value not in active_statuses():
+        try:
+            active_statuses().get(value)
+        except UnknownStatusError as err:
+            raise UnknownStatusError(err.message, path="Lead.status") from None
 
 
 def _default_status() -> str:
