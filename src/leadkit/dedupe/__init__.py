@@ -50,6 +50,8 @@ from leadkit.dedupe._evidence import (
     SkippedBlock,
 )
 from leadkit.dedupe._fields import MatchContext, MatchRecord, read_field
+from leadkit.dedupe._intake import IntakeOutcome, IntakeResult, Submission, intake
+from leadkit.dedupe._intake_form import DEFAULT_FORM_FIELDS, LEAD_TARGETS, IntakeForm
 from leadkit.dedupe._merge import (
     AlreadyMergedError,
     ConvertedLeadMergeError,
@@ -58,6 +60,12 @@ from leadkit.dedupe._merge import (
     merge_accounts,
     merge_contacts,
     merge_leads,
+)
+from leadkit.dedupe._ratelimit import (
+    InMemoryRateLimiter,
+    RateDecision,
+    RateLimiter,
+    SqliteRateLimiter,
 )
 from leadkit.dedupe._rule import MatchingRule
 from leadkit.dedupe._similarity import METRICS
@@ -87,9 +95,11 @@ __all__ = [
     "CONTACT_RULE",
     "DEFAULT_ACCOUNT_DUPLICATE_RULES",
     "DEFAULT_CONTACT_DUPLICATE_RULES",
+    "DEFAULT_FORM_FIELDS",
     "DEFAULT_LEAD_DUPLICATE_RULES",
     "FIRST_NON_EMPTY",
     "LEAD_RULE",
+    "LEAD_TARGETS",
     "LEAD_VS_CONTACT_RULE",
     "LONGEST",
     "MASTER_WINS",
@@ -120,6 +130,10 @@ __all__ = [
     "FieldRule",
     "FirstNonEmpty",
     "FuzzyMatch",
+    "InMemoryRateLimiter",
+    "IntakeForm",
+    "IntakeOutcome",
+    "IntakeResult",
     "KeyMatch",
     "KeyPart",
     "Longest",
@@ -137,12 +151,17 @@ __all__ = [
     "NamePart",
     "Operation",
     "PhoneMatch",
+    "RateDecision",
+    "RateLimiter",
     "Scorer",
     "SkippedBlock",
+    "SqliteRateLimiter",
+    "Submission",
     "Survivorship",
     "SurvivorshipError",
     "check_duplicates",
     "find_duplicates",
+    "intake",
     "match_one",
     "merge_accounts",
     "merge_contacts",
