@@ -306,7 +306,7 @@ def _plan(
     related = kind.reparent(uow, master, duplicates)
     merged = tuple(attrs.evolve(d, master_record_id=master.id) for d in duplicates)
     for repository, moved in related.moved.items():
-        notes.append(f"{len(moved)} {repository.replace('_', ' ')} re-parented to {master.id!r}")
+        notes.append(f"{repository.replace('_', ' ')}: {len(moved)} moved to {master.id!r}")
     notes += related.notes
     notes.append(f"{len(merged)} {kind.name}(s) marked merged into {master.id!r} (kept)")
     return _Plan(

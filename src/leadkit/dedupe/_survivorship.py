@@ -16,7 +16,16 @@ from typing import Any, TypeAlias
 import attrs
 
 from leadkit.errors import ValidationError
-from leadkit.model import Account, Address, Contact, CustomFields, Lead, Money, normalise_text
+from leadkit.model import (
+    Account,
+    Address,
+    Contact,
+    CustomFields,
+    Lead,
+    Money,
+    PersonName,
+    normalise_text,
+)
 
 __all__ = [
     "CONCATENATE",
@@ -108,7 +117,9 @@ class FirstNonEmpty:
 
     def choose(self, field: str, candidates: Sequence[Candidate]) -> Choice:
         """The first non-empty value."""
-        return _first(candidates, "first non-empty (master, then duplicates in order)")
+        if not is_empty(candidates[0].value):
+            return Choice(candidates[0].value, (candidates[0].record_id,), "the master's value")
+        return _first(candidates, "first non-empty; the master's is empty")
 
     def __str__(self) -> str:
         return "first non-empty"
@@ -328,7 +339,15 @@ class FieldDecision:
     def __str__(self) -> str:
         came = ", ".join(self.winners)
         change = "changed" if self.changed else "kept"
-        return f"{self.field}: {self.value!r} from {came} ({self.reason}; {change})"
+        return f"{self.field}: {_show(self.value)} from {came} ({self.reason}; {change})"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, PersonName):
+        return repr(value.display)
+    if isinstance(value, Money):
+        return f"{value.amount} {value.currency}"
+    return repr(value)
 
 
 @attrs.frozen
