@@ -265,12 +265,11 @@ def _reparent_account(uow: UnitOfWork, master: Any, duplicates: Sequence[Any]) -
         related.move("opportunities", uow.opportunities.by_account(duplicate.id), **owner)
         related.move("tasks", uow.tasks.by_account(duplicate.id), **owner)
         related.move("events", uow.events.by_account(duplicate.id), **owner)
-    # No finder by parent: the account hierarchy is read in full (accounts are few
-    # compared with leads and activities).
     children = [
-        a
-        for a in uow.accounts.all()
-        if a.parent_id in gone and a.id != master.id and a.id not in gone
+        child
+        for duplicate in duplicates
+        for child in uow.accounts.by_parent(duplicate.id)
+        if child.id != master.id and child.id not in gone
     ]
     related.move("accounts", children, parent_id=master.id)
     return related
