@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
@@ -183,14 +183,19 @@ class IntakeForm:
     honeypot: str | None = attrs.field(default=None, validator=_optional_name, kw_only=True)
     lead_source: str | None = attrs.field(default="Web", validator=_optional_name, kw_only=True)
     event_kind: str = attrs.field(default=EventKind.INQUIRY, converter=str, kw_only=True)
+    _targets: dict[str, tuple[str, ...]] = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def targets(self) -> dict[str, tuple[str, ...]]:
-        """Each lead field and the form fields that fill it, in mapping order."""
+    def __attrs_post_init__(self) -> None:
         found: dict[str, list[str]] = {}
         for name, target in self.fields.items():
             found.setdefault(target, []).append(name)
-        return {target: tuple(names) for target, names in found.items()}
+        # Read for every field of every submission: computed once.
+        object.__setattr__(self, "_targets", {t: tuple(names) for t, names in found.items()})
+
+    @property
+    def targets(self) -> Mapping[str, tuple[str, ...]]:
+        """Each lead field and the form fields that fill it, in mapping order."""
+        return self._targets
 
 
 def _clean(target: str, text: str) -> str:
@@ -242,10 +247,20 @@ class _Reader:
         self.problems.append(Problem(self.where(target), message))
 
 
-# Each text field is checked alone on this lead, so that every bad field is reported.
-_BASE = Lead(
+_LEAD_FIELDS = attrs.fields_dict(Lead)
+# Any lead will do as the instance the validators name in their messages.
+_SAMPLE = Lead(
     id="intake", name=PersonName("-"), company="-", created_at=datetime(2000, 1, 1, tzinfo=UTC)
 )
+
+
+def _check_field(target: str, text: str) -> None:
+    """Run the model's own converter and validator of one lead field (raises
+    ValidationError), so that every bad field is reported, not only the first."""
+    field = _LEAD_FIELDS[target]
+    value = field.converter(text) if callable(field.converter) else text
+    if field.validator is not None:
+        field.validator(_SAMPLE, field, value)
 
 
 def _person(reader: _Reader) -> PersonName | None:
@@ -304,7 +319,7 @@ def read_form(
             continue
         read[target] = text
         try:
-            attrs.evolve(_BASE, **cast(dict[str, Any], {target: text}))
+            _check_field(target, text)
         except ValidationError as error:
             reader.problem(target, error.message)
             continue
