@@ -319,3 +319,22 @@ def test_forms_are_checked_when_built(kwargs: dict[str, object], where: str) -> 
     with pytest.raises(ValidationError) as raised:
         IntakeForm(**kwargs)  # type: ignore[arg-type]
     assert raised.value.path == where
+
+
+def test_a_block_with_nothing_to_record_on_is_a_rejection_with_the_matches() -> None:
+    from leadkit.dedupe import ACCOUNT_RULE
+
+    # Blocks leads of a known account (same company key and domain): an account cannot
+    # hold the submission, so it is rejected, with the account among the matches.
+    rule = ACCOUNT_RULE
+    known = Account(id="a-1", name="ABC株式会社", website="https://abc.co.jp", created_at=T0)
+    accounts = MatchIndex([known], rule)
+    rules = DuplicateRuleSet(
+        [DuplicateRule("known account", rule, against="accounts", on_create="block")]
+    )
+    result = intake(
+        JAPANESE_FORM, mapping=FORM, as_of=AS_OF, rules=rules, indexes={"accounts": accounts}
+    )
+    assert result.outcome is IntakeOutcome.REJECTED
+    assert result.problems[0].path == "duplicate"
+    assert [m.right for m in result.matches] == ["a-1"]

@@ -318,7 +318,7 @@ def intake(
     try:
         return _decide(lead, submission, properties, mapping, rules, indexes, uow, attach_to_match)
     except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
-        return rejected(Problem("duplicate", str(blocked)))
+        return attrs.evolve(rejected(Problem("duplicate", str(blocked))), matches=blocked.matches)
     except ValidationError:
         raise  # the rules, indexes or unit of work given do not fit: fix the call
     except LeadkitError as error:
