@@ -113,8 +113,10 @@ class _Kind:
     reparent: Callable[[UnitOfWork, Any, Sequence[Any]], _Related]
 
 
-@attrs.frozen
+@attrs.define
 class _Related:
+    """What re-parenting collects while reading: the writes, and what to report."""
+
     writes: list[_Write] = attrs.field(factory=list)
     moved: dict[str, list[str]] = attrs.field(factory=dict)
     dropped: list[CampaignMember] = attrs.field(factory=list)
