@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from leadkit.dedupe import MAXIMUM, MOST_RECENT, Survivorship, merge_leads
 from leadkit.model import CampaignMember, EngagementEvent, Event, Lead, Task
 from leadkit.repository import InMemoryStore
+from leadkit.testing.contract import FailingUnitOfWork, InjectedFault, snapshot
 from tests.dedupe._merge_support import HOUR, T0, make_lead, seed_into
 
 RULES = Survivorship(Lead, fields={"employees": MAXIMUM, "title": MOST_RECENT})
@@ -115,3 +116,23 @@ def test_merge_loses_no_related_record_and_follows_the_rules(scenario: dict[str,
 
 
 _KIND = {"tasks": "Task", "events": "Event", "engagement_events": "EngagementEvent"}
+
+
+@given(scenarios(), st.integers(1, 25), st.sampled_from(["before", "after"]))
+def test_a_merge_failing_at_any_step_leaves_the_store_as_it_was(
+    scenario: dict[str, Any], fail_at: int, when: Literal["before", "after"]
+) -> None:
+    store = InMemoryStore()
+    seed_into(store.unit_of_work, *scenario["leads"], *scenario["related"])
+    before = snapshot(store.unit_of_work)
+    uow = FailingUnitOfWork(store.unit_of_work(), fail_at=fail_at, when=when)
+    fault: InjectedFault | None = None
+    try:
+        merge_leads(scenario["master"], list(scenario["duplicates"]), uow, survivorship=RULES)
+    except InjectedFault as injected:
+        fault = injected
+    after = snapshot(store.unit_of_work)
+    if fault is None or ("(commit)" in str(fault) and when == "after"):
+        assert after != before  # it went through: the duplicates at least are marked
+    else:
+        assert after == before, str(fault)
