@@ -13,13 +13,15 @@ import attrs
 import pytest
 
 from leadkit.errors import ConcurrencyError, LoadError, ValidationError
-from leadkit.model import Account, Lead, PersonName
+from leadkit.io import unstructure
+from leadkit.model import Account, Lead, PersonName, company_key
 from leadkit.repository import (
     SCHEMA_VERSION,
     TABLES,
     SchemaVersionError,
     SqliteUnitOfWork,
 )
+from leadkit.repository._sqlite import _MIGRATIONS
 
 T0 = datetime(2026, 4, 1, tzinfo=UTC)
 
@@ -38,7 +40,8 @@ def test_a_new_file_gets_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         for name, spec in TABLES.items():
             # The literal migration and the lookup keys the code computes must agree.
-            assert _columns(conn, name) == ["id", "version", *spec.columns, "data"]
+            # (Later migrations add columns at the end: compare the sets.)
+            assert set(_columns(conn, name)) == {"id", "version", *spec.columns, "data"}
             indexed = {row[1] for row in conn.execute(f"PRAGMA index_list({name})")}
             assert {f"{name}_{column}" for column in spec.columns} <= indexed
     finally:
@@ -178,3 +181,28 @@ def test_no_connection_is_carried_across_fork(tmp_path: Path) -> None:
     with SqliteUnitOfWork(tmp_path / "crm.db") as uow:  # and reopens it afterwards
         assert len(uow.users) == 0
     assert len(_sqlite._keepers) >= 1
+
+
+def test_a_version_1_database_is_migrated_and_finds_accounts_by_parent(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    head = Account(id="a-1", name="ABC", created_at=T0)
+    branch = Account(id="a-2", name="ABC Osaka", parent_id="a-1", created_at=T0)
+    conn = sqlite3.connect(path)
+    conn.executescript(_MIGRATIONS[0])  # the schema leadkit 1 wrote
+    conn.execute("CREATE TABLE leadkit_schema (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO leadkit_schema VALUES (1)")
+    for account in (head, branch):
+        conn.execute(
+            "INSERT INTO accounts (id, version, company_key, domain, data) VALUES (?, 0, ?, ?, ?)",
+            (account.id, company_key(account.name), None, json.dumps(unstructure(account))),
+        )
+    conn.commit()
+    conn.close()
+    with SqliteUnitOfWork(path) as uow:
+        assert uow.accounts.by_parent("a-1") == [branch]
+        assert uow.accounts.get("a-1") == head
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT version FROM leadkit_schema").fetchone() == (SCHEMA_VERSION,)
+    finally:
+        conn.close()

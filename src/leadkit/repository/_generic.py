@@ -311,6 +311,10 @@ class AccountTableRepository(TableRepository[Account]):
         """Accounts whose website is on ``domain``."""
         return self._lookup(("domain",), website_domain(domain))
 
+    def by_parent(self, parent_id: str, /) -> list[Account]:
+        """The accounts whose parent is ``parent_id``."""
+        return self._lookup(("parent_id",), _check_id(parent_id, "accounts.by_parent"))
+
 
 class ContactTableRepository(TableRepository[Contact]):
     """:class:`~leadkit.repository.ContactRepository` on a table."""

@@ -178,6 +178,10 @@ class AccountRepository(Repository[Account], Protocol):
         """Accounts whose website is on ``domain`` (see :func:`website_domain`)."""
         ...
 
+    def by_parent(self, parent_id: str, /) -> list[Account]:
+        """The accounts whose ``parent_id`` is ``parent_id`` (branches of a head office)."""
+        ...
+
 
 class ContactRepository(Repository[Contact], Protocol):
     """Contacts, findable by account, email key and phone key."""

@@ -99,6 +99,7 @@ def _account_keys(account: Account) -> Keys:
     return (
         _key(company_key, account.name),
         website_domain(account.website) if account.website else None,
+        account.parent_id,
     )
 
 
@@ -166,7 +167,9 @@ TABLES: dict[str, TableSpec[Any]] = {
             ),
             _lead_keys,
         ),
-        TableSpec("accounts", "account", Account, ("company_key", "domain"), _account_keys),
+        TableSpec(
+            "accounts", "account", Account, ("company_key", "domain", "parent_id"), _account_keys
+        ),
         TableSpec(
             "contacts",
             "contact",

@@ -74,6 +74,10 @@ _MIGRATIONS: tuple[str, ...] = (
             _table("queues"),
         ]
     ),
+    # 2: accounts findable by parent (merging accounts re-parents their branches).
+    "ALTER TABLE accounts ADD COLUMN parent_id TEXT;"
+    "UPDATE accounts SET parent_id = json_extract(data, '$.parent_id');"
+    "CREATE INDEX accounts_parent_id ON accounts (parent_id);",
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -686,6 +686,23 @@ class UnitOfWorkContract:
             assert uow.accounts.by_domain("http://ABC.com/contact") == [abc_inc]
             assert uow.accounts.by_domain("xyz.jp") == []
 
+    def test_accounts_by_parent(self, uow_factory: UnitOfWorkFactory) -> None:
+        head = _account(name="ABC Holdings")
+        osaka = _account(name="ABC Osaka", parent_id=head.id)
+        nagoya = _account(name="ABC Nagoya", parent_id=head.id)
+        with uow_factory() as uow:
+            for account in (head, osaka, nagoya):
+                uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.by_parent(head.id) == [osaka, nagoya]
+            assert uow.accounts.by_parent(osaka.id) == []
+            moved = uow.accounts.update(attrs.evolve(nagoya, parent_id=osaka.id))
+            assert uow.accounts.by_parent(head.id) == [osaka]
+            assert uow.accounts.by_parent(osaka.id) == [moved]
+            with pytest.raises(ValidationError):
+                uow.accounts.by_parent("")
+
     def test_contact_finders(self, uow_factory: UnitOfWorkFactory) -> None:
         one = _contact("a-1", email="Sato@abc.co.jp", phone="03-1234-5678")
         two = _contact("a-1", mobile="090-1111-2222")

@@ -1,0 +1,424 @@
+"""Web-to-lead intake: a submitted form becomes a lead and an Inquiry event, a new
+engagement event on an existing lead or contact, or a rejection with its reasons.
+
+Nothing submitted is dropped silently: every outcome carries the submission, and a
+rejection says why (each problem with the form field it concerns).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, cast
+
+import attrs
+
+from leadkit.dedupe._duplicate_rules import (
+    DEFAULT_LEAD_DUPLICATE_RULES,
+    DuplicateAction,
+    DuplicateBlockedError,
+    DuplicateCheck,
+    DuplicateFinding,
+    DuplicateRuleSet,
+    Operation,
+    check_duplicates,
+)
+from leadkit.dedupe._engine import MatchIndex
+from leadkit.dedupe._evidence import MatchPair
+from leadkit.dedupe._intake_form import IntakeForm, read_form
+from leadkit.dedupe._ratelimit import RateLimiter
+from leadkit.errors import LeadkitError, Problem, ValidationError
+from leadkit.model import Contact, CustomFields, EngagementEvent, Lead, email_key
+from leadkit.repository import UnitOfWork
+
+__all__ = ["IntakeOutcome", "IntakeResult", "Submission", "intake"]
+
+
+class IntakeOutcome(enum.Enum):
+    """What became of a submission."""
+
+    CREATED = "created"
+    """A new lead (and its Inquiry event)."""
+    MATCHED = "matched"
+    """An engagement event on the existing lead or contact it duplicates."""
+    REJECTED = "rejected"
+    """Nothing stored; ``problems`` say why."""
+
+
+@attrs.frozen
+class Submission:
+    """One submitted form as received: its fields (text), when, from whom, which form."""
+
+    form: str
+    fields: Mapping[str, str]
+    received_at: datetime
+    client: str | None = None
+
+
+@attrs.frozen
+class IntakeResult:
+    """The outcome of one submission, always with the submission itself.
+
+    CREATED: ``lead`` is the new lead, ``event`` its Inquiry event, ``matches`` the
+    duplicates an alerting rule found. MATCHED: ``lead`` or ``contact`` is the existing
+    record the submission duplicates and ``event`` records the submission on it.
+    REJECTED: ``problems`` lists every reason (spam, rate limit, each invalid field).
+    ``stored`` is True when a unit of work was given and the records were committed.
+    """
+
+    outcome: IntakeOutcome
+    submission: Submission
+    lead: Lead | None = None
+    contact: Contact | None = None
+    event: EngagementEvent | None = None
+    matches: tuple[MatchPair, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    stored: bool = False
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The problems as text, each prefixed by the form field it concerns."""
+        return tuple(str(problem) for problem in self.problems)
+
+    @property
+    def accepted(self) -> bool:
+        """True unless the submission was rejected."""
+        return self.outcome is not IntakeOutcome.REJECTED
+
+    def explain(self) -> str:
+        """The outcome in words."""
+        if self.outcome is IntakeOutcome.REJECTED:
+            head = f"submission to {self.submission.form!r} rejected:"
+            return "\n".join([head, *(f"  - {reason}" for reason in self.reasons)])
+        if self.outcome is IntakeOutcome.CREATED:
+            assert self.lead is not None
+            lines = [f"new lead {self.lead.id!r} ({self.lead.name}, {self.lead.company})"]
+            lines += [f"  - possible duplicate of {pair.right!r}" for pair in self.matches]
+        else:
+            event = cast(EngagementEvent, self.event)
+            kind, target = (
+                ("lead", event.lead_id) if event.lead_id else ("contact", event.contact_id)
+            )
+            lines = [f"recorded on existing {kind} {target!r}, which the submission duplicates"]
+        if self.event is not None:
+            lines.append(f"  - event {self.event.kind!r} {self.event.id!r}")
+        return "\n".join(lines)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)  # a multi-valued field (check boxes)
+    return None
+
+
+def _submission(
+    form: object, mapping: IntakeForm, as_of: datetime, client: str | None
+) -> tuple[Submission, list[Problem]]:
+    if not isinstance(form, Mapping):
+        raise ValidationError(
+            f"a submitted form is a mapping of field name to text, got {type(form).__name__}",
+            path="form",
+        )
+    fields: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name, value in form.items():
+        text = _text(value)
+        if not isinstance(name, str):
+            problems.append(Problem(repr(name), "form field names are text"))
+        elif text is None:
+            problems.append(Problem(name, f"expected text, got {type(value).__name__}"))
+        else:
+            fields[name] = text
+    return Submission(mapping.name, fields, as_of, client), problems
+
+
+def _properties(form: IntakeForm, read: Mapping[str, Any], submission: Submission) -> CustomFields:
+    summary: dict[str, Any] = {"form": form.name}
+    for target, value in read.items():
+        summary[target.replace(".", "_")] = value
+    unmapped = [name for name, text in submission.fields.items()
+                if name not in form.fields and name != form.honeypot and text.strip()]  # fmt: skip
+    if unmapped:
+        summary["unmapped_fields"] = ", ".join(unmapped)
+    if submission.client:
+        summary["client"] = submission.client
+    return CustomFields(summary)
+
+
+def _candidates(lead: Lead, uow: UnitOfWork) -> tuple[list[Lead], list[Contact], dict[str, str]]:
+    """Existing leads and contacts sharing an e-mail, phone or company key with ``lead``."""
+    leads: dict[str, Lead] = {}
+    contacts: dict[str, Contact] = {}
+    phones = [p for p in (lead.phone, lead.mobile) if p]
+    found: list[Iterable[Lead]] = [uow.leads.by_company_key(lead.company)]
+    if lead.email:
+        found.append(uow.leads.by_email_key(lead.email))
+        for contact in uow.contacts.by_email_key(lead.email):
+            contacts[contact.id] = contact
+    for phone in phones:
+        found.append(uow.leads.by_phone_key(phone))
+        for contact in uow.contacts.by_phone_key(phone):
+            contacts[contact.id] = contact
+    for records in found:
+        for record in records:
+            leads[record.id] = record
+    accounts = {a.id: a.name for a in uow.accounts.by_company_key(lead.company)}
+    for account_id in accounts:
+        for contact in uow.contacts.by_account(account_id):
+            contacts[contact.id] = contact
+    missing = {c.account_id for c in contacts.values()} - accounts.keys()
+    for account_id in missing:
+        account = uow.accounts.find(account_id)
+        if account is not None:
+            accounts[account.id] = account.name
+    return list(leads.values()), list(contacts.values()), accounts
+
+
+def _check(
+    lead: Lead,
+    rules: DuplicateRuleSet,
+    indexes: Mapping[str, MatchIndex] | None,
+    uow: UnitOfWork | None,
+) -> tuple[DuplicateCheck, dict[str, MatchIndex]]:
+    """Run each rule against the given index, or one built from the repositories."""
+    used: dict[str, MatchIndex] = {}
+    findings: list[DuplicateFinding] = []
+    pool: tuple[list[Lead], list[Contact], dict[str, str]] | None = None
+    for position, rule in enumerate(rules.rules):
+        if rule.action(Operation.CREATE) is DuplicateAction.ALLOW:
+            continue
+        index = (indexes or {}).get(rule.against)
+        if index is None:
+            if uow is None or rule.against not in ("leads", "contacts"):
+                raise ValidationError(
+                    f"rule {rule.name!r} checks against {rule.against!r}: give "
+                    f"indexes[{rule.against!r}]" + ("" if uow else " or a unit of work"),
+                    path=f"rules.rules[{position}].against",
+                )
+            pool = pool or _candidates(lead, uow)
+            records: list[Any] = pool[0] if rule.against == "leads" else pool[1]
+            index = MatchIndex(records, rule.matching_rule, account_names=pool[2])
+        used[rule.name] = index
+        try:
+            check = check_duplicates(lead, DuplicateRuleSet([rule]), {rule.against: index})
+        except DuplicateBlockedError as blocked:
+            check = blocked.check
+        findings.extend(check.findings)
+    return DuplicateCheck(lead.id, Operation.CREATE, tuple(findings)), used
+
+
+def _existing(pair: MatchPair, index: MatchIndex) -> Lead | Contact | None:
+    """The record a submission should be recorded on: a lead, or a converted lead's
+    contact, or a contact."""
+    record = index.get(pair.right)
+    if isinstance(record, Lead | Contact):
+        return record
+    return None
+
+
+def _check_args(
+    mapping: object, rules: object, as_of: object, uow: object, limiter: object
+) -> tuple[IntakeForm, DuplicateRuleSet | None, datetime]:
+    if not isinstance(mapping, IntakeForm):
+        raise ValidationError(
+            f"expected an IntakeForm, got {type(mapping).__name__}", path="mapping"
+        )
+    if rules is not None and not isinstance(rules, DuplicateRuleSet):
+        raise ValidationError(
+            f"expected a DuplicateRuleSet or None, got {type(rules).__name__}", path="rules"
+        )
+    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
+        raise ValidationError(
+            f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of"
+        )
+    if uow is not None and not all(hasattr(uow, n) for n in ("__enter__", "commit", "leads")):
+        raise ValidationError(
+            f"expected a unit of work or None, got {type(uow).__name__}", path="uow"
+        )
+    if limiter is not None and not callable(getattr(limiter, "hit", None)):
+        raise ValidationError(
+            f"expected a RateLimiter (with a hit method), got {type(limiter).__name__}",
+            path="rate_limiter",
+        )
+    return mapping, rules, as_of
+
+
+def intake(
+    form: Mapping[str, object],
+    *,
+    as_of: datetime,
+    mapping: IntakeForm | None = None,
+    rules: DuplicateRuleSet | None = DEFAULT_LEAD_DUPLICATE_RULES,
+    uow: UnitOfWork | None = None,
+    indexes: Mapping[str, MatchIndex] | None = None,
+    rate_limiter: RateLimiter | None = None,
+    client: str | None = None,
+    attach_to_match: bool = False,
+) -> IntakeResult:
+    """Turn one submitted web form into a lead and an Inquiry event (web-to-lead).
+
+    In order: the fields are read through ``mapping`` (default :class:`IntakeForm`),
+    trimmed and width-normalised; a filled honeypot rejects the submission as spam; every
+    invalid or missing field is listed; ``rate_limiter`` (keyed by ``client``, an IP
+    address say, else the e-mail key) may refuse it; then the duplicate ``rules`` decide.
+    No match, or alerting rules: a new lead (CREATED, the alerts in ``matches``). A
+    blocking rule (or any match with ``attach_to_match``): the submission becomes an
+    engagement event on the best-matching existing lead or contact (MATCHED) — a
+    converted lead's contact — so it is recorded, not lost. Rejections (REJECTED)
+    return the submission and every reason, for the caller to store or show.
+
+    With ``uow`` (not active), duplicates are looked for among the stored leads and
+    contacts sharing an e-mail, phone or company key (or in ``indexes`` by rule name),
+    and the lead and event are written and committed together; a storage error rejects
+    the submission with the reason ``storage`` and writes nothing. Without ``uow`` give
+    ``indexes`` (or ``rules=None``): the records are returned unsaved (``stored`` False).
+    An index named ``"leads"`` in ``indexes`` is given each new lead.
+
+    >>> from datetime import datetime, UTC
+    >>> result = intake({"会社名": "株式会社ABC", "姓": "山田", "名": "太郎",
+    ...                  "メールアドレス": "ｔａｒｏ＠ａｂｃ．ｃｏ．ｊｐ"},
+    ...                 as_of=datetime(2026, 4, 1, tzinfo=UTC), rules=None)
+    >>> result.outcome.value, result.lead.email, result.event.kind
+    ('created', 'taro@abc.co.jp', 'inquiry')
+    >>> intake({"姓": "山田"}, as_of=datetime(2026, 4, 1, tzinfo=UTC), rules=None).reasons
+    ('company: required: the company (会社名) is missing',)
+    """
+    mapping = IntakeForm() if mapping is None else mapping
+    mapping, rules, as_of = _check_args(mapping, rules, as_of, uow, rate_limiter)
+    if client is not None and not isinstance(client, str):
+        raise ValidationError(f"client is a str (an address), got {client!r}", path="client")
+    if not isinstance(attach_to_match, bool):
+        raise ValidationError(
+            f"expected True or False, got {attach_to_match!r}", path="attach_to_match"
+        )
+    submission, problems = _submission(form, mapping, as_of, client)
+
+    def rejected(*found: Problem) -> IntakeResult:
+        return IntakeResult(IntakeOutcome.REJECTED, submission, problems=tuple(found))
+
+    if mapping.honeypot and submission.fields.get(mapping.honeypot, "").strip():
+        problems.insert(0, Problem(mapping.honeypot, "spam: honeypot"))
+    lead, read, invalid = read_form(submission.fields, mapping, as_of=as_of)
+    problems += invalid
+    if problems or lead is None:
+        return rejected(*problems)
+    if rate_limiter is not None:
+        key = client or (email_key(lead.email) if lead.email else "(no address)")
+        decision = rate_limiter.hit(key, as_of=as_of)
+        if not decision.allowed:
+            return rejected(Problem("rate_limit", f"spam: rate limit: {decision}"))
+    properties = _properties(mapping, read, submission)
+    try:
+        return _decide(lead, submission, properties, mapping, rules, indexes, uow, attach_to_match)
+    except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
+        return attrs.evolve(rejected(Problem("duplicate", str(blocked))), matches=blocked.matches)
+    except ValidationError:
+        raise  # the rules, indexes or unit of work given do not fit: fix the call
+    except LeadkitError as error:
+        return rejected(Problem("storage", f"[{error.code}] {error}"))
+
+
+def _decide(
+    lead: Lead,
+    submission: Submission,
+    properties: CustomFields,
+    mapping: IntakeForm,
+    rules: DuplicateRuleSet | None,
+    indexes: Mapping[str, MatchIndex] | None,
+    uow: UnitOfWork | None,
+    attach_to_match: bool,
+) -> IntakeResult:
+    if uow is None:
+        result = _outcome(
+            lead, submission, properties, mapping, rules, indexes, None, attach_to_match
+        )
+    else:
+        with uow:
+            result = _outcome(
+                lead, submission, properties, mapping, rules, indexes, uow, attach_to_match
+            )
+            if result.lead is not None and result.outcome is IntakeOutcome.CREATED:
+                uow.leads.add(result.lead)
+            if result.event is not None:
+                uow.engagement_events.add(result.event)
+            uow.commit()
+        result = attrs.evolve(result, stored=True)
+    if result.outcome is IntakeOutcome.CREATED and indexes and "leads" in indexes:
+        indexes["leads"].add(lead)
+    return result
+
+
+def _outcome(
+    lead: Lead,
+    submission: Submission,
+    properties: CustomFields,
+    mapping: IntakeForm,
+    rules: DuplicateRuleSet | None,
+    indexes: Mapping[str, MatchIndex] | None,
+    uow: UnitOfWork | None,
+    attach_to_match: bool,
+) -> IntakeResult:
+    matches: tuple[MatchPair, ...] = ()
+    if rules is not None:
+        check, used = _check(lead, rules, indexes, uow)
+        matches = check.matches
+        attach = [
+            (pair, used[finding.rule])
+            for finding in sorted(
+                check.findings, key=lambda f: f.action is not DuplicateAction.BLOCK
+            )
+            if attach_to_match or finding.action is DuplicateAction.BLOCK
+            for pair in finding.matches
+        ]
+        if attach:
+            for pair, index in attach:
+                existing = _existing(pair, index)
+                if existing is not None:
+                    return _matched(existing, submission, properties, mapping, matches, uow)
+            if check.blocked:
+                raise DuplicateBlockedError(check)
+    event = EngagementEvent(
+        kind=mapping.event_kind, occurred_at=submission.received_at, lead_id=lead.id,
+        properties=properties,
+    )  # fmt: skip
+    return IntakeResult(IntakeOutcome.CREATED, submission, lead=lead, event=event, matches=matches)
+
+
+def _matched(
+    existing: Lead | Contact,
+    submission: Submission,
+    properties: CustomFields,
+    mapping: IntakeForm,
+    matches: tuple[MatchPair, ...],
+    uow: UnitOfWork | None,
+) -> IntakeResult:
+    lead: Lead | None = None
+    contact: Contact | None = None
+    if isinstance(existing, Lead) and existing.conversion is not None:
+        # A converted lead is read-only history; the person lives on as its contact.
+        contact_id = existing.conversion.contact_id
+        found = uow.contacts.find(contact_id) if uow is not None else None
+        contact = found
+        who: dict[str, Any] = {"contact_id": contact_id}
+    elif isinstance(existing, Lead):
+        lead = existing
+        who = {"lead_id": existing.id}
+    else:
+        contact = existing
+        who = {"contact_id": existing.id}
+    event = EngagementEvent(
+        kind=mapping.event_kind,
+        occurred_at=submission.received_at,
+        properties=properties,
+        **who,
+    )
+    return IntakeResult(
+        IntakeOutcome.MATCHED, submission, lead=lead, contact=contact, event=event, matches=matches
+    )
