@@ -26,9 +26,9 @@ from leadkit.dedupe._comparators import (
     DomainMatch,
     EmailMatch,
     ExactMatch,
-    NameMatch,
     PhoneMatch,
 )
+from leadkit.dedupe._names import NameMatch
 from leadkit.dedupe._rule import MatchingRule
 
 __all__ = ["ACCOUNT_RULE", "CONTACT_RULE", "LEAD_RULE", "LEAD_VS_CONTACT_RULE"]
