@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 
 import attrs
 import pytest
@@ -238,3 +240,11 @@ def test_rules_read_the_address_of_every_kind_of_record() -> None:
     x = account("x", "ABC", billing_address=Address(city="osaka"))
     assert rule.compare(a, c).matched
     assert rule.compare(c, x).matched
+
+
+def test_importing_dedupe_does_not_import_rapidfuzz() -> None:
+    code = "import sys, leadkit.dedupe; print('rapidfuzz' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
