@@ -169,6 +169,7 @@ def test_evidence_lists_each_criterion_with_both_values_method_and_result() -> N
     pair = LEAD_RULE.compare(a, b)
     assert pair.matched
     assert pair.held == (2, 3, 4, 5)
+    assert pair.evidence[2].method == "jaro_winkler(given)"
     company = pair.evidence[3]
     assert (company.field, company.method) == ("company", "company_key")
     assert (company.left, company.right, company.similarity) == ("株式会社ABC", "ＡＢＣ（株）", 1.0)
@@ -214,9 +215,21 @@ def test_default_lead_rule_branches() -> None:
     assert LEAD_RULE.compare(base, by_email).held == (1,)
     assert LEAD_RULE.compare(base, by_name).matched
     assert LEAD_RULE.compare(base, by_phone).matched
-    # Colleagues share the switchboard number: the initial must agree with the phone too.
+    # Colleagues share the switchboard number: given names must agree with the phone too.
     assert not LEAD_RULE.compare(base, colleague).matched
-    assert not LEAD_RULE.compare(base, stranger).matched  # another initial at the same company
+    assert not LEAD_RULE.compare(base, stranger).matched  # another given name, same company
+
+
+def test_default_lead_rule_given_names_agree_by_initial_closeness_or_absence() -> None:
+    def same_person(a: str | None, b: str | None) -> bool:
+        x = lead("x", "Smith", a, company="Acme Inc.")
+        return LEAD_RULE.compare(x, lead("y", "Smith", b, company="ACME")).matched
+
+    assert same_person("Joseph", "J.")
+    assert same_person("Jonathan", "Jonathon")
+    assert same_person(None, None)
+    assert not same_person("Joseph", "Jason")  # an initial in common is not enough
+    assert not same_person("Joseph", None)
 
 
 def test_default_contact_rule_uses_the_account() -> None:
