@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 
 import attrs
 import pytest
@@ -167,6 +169,7 @@ def test_evidence_lists_each_criterion_with_both_values_method_and_result() -> N
     pair = LEAD_RULE.compare(a, b)
     assert pair.matched
     assert pair.held == (2, 3, 4, 5)
+    assert pair.evidence[2].method == "jaro_winkler(given)"
     company = pair.evidence[3]
     assert (company.field, company.method) == ("company", "company_key")
     assert (company.left, company.right, company.similarity) == ("株式会社ABC", "ＡＢＣ（株）", 1.0)
@@ -212,9 +215,21 @@ def test_default_lead_rule_branches() -> None:
     assert LEAD_RULE.compare(base, by_email).held == (1,)
     assert LEAD_RULE.compare(base, by_name).matched
     assert LEAD_RULE.compare(base, by_phone).matched
-    # Colleagues share the switchboard number: the initial must agree with the phone too.
+    # Colleagues share the switchboard number: given names must agree with the phone too.
     assert not LEAD_RULE.compare(base, colleague).matched
-    assert not LEAD_RULE.compare(base, stranger).matched  # another initial at the same company
+    assert not LEAD_RULE.compare(base, stranger).matched  # another given name, same company
+
+
+def test_default_lead_rule_given_names_agree_by_initial_closeness_or_absence() -> None:
+    def same_person(a: str | None, b: str | None) -> bool:
+        x = lead("x", "Smith", a, company="Acme Inc.")
+        return LEAD_RULE.compare(x, lead("y", "Smith", b, company="ACME")).matched
+
+    assert same_person("Joseph", "J.")
+    assert same_person("Jonathan", "Jonathon")
+    assert same_person(None, None)
+    assert not same_person("Joseph", "Jason")  # an initial in common is not enough
+    assert not same_person("Joseph", None)
 
 
 def test_default_contact_rule_uses_the_account() -> None:
@@ -238,3 +253,11 @@ def test_rules_read_the_address_of_every_kind_of_record() -> None:
     x = account("x", "ABC", billing_address=Address(city="osaka"))
     assert rule.compare(a, c).matched
     assert rule.compare(c, x).matched
+
+
+def test_importing_dedupe_does_not_import_rapidfuzz() -> None:
+    code = "import sys, leadkit.dedupe; print('rapidfuzz' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"

@@ -12,19 +12,16 @@ Fuzzy comparisons use rapidfuzz, imported the first time a rule runs.
 """
 
 from leadkit.dedupe._blocking import BLOCK_PARTS, Block, KeyPart
+from leadkit.dedupe._comparator import Comparator, Scorer
 from leadkit.dedupe._comparators import (
     CompanyMatch,
-    Comparator,
     DateMatch,
     DomainMatch,
     EmailMatch,
     ExactMatch,
     FuzzyMatch,
     KeyMatch,
-    NameMatch,
-    NamePart,
     PhoneMatch,
-    Scorer,
 )
 from leadkit.dedupe._defaults import ACCOUNT_RULE, CONTACT_RULE, LEAD_RULE, LEAD_VS_CONTACT_RULE
 from leadkit.dedupe._duplicate_rules import (
@@ -61,6 +58,7 @@ from leadkit.dedupe._merge import (
     merge_contacts,
     merge_leads,
 )
+from leadkit.dedupe._names import NameMatch, NamePart
 from leadkit.dedupe._ratelimit import (
     InMemoryRateLimiter,
     RateDecision,

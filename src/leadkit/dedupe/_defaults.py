@@ -4,10 +4,11 @@ They follow the leading CRMs' standard rules, with keys that make them exact whe
 CRMs are fuzzy about width, case and legal forms:
 
 * a person (lead or contact) is a duplicate when the e-mail is the same; or the family
-  name, the initial of the given name (or both given names missing) and the company are
-  the same; or the family name, the initial and the phone number are the same. The
-  initial is needed with the phone too: colleagues share the switchboard number, and a
-  family name is often shared at a big company (佐藤, Smith);
+  name is the same, the given names agree and the company is the same; or the family
+  name is the same, the given names agree and the phone number is the same. Given names
+  agree when one is the other's initial (``J.`` and ``John``), when they are close
+  (Jaro-Winkler 0.9, or the same reading), or when both are missing. Agreeing given names
+  are needed with the phone too: colleagues share the switchboard number;
 * an account is a duplicate when the company key is the same and so is the domain (the
   website's host), or neither has one.
 
@@ -26,9 +27,9 @@ from leadkit.dedupe._comparators import (
     DomainMatch,
     EmailMatch,
     ExactMatch,
-    NameMatch,
     PhoneMatch,
 )
+from leadkit.dedupe._names import NameMatch
 from leadkit.dedupe._rule import MatchingRule
 
 __all__ = ["ACCOUNT_RULE", "CONTACT_RULE", "LEAD_RULE", "LEAD_VS_CONTACT_RULE"]
@@ -42,7 +43,7 @@ def _person_rule(name: str, company: str, description: str) -> MatchingRule:
         [
             EmailMatch(),
             NameMatch(part="family", threshold=1.0),
-            NameMatch(part="initial", match_blank=True),
+            NameMatch(part="given", match_blank=True),
             CompanyMatch(company) if company == "company" else ExactMatch(company),
             PhoneMatch(),
         ],
@@ -61,15 +62,18 @@ def _person_rule(name: str, company: str, description: str) -> MatchingRule:
 LEAD_RULE = _person_rule(
     "Standard lead",
     "company",
-    "Same e-mail; or same family name, first initial and company; or same family name and phone.",
+    "Same e-mail; or same family name, agreeing given names and the same company; or same"
+    " family name, agreeing given names and the same phone.",
 )
-"""Leads: 1 e-mail; 2 family name; 3 initial of the given name; 4 company key; 5 phone.
+"""Leads: 1 e-mail; 2 family name (or its reading); 3 given name (initials, Jaro-Winkler
+0.9, readings; two missing agree); 4 company key; 5 phone.
 Logic ``1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5)``."""
 
 CONTACT_RULE = _person_rule(
     "Standard contact",
     "account_id",
-    "Same e-mail; or same family name, first initial and account; or same family name and phone.",
+    "Same e-mail; or same family name, agreeing given names and the same account; or same"
+    " family name, agreeing given names and the same phone.",
 )
 """Contacts: as :data:`LEAD_RULE`, with the same account in place of the company."""
 

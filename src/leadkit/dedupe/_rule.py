@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from leadkit.dedupe._blocking import Block
-from leadkit.dedupe._comparators import Comparator, Scorer
+from leadkit.dedupe._comparator import Comparator, Scorer
 from leadkit.dedupe._evidence import Evidence, FieldEvidence, MatchPair
 from leadkit.dedupe._fields import MatchContext
 from leadkit.errors import ValidationError
