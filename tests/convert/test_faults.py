@@ -21,7 +21,7 @@ from leadkit.model import (
     Task,
 )
 from leadkit.repository import SqliteUnitOfWork, UnitOfWorkFactory
-from leadkit.testing.contract import FailingUnitOfWork, InjectedFault, snapshot
+from leadkit.testing.contract import fail_at_every_step, snapshot
 from tests.convert.conftest import AS_OF, CONVERTED, T0, Seed, make_lead
 
 SETTINGS = ConversionSettings(field_mapping=FieldMapping(contact={"budget": "budget"}))
@@ -59,29 +59,18 @@ def test_a_failure_at_every_write_step_leaves_the_store_unchanged(
 ) -> None:
     request = _seed_a_busy_lead(seed)
     before = snapshot(uow_factory)
-    failures = []
-    step = 0
-    while True:
-        step += 1
-        uow = FailingUnitOfWork(uow_factory(), fail_at=step, when=when)  # type: ignore[arg-type]
-        fault: InjectedFault | None = None
-        try:
-            result = convert_lead(request, uow, as_of=AS_OF, settings=SETTINGS)
-        except InjectedFault as injected:
-            fault = injected
-        if fault is None:
-            assert uow.steps == step - 1  # it got through every step
-            break
-        if when == "after" and "(commit)" in str(fault):
-            break  # the commit went through before the fault: nothing to undo
-        failures.append(str(fault))
-        assert snapshot(uow_factory) == before, f"{fault} left a trace"
+    failures, result = fail_at_every_step(
+        uow_factory,
+        lambda uow: convert_lead(request, uow, as_of=AS_OF, settings=SETTINGS),
+        when=when,  # type: ignore[arg-type]
+    )
     expected_steps = 13 if when == "before" else 12
     assert len(failures) == expected_steps, failures
     assert failures[-1].endswith("(commit)") or when == "after"
     after = snapshot(uow_factory)
     assert after != before
     if when == "before":
+        assert result is not None
         assert result.contact_id == "c-1"
         assert result.account_id == "a-1"
     lead = next(lead for lead in after["leads"] if lead.id == "l-1")

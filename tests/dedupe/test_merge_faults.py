@@ -19,7 +19,7 @@ from leadkit.model import (
     Task,
 )
 from leadkit.repository import UnitOfWork, UnitOfWorkFactory
-from leadkit.testing.contract import FailingUnitOfWork, InjectedFault, snapshot
+from leadkit.testing.contract import fail_at_every_step, snapshot
 from tests.dedupe._merge_support import HOUR, T0, Seed, make_lead, seed, uow_factory
 
 __all__ = ["seed", "uow_factory"]  # fixtures
@@ -63,23 +63,7 @@ def _run_every_failure(
     expected_steps: int,
 ) -> None:
     before = snapshot(uow_factory)
-    failures = []
-    step = 0
-    while True:
-        step += 1
-        uow = FailingUnitOfWork(uow_factory(), fail_at=step, when=when)  # type: ignore[arg-type]
-        fault: InjectedFault | None = None
-        try:
-            merge(uow)
-        except InjectedFault as injected:
-            fault = injected
-        if fault is None:
-            assert uow.steps == step - 1  # no fault: every step was taken
-            break
-        if when == "after" and "(commit)" in str(fault):
-            break  # the commit went through before the fault: nothing to undo
-        failures.append(str(fault))
-        assert snapshot(uow_factory) == before, f"{fault} left a trace"
+    failures, _ = fail_at_every_step(uow_factory, merge, when=when)  # type: ignore[arg-type]
     assert len(failures) == expected_steps, failures
     assert snapshot(uow_factory) != before
 

@@ -25,41 +25,20 @@ from leadkit.io import (
     write_leads_csv,
 )
 from leadkit.model import (
-    Account,
     Address,
-    Campaign,
     CampaignMember,
-    Contact,
     EngagementEvent,
-    Event,
     Lead,
     Money,
     NameOrder,
-    Opportunity,
     OwnerRef,
     PersonName,
     Queue,
-    Task,
-    User,
 )
-from leadkit.testing import strategies as lks
+from tests.io._cases import RECORD_CASES
 
 JST = timezone(timedelta(hours=9))
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=JST)
-
-CASES: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
-    (Lead, lks.leads()),
-    (Account, lks.accounts()),
-    (Contact, lks.contacts()),
-    (Opportunity, lks.opportunities()),
-    (Task, lks.tasks()),
-    (Event, lks.events()),
-    (Campaign, lks.campaigns()),
-    (CampaignMember, lks.campaign_members()),
-    (EngagementEvent, lks.engagement_events()),
-    (User, lks.users()),
-    (Queue, lks.queues()),
-]
 
 
 def _round_trip(records: list[Any], cls: type[Any]) -> list[Any]:
@@ -68,7 +47,9 @@ def _round_trip(records: list[Any], cls: type[Any]) -> list[Any]:
     return read_csv(io.StringIO(buffer.getvalue(), newline=""), cls)
 
 
-@pytest.mark.parametrize(("cls", "strategy"), CASES, ids=[c.__name__ for c, _ in CASES])
+@pytest.mark.parametrize(
+    ("cls", "strategy"), RECORD_CASES, ids=[c.__name__ for c, _ in RECORD_CASES]
+)
 def test_write_then_read_gives_equal_records(cls: type[Any], strategy: Any) -> None:
     @given(st.lists(strategy, max_size=4))
     def check(records: list[Any]) -> None:

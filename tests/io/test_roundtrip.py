@@ -13,40 +13,21 @@ from hypothesis import strategies as st
 from leadkit.errors import LeadkitError, LoadError
 from leadkit.io import dumps, loads, structure, unstructure
 from leadkit.model import (
-    Account,
     Address,
-    Campaign,
-    CampaignMember,
-    Contact,
     CustomFields,
-    EngagementEvent,
-    Event,
     Lead,
     LeadConversion,
     Money,
-    Opportunity,
     OwnerRef,
     PersonName,
-    Queue,
     SourceCatalogue,
     StatusCatalogue,
-    Task,
-    User,
 )
 from leadkit.testing import strategies as lks
+from tests.io._cases import RECORD_CASES
 
 CASES: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
-    (Lead, lks.leads()),
-    (Account, lks.accounts()),
-    (Contact, lks.contacts()),
-    (Opportunity, lks.opportunities()),
-    (Task, lks.tasks()),
-    (Event, lks.events()),
-    (Campaign, lks.campaigns()),
-    (CampaignMember, lks.campaign_members()),
-    (EngagementEvent, lks.engagement_events()),
-    (User, lks.users()),
-    (Queue, lks.queues()),
+    *RECORD_CASES,
     (Money, lks.money()),
     (Address, lks.addresses()),
     (PersonName, lks.person_names()),

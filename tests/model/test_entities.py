@@ -29,6 +29,7 @@ from leadkit.model import (
     TaskStatus,
     UnknownStatusError,
     completed_activities,
+    is_empty,
     new_id,
     open_activities,
     sequential_ids,
@@ -148,6 +149,27 @@ def test_japanese_postal_codes_are_checked_and_canonical() -> None:
     with pytest.raises(ValidationError, match=r"Address.postal_code: Japanese postal code"):
         Address(country="JP", postal_code="1000")
     assert Address(country="US", postal_code="94105").postal_code == "94105"
+
+
+@pytest.mark.parametrize(
+    ("value", "empty"),
+    [
+        (None, True),
+        ("", True),
+        (" \u3000\t", True),  # full-width space is blank too
+        ("x", False),
+        (Address(), True),
+        (Address(city="横浜市"), False),
+        ({}, True),
+        (CustomFields(), True),
+        ({"a": 1}, False),
+        (False, False),  # a yes/no answer of "no" is given, not missing
+        (0, False),
+        (Money(0, "JPY"), False),
+    ],
+)
+def test_is_empty_means_not_given(value: object, empty: bool) -> None:
+    assert is_empty(value) is empty
 
 
 def test_custom_fields_are_typed_immutable_and_drop_none() -> None:

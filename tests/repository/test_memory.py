@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 import pytest
 
 from leadkit.errors import ConcurrencyError
 from leadkit.model import Account, User
-from leadkit.repository import InMemoryStore, InMemoryUnitOfWork, UnitOfWorkStateError
+from leadkit.repository import InMemoryStore, InMemoryUnitOfWork, UnitOfWorkStateError, _memory
 from leadkit.testing.contract import snapshot
 
 T0 = datetime(2026, 4, 1, tzinfo=UTC)
@@ -103,6 +104,49 @@ def test_a_unit_cannot_be_nested_in_itself() -> None:
             pass
         assert uow.active  # the refused inner `with` did not end the outer one
     assert not uow.active
+
+
+@pytest.mark.parametrize("change", ["update", "add"])
+def test_a_commit_landing_between_check_and_write_is_a_conflict(
+    change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Forces the interleaving that once made the thread test below flaky: another unit
+    # commits after this one checked the stored version but before it recorded the write.
+    # The write must stay based on the version it checked, so this commit conflicts
+    # instead of silently overwriting the other one.
+    existing = Account(name="Counter", employees=0, created_at=T0)
+    store = _store_with(existing)
+    fresh = Account(name="Fresh", created_at=T0)
+    original = _memory._OverlayTable._write
+    raced = False
+
+    def write_after_a_rival_commit(self: Any, *args: Any) -> None:
+        nonlocal raced
+        if not raced:
+            raced = True
+            with store.unit_of_work() as rival:
+                if change == "update":
+                    current = rival.accounts.get(existing.id)
+                    rival.accounts.update(attrs.evolve(current, employees=10))
+                else:
+                    rival.accounts.add(fresh)
+                rival.commit()
+        original(self, *args)
+
+    monkeypatch.setattr(_memory._OverlayTable, "_write", write_after_a_rival_commit)
+    with store.unit_of_work() as uow:
+        if change == "update":
+            current = uow.accounts.get(existing.id)
+            uow.accounts.update(attrs.evolve(current, employees=1))
+        else:
+            uow.accounts.add(attrs.evolve(fresh, name="Other"))
+        with pytest.raises(ConcurrencyError):
+            uow.commit()
+    monkeypatch.undo()
+    with store.unit_of_work() as uow:
+        assert uow.accounts.get(existing.id).employees == (10 if change == "update" else 0)
+        if change == "add":
+            assert uow.accounts.get(fresh.id).name == "Fresh"
 
 
 def test_concurrent_threads_lose_no_update() -> None:

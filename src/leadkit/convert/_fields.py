@@ -9,14 +9,13 @@ from typing import Any, Protocol, TypeVar, cast
 import attrs
 
 from leadkit.convert._request import Target
-from leadkit.model import Address, CustomFields, Lead, OwnerRef
+from leadkit.model import CustomFields, Lead, OwnerRef, is_empty
 
 __all__ = [
     "Target",
     "account_values",
     "contact_values",
     "fill",
-    "is_empty",
     "opportunity_values",
 ]
 
@@ -27,19 +26,6 @@ class _HasCustom(Protocol):
 
 
 C = TypeVar("C", bound=_HasCustom)
-
-
-def is_empty(value: object) -> bool:
-    """None, blank text, an empty address or an empty mapping. Yes/no fields never are."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, Address):
-        return value.is_empty
-    if isinstance(value, Mapping):
-        return len(value) == 0
-    return False
 
 
 def fill(record: C, values: Mapping[str, Any], custom: Mapping[str, Any]) -> tuple[C, list[str]]:

@@ -51,6 +51,7 @@ class _Dated(Protocol):
 
 
 D = TypeVar("D", bound=_Dated)
+F = TypeVar("F", Account, Contact, Opportunity)
 
 
 @attrs.frozen
@@ -97,10 +98,6 @@ def _refuse_merged(record: Account | Contact, kind: str, where: str) -> None:
             "convert into that one",
             path=where,
         )
-
-
-def _filled_note(kind: str, filled: list[str]) -> list[str]:
-    return [f"filled empty {kind} fields: {', '.join(filled)}"] if filled else []
 
 
 def _converted_status(request: ConversionRequest, settings: ConversionSettings) -> LeadStatus:
@@ -173,6 +170,16 @@ class _Planner:
     def carry(self, lead: Lead, target: _fields.Target) -> Any:
         return self.settings.field_mapping.carry(lead.custom, target)
 
+    def fill(
+        self, record: F, lead: Lead, target: _fields.Target, values: dict[str, Any]
+    ) -> tuple[F, bool]:
+        """An existing ``record`` with its empty fields filled from the lead (noted), and
+        whether any was."""
+        record, filled = _fields.fill(record, values, self.carry(lead, target))
+        if filled:
+            self.notes.append(f"filled empty {target} fields: {', '.join(filled)}")
+        return record, bool(filled)
+
     def account(self, lead: Lead, owner: OwnerRef | None) -> Write[Account]:
         request, settings = self.request, self.settings
         account: Account | None = None
@@ -199,9 +206,8 @@ class _Planner:
             )
             self.notes.append(f"new account {account.id!r} ({account.name})")
             return Write(account, new=True, changed=True)
-        account, filled = _fields.fill(account, values, self.carry(lead, "account"))
-        self.notes += _filled_note("account", filled)
-        return Write(account, new=False, changed=bool(filled))
+        account, filled = self.fill(account, lead, "account", values)
+        return Write(account, new=False, changed=filled)
 
     def contact(
         self, lead: Lead, owner: OwnerRef | None, account: Write[Account]
@@ -240,8 +246,7 @@ class _Planner:
             )
             self.notes.append(f"new contact {contact.id!r} ({contact.name})")
             return Write(contact, new=True, changed=True)
-        contact, filled = _fields.fill(contact, values, self.carry(lead, "contact"))
-        self.notes += _filled_note("contact", filled)
+        contact, filled = self.fill(contact, lead, "contact", values)
         overwrite = (
             request.overwrite_lead_source
             and lead.lead_source is not None
@@ -252,7 +257,7 @@ class _Planner:
             self.notes.append(
                 f"contact lead source overwritten with {lead.lead_source!r}, as requested"
             )
-        return Write(contact, new=False, changed=bool(filled) or overwrite)
+        return Write(contact, new=False, changed=filled or overwrite)
 
     def opportunity(
         self,
@@ -279,10 +284,9 @@ class _Planner:
                     f"not to {account_id!r}",
                     path=where,
                 )
-            opportunity, filled = _fields.fill(found, values, self.carry(lead, "opportunity"))
-            self.notes.append(f"opportunity {opportunity.id!r} given in the request")
-            self.notes += _filled_note("opportunity", filled)
-            return Write(opportunity, new=False, changed=bool(filled))
+            self.notes.append(f"opportunity {found.id!r} given in the request")
+            opportunity, filled = self.fill(found, lead, "opportunity", values)
+            return Write(opportunity, new=False, changed=filled)
         settings = self.settings
         close_date = fiscal_quarter_end(self.as_of, start_month=settings.fiscal_year_start_month)
         opportunity = Opportunity(

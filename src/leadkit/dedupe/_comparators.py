@@ -48,12 +48,43 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------------------------
+# What most comparators share
+# ---------------------------------------------------------------------------------------------
+
+
+class _ReadsField:
+    """A comparator whose evidence value is its field as stored in the record."""
+
+    __slots__ = ()
+    field: str
+
+    def value(self, record: Any, context: MatchContext) -> object:
+        """The field as stored."""
+        return read_field(record, self.field, context)
+
+
+class _EqualKeys:
+    """A comparator that holds only for equal keys: threshold 1.0, scored by equality."""
+
+    __slots__ = ()
+
+    @property
+    def threshold(self) -> float:
+        """Always 1.0: the keys are equal or not."""
+        return 1.0
+
+    def scorer(self) -> Scorer:
+        """1.0 for equal keys, else 0.0."""
+        return exact
+
+
+# ---------------------------------------------------------------------------------------------
 # Exact and text comparisons
 # ---------------------------------------------------------------------------------------------
 
 
 @attrs.frozen
-class ExactMatch:
+class ExactMatch(_ReadsField, _EqualKeys):
     """Equal after normalisation: text by :func:`~leadkit.model.normalise_text` (width,
     case and spacing ignored), other values (numbers, dates, flags) as they are.
 
@@ -72,27 +103,14 @@ class ExactMatch:
         """``"exact"``."""
         return "exact"
 
-    @property
-    def threshold(self) -> float:
-        """Always 1.0: the values are equal or not."""
-        return 1.0
-
-    def value(self, record: Any, context: MatchContext) -> object:
-        """The field as stored."""
-        return read_field(record, self.field, context)
-
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """Normalised text, or the value itself."""
         value = text_key(self.value(record, context))
         return value if isinstance(value, Hashable) else repr(value)
 
-    def scorer(self) -> Scorer:
-        """1.0 when equal, else 0.0."""
-        return exact
-
 
 @attrs.frozen
-class FuzzyMatch:
+class FuzzyMatch(_ReadsField):
     """Fuzzy text: a rapidfuzz similarity of the normalised values.
 
     ``metric`` is one of ``jaro_winkler`` (short strings, names; the default), ``jaro``,
@@ -117,10 +135,6 @@ class FuzzyMatch:
         """The metric's name."""
         return self.metric
 
-    def value(self, record: Any, context: MatchContext) -> object:
-        """The field as stored."""
-        return read_field(record, self.field, context)
-
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The normalised text (non-text values as text)."""
         value = self.value(record, context)
@@ -139,7 +153,7 @@ class FuzzyMatch:
 
 
 @attrs.frozen
-class EmailMatch:
+class EmailMatch(_ReadsField, _EqualKeys):
     """The same address by :func:`~leadkit.model.email_key` (width and case ignored).
 
     >>> from leadkit.dedupe import EmailMatch
@@ -157,27 +171,14 @@ class EmailMatch:
         """``"email"``."""
         return "email"
 
-    @property
-    def threshold(self) -> float:
-        """Always 1.0."""
-        return 1.0
-
-    def value(self, record: Any, context: MatchContext) -> object:
-        """The address as stored."""
-        return read_field(record, self.field, context)
-
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The e-mail key."""
         value = self.value(record, context)
         return email_key_or_none(value) if isinstance(value, str) else None
 
-    def scorer(self) -> Scorer:
-        """1.0 for the same key."""
-        return exact
-
 
 @attrs.frozen
-class DomainMatch:
+class DomainMatch(_ReadsField, _EqualKeys):
     """The same internet domain (by default the ``domain`` of the company: website host,
     else a business e-mail's domain; free-mail domains such as gmail.com are blank).
 
@@ -196,25 +197,12 @@ class DomainMatch:
         """``"domain"``."""
         return "domain"
 
-    @property
-    def threshold(self) -> float:
-        """Always 1.0."""
-        return 1.0
-
-    def value(self, record: Any, context: MatchContext) -> object:
-        """The domain."""
-        return read_field(record, self.field, context)
-
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The lower-cased domain without a leading ``www.``."""
         value = self.value(record, context)
         if not isinstance(value, str):
             return None
         return text_key(value.strip().lower().removeprefix("www.").rstrip("."))
-
-    def scorer(self) -> Scorer:
-        """1.0 for the same domain."""
-        return exact
 
 
 def _phone_sections_score(left: tuple[str, str], right: tuple[str, str]) -> float:
@@ -238,7 +226,7 @@ def _check_country(instance: object, attribute: attrs.Attribute[str | None], val
 
 
 @attrs.frozen
-class PhoneMatch:
+class PhoneMatch(_ReadsField):
     """The same number by :func:`~leadkit.model.phone_key`: national and international
     forms (``03-1234-5678``, ``+81 3 1234 5678``) are equal, extensions ignored.
 
@@ -267,10 +255,6 @@ class PhoneMatch:
         """``"phone"`` or ``"phone_sections"``."""
         return "phone_sections" if self.sections else "phone"
 
-    def value(self, record: Any, context: MatchContext) -> object:
-        """The number as stored."""
-        return read_field(record, self.field, context)
-
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """(calling code, national number)."""
         value = self.value(record, context)
@@ -291,7 +275,7 @@ def record_phone_country(record: Any, context: MatchContext) -> str:
 
 
 @attrs.frozen
-class CompanyMatch:
+class CompanyMatch(_ReadsField):
     """Company names by :func:`~leadkit.model.company_key`: legal forms (株式会社, (株),
     Inc., Co., Ltd. ...), width, case and punctuation ignored. Different keys are scored by
     ``metric`` (Jaro-Winkler by default); the default ``threshold`` of 1.0 asks for the same
@@ -313,10 +297,6 @@ class CompanyMatch:
     def method(self) -> str:
         """``"company_key"``, or the metric on company keys when fuzzy."""
         return "company_key" if self.threshold >= 1.0 else f"company_key+{self.metric}"
-
-    def value(self, record: Any, context: MatchContext) -> object:
-        """The company name as stored."""
-        return read_field(record, self.field, context)
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The company key."""
@@ -347,7 +327,7 @@ def _check_days(instance: object, attribute: attrs.Attribute[int], value: int) -
 
 
 @attrs.frozen
-class DateMatch:
+class DateMatch(_ReadsField):
     """Dates (``date``, ``datetime``, or text such as ``"1956-04-09"`` / ``"19560409"``).
 
     Similarity: 1.0 for the same day or days at most ``tolerance_days`` apart; 0.9 when
@@ -372,10 +352,6 @@ class DateMatch:
     def method(self) -> str:
         """``"date"`` (with the tolerance when there is one)."""
         return f"date±{self.tolerance_days}d" if self.tolerance_days else "date"
-
-    def value(self, record: Any, context: MatchContext) -> object:
-        """The date as stored."""
-        return read_field(record, self.field, context)
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """(eight digits or text, the calendar date when it is a real one)."""
@@ -410,7 +386,7 @@ def _check_callable(instance: object, attribute: attrs.Attribute[Any], value: An
 
 
 @attrs.frozen
-class KeyMatch:
+class KeyMatch(_EqualKeys):
     """Equal keys from any function of the record: the escape hatch for what the built-in
     comparators do not cover. ``name`` labels the evidence; text keys are normalised.
 
@@ -431,11 +407,6 @@ class KeyMatch:
         """``"key"``."""
         return "key"
 
-    @property
-    def threshold(self) -> float:
-        """Always 1.0."""
-        return 1.0
-
     def value(self, record: Any, context: MatchContext) -> object:
         """The function's result."""
         return self.function(record)
@@ -444,7 +415,3 @@ class KeyMatch:
         """The result, normalised when it is text."""
         value = text_key(self.value(record, context))
         return value if value is None or isinstance(value, Hashable) else repr(value)
-
-    def scorer(self) -> Scorer:
-        """1.0 for equal keys."""
-        return exact

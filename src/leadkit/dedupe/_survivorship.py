@@ -18,12 +18,12 @@ import attrs
 from leadkit.errors import ValidationError
 from leadkit.model import (
     Account,
-    Address,
     Contact,
     CustomFields,
     Lead,
     Money,
     PersonName,
+    is_empty,
     normalise_text,
 )
 
@@ -57,19 +57,6 @@ class SurvivorshipError(ValidationError):
     """A survivorship rule does not fit a field, or cannot compare the values it got."""
 
     code = "survivorship"
-
-
-def is_empty(value: object) -> bool:
-    """``None``, blank text, an empty address or an empty mapping."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, Address):
-        return value.is_empty
-    if isinstance(value, Mapping):
-        return len(value) == 0
-    return False
 
 
 @attrs.frozen

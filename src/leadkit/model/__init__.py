@@ -68,6 +68,7 @@ from leadkit.model._values import (
     OwnerKind,
     OwnerRef,
     PersonName,
+    is_empty,
 )
 
 __all__ = [
@@ -118,6 +119,7 @@ __all__ = [
     "email_domain",
     "email_key",
     "find_prefecture",
+    "is_empty",
     "is_free_mail",
     "new_id",
     "normalise_text",

@@ -25,6 +25,7 @@ __all__ = [
     "OwnerKind",
     "OwnerRef",
     "PersonName",
+    "is_empty",
 ]
 
 # ISO 4217 minor units that differ from the usual two decimals.
@@ -216,6 +217,27 @@ class Address:
     def is_empty(self) -> bool:
         """True when no part of the address is known."""
         return all(getattr(self, f.name) is None for f in attrs.fields(Address))
+
+
+def is_empty(value: object) -> bool:
+    """Whether a field's value counts as not given: ``None``, blank text, an empty
+    :class:`Address` or an empty mapping. ``False`` and ``0`` are given values.
+
+    Merge survivorship and lead conversion both fill only what is empty by this test.
+
+    >>> from leadkit.model import is_empty
+    >>> is_empty(" "), is_empty(Address()), is_empty({}), is_empty(False), is_empty(0)
+    (True, True, True, False, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, Address):
+        return value.is_empty
+    if isinstance(value, Mapping):
+        return len(value) == 0
+    return False
 
 
 class NameOrder(enum.Enum):

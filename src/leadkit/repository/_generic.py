@@ -154,6 +154,10 @@ class TableRepository(Generic[R]):
         self._guard()
         return self._table.lookup(columns, value) if value else []
 
+    def _by(self, column: str, value: str) -> list[R]:
+        """Records whose id column (``lead_id`` ...) is ``value``, for ``by_lead`` ..."""
+        return self._lookup((column,), _check_id(value, f"{self._spec.name}.by_{column[:-3]}"))
+
     # -- writing -------------------------------------------------------------------------
 
     def _check_type(self, record: object, verb: str) -> R:
@@ -349,9 +353,6 @@ class OpportunityTableRepository(TableRepository[Opportunity]):
 class ActivityTableRepository(TableRepository[A]):
     """:class:`~leadkit.repository.TaskRepository` / ``EventRepository`` on a table."""
 
-    def _by(self, column: str, value: str) -> list[A]:
-        return self._lookup((column,), _check_id(value, f"{self._spec.name}.by_{column[:-3]}"))
-
     def by_lead(self, lead_id: str, /) -> list[A]:
         """Activities of a lead."""
         return self._by("lead_id", lead_id)
@@ -372,9 +373,6 @@ class ActivityTableRepository(TableRepository[A]):
 class CampaignMemberTableRepository(TableRepository[CampaignMember]):
     """:class:`~leadkit.repository.CampaignMemberRepository` on a table."""
 
-    def _by(self, column: str, value: str) -> list[CampaignMember]:
-        return self._lookup((column,), _check_id(value, f"campaign_members.by_{column[:-3]}"))
-
     def by_campaign(self, campaign_id: str, /) -> list[CampaignMember]:
         """The members of one campaign."""
         return self._by("campaign_id", campaign_id)
@@ -390,9 +388,6 @@ class CampaignMemberTableRepository(TableRepository[CampaignMember]):
 
 class EngagementEventTableRepository(TableRepository[EngagementEvent]):
     """:class:`~leadkit.repository.EngagementEventRepository` on a table."""
-
-    def _by(self, column: str, value: str) -> list[EngagementEvent]:
-        return self._lookup((column,), _check_id(value, f"engagement_events.by_{column[:-3]}"))
 
     def by_lead(self, lead_id: str, /) -> list[EngagementEvent]:
         """The events of a lead."""

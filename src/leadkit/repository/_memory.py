@@ -108,10 +108,16 @@ class _OverlayTable(Generic[R]):
             return written[0]
         return self._committed.records.get(id)
 
-    def _write(self, id: str, record: R | None) -> None:
+    def _write(self, id: str, record: R | None, seen: R | None) -> None:
+        """Record a write; ``seen`` is what :meth:`load` returned for the check just made.
+
+        The first write of an id remembers the version of ``seen`` (then necessarily the
+        committed record) rather than reading the committed data again: another thread
+        may commit in between, and a version read afterwards would let this unit's commit
+        overwrite that change unseen (a lost update).
+        """
         if id not in self.based_on:
-            committed = self._committed.records.get(id)
-            self.based_on[id] = None if committed is None else committed.version
+            self.based_on[id] = None if seen is None else seen.version
         keys = self.spec.keys(record) if record is not None else ()
         previous = self.writes.get(id)
         if previous is not None:
@@ -127,21 +133,21 @@ class _OverlayTable(Generic[R]):
     def insert(self, record: R) -> bool:
         if self.load(record.id) is not None:
             return False
-        self._write(record.id, record)
+        self._write(record.id, record, None)
         return True
 
     def replace(self, record: R, expected_version: int) -> bool:
         current = self.load(record.id)
         if current is None or current.version != expected_version:
             return False
-        self._write(record.id, record)
+        self._write(record.id, record, current)
         return True
 
     def delete(self, id: str, expected_version: int) -> bool:
         current = self.load(id)
         if current is None or current.version != expected_version:
             return False
-        self._write(id, None)
+        self._write(id, None, current)
         return True
 
     def scan(self) -> list[R]:

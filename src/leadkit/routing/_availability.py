@@ -21,13 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
 from leadkit.model import User
 from leadkit.routing._errors import RoutingError
+
+T = TypeVar("T")
 
 __all__ = ["Availability", "Leave", "Roster", "WorkingHours", "zone"]
 
@@ -123,24 +125,23 @@ def _check_zone(instance: Availability, attribute: attrs.Attribute[Any], value: 
         zone(value)
 
 
-def _hours(value: Iterable[WorkingHours]) -> tuple[WorkingHours, ...]:
+def _tuple_of(value: Iterable[T], kind: type[T], name: str, item: str) -> tuple[T, ...]:
+    """``value`` as a tuple of ``kind`` for the option ``name`` (``item``: one, in words)."""
     if not isinstance(value, Iterable):
-        raise RoutingError(f"hours is a list of WorkingHours, got {value!r}", path="hours")
-    hours = tuple(value)
-    for index, item in enumerate(hours):
-        if not isinstance(item, WorkingHours):
-            raise RoutingError(f"expected WorkingHours, got {item!r}", path=f"hours[{index}]")
-    return hours
+        raise RoutingError(f"{name} is a list of {kind.__name__}, got {value!r}", path=name)
+    items = tuple(value)
+    for index, entry in enumerate(items):
+        if not isinstance(entry, kind):
+            raise RoutingError(f"expected {item}, got {entry!r}", path=f"{name}[{index}]")
+    return items
+
+
+def _hours(value: Iterable[WorkingHours]) -> tuple[WorkingHours, ...]:
+    return _tuple_of(value, WorkingHours, "hours", "WorkingHours")
 
 
 def _leave(value: Iterable[Leave]) -> tuple[Leave, ...]:
-    if not isinstance(value, Iterable):
-        raise RoutingError(f"leave is a list of Leave, got {value!r}", path="leave")
-    leave = tuple(value)
-    for index, item in enumerate(leave):
-        if not isinstance(item, Leave):
-            raise RoutingError(f"expected a Leave, got {item!r}", path=f"leave[{index}]")
-    return leave
+    return _tuple_of(value, Leave, "leave", "a Leave")
 
 
 @attrs.frozen(slots=True)

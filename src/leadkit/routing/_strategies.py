@@ -247,6 +247,14 @@ class _Base:
         txn.set(key, turn)
         return turn
 
+    def _assigned(
+        self, txn: StateTransaction, member: str, skipped: list[MemberNote], detail: str
+    ) -> StrategyReasoning:
+        """The reasoning for a hand-out to ``member``, taking the pool's next turn."""
+        return StrategyReasoning(
+            self.label, self.pool_name, member, tuple(skipped), self._turn(txn), detail
+        )
+
     def _nobody(self, skipped: list[MemberNote], detail: str = "") -> StrategyReasoning:
         return StrategyReasoning(
             self.label, self.pool_name, None, tuple(skipped), None, detail, self.fallback
@@ -294,14 +302,7 @@ class RoundRobin(_Base):
                 skipped.append(MemberNote(member, reason))
                 continue
             txn.set(key, (index + 1) % count)
-            return StrategyReasoning(
-                self.label,
-                self.pool_name,
-                member,
-                tuple(skipped),
-                self._turn(txn),
-                f"it was {due}'s turn",
-            )
+            return self._assigned(txn, member, skipped, f"it was {due}'s turn")
         return self._nobody(skipped, f"it was {due}'s turn")
 
 
@@ -384,13 +385,8 @@ class WeightedRoundRobin(_Base):
         for index, credit in credits.items():
             txn.set(f"pool/{self.pool_name}/credit/{self.members[index]}", credit)
         weight = dict(self.weights)[self.members[best]]
-        return StrategyReasoning(
-            self.label,
-            self.pool_name,
-            self.members[best],
-            tuple(skipped),
-            self._turn(txn),
-            f"most credit among eligible (weight {weight})",
+        return self._assigned(
+            txn, self.members[best], skipped, f"most credit among eligible (weight {weight})"
         )
 
 
@@ -417,13 +413,8 @@ class LeastLoaded(_Base):
             return (txn.get(open_key(member)) or 0, self._last(txn, member), index)
 
         best = min(eligible, key=load)
-        return StrategyReasoning(
-            self.label,
-            self.pool_name,
-            self.members[best],
-            tuple(skipped),
-            self._turn(txn),
-            f"fewest open leads ({load(best)[0]})",
+        return self._assigned(
+            txn, self.members[best], skipped, f"fewest open leads ({load(best)[0]})"
         )
 
 
@@ -450,14 +441,7 @@ class CapacityBased(_Base):
         best = min(eligible, key=lambda i: (-rooms[i], self._last(txn, self.members[i]), i))
         room = rooms[best]
         shown = "unlimited" if room == math.inf else f"{int(room)}"
-        return StrategyReasoning(
-            self.label,
-            self.pool_name,
-            self.members[best],
-            tuple(skipped),
-            self._turn(txn),
-            f"most room left ({shown})",
-        )
+        return self._assigned(txn, self.members[best], skipped, f"most room left ({shown})")
 
 
 Strategy: TypeAlias = RoundRobin | WeightedRoundRobin | LeastLoaded | CapacityBased

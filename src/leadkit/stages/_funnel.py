@@ -113,10 +113,9 @@ def _hours(value: timedelta | None) -> float | None:
     return None if value is None else value / timedelta(hours=1)
 
 
-def _duration(value: timedelta | None) -> str:
-    if value is None:
+def _duration(hours: float | None) -> str:
+    if hours is None:
         return "-"
-    hours = value / timedelta(hours=1)
     return f"{hours:.1f}h" if hours < 48 else f"{hours / 24:.1f}d"
 
 
@@ -214,16 +213,8 @@ class FunnelReport:
                     str(record["reached"]),
                     record["next_stage"] or "",
                     "-" if rate is None else f"{rate:.1%}",
-                    _duration(
-                        None
-                        if record["median_hours"] is None
-                        else timedelta(hours=record["median_hours"])
-                    ),
-                    _duration(
-                        None
-                        if record["p90_hours"] is None
-                        else timedelta(hours=record["p90_hours"])
-                    ),
+                    _duration(record["median_hours"]),
+                    _duration(record["p90_hours"]),
                 )
             )
         widths = [max(len(line[i]) for line in lines) for i in range(len(header))]

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
-from typing import Any, Literal, Self, cast
+from typing import Any, Literal, Self, TypeVar, cast
 
 import attrs
 import pytest
@@ -74,6 +74,7 @@ __all__ = [
     "FailingUnitOfWork",
     "InjectedFault",
     "UnitOfWorkContract",
+    "fail_at_every_step",
     "snapshot",
 ]
 
@@ -93,6 +94,7 @@ REPOSITORY_NAMES = (
 """The repositories every unit of work has, by attribute name."""
 
 Snapshot = dict[str, list[Any]]
+T = TypeVar("T")
 
 
 def snapshot(uow_factory: UnitOfWorkFactory) -> Snapshot:
@@ -265,6 +267,53 @@ class FailingUnitOfWork:
     def rollback(self) -> None:
         """Roll back (never fails on purpose)."""
         self.inner.rollback()
+
+
+def fail_at_every_step(
+    uow_factory: UnitOfWorkFactory,
+    operation: Callable[[UnitOfWork], T],
+    *,
+    when: Literal["before", "after"] = "before",
+) -> tuple[list[str], T | None]:
+    """Run ``operation`` on a :class:`FailingUnitOfWork` failing at step 1, then 2, 3 ...
+    until a run gets through, asserting after each failure that the store is exactly as
+    it was before (:func:`snapshot`).
+
+    Returns the failure messages in step order and what the run that got through
+    returned. With ``when="after"`` the last step, the commit, fails after committing:
+    that one is durable, so it ends the runs uncounted and the result is None.
+
+    >>> from leadkit.repository import InMemoryStore
+    >>> from leadkit.model import User
+    >>> store = InMemoryStore()
+    >>> def add_two(uow):
+    ...     with uow:
+    ...         uow.users.add(User(id="u-1", name="A"))
+    ...         uow.users.add(User(id="u-2", name="B"))
+    ...         uow.commit()
+    ...     return "done"
+    >>> failures, result = fail_at_every_step(store.unit_of_work, add_two)
+    >>> len(failures), failures[-1], result
+    (3, 'injected failure at write step 3 (commit)', 'done')
+    """
+    before = snapshot(uow_factory)
+    failures: list[str] = []
+    step = 0
+    while True:
+        step += 1
+        uow = FailingUnitOfWork(uow_factory(), fail_at=step, when=when)
+        fault: InjectedFault | None = None
+        try:
+            result = operation(uow)
+        except InjectedFault as injected:
+            fault = injected
+        if fault is None:
+            assert uow.steps == step - 1  # no fault: every step was taken
+            return failures, result
+        if when == "after" and "(commit)" in str(fault):
+            return failures, None  # the commit went through before the fault
+        failures.append(str(fault))
+        assert snapshot(uow_factory) == before, f"{fault} left a trace"
 
 
 # ---------------------------------------------------------------------------------------
