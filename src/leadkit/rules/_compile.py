@@ -22,7 +22,7 @@ import attrs
 from leadkit.model import EngagementEvent
 from leadkit.rules._checks import leaf_check
 from leadkit.rules._errors import RuleError
-from leadkit.rules._fast import field_fast_path
+from leadkit.rules._fast import field_fast_known, field_fast_path
 from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
 from leadkit.rules._nodes import (
     AllOf,
@@ -297,7 +297,7 @@ def compile_node(node: Condition) -> tuple[Pred, Known]:
         value = value_of(record, events, as_of)
         return None if value is None else check(value, as_of)
 
-    return field_fast_path(node) or leaf, leaf_known
+    return field_fast_path(node) or leaf, field_fast_known(node) or leaf_known
 
 
 @attrs.frozen(slots=True, eq=False)
