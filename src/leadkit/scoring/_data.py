@@ -368,6 +368,7 @@ def model_from_data(data: object, *, path: str = "", what: str = "scoring model"
     cap = reader.number(data, "cap", path)
     floor = reader.number(data, "floor", path)
     event_kinds: list[str] | None = None
+    kinds_read = len(reader.problems)
     if "event_kinds" in data:
         event_kinds = []
         for index, kind in enumerate(reader.items(data, "event_kinds", path, required=True)):
@@ -378,6 +379,7 @@ def model_from_data(data: object, *, path: str = "", what: str = "scoring model"
                 reader.fail(where, f"{kind!r} is listed twice")
             else:
                 event_kinds.append(kind)
+    kinds_ok = len(reader.problems) == kinds_read  # else unknown-kind reports would mislead
     groups = [
         _group(reader, item, _join(_join(path, "groups"), f"[{index}]"))
         for index, item in enumerate(reader.items(data, "groups", path, required=False))
@@ -389,16 +391,21 @@ def model_from_data(data: object, *, path: str = "", what: str = "scoring model"
         _rule(reader, item, _join(_join(path, "rules"), f"[{index}]"))
         for index, item in enumerate(rule_items)
     ]
-    reader.raise_if_any(what)
+    written_kinds = {
+        index: [item["events"]] if isinstance(item["events"], str) else item["events"]
+        for index, item in enumerate(rule_items)
+        if isinstance(item, Mapping) and isinstance(item.get("events"), str | list)
+    }
     kinds = None if event_kinds is None else tuple(event_kinds)
-    if kinds == ():
+    if kinds == () and "event_kinds" in data and isinstance(data["event_kinds"], list):
         reader.fail(_join(path, "event_kinds"), "list at least one kind, or leave event_kinds out")
     for problem in model_problems(
-        rules=tuple(r for r in rules if r is not None),
-        groups=tuple(g for g in groups if g is not None),
-        event_kinds=kinds or None,
+        rules=rules,
+        groups=groups,
+        event_kinds=(kinds or None) if kinds_ok else None,
         cap=cap,
         floor=floor,
+        written_kinds=written_kinds,
     ):
         reader.fail(_join(path, problem.path), problem.message)
     reader.raise_if_any(what)

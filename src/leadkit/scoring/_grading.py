@@ -380,7 +380,9 @@ class GradingScheme:
         """``{lead id: grade}`` for many leads, each with its profile (fast)."""
         check_as_of(as_of)
         chosen = _leads(leads)
-        choosers = [compile(p.applies_to).predicate for p in self.profiles[:-1] if p.applies_to]
+        choosers = [
+            compile(p.applies_to).predicate for p in self.profiles[:-1] if p.applies_to is not None
+        ]
         buckets: list[list[int]] = [[] for _ in self.profiles]
         try:
             for position, lead in enumerate(chosen):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, overload
 
@@ -111,16 +111,24 @@ def _queries(condition: Condition) -> Iterator[EventQuery]:
 
 def model_problems(
     *,
-    rules: tuple[Rule, ...],
-    groups: tuple[Group, ...],
+    rules: Sequence[Rule | None],
+    groups: Sequence[Group | None],
     event_kinds: tuple[str, ...] | None,
     cap: float | None,
     floor: float | None,
+    written_kinds: Mapping[int, Sequence[str]] | None = None,
 ) -> list[Problem]:
-    """Every inconsistency between the parts of a model, each with its path."""
+    """Every inconsistency between the parts of a model, each with its path.
+
+    ``written_kinds`` gives, per rule index, the event kinds in the order a document
+    wrote them, so that an unknown kind is reported as ``rules[3].events[1]``. A loader
+    passes None for the rules and groups it could not build; they are skipped.
+    """
     problems: list[Problem] = []
     seen_groups: dict[str, int] = {}
     for index, group in enumerate(groups):
+        if group is None:
+            continue
         if group.name in seen_groups:
             problems.append(
                 Problem(
@@ -133,7 +141,10 @@ def model_problems(
     listed = event_kinds or ()
     known = None if event_kinds is None else frozenset(event_kinds)
     seen_rules: dict[str, int] = {}
+    all_groups_known = all(group is not None for group in groups)
     for index, rule in enumerate(rules):
+        if rule is None:
+            continue
         path = f"rules[{index}]"
         if rule.name in seen_rules:
             problems.append(
@@ -143,7 +154,7 @@ def model_problems(
                 )
             )
         seen_rules.setdefault(rule.name, index)
-        if rule.group is not None and rule.group not in seen_groups:
+        if rule.group is not None and rule.group not in seen_groups and all_groups_known:
             problems.append(
                 Problem(
                     f"{path}.group",
@@ -153,11 +164,13 @@ def model_problems(
         if known is None:
             continue
         if isinstance(rule, EventRule):
-            for position, kind in enumerate(rule.kinds):
+            written = (written_kinds or {}).get(index)
+            for kind in rule.kinds:
                 if kind not in known:
-                    problems.append(
-                        Problem(f"{path}.events[{position}]", _unknown_kind(kind, listed))
-                    )
+                    where = f"{path}.events"
+                    if written is not None and kind in written:
+                        where += f"[{list(written).index(kind)}]"
+                    problems.append(Problem(where, _unknown_kind(kind, listed)))
         else:
             for query in _queries(rule.when):
                 for kind in query.kinds:
