@@ -72,7 +72,7 @@ def leads_near(lead_id: str = "lead-1") -> st.SearchStrategy[Lead]:
 
 
 def event_lists(
-    lead_id: str = "lead-1", *, max_size: int = 8, future: bool = True
+    lead_id: str = "lead-1", *, min_size: int = 0, max_size: int = 8, future: bool = True
 ) -> st.SearchStrategy[list[EngagementEvent]]:
     """A few events of ``lead_id`` in the year before AS_OF (and, with ``future``, a few
     days after it), of a handful of kinds, some with a url."""
@@ -91,7 +91,7 @@ def event_lists(
         st.none() | st.sampled_from(URLS),
         st.integers(0, 10**9),
     )
-    return st.lists(one, max_size=max_size, unique_by=lambda e: e.id)
+    return st.lists(one, min_size=min_size, max_size=max_size, unique_by=lambda e: e.id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,20 +164,7 @@ def scoring_models(
             when = draw(_fixed_conditions() if fixed_profile else _profile_conditions(positive))
             points = draw(_points(positive=positive))
             rules.append(ProfileRule(name, when, points=points, group=draw(group)))
-    decay = draw(
-        st.none()
-        | st.builds(HalfLife, st.integers(1, 400).map(float))
-        | st.builds(
-            lambda p, d: LinearDecay(percent=p, every_days=d),
-            st.integers(1, 100).map(float),
-            st.integers(1, 120).map(float),
-        )
-        | st.builds(
-            lambda d, p: InactivityDecay(d, percent=p),
-            st.integers(1, 200).map(float),
-            st.integers(1, 100).map(float),
-        )
-    )
+    decay = draw(st.sampled_from([None, HalfLife, LinearDecay, InactivityDecay]).flatmap(_decays))
     cap = draw(st.none() | st.integers(10, 200).map(float))
     floor = draw(st.none() | st.integers(-50, 5).map(float))
     return ScoringModel(
@@ -190,6 +177,18 @@ def scoring_models(
         floor=floor,
         event_kinds=draw(st.none() | st.just(CLOSED_KINDS)),
     )
+
+
+def _decays(kind: type | None) -> st.SearchStrategy[Any]:
+    days = st.integers(1, 400).map(float)
+    percent = st.integers(1, 100).map(float)
+    if kind is HalfLife:
+        return st.builds(HalfLife, days)
+    if kind is LinearDecay:
+        return st.builds(lambda p, d: LinearDecay(p, every_days=d), percent, days)
+    if kind is InactivityDecay:
+        return st.builds(lambda d, p: InactivityDecay(d, percent=p), days, percent)
+    return st.none()
 
 
 def _fixed_conditions() -> st.SearchStrategy[Condition]:

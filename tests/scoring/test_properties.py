@@ -6,7 +6,7 @@ import json
 import random
 from datetime import datetime, timedelta
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from leadkit.model import EngagementEvent, Lead
@@ -15,13 +15,24 @@ from leadkit.scoring import (
     EventRule,
     Grade,
     GradingProfile,
+    HalfLife,
     ProfileRule,
     ScoringModel,
     load_grading_profile,
     load_scoring_model,
 )
 
-from ._strategies import AS_OF, event_lists, grading_profiles, leads_near, scoring_models
+from ._strategies import (
+    AS_OF,
+    event,
+    event_lists,
+    grading_profiles,
+    leads_near,
+    scoring_models,
+)
+from ._strategies import (
+    lead as make_lead,
+)
 
 as_of_times = st.integers(-72, 72).map(lambda h: AS_OF + timedelta(hours=h))
 
@@ -110,15 +121,26 @@ def test_adding_an_event_with_positive_points_never_lowers_a_score(
 @given(
     scoring_models(positive=True, fixed_profile=True),
     leads_near(),
-    event_lists(future=False),
+    event_lists(min_size=1, future=False),
     st.integers(0, 400 * 24),
+)
+@example(
+    ScoringModel("fading", [EventRule("views", "page_view", points=2)], decay=HalfLife(30)),
+    make_lead(),
+    [event("page_view", 10, id="a"), event("page_view", 40, id="b")],
+    24 * 15,
 )
 def test_with_decay_a_later_as_of_never_raises_a_score(
     model: ScoringModel, lead: Lead, found: list[EngagementEvent], hours: int
 ) -> None:
-    now = model.score(lead, found, as_of=AS_OF).total
-    later = model.score(lead, found, as_of=AS_OF + timedelta(hours=hours)).total
+    card = model.score(lead, found, as_of=AS_OF)
+    later_card = model.score(lead, found, as_of=AS_OF + timedelta(hours=hours))
+    now, later = card.total, later_card.total
     assert later <= now
+    for rule in _event_rules(model):
+        # Before any cap, each rule's own points only fade as well.
+        before, after = card.contribution(rule.name), later_card.contribution(rule.name)
+        assert (after.uncapped if after else 0.0) <= (before.uncapped if before else 0.0)
     if model.decay is None and all(r.events.query.window is None for r in _event_rules(model)):
         assert later == now  # nothing ages without decay or windows
 
