@@ -118,8 +118,9 @@ class ScoreCard:
             if name is None:
                 if not items:
                     continue
-                subtotal = sum(i.points for i in items)
-                lines.append(f"  ungrouped: {fmt_total(subtotal)}")
+                if self.groups:  # without groups, the rules are the whole story
+                    subtotal = sum(i.points for i in items)
+                    lines.append(f"  ungrouped: {fmt_total(subtotal)}")
             else:
                 total = self.groups[name]
                 head = f"  {name}: {fmt_total(total)}"
