@@ -13,6 +13,7 @@ and prints the time ratio leadkit / hand-written, measured in the same run, last
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from datetime import UTC, datetime
@@ -35,21 +36,21 @@ from leadkit.scoring import (
 
 
 def load_reference() -> ModuleType:
+    """The reference workload from ``../shared/bench`` (or ``$LEADKIT_SHARED/bench``)."""
     shared = os.environ.get("LEADKIT_SHARED")
-    bench = (
-        Path(shared) / "bench"
-        if shared
-        else Path(__file__).resolve().parents[1].parent / "shared" / "bench"
-    )
-    if not (bench / "reference_scoring.py").is_file():
+    root = Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared"
+    source = root / "bench" / "reference_scoring.py"
+    if not source.is_file():
         sys.exit(
-            f"benchmarks/scoring.py: the reference workload is missing: {bench}/reference_scoring.py"
-            " (../shared must sit beside the repository root, or set LEADKIT_SHARED to it)"
+            f"benchmarks/scoring.py: the reference workload {source} is missing; ../shared "
+            "must sit beside the repository root (or set LEADKIT_SHARED to that directory)"
         )
-    sys.path.insert(0, str(bench))
-    import reference_scoring
-
-    return reference_scoring
+    spec = importlib.util.spec_from_file_location("reference_scoring", source)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def build_model(ref: Any) -> tuple[ScoringModel, GradingProfile]:
