@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -41,10 +41,15 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine", "Run", "check_as_of", "matching_event_ids"]
 
-_ZERO = timedelta(0)
-_NEVER = timedelta.max  # the "age" of the latest event when there is none
+# Ages are float seconds: cheaper to compare than timedeltas, and exact for the purpose:
+# below 2**32 seconds (136 years) distinct microseconds stay distinct floats, so a window
+# test on seconds gives the verdict the same test on datetimes gives.
+_NEVER = math.inf  # the "age" of the latest event when there is none
 _NO_DECAY, _HALF_LIFE, _LINEAR, _INACTIVITY = range(4)
 _SUM, _COUNT, _ONCE = range(3)
+
+Column = tuple[int, int, Sequence[float], Sequence[float], Sequence[bool] | None]
+"""One rule's points for every lead: rule index, group, points, uncapped points, verdicts."""
 
 
 def check_as_of(as_of: object) -> datetime:
@@ -125,7 +130,7 @@ class _Tables:
 
     sums: list[float]
     counts: list[float] | None
-    mins: list[timedelta] | None
+    mins: list[float] | None
     extra: list[float]
     flags: list[bool]
     lists: list[list[EngagementEvent]] | None
@@ -239,7 +244,7 @@ class Engine:
         decay = model.decay
         self._rate = 0.0
         self._linear: Callable[[float], float] = _no_decay
-        self._idle = _ZERO
+        self._idle = 0.0
         self._idle_factor = 1.0
         if isinstance(decay, HalfLife):
             self._decay_mode = _HALF_LIFE
@@ -249,38 +254,40 @@ class Engine:
             self._linear = decay.factor
         elif isinstance(decay, InactivityDecay):
             self._decay_mode = _INACTIVITY
-            self._idle = timedelta(seconds=decay.days * DAY_SECONDS)
+            self._idle = decay.days * DAY_SECONDS
             self._idle_factor = 1.0 - decay.percent / 100.0
         else:
             self._decay_mode = _NO_DECAY
 
-    def factor(self, age: timedelta) -> float:
-        """The decay factor of an event ``age`` old (1.0 unless the model decays per event)."""
+    def factor(self, age: float) -> float:
+        """The decay factor of an event ``age`` seconds old (1.0 unless the model decays
+        per event)."""
         if self._decay_mode == _HALF_LIFE:
-            return math.exp(age.total_seconds() * self._rate)
+            return math.exp(age * self._rate)
         if self._decay_mode == _LINEAR:
-            return self._linear(age.total_seconds())
+            return self._linear(age)
         return 1.0
 
     # -----------------------------------------------------------------------------------
     # Per call: windows and the kind -> rules dispatch table
     # -----------------------------------------------------------------------------------
 
-    def windows(self, as_of: datetime) -> dict[Period, timedelta]:
-        """The longest age each window admits at ``as_of``.
+    def windows(self, as_of: datetime) -> dict[Period, float]:
+        """The longest age (in seconds) each window admits at ``as_of``.
 
         A window holds an event when ``start <= occurred_at``, that is when the event's
-        age (``as_of - occurred_at``) is at most ``as_of - start``: one exact timedelta
-        comparison per event, with calendar months handled once here.
+        age (``as_of - occurred_at``) is at most ``as_of - start``: one comparison per
+        event, with calendar months handled once here.
         """
         as_of_utc = as_of.astimezone(UTC)
-        windows: dict[Period, timedelta] = {}
+        windows: dict[Period, float] = {}
         for selection in self._selections():
             period = selection.window
             if period is None or period in windows:
                 continue
             try:
-                windows[period] = as_of_utc - period.start(as_of).astimezone(UTC)
+                start = period.start(as_of).astimezone(UTC)
+                windows[period] = (as_of_utc - start).total_seconds()
             except (OverflowError, ValueError):
                 raise ScoringError(
                     f"as_of {as_of.isoformat()} minus {period} is outside the calendar",
@@ -288,7 +295,7 @@ class Engine:
                 ) from None
         return windows
 
-    def _entry(self, kind: str | None, windows: dict[Period, timedelta]) -> Any:
+    def _entry(self, kind: str | None, windows: dict[Period, float]) -> Any:
         """What an event of ``kind`` feeds: its kind slot, the rules that test it one by
         one, and the conditions it may satisfy (None when nothing reads it)."""
         slot = self._kind_slots.get(kind, self._other_slot) if kind else self._other_slot
@@ -349,7 +356,7 @@ class Engine:
         index: dict[str, int],
         count: int,
         as_of: datetime,
-        windows: dict[Period, timedelta],
+        windows: dict[Period, float],
         *,
         record: bool,
     ) -> _Tables:
@@ -376,32 +383,35 @@ class Engine:
         default = self._entry(None, windows)
         get = table.get
         lead_index = index.get
-        zero = _ZERO
         mode = self._decay_mode
         half_life = mode == _HALF_LIFE
         decaying = mode in (_HALF_LIFE, _LINEAR)
         rate = self._rate
         linear = self._linear
         exp = math.exp
+        last_id: str | None = None
+        i = -1
         for event in events:
             entry = get(event.kind, default)
             if entry is None and lists is None:
                 continue
-            i = lead_index(event.lead_id)  # type: ignore[arg-type]  # None: a contact's
-            if i is None:
+            lead_id = event.lead_id
+            if lead_id is not last_id:  # events often come grouped by lead
+                last_id = lead_id
+                i = lead_index(lead_id, -1)  # type: ignore[arg-type]  # None: a contact's
+            if i < 0:
                 continue
             if lists is not None:
                 lists[i].append(event)
                 if entry is None:
                     continue
-            age = as_of_utc - event.occurred_at
-            if age < zero:
+            age = (as_of_utc - event.occurred_at).total_seconds()
+            if age < 0.0:
                 continue  # after as_of: never counts
             slot, tested, flagged = entry
             factor = 1.0
             if decaying and (slot >= 0 or tested):
-                seconds = age.total_seconds()
-                factor = exp(seconds * rate) if half_life else linear(seconds)
+                factor = exp(age * rate) if half_life else linear(age)
             if slot >= 0:
                 at = i * width + slot
                 sums[at] += factor
@@ -440,22 +450,26 @@ class Engine:
         slot_of = self._kind_slots.get
         other = self._other_slot
         lead_index = index.get
-        zero = _ZERO
         rate = self._rate
         exp = math.exp
+        last_id: str | None = None
+        i = -1
         if self._decay_mode == _HALF_LIFE and mins is not None:
             for event in events:
                 slot = slot_of(event.kind, other)
                 if slot < 0:
                     continue
-                i = lead_index(event.lead_id)  # type: ignore[arg-type]
-                if i is None:
+                lead_id = event.lead_id
+                if lead_id is not last_id:  # events often come grouped by lead
+                    last_id = lead_id
+                    i = lead_index(lead_id, -1)  # type: ignore[arg-type]
+                if i < 0:
                     continue
-                age = as_of_utc - event.occurred_at
-                if age < zero:
+                age = (as_of_utc - event.occurred_at).total_seconds()
+                if age < 0.0:
                     continue
                 at = i * width + slot
-                sums[at] += exp(age.total_seconds() * rate)
+                sums[at] += exp(age * rate)
                 if age < mins[at]:
                     mins[at] = age
             return
@@ -464,14 +478,17 @@ class Engine:
             slot = slot_of(event.kind, other)
             if slot < 0:
                 continue
-            i = lead_index(event.lead_id)  # type: ignore[arg-type]
-            if i is None:
+            lead_id = event.lead_id
+            if lead_id is not last_id:
+                last_id = lead_id
+                i = lead_index(lead_id, -1)  # type: ignore[arg-type]
+            if i < 0:
                 continue
-            age = as_of_utc - event.occurred_at
-            if age < zero:
+            age = (as_of_utc - event.occurred_at).total_seconds()
+            if age < 0.0:
                 continue
             at = i * width + slot
-            sums[at] += exp(age.total_seconds() * rate) if half_life else 1.0
+            sums[at] += exp(age * rate) if half_life else 1.0
             if mins is not None and age < mins[at]:
                 mins[at] = age
 
@@ -494,7 +511,7 @@ class Engine:
         leads: Sequence[Lead],
         tables: _Tables,
         as_of: datetime,
-        windows: dict[Period, timedelta],
+        windows: dict[Period, float],
         *,
         record: bool,
     ) -> Run:
@@ -503,11 +520,11 @@ class Engine:
         over leads that asks each rule in turn), then group caps, the total, cap and floor.
         """
         count = len(leads)
-        columns: list[tuple[int, int, list[float], list[float], list[bool] | None]] = []
+        columns: list[Column] = []
         self._event_columns(tables, count, columns)
         self._condition_columns(leads, tables, as_of, windows, columns, record=record)
         group_caps = self._group_caps
-        by_group: list[list[list[float]]] = [[] for _ in range(len(group_caps) + 1)]
+        by_group: list[list[Sequence[float]]] = [[] for _ in range(len(group_caps) + 1)]
         for _, group, values, _, _ in columns:
             by_group[group].append(values)
         group_totals = []
@@ -541,7 +558,7 @@ class Engine:
         self,
         tables: _Tables,
         count: int,
-        columns: list[tuple[int, int, list[float], list[float], list[bool] | None]],
+        columns: list[Column],
     ) -> None:
         width = self._width
         sums, counts, mins = tables.sums, tables.counts, tables.mins
@@ -587,8 +604,8 @@ class Engine:
         leads: Sequence[Lead],
         tables: _Tables,
         as_of: datetime,
-        windows: dict[Period, timedelta],
-        columns: list[tuple[int, int, list[float], list[float], list[bool] | None]],
+        windows: dict[Period, float],
+        columns: list[Column],
         *,
         record: bool,
     ) -> None:
@@ -613,24 +630,35 @@ class Engine:
             return
         # Row by row: the conditions of one lead run one after the other, so that a
         # derived field several of them read (email_domain) is computed once per lead.
-        predicates = tuple(spec.compiled.predicate for spec in specs)
         found = tables.lists if tables.lists is not None else [()] * count
+        pairs = zip(leads, found, strict=True)
         try:
-            rows = [
-                [predicate(lead, events, as_of) for predicate in predicates]
-                for lead, events in zip(leads, found, strict=True)
-            ]
+            if record:
+                predicates = tuple(spec.compiled.predicate for spec in specs)
+                rows: list[Any] = [
+                    [p(lead, events, as_of) for p in predicates] for lead, events in pairs
+                ]
+            else:
+                # The points straight away: one pass, no verdict columns to convert.
+                scored = tuple((spec.compiled.predicate, spec.points) for spec in specs)
+                rows = [
+                    [points if p(lead, events, as_of) else 0.0 for p, points in scored]
+                    for lead, events in pairs
+                ]
         except (AttributeError, TypeError, OverflowError) as exc:
             raise ScoringError(f"cannot evaluate a profile rule: {exc}", path="leads") from exc
-        verdicts = list(zip(*rows, strict=True)) if rows else [() for _ in specs]
-        for spec, held_tuple in zip(specs, verdicts, strict=True):
-            points = spec.points
-            values = [points if holds else 0.0 for holds in held_tuple]
-            kept = list(held_tuple) if record else None
-            columns.append((spec.rule_index, spec.group, values, values, kept))
+        by_rule = list(zip(*rows, strict=True)) if rows else [() for _ in specs]
+        for spec, column in zip(specs, by_rule, strict=True):
+            if record:
+                points = spec.points
+                held = list(column)
+                points_of = [points if holds else 0.0 for holds in held]
+                columns.append((spec.rule_index, spec.group, points_of, points_of, held))
+            else:
+                columns.append((spec.rule_index, spec.group, column, column, None))
 
 
-def _add(columns: list[list[float]], count: int) -> list[float]:
+def _add(columns: Sequence[Sequence[float]], count: int) -> list[float]:
     """Element-wise sums of ``columns``, added left to right (zeros when there is none)."""
     if not columns:
         return [0.0] * count
@@ -639,7 +667,7 @@ def _add(columns: list[list[float]], count: int) -> list[float]:
     return list(map(sum, zip(*columns, strict=True)))
 
 
-def _least(columns: list[list[timedelta]], count: int) -> list[timedelta]:
+def _least(columns: list[list[float]], count: int) -> list[float]:
     if len(columns) == 1:
         return columns[0]
     return list(map(min, zip(*columns, strict=True)))
@@ -686,8 +714,8 @@ def matching_event_ids(
         for event in events:
             if selection.kinds and event.kind not in selection.kinds:
                 continue
-            age = as_of_utc - event.occurred_at
-            if age < _ZERO or age > window:
+            age = (as_of_utc - event.occurred_at).total_seconds()
+            if age < 0.0 or age > window:
                 continue
             if selection.where is not None and not selection.where(event, (), as_of):
                 continue
