@@ -577,7 +577,7 @@ class Engine:
             points = spec.points
             values: list[float]
             if not spec.simple:
-                values = tables.extra[spec.slot :: extra_width] if extra_width else []
+                values = tables.extra[spec.slot :: extra_width]
                 if rule.per == "lead":
                     values = [points * weight for weight in values]
             elif rule.per == "lead":
@@ -588,10 +588,13 @@ class Engine:
                 else:
                     values = [0.0 if age == never else points for age in latest]
             else:
-                table = counts if decaying and not rule.decays else sums
+                table: list[float] = counts if decaying and not rule.decays else sums  # type: ignore[assignment]
                 slots = self._slots(spec.selection.kinds)
-                total = _add([table[slot::width] for slot in slots], count)  # type: ignore[index]
-                values = [points * value for value in total]
+                if len(slots) == 1:
+                    values = [points * value for value in table[slots[0] :: width]]
+                else:
+                    total = _add([table[slot::width] for slot in slots], count)
+                    values = [points * value for value in total]
             if lead_factors is not None and rule.decays:
                 values = [value * f for value, f in zip(values, lead_factors, strict=True)]
             raw = values
