@@ -165,6 +165,8 @@ def field_fast_known(node: Condition) -> Known | None:
 
         return between
     if isinstance(node, Compare):
+        if node.op in _KNOWN_COMPARE:
+            return _KNOWN_COMPARE[node.op](get, node.value)
         compare, literal = COMPARE[node.op], node.value
 
         def compared(record: Any, events: Events, as_of: datetime) -> bool | None:
@@ -173,6 +175,34 @@ def field_fast_known(node: Condition) -> Known | None:
 
         return compared
     return None
+
+
+def _known_ge(get: Callable[[Any], Any], x: Any) -> Known:
+    def ge(record: Any, events: Events, as_of: datetime) -> bool | None:
+        value = get(record)
+        return None if value is None else value >= x
+
+    return ge
+
+
+def _known_le(get: Callable[[Any], Any], x: Any) -> Known:
+    def le(record: Any, events: Events, as_of: datetime) -> bool | None:
+        value = get(record)
+        return None if value is None else value <= x
+
+    return le
+
+
+def _known_eq(get: Callable[[Any], Any], x: Any) -> Known:
+    def eq(record: Any, events: Events, as_of: datetime) -> bool | None:
+        value = get(record)
+        return None if value is None else value == x
+
+    return eq
+
+
+# The most common comparisons of fit criteria, inline; the others go through operator.
+_KNOWN_COMPARE = {">=": _known_ge, "<=": _known_le, "==": _known_eq}
 
 
 def _window_fast(get: Callable[[Any], Any], node: Window) -> Pred:
