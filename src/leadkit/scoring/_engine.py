@@ -34,6 +34,7 @@ from leadkit.rules import (
 )
 from leadkit.scoring._decay import DAY_SECONDS, HalfLife, InactivityDecay, LinearDecay
 from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._leads import index_leads
 from leadkit.scoring._rules import EventRule, ProfileRule
 
 if TYPE_CHECKING:
@@ -466,12 +467,14 @@ class Engine:
                 if i < 0:
                     continue
                 age = (as_of_utc - event.occurred_at).total_seconds()
-                if age < 0.0:
-                    continue
                 at = i * width + slot
-                sums[at] += exp(age * rate)
+                # The latest age so far is never negative: an age at or above it is too,
+                # so only a new latest needs the "after as_of" test.
                 if age < mins[at]:
+                    if age < 0.0:
+                        continue
                     mins[at] = age
+                sums[at] += exp(age * rate)
             return
         half_life = self._decay_mode == _HALF_LIFE
         for event in events:
@@ -686,20 +689,7 @@ def _no_decay(seconds: float) -> float:
 
 
 def _index(leads: Sequence[Lead]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for position, lead in enumerate(leads):
-        if not isinstance(lead, Lead):
-            raise ScoringError(
-                f"expected a Lead, got {type(lead).__name__}", path=f"leads[{position}]"
-            )
-        if lead.id in index:
-            raise ScoringError(
-                f"lead id {lead.id!r} appears twice (also leads[{index[lead.id]}]); "
-                "score each lead once",
-                path=f"leads[{position}].id",
-            )
-        index[lead.id] = position
-    return index
+    return index_leads(leads)
 
 
 def matching_event_ids(

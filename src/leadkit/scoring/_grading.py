@@ -15,6 +15,7 @@ from leadkit.scoring._checks import check_name, check_text
 from leadkit.scoring._engine import check_as_of
 from leadkit.scoring._errors import ScoringError
 from leadkit.scoring._grade import Grade
+from leadkit.scoring._leads import index_leads
 from leadkit.scoring._seen import seen_values
 
 __all__ = [
@@ -182,18 +183,7 @@ def _leads(leads: Iterable[Lead]) -> list[Lead]:
         raise ScoringError(
             f"leads must be an iterable of Lead, got {leads!r}", path="leads"
         ) from None
-    seen: dict[str, int] = {}
-    for position, lead in enumerate(chosen):
-        if not isinstance(lead, Lead):
-            raise ScoringError(
-                f"expected a Lead, got {type(lead).__name__}", path=f"leads[{position}]"
-            )
-        if lead.id in seen:
-            raise ScoringError(
-                f"lead id {lead.id!r} appears twice (also leads[{seen[lead.id]}])",
-                path=f"leads[{position}].id",
-            )
-        seen[lead.id] = position
+    index_leads(chosen)
     return chosen
 
 
