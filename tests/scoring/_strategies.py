@@ -14,6 +14,7 @@ from leadkit.scoring import (
     Criterion,
     EventRule,
     GradingProfile,
+    GradingScheme,
     Group,
     HalfLife,
     InactivityDecay,
@@ -212,6 +213,19 @@ def grading_profiles(draw: st.DrawFn) -> GradingProfile:
         for n in range(count)
     ]
     return GradingProfile("random", criteria, version=draw(st.sampled_from(["1", "β"])))
+
+
+@st.composite
+def grading_schemes(draw: st.DrawFn) -> GradingScheme:
+    """Random schemes: one to three profiles, all but the last with an applies_to."""
+    count = draw(st.integers(1, 3))
+    profiles = []
+    for n in range(count):
+        profile = attrs.evolve(draw(grading_profiles()), name=f"p{n}")
+        if n < count - 1:
+            profile = attrs.evolve(profile, applies_to=draw(_LEAD_ONLY))
+        profiles.append(profile)
+    return GradingScheme(profiles, name=draw(st.sampled_from(["grading", "製品別"])))
 
 
 # Built once: building a recursive strategy for every draw costs more than drawing from it.

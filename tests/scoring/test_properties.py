@@ -15,10 +15,12 @@ from leadkit.scoring import (
     EventRule,
     Grade,
     GradingProfile,
+    GradingScheme,
     HalfLife,
     ProfileRule,
     ScoringModel,
     load_grading_profile,
+    load_grading_scheme,
     load_scoring_model,
 )
 
@@ -27,6 +29,7 @@ from ._strategies import (
     event,
     event_lists,
     grading_profiles,
+    grading_schemes,
     leads_near,
     scoring_models,
 )
@@ -164,6 +167,13 @@ def test_profiles_round_trip_through_plain_data_and_json(profile: GradingProfile
     data = profile.to_data()
     assert GradingProfile.from_data(data) == profile
     assert load_grading_profile(json.loads(json.dumps(data))) == profile
+
+
+@given(grading_schemes())
+def test_schemes_round_trip_through_plain_data_and_json(scheme: GradingScheme) -> None:
+    data = scheme.to_data()
+    assert GradingScheme.from_data(data) == scheme
+    assert load_grading_scheme(json.loads(json.dumps(data, ensure_ascii=False))) == scheme
 
 
 @given(grading_profiles(), leads_near(), as_of_times)
