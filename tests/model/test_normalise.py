@@ -328,6 +328,18 @@ def test_email_domain(email: str, expected: str | None) -> None:
     assert email_domain(email) == expected
 
 
+@given(
+    st.text(alphabet="aZ@. \t.-ｔ＠", max_size=12)
+    | st.builds("{}@{}".format, st.text(max_size=5), st.text(max_size=8))
+)
+@example("Taro@Example.COM. \t")
+@example("a@b@c")
+def test_email_domain_is_the_domain_of_the_key(email: str) -> None:
+    key = email_key(email)
+    expected = key.rpartition("@")[2].rstrip(".") or None if "@" in key else None
+    assert email_domain(email) == expected
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -356,6 +356,11 @@ def email_domain(email: str) -> str | None:
     >>> email_domain("Taro@Example.CO.JP"), email_domain("taro"), email_domain("taro@")
     ('example.co.jp', None, None)
     """
+    if email.__class__ is str and email.isascii():
+        # The common case, read without building the whole key: ASCII is already NFKC,
+        # and only the end of the address matters (scoring asks for every lead).
+        _, at, domain = email.rstrip().rpartition("@")
+        return (domain.lower().rstrip(".") or None) if at else None
     key = email_key(email)
     if "@" not in key:
         return None

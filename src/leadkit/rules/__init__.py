@@ -19,7 +19,12 @@ True
 shadow the built-in ``compile``.
 """
 
-from leadkit.rules._compile import CompiledCondition, compile_condition
+from leadkit.rules._compile import (
+    CompiledCondition,
+    EventFilter,
+    compile_condition,
+    compile_event_filter,
+)
 from leadkit.rules._compile import compile_condition as compile
 from leadkit.rules._data import SCHEMA_VERSION, dump_condition, from_data, load_condition, to_data
 from leadkit.rules._errors import RuleError
@@ -70,6 +75,7 @@ __all__ = [
     "Criteria",
     "EventCount",
     "EventExists",
+    "EventFilter",
     "EventLast",
     "EventQuery",
     "EventSum",
@@ -97,6 +103,7 @@ __all__ = [
     "any_of",
     "compile",
     "compile_condition",
+    "compile_event_filter",
     "criteria",
     "dump_condition",
     "events",

@@ -15,14 +15,14 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from leadkit.model import EngagementEvent
 from leadkit.rules._checks import leaf_check
 from leadkit.rules._errors import RuleError
-from leadkit.rules._fast import field_fast_path
+from leadkit.rules._fast import field_fast_known, field_fast_path
 from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
 from leadkit.rules._nodes import (
     AllOf,
@@ -48,8 +48,10 @@ from leadkit.rules._schema import family_of
 
 __all__ = [
     "CompiledCondition",
+    "EventFilter",
     "check_as_of",
     "compile_condition",
+    "compile_event_filter",
     "compile_node",
     "matching_events",
     "sum_numbers",
@@ -60,6 +62,7 @@ Events = Sequence[EngagementEvent]
 Pred = Callable[[Any, Events, datetime], bool]
 Known = Callable[[Any, Events, datetime], bool | None]
 ValueFn = Callable[[Any, Events, datetime], object]
+EventFilter = Callable[[EngagementEvent, Events, datetime], bool]
 
 
 # The last as_of found valid. A batch evaluates many records at one as_of, so checking
@@ -294,7 +297,7 @@ def compile_node(node: Condition) -> tuple[Pred, Known]:
         value = value_of(record, events, as_of)
         return None if value is None else check(value, as_of)
 
-    return field_fast_path(node) or leaf, leaf_known
+    return field_fast_path(node) or leaf, field_fast_known(node) or leaf_known
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -376,3 +379,25 @@ def _compile_cached(condition: Condition) -> CompiledCondition:
         uses_as_of=uses_as_of(condition),
         on=record_type(condition),
     )
+
+
+def compile_event_filter(where: Condition) -> EventFilter:
+    """Compile a condition on one event's properties (what ``events(...).where()`` takes)
+    into the bare predicate ``(event, (), as_of) -> bool``.
+
+    For code that walks events itself (the scoring engine tests each event once against
+    many rules) and needs the same verdict as ``events(...).where(where)``. Raises
+    :class:`RuleError` if ``where`` names lead fields or nests events.
+
+    >>> from datetime import datetime, UTC
+    >>> from leadkit.model import EngagementEvent
+    >>> from leadkit.rules import compile_event_filter, prop
+    >>> pricing = compile_event_filter(prop("url").startswith("/pricing"))
+    >>> at = datetime(2026, 5, 1, tzinfo=UTC)
+    >>> e = EngagementEvent(kind="page_view", lead_id="lead-1", occurred_at=at,
+    ...                     properties={"url": "/pricing/enterprise"})
+    >>> pricing(e, (), at)
+    True
+    """
+    query = EventQuery((), where=where)  # checks: props only, no nested events
+    return compile_node(cast(Condition, query.where))[0]

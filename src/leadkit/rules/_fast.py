@@ -1,7 +1,9 @@
-"""Fast paths for fields of a known type: the hot loop of scoring.
+"""Fast paths for fields of a known type: the hot loop of scoring and grading.
 
 Each returns one closure that reads the field and tests it without further calls, where
-the generic leaf would call a value function and a check.
+the generic leaf would call a value function and a check. ``field_fast_path`` gives the
+two-valued predicate, ``field_fast_known`` the three-valued one (None when the field is
+missing), which grading asks of every criterion for every lead.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from leadkit.model import EngagementEvent
+from leadkit.rules._checks import COMPARE
 from leadkit.rules._nodes import (
+    Between,
     Compare,
     Condition,
     FieldRef,
@@ -23,22 +27,38 @@ from leadkit.rules._nodes import (
 )
 from leadkit.rules._schema import Kind
 
-__all__ = ["field_fast_path"]
+__all__ = ["field_fast_known", "field_fast_path"]
 
 Events = Sequence[EngagementEvent]
 Pred = Callable[[Any, Events, datetime], bool]
+Known = Callable[[Any, Events, datetime], bool | None]
 
 
-def field_fast_path(node: Condition) -> Pred | None:
+def _typed_getter(node: Condition) -> Callable[[Any], Any] | None:
+    """The getter of a field or property of a known type, or None (no fast path)."""
     subject = getattr(node, "subject", None)
     if not isinstance(subject, FieldRef | PropRef):
         return None
     info = info_of(subject)
     if info.kind is Kind.ANY:
         return None
-    get: Callable[[Any], Any] = info.get
-    if isinstance(node, IsIn) and not node.normalise and not node.negated:
+    return info.get
+
+
+def field_fast_path(node: Condition) -> Pred | None:
+    """One closure for a leaf on a typed field, or None when there is no fast path."""
+    get = _typed_getter(node)
+    if get is None:
+        return None
+    if isinstance(node, IsIn) and not node.normalise:
         values = frozenset(node.values)
+        if node.negated:
+
+            def not_in(record: Any, events: Events, as_of: datetime) -> bool:
+                value = get(record)
+                return value is not None and value not in values
+
+            return not_in
 
         def is_in(record: Any, events: Events, as_of: datetime) -> bool:
             return get(record) in values  # None is never among the values
@@ -65,11 +85,124 @@ def field_fast_path(node: Condition) -> Pred | None:
             return False
 
         return contains_any
+    if isinstance(node, TextMatch) and not node.normalise:
+        # str.startswith / str.endswith take a tuple of alternatives natively.
+        affixes = node.needles
+        if node.op == "startswith":
+
+            def startswith(record: Any, events: Events, as_of: datetime) -> bool:
+                value = get(record)
+                return value is not None and value.startswith(affixes)
+
+            return startswith
+
+        def endswith(record: Any, events: Events, as_of: datetime) -> bool:
+            value = get(record)
+            return value is not None and value.endswith(affixes)
+
+        return endswith
+    if isinstance(node, Between):
+        low, high = node.low, node.high
+
+        def between(record: Any, events: Events, as_of: datetime) -> bool:
+            value = get(record)
+            return value is not None and low <= value <= high
+
+        return between
     if isinstance(node, Compare):
         return _COMPARE_FAST[node.op](get, node.value)
-    if isinstance(node, Window) and info.kind is Kind.DATETIME:
+    if isinstance(node, Window) and info_of(node.subject).kind is Kind.DATETIME:
         return _window_fast(get, node)
     return None
+
+
+def field_fast_known(node: Condition) -> Known | None:
+    """The three-valued twin of :func:`field_fast_path`: None when the field is missing."""
+    get = _typed_getter(node)
+    if get is None:
+        return None
+    if isinstance(node, IsIn) and not node.normalise:
+        values = frozenset(node.values)
+        negated = node.negated
+
+        def is_in(record: Any, events: Events, as_of: datetime) -> bool | None:
+            value = get(record)
+            if value is None:
+                return None
+            return (value not in values) if negated else (value in values)
+
+        return is_in
+    if isinstance(node, TextMatch) and not node.normalise and node.op == "contains":
+        needles = node.needles
+
+        def contains(record: Any, events: Events, as_of: datetime) -> bool | None:
+            value = get(record)
+            if value is None:
+                return None
+            for needle in needles:  # noqa: SIM110 - a plain loop beats any() + generator
+                if needle in value:
+                    return True
+            return False
+
+        return contains
+    if isinstance(node, TextMatch) and not node.normalise:
+        affixes = node.needles
+        starts = node.op == "startswith"
+
+        def affixed(record: Any, events: Events, as_of: datetime) -> bool | None:
+            value = get(record)
+            if value is None:
+                return None
+            return value.startswith(affixes) if starts else value.endswith(affixes)  # type: ignore[no-any-return]
+
+        return affixed
+    if isinstance(node, Between):
+        low, high = node.low, node.high
+
+        def between(record: Any, events: Events, as_of: datetime) -> bool | None:
+            value = get(record)
+            return None if value is None else low <= value <= high
+
+        return between
+    if isinstance(node, Compare):
+        if node.op in _KNOWN_COMPARE:
+            return _KNOWN_COMPARE[node.op](get, node.value)
+        compare, literal = COMPARE[node.op], node.value
+
+        def compared(record: Any, events: Events, as_of: datetime) -> bool | None:
+            value = get(record)
+            return None if value is None else compare(value, literal)
+
+        return compared
+    return None
+
+
+def _known_ge(get: Callable[[Any], Any], x: Any) -> Known:
+    def ge(record: Any, events: Events, as_of: datetime) -> bool | None:
+        value = get(record)
+        return None if value is None else value >= x
+
+    return ge
+
+
+def _known_le(get: Callable[[Any], Any], x: Any) -> Known:
+    def le(record: Any, events: Events, as_of: datetime) -> bool | None:
+        value = get(record)
+        return None if value is None else value <= x
+
+    return le
+
+
+def _known_eq(get: Callable[[Any], Any], x: Any) -> Known:
+    def eq(record: Any, events: Events, as_of: datetime) -> bool | None:
+        value = get(record)
+        return None if value is None else value == x
+
+    return eq
+
+
+# The most common comparisons of fit criteria, inline; the others go through operator.
+_KNOWN_COMPARE = {">=": _known_ge, "<=": _known_le, "==": _known_eq}
 
 
 def _window_fast(get: Callable[[Any], Any], node: Window) -> Pred:

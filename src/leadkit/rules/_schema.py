@@ -225,6 +225,15 @@ def resolve_field(on: type, path: str) -> ValueInfo:
     ...
     leadkit.rules._errors.RuleError: employes: Lead has no field 'employes'; did you mean ...?
     """
+    info = _resolve_field(on, path)
+    if _reads_property(on, path):
+        # A derived value (email_domain, address.prefecture) is computed by Python code;
+        # several conditions of one model often read it for the same record in a row.
+        info = attrs.evolve(info, get=_remember_last(info.get))
+    return info
+
+
+def _resolve_field(on: type, path: str) -> ValueInfo:
     if not isinstance(path, str) or not path:
         raise RuleError(f"a field path must be a non-empty string, got {path!r}", key="field")
     if not (isinstance(on, type) and attrs.has(on)):
@@ -291,6 +300,39 @@ def resolve_field(on: type, path: str) -> ValueInfo:
             )
         return _leaf(path, tp, steps, cls)
     raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
+
+
+def _reads_property(on: type, path: str) -> bool:
+    """True when ``path`` goes through a property of an immutable leadkit record, whose
+    value therefore depends on the record alone and may be remembered."""
+    cls: object = on
+    for part in path.split("."):
+        if not (isinstance(cls, type) and attrs.has(cls) and cls.__module__.startswith(_MODEL)):
+            return False
+        if isinstance(inspect.getattr_static(cls, part, None), property) or (
+            cls is Address and part == "region"
+        ):
+            return True
+        cls = _unwrap_optional(_members(cls).get(part))[0]
+    return False
+
+
+_MODEL = "leadkit.model."
+_NOTHING = object()
+
+
+def _remember_last(get: Getter) -> Getter:
+    """``get``, remembering its answer for the last record it was asked about."""
+    last: list[tuple[object, object]] = [(_NOTHING, None)]
+
+    def remembered(record: Any) -> object:
+        seen, value = last[0]  # one tuple, replaced whole: safe across threads
+        if seen is not record:
+            value = get(record)
+            last[0] = (record, value)
+        return value
+
+    return remembered
 
 
 def _leaf(path: str, tp: object, steps: list[tuple[str, bool]], cls: type) -> ValueInfo:
