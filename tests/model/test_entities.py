@@ -252,3 +252,13 @@ def test_open_and_completed_activities_are_easy_to_list() -> None:
 def test_every_model_error_is_a_leadkit_error() -> None:
     assert issubclass(ValidationError, LeadkitError)
     assert OwnerRef.queue("q").is_queue
+
+
+def test_an_engagement_event_knows_its_posix_timestamp_and_keeps_it_out_of_equality() -> None:
+    jst = datetime(2026, 4, 1, 18, 0, tzinfo=UTC).astimezone()
+    event = EngagementEvent(kind="page_view", occurred_at=jst, lead_id="l")
+    assert event.timestamp == jst.timestamp()
+    moved = attrs.evolve(event, occurred_at=T0)
+    assert moved.timestamp == T0.timestamp()
+    assert "timestamp" not in repr(event)
+    assert attrs.evolve(event) == event

@@ -376,6 +376,7 @@ class Engine:
             lists = [[] for _ in range(count)]
         tables = _Tables(sums, counts, mins, extra, flags, lists)
         as_of_utc = as_of.astimezone(UTC)
+        as_of_ts = as_of_utc.timestamp()  # ages as float seconds (EngagementEvent.timestamp)
         lean = not (extra_width or flag_width or counts is not None or lists is not None)
         if lean and self._decay_mode in (_NO_DECAY, _HALF_LIFE):
             self._lean_pass(events, index, as_of_utc, tables)
@@ -406,7 +407,7 @@ class Engine:
                 lists[i].append(event)
                 if entry is None:
                     continue
-            age = (as_of_utc - event.occurred_at).total_seconds()
+            age = as_of_ts - event.timestamp
             if age < 0.0:
                 continue  # after as_of: never counts
             slot, tested, flagged = entry
@@ -446,6 +447,7 @@ class Engine:
     ) -> None:
         """The event pass when every rule is answered from the per-kind tables: the hot
         loop of batch scoring, kept as short as the hand-written equivalent."""
+        as_of_ts = as_of_utc.timestamp()
         width = self._width
         sums, mins = tables.sums, tables.mins
         slot_of = self._kind_slots.get
@@ -466,7 +468,7 @@ class Engine:
                     i = lead_index(lead_id, -1)  # type: ignore[arg-type]
                 if i < 0:
                     continue
-                age = (as_of_utc - event.occurred_at).total_seconds()
+                age = as_of_ts - event.timestamp
                 at = i * width + slot
                 # The latest age so far is never negative: an age at or above it is too,
                 # so only a new latest needs the "after as_of" test.
@@ -487,7 +489,7 @@ class Engine:
                 i = lead_index(lead_id, -1)  # type: ignore[arg-type]
             if i < 0:
                 continue
-            age = (as_of_utc - event.occurred_at).total_seconds()
+            age = as_of_ts - event.timestamp
             if age < 0.0:
                 continue
             at = i * width + slot
@@ -697,7 +699,7 @@ def matching_event_ids(
 ) -> dict[int, tuple[str, ...]]:
     """For each event rule (by its index in the model), the ids of the lead's ``events``
     that it counted at ``as_of``: the same tests as the event pass, kept for a breakdown."""
-    as_of_utc = as_of.astimezone(UTC)
+    as_of_ts = as_of.timestamp()
     windows = engine.windows(as_of)
     found: dict[int, tuple[str, ...]] = {}
     for spec in engine._event_specs:
@@ -707,7 +709,7 @@ def matching_event_ids(
         for event in events:
             if selection.kinds and event.kind not in selection.kinds:
                 continue
-            age = (as_of_utc - event.occurred_at).total_seconds()
+            age = as_of_ts - event.timestamp
             if age < 0.0 or age > window:
                 continue
             if selection.where is not None and not selection.where(event, (), as_of):
