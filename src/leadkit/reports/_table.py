@@ -78,6 +78,9 @@ def format_cell(value: object) -> str:
         return f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, Decimal):
+        # 0.400000 is an exact share to six places; people read it as 0.4.
+        return f"{value.normalize():f}" if value else "0"
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes")
     if isinstance(value, date):
@@ -99,6 +102,8 @@ def _duration(value: timedelta) -> str:
 
 
 def _is_numeric(value: object) -> bool:
+    if isinstance(value, tuple) and value:
+        return all(isinstance(v, Money) for v in value)
     return isinstance(value, int | float | Decimal | Money | timedelta) and not isinstance(
         value, bool
     )
