@@ -140,3 +140,18 @@ def test_team_performance_response_times_and_mql_decisions() -> None:
     assert u2.median_response == timedelta(hours=1)
     assert float(u2.conversion_rate or 0) == 0.5
     assert "median_response" in report.to_text()
+
+
+def test_stage_histories_from_leadkit_stages_are_read() -> None:
+    from leadkit.reports import StageTrail
+    from leadkit.stages import Stage, StageHistory, accept, transition
+
+    history = StageHistory("a")
+    for stage in (Stage.INQUIRY, Stage.MQL):
+        history = transition(history, stage, at=AT, by="system")
+    history = accept(history, at=AT + timedelta(hours=1), by="u1")
+    trail: StageTrail = history  # the protocol the reports read
+    report = team_performance([LEADS[0]], histories=[trail], as_of=AT + timedelta(days=1))
+    assert report.rows[0].accepted_mqls == 1
+    sources = source_effectiveness([LEADS[0]], histories=[history])
+    assert sources.rows[0].mqls == 1
