@@ -40,7 +40,7 @@ def test_mistakes_are_listed_with_file_and_key_path(tmp_path: Path) -> None:
     )
     result = leadkit("validate", path, cwd=tmp_path)
     assert result.returncode == 1
-    assert "2 problem(s) in bad.toml" in result.stderr
+    assert "2 problem(s) in bad.toml (condition)" in result.stderr
     assert f"{path}: condition.all[0].field: Lead has no field 'employes'" in result.stderr
     assert "did you mean 'employees'" in result.stderr
     assert f"{path}: condition.all[1].op: unknown operator '~~'" in result.stderr
@@ -79,3 +79,46 @@ def test_missing_file_and_wrong_extension(tmp_path: Path) -> None:
     wrong = leadkit("validate", yaml, cwd=tmp_path)
     assert wrong.returncode == 1
     assert "expected a .toml or .json file" in wrong.stderr
+
+
+def test_shipped_examples_are_valid(tmp_path: Path) -> None:
+    from leadkit.cli._examples import EXAMPLE_FILES, example_text
+
+    for name in EXAMPLE_FILES:
+        path = write(tmp_path, name, example_text(name))
+        result = leadkit("validate", path, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert (
+        "(assignment rule set)"
+        in leadkit("validate", tmp_path / "routing.toml", cwd=tmp_path).stdout
+    )
+    assert (
+        "(stage policy)" in leadkit("validate", tmp_path / "stage_policy.toml", cwd=tmp_path).stdout
+    )
+
+
+def test_assignment_rules_with_mistakes_name_each_entry(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "routing.toml",
+        'default_owner = "queue:inbound"\n'
+        "[[entries]]\n"
+        'when = { field = "adress.region", op = "in", value = ["関東"] }\n'
+        'target = "user:sato"\n'
+        "[[entries]]\n"
+        'when = { field = "employees", op = ">=", value = 10 }\n'
+        'target = { strategy = "round_robin", members = ["a"], caps = { per_day = "5" } }\n',
+    )
+    result = leadkit("validate", path, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "2 problem(s) in routing.toml (assignment rule set)" in result.stderr
+    assert f"{path}: entries[0].when" in result.stderr
+    assert f"{path}: entries[1].target.caps.per_day" in result.stderr
+
+
+def test_stage_policy_mistakes(tmp_path: Path) -> None:
+    path = write(tmp_path, "policy.toml", '[mql]\nmin_score = "high"\nmin_grade = "Z"\n')
+    result = leadkit("validate", path, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "(stage policy)" in result.stderr
+    assert f"{path}: mql.min_score" in result.stderr

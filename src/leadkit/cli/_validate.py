@@ -111,7 +111,7 @@ def validate_file(path: Path, *, kind: str | None = None) -> tuple[FileKind, obj
                 Problem(f"{path}: {p.path}" if p.path else str(path), p.message)
                 for p in err.problems
             ],
-            what=f"{path.name} (a {chosen.description})",
+            what=f"{path.name} ({chosen.description})",
         ) from None
 
 
