@@ -153,7 +153,7 @@ def test_by_campaign_and_by_source_sum_credits() -> None:
     sources = {r.lead_source: r for r in report.by_source()}
     assert sources["Web"].deals == 1
     assert sources["Web"].amounts == (Money(1000, "JPY"),)
-    assert sources["展示会"].amounts == (Money(500, "USD"),)
+    assert sources["Trade Show"].amounts == (Money(500, "USD"),)
     text = report.to_text()
     assert "Japan IT Week" in text
     assert "75.0%" in text

@@ -69,13 +69,13 @@ HISTORIES = [
 def test_source_effectiveness_counts_reached_stages_and_won_amounts() -> None:
     report = source_effectiveness(LEADS, histories=HISTORIES, opportunities=[won("o-e", 700)])
     rows = {r.lead_source: r for r in report.rows}
-    web, expo = rows["Web"], rows["展示会"]
+    web, expo = rows["Web"], rows["Trade Show"]
     # The merged-away lead is a copy of "a" and is not counted.
     assert (web.leads, web.mqls, web.sqls, web.won) == (3, 2, 0, 0)
     assert float(web.mql_rate or 0) == 2 / 3
     assert (expo.leads, expo.mqls, expo.sqls, expo.won) == (2, 1, 1, 1)
     assert expo.won_amounts == (Money(700, "JPY"),)
-    assert [r.lead_source for r in report.rows] == ["Web", "展示会"]
+    assert [r.lead_source for r in report.rows] == ["Web", "Trade Show"]
 
 
 def test_source_effectiveness_without_histories_leaves_rates_empty() -> None:
@@ -155,3 +155,9 @@ def test_stage_histories_from_leadkit_stages_are_read() -> None:
     assert report.rows[0].accepted_mqls == 1
     sources = source_effectiveness([LEADS[0]], histories=[history])
     assert sources.rows[0].mqls == 1
+
+
+def test_spellings_of_one_source_are_one_row() -> None:
+    leads = [lead("x", "展示会"), lead("y", "Trade Show"), lead("z", "Podcast"), lead("w", None)]
+    rows = {r.lead_source: r.leads for r in source_effectiveness(leads).rows}
+    assert rows == {"Trade Show": 2, "Podcast": 1, "(none)": 1}

@@ -69,3 +69,14 @@ def test_dataframe_when_pandas_is_installed() -> None:
     assert isinstance(frame, pd.DataFrame)
     assert list(frame.columns) == ["a", "b"]
     assert frame["a"].tolist() == [1, 2]
+
+
+def test_cells_with_line_breaks_span_lines() -> None:
+    text = Table(("id", "why"), [("a", "first\nsecond line"), ("b", "one")]).to_text()
+    assert text.splitlines() == [
+        "id  why",
+        "--  -----------",
+        "a   first",
+        "    second line",
+        "b   one",
+    ]

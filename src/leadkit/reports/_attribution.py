@@ -18,7 +18,7 @@ from typing import ClassVar, TypeAlias, TypeVar
 import attrs
 
 from leadkit.errors import ValidationError
-from leadkit.model import Campaign, CampaignMember, Lead, Money, Opportunity
+from leadkit.model import Campaign, CampaignMember, Lead, Money, Opportunity, active_sources
 from leadkit.reports._allocate import split_money, split_shares
 from leadkit.reports._report import ReportMixin
 from leadkit.reports._table import Percent, Table
@@ -41,6 +41,21 @@ __all__ = [
 ]
 
 NO_SOURCE = "(none)"
+
+
+def source_name(raw: str | None) -> str:
+    """The lead source a report groups by: the catalogue's name for any of its spellings
+    (``展示会`` and ``Trade Show`` are one source), else the text as given.
+
+    >>> source_name("展示会"), source_name("Podcast"), source_name(None)
+    ('Trade Show', 'Podcast', '(none)')
+    """
+    if not raw:
+        return NO_SOURCE
+    found = active_sources().find(raw)
+    return found.api_name if found is not None else raw
+
+
 _R = TypeVar("_R", Lead, Campaign)
 
 
@@ -418,7 +433,7 @@ def attribute(
         amounts: Sequence[Money | None] = (
             split_money(opp.amount, weights) if opp.amount is not None else [None] * len(touches)
         )
-        source = opp.lead_source or source_of.get(opp.id) or NO_SOURCE
+        source = source_name(opp.lead_source or source_of.get(opp.id))
         for touch, share, amount in zip(touches, shares, amounts, strict=True):
             campaign = campaign_index.get(touch.campaign_id)
             credits.append(

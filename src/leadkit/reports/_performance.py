@@ -26,7 +26,7 @@ from leadkit.model import (
     User,
     active_statuses,
 )
-from leadkit.reports._attribution import NO_SOURCE
+from leadkit.reports._attribution import source_name
 from leadkit.reports._report import ReportMixin
 from leadkit.reports._table import Percent, Table
 
@@ -144,7 +144,8 @@ def source_effectiveness(
     histories: Iterable[StageTrail] | None = None,
     opportunities: Iterable[Opportunity] = (),
 ) -> SourceReport:
-    """Leads, MQL rate, SQL rate and won amount per lead source.
+    """Leads, MQL rate, SQL rate and won amount per lead source (spellings of one source
+    in the source catalogue, such as ``展示会`` and ``Trade Show``, are one row).
 
     MQL and SQL counts come from the stage histories (a lead counts once it *reached*
     the stage, even if it moved on); without histories they are left empty. Won business
@@ -156,7 +157,7 @@ def source_effectiveness(
     won = {o.id: o for o in opportunities if o.is_won}
     groups: dict[str, list[Lead]] = defaultdict(list)
     for lead in live:
-        groups[lead.lead_source or NO_SOURCE].append(lead)
+        groups[source_name(lead.lead_source)].append(lead)
     rows = []
     for source, members in groups.items():
         mqls = sqls = None

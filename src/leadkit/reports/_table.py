@@ -168,29 +168,32 @@ class Table:
                 )
 
     def to_text(self) -> str:
-        """Aligned columns; numbers right-aligned; wide characters count double."""
-        cells = [[format_cell(v) for v in row] for row in self.rows]
+        """Aligned columns; numbers right-aligned; wide characters count double; a cell
+        with line breaks spans several lines of its row."""
+        cells = [[format_cell(v).split("\n") for v in row] for row in self.rows]
         widths = [display_width(c) for c in self.columns]
         for row in cells:
-            widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+            widths = [
+                max(w, *(display_width(line) for line in c))
+                for w, c in zip(widths, row, strict=True)
+            ]
         numeric = [
             any(_is_numeric(row[i]) for row in self.rows)
             and not any(isinstance(row[i], str) for row in self.rows)
             for i in range(len(self.columns))
         ]
+
+        def line(texts: Sequence[str]) -> str:
+            padded = (_pad(t, w, right=n) for t, w, n in zip(texts, widths, numeric, strict=True))
+            return "  ".join(padded).rstrip()
+
         lines = [] if self.title is None else [self.title]
-        lines.append(
-            "  ".join(
-                _pad(c, w, right=n) for c, w, n in zip(self.columns, widths, numeric, strict=True)
-            ).rstrip()
-        )
+        lines.append(line(self.columns))
         lines.append("  ".join("-" * w for w in widths))
         for row in cells:
-            lines.append(
-                "  ".join(
-                    _pad(c, w, right=n) for c, w, n in zip(row, widths, numeric, strict=True)
-                ).rstrip()
-            )
+            height = max((len(c) for c in row), default=1)
+            for i in range(height):
+                lines.append(line([c[i] if i < len(c) else "" for c in row]))
         if not self.rows:
             lines.append("(none)")
         return "\n".join(lines)
