@@ -29,6 +29,7 @@ from leadkit.reports._attribution import (
     Touch,
     attribute,
     parse_attribution_model,
+    source_name,
 )
 from leadkit.reports._performance import (
     OwnerRow,
@@ -82,5 +83,6 @@ __all__ = [
     "pipeline",
     "plot_funnel",
     "source_effectiveness",
+    "source_name",
     "team_performance",
 ]

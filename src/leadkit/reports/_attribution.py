@@ -38,6 +38,7 @@ __all__ = [
     "Touch",
     "attribute",
     "parse_attribution_model",
+    "source_name",
 ]
 
 NO_SOURCE = "(none)"

@@ -79,8 +79,7 @@ def format_cell(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, Decimal):
-        # 0.400000 is an exact share to six places; people read it as 0.4.
-        return f"{value.normalize():f}" if value else "0"
+        return _decimal_text(value)
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes")
     if isinstance(value, date):
@@ -92,6 +91,11 @@ def format_cell(value: object) -> str:
     if isinstance(value, tuple | list | frozenset | set):
         return ", ".join(format_cell(v) for v in value)
     return str(value)
+
+
+def _decimal_text(value: Decimal) -> str:
+    # 0.400000 is an exact share to six places; people (and JSON readers) read it as 0.4.
+    return f"{value.normalize():f}" if value else "0"
 
 
 def _duration(value: timedelta) -> str:
@@ -121,7 +125,7 @@ def _plain(value: object) -> Any:
     if isinstance(value, float):
         return round(float(value), 6)
     if isinstance(value, Decimal):
-        return str(value)
+        return _decimal_text(value)
     if isinstance(value, Money):
         return {"amount": str(value.amount), "currency": value.currency}
     if isinstance(value, datetime | date):
@@ -233,7 +237,7 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, Money):
         return f"{value.amount} {value.currency}"
     if isinstance(value, Decimal):
-        return str(value)
+        return _decimal_text(value)
     if isinstance(value, float):
         return repr(round(value, 6))
     if isinstance(value, int) and not isinstance(value, bool):
