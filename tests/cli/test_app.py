@@ -42,10 +42,12 @@ def test_usage_errors_exit_2_and_point_at_help(tmp_path: Path) -> None:
     assert leadkit("no-such-command", cwd=tmp_path).returncode == 2
 
 
-def test_no_command_prints_help_and_exits_2() -> None:
+def test_no_command_introduces_leadkit_and_the_next_step() -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert main([], stdout=out, stderr=err) == 2
-    assert "commands:" in out.getvalue()
+    assert main([], stdout=out, stderr=err) == 0
+    assert out.getvalue().startswith("leadkit ")
+    assert "2,000 leads" in out.getvalue()
+    assert "leadkit demo" in out.getvalue()
 
 
 def test_version() -> None:

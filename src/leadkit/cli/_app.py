@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from leadkit.cli import _validate
+from leadkit.cli import _attribution, _dedupe, _demo, _funnel, _route, _sample, _validate
 from leadkit.cli._context import Context
-from leadkit.cli._errors import EXIT_BAD_INPUT, EXIT_USAGE, CliError, UsageError
+from leadkit.cli._errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, CliError, UsageError
 from leadkit.cli._progress import Progress
 from leadkit.errors import LeadkitError, LoadError
 
@@ -18,13 +18,17 @@ __all__ = ["build_parser", "main"]
 EXAMPLES = """\
 examples:
   leadkit demo                              the whole flow on the bundled sample data
-  leadkit validate scoring.toml             check a model, profile, policy or rule set
+  leadkit sample --out data                 the sample as CSV files, to try the rest on
+  leadkit dedupe --leads data/leads.csv     find duplicate leads (名寄せ)
+  leadkit route --rules data/routing.toml --users data/users.csv --leads data/leads.csv
+  leadkit funnel --policy data/stage_policy.toml --leads data/leads.csv --by source
+  leadkit validate data/routing.toml        check a model, profile, policy or rule set
 
 Run "leadkit COMMAND --help" for each command's options and an example.
 Exit status: 0 ok, 1 bad input (every problem is listed), 2 wrong command line.
 """
 
-_COMMANDS = (_validate,)
+_COMMANDS = (_demo, _sample, _dedupe, _funnel, _route, _attribution, _validate)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,6 +64,16 @@ def _hint(err: LeadkitError) -> str | None:
     return "fix the value named above and run again"
 
 
+def _introduce(out: TextIO) -> None:
+    """What ``leadkit`` alone prints: what it is, the bundled sample, what to run next."""
+    import leadkit
+    from leadkit.sample import load_sample, summary
+
+    out.write(f"leadkit {leadkit.__version__}: typed lead management. See README.md and docs/.\n\n")
+    out.write(summary(load_sample()) + "\n\n")
+    out.write("Run 'leadkit demo' to see the whole flow on it, or 'leadkit --help'.\n")
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -76,8 +90,8 @@ def main(
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if not hasattr(args, "run"):
-        parser.print_help(out)
-        return EXIT_USAGE
+        _introduce(out)
+        return EXIT_OK
     ctx = Context(stdout=out, stderr=err, progress=Progress(err, quiet=args.quiet))
     try:
         status: int = args.run(args, ctx)
