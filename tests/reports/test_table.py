@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 from datetime import date
 
@@ -80,3 +81,19 @@ def test_cells_with_line_breaks_span_lines() -> None:
         "    second line",
         "b   one",
     ]
+
+
+def test_plot_funnel_draws_bars_or_names_the_extra() -> None:
+    from leadkit.reports import plot_funnel
+
+    stages = [("Inquiry", 2000), ("MQL", 420), ("SQL", 90)]
+    try:
+        matplotlib = importlib.import_module("matplotlib")
+    except ImportError:
+        with pytest.raises(MissingExtraError, match=r"leadkit\[plot\]"):
+            plot_funnel(stages)
+        return
+    matplotlib.use("Agg")
+    ax = plot_funnel(stages, title="Sample")
+    assert [bar.get_width() for bar in ax.patches] == [90, 420, 2000]
+    assert ax.get_title() == "Sample"
