@@ -354,7 +354,7 @@ class _Flow:
             lead = leads[lead_id]
             card = cards[lead_id]
             reasons = sorted(card.contributions, key=lambda c: -abs(c.points))[:3]
-            why = "; ".join(f"{c.rule} {c.points:+g}" for c in reasons)
+            why = "; ".join(f"{c.name} {c.points:+g}" for c in reasons)
             stage = histories[lead_id].current
             rows.append(
                 (
