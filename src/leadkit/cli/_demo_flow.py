@@ -64,8 +64,6 @@ from leadkit.stages import (
 
 __all__ = ["DemoSettings", "run_demo"]
 
-_SALES = "sales"
-
 
 @attrs.frozen
 class DemoSettings:
@@ -252,10 +250,14 @@ class _Flow:
         accepted_at = as_of + timedelta(hours=2)
         qualified_at = as_of + timedelta(days=1)
         deals: dict[str, Money] = {}
+        waiting = 0
         with self.step("sales accepts the MQLs and qualifies the best fits"):
             for lead in mqls:
-                by = lead.owner.id if lead.owner is not None else _SALES
-                history = accept(histories[lead.id], at=accepted_at, by=by)
+                owner = _user(lead)
+                if owner is None:
+                    waiting += 1  # in a queue until someone picks it up: still an MQL
+                    continue
+                history = accept(histories[lead.id], at=accepted_at, by=owner.id)
                 if str(grades.get(lead.id, "")) in self.settings.qualify_grades or (
                     not grades and by_lead.get(lead.id)
                 ):
@@ -263,11 +265,17 @@ class _Flow:
                     history = qualify(
                         history,
                         at=qualified_at,
-                        by=by,
+                        by=owner.id,
                         amount=deals[lead.id],
                         close_date=(qualified_at + timedelta(days=90)).date(),
                     )
                 histories[lead.id] = history
+        self.notes.append(
+            f"{len(mqls)} MQLs routed; {len(mqls) - waiting} accepted by their salesperson"
+            + (f", {waiting} waiting in a queue" if waiting else "")
+            + f"; {len(deals)} qualified as SQLs"
+            + (f" (grades {', '.join(self.settings.qualify_grades)})." if grades else ".")
+        )
 
         with self.step(f"convert {len(deals)} SQLs (取引開始) into accounts, contacts, deals"):
             requests = [
