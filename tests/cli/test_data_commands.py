@@ -92,6 +92,18 @@ def test_a_header_mapping_file_maps_other_names(tmp_path: Path) -> None:
     assert f"{bad_mapping}: 社員数" in result.stderr
 
 
+def test_shift_jis_files_need_and_take_an_encoding(tmp_path: Path) -> None:
+    leads = tmp_path / "excel.csv"
+    leads.write_bytes(LEADS_JA.encode("cp932"))
+    plain = leadkit("dedupe", "--leads", leads, cwd=tmp_path)
+    assert plain.returncode == 1
+    assert "not UTF-8 text" in plain.stderr
+    assert "--encoding cp932" in plain.stderr
+    sjis = leadkit("dedupe", "--leads", leads, "--encoding", "cp932", cwd=tmp_path)
+    assert sjis.returncode == 0, sjis.stderr
+    assert "株式会社サンプル" in sjis.stdout
+
+
 def test_missing_input_file_and_bad_as_of(tmp_path: Path) -> None:
     missing = leadkit("dedupe", "--leads", "nope.csv", cwd=tmp_path)
     assert missing.returncode == 1

@@ -42,6 +42,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--leads", type=Path, metavar="CSV", help="leads (their conversions)")
     parser.add_argument("--campaigns", type=Path, metavar="CSV", help="campaigns (for names)")
     parser.add_argument("--headers", type=Path, metavar="FILE", help="lead header mapping")
+    parser.add_argument("--encoding", default="utf-8-sig", help="CSV encoding (cp932: Shift_JIS)")
     parser.add_argument("--model", default="even-split", help="attribution model (see below)")
     parser.add_argument("--half-life", type=float, metavar="DAYS", help="for time-decay")
     parser.add_argument("--all", action="store_true", help="open and lost opportunities too")
@@ -64,10 +65,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             f"--model: {err.message}", hint="for example --model position-based"
         ) from None
     with ctx.progress.step("read opportunities, members, leads and campaigns"):
-        opportunities = read_table(args.opportunities, Opportunity)
-        members = read_table(args.members, CampaignMember)
-        leads = read_table(args.leads, Lead, headers=header_map(args.headers)) if args.leads else []
-        campaigns = read_table(args.campaigns, Campaign) if args.campaigns else []
+        opportunities = read_table(args.opportunities, Opportunity, encoding=args.encoding)
+        members = read_table(args.members, CampaignMember, encoding=args.encoding)
+        leads = (
+            read_table(args.leads, Lead, headers=header_map(args.headers), encoding=args.encoding)
+            if args.leads
+            else []
+        )
+        campaigns = (
+            read_table(args.campaigns, Campaign, encoding=args.encoding) if args.campaigns else []
+        )
     report = attribute(
         opportunities, members, leads=leads, campaigns=campaigns, model=model, won_only=not args.all
     )

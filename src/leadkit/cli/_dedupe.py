@@ -46,7 +46,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from leadkit.reports import Table
 
     with ctx.progress.step("read leads"):
-        leads = read_table(args.leads, Lead, headers=header_map(args.headers))
+        leads = read_table(
+            args.leads, Lead, headers=header_map(args.headers), encoding=args.encoding
+        )
     with ctx.progress.step(f"compare {len(leads):,} leads"):
         found = find_duplicates(leads, LEAD_RULE)
     by_id = {lead.id: lead for lead in leads}

@@ -57,10 +57,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     when = as_of(args.as_of)
     with ctx.progress.step("read policy, leads and events"):
         policy = load_stage_policy(args.policy)
-        leads = read_table(args.leads, Lead, headers=header_map(args.headers))
+        leads = read_table(
+            args.leads, Lead, headers=header_map(args.headers), encoding=args.encoding
+        )
         events: dict[str, list[EngagementEvent]] = defaultdict(list)
         if args.events is not None:
-            for event in read_table(args.events, EngagementEvent):
+            for event in read_table(args.events, EngagementEvent, encoding=args.encoding):
                 if event.lead_id is not None:
                     events[event.lead_id].append(event)
     with ctx.progress.step(f"classify {len(leads):,} leads"):

@@ -27,6 +27,12 @@ def add_input_options(parser: argparse.ArgumentParser, *, events: bool = True) -
             "--events", type=Path, metavar="CSV", help="engagement events table (.csv or .csv.gz)"
         )
     parser.add_argument(
+        "--encoding",
+        default="utf-8-sig",
+        help="text encoding of the CSV files (default utf-8, with or without a BOM; "
+        "cp932 for Shift_JIS files from Excel)",
+    )
+    parser.add_argument(
         "--headers",
         type=Path,
         metavar="FILE",
@@ -93,11 +99,27 @@ def header_map(path: Path | None) -> dict[str, str | None]:
 
 
 def read_table(
-    path: Path, record_type: type[T], *, headers: Mapping[str, str | None] | None = None
+    path: Path,
+    record_type: type[T],
+    *,
+    headers: Mapping[str, str | None] | None = None,
+    encoding: str = "utf-8-sig",
 ) -> list[T]:
     """Every record of a CSV table, or a ``LoadError`` naming each bad line and column."""
     from leadkit.io import read_csv
 
     if not path.exists():
         raise CliError(f"{path}: no such file", hint="check the path (it is relative to here)")
-    return read_csv(path, record_type, header_map=headers)
+    try:
+        return read_csv(path, record_type, header_map=headers, encoding=encoding)
+    except LookupError:
+        raise UsageError(
+            f"unknown encoding {encoding!r}", hint="for example --encoding cp932"
+        ) from None
+    except LoadError as err:
+        if any("not " in p.message and " text" in p.message for p in err.problems):
+            raise CliError(
+                f"{path}: not {'UTF-8' if encoding == 'utf-8-sig' else encoding} text",
+                hint="Excel saves Japanese CSV as Shift_JIS: add --encoding cp932",
+            ) from None
+        raise

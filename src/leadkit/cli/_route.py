@@ -58,11 +58,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     headers = header_map(args.headers)
     with ctx.progress.step("read rules, users and leads"):
         rules = load_assignment_rules(args.rules)
-        users = read_table(args.users, User)
-        leads = read_table(args.leads, Lead, headers=headers)
+        users = read_table(args.users, User, encoding=args.encoding)
+        leads = read_table(args.leads, Lead, headers=headers, encoding=args.encoding)
         events: dict[str, list[EngagementEvent]] = defaultdict(list)
         if args.events is not None:
-            for event in read_table(args.events, EngagementEvent):
+            for event in read_table(args.events, EngagementEvent, encoding=args.encoding):
                 if event.lead_id is not None:
                     events[event.lead_id].append(event)
     router = Router(rules, roster=Roster(users))
