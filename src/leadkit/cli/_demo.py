@@ -19,9 +19,9 @@ examples:
   leadkit demo --export out                   the results as CSV, e.g. for attribution
 
 The demo loads the bundled sample (2,000 leads, 8 salespeople, 10 campaigns), stores it
-in SQLite, finds duplicates, scores and grades, classifies stages, routes the MQLs,
-lets "sales" accept them and qualify the best fits, converts the SQLs, and prints the
-funnel, the top leads with their reasons, each owner's load and campaign influence.
+in SQLite, finds and merges duplicates, scores and grades, classifies stages, routes the
+MQLs, lets "sales" accept them and qualify the best fits, converts the SQLs, and prints
+the funnel, the top leads with their reasons, each owner's load and campaign influence.
 Running it again starts from the sample again.
 """
 

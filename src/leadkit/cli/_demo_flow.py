@@ -1,6 +1,6 @@
 """The demo flow: the main job on the bundled sample data, start to finish.
 
-load → find duplicates → score and grade → classify stages → route the MQLs → sales
+load → find and merge duplicates → score and grade → classify stages → route the MQLs → sales
 accepts and qualifies → convert the SQLs (SQLite) → reports. Each step is the public
 API used as a user would use it; the command only wires them and prints.
 """
@@ -26,7 +26,7 @@ from leadkit.cli._errors import CliError
 from leadkit.cli._examples import example_data
 from leadkit.cli._tables import funnel_table
 from leadkit.convert import ConversionRequest, convert_leads
-from leadkit.dedupe import LEAD_RULE, find_duplicates
+from leadkit.dedupe import LEAD_RULE, find_duplicates, merge_leads
 from leadkit.io import write_csv
 from leadkit.model import (
     Account,
@@ -146,6 +146,10 @@ def _export(db: Path, folder: Path) -> list[Path]:
     return written
 
 
+def _id(record: Lead | EngagementEvent) -> str:
+    return record.id
+
+
 def _user(lead: Lead) -> OwnerRef | None:
     # Records made by conversion belong to a user; a queue's lead takes the default.
     return lead.owner if lead.owner is not None and not lead.owner.is_queue else None
@@ -189,16 +193,23 @@ class _Flow:
         with self.step(f"store it in SQLite ({self.db.name})"):
             _store(self.db, data)
         names = {u.id: u.name for u in data.users} | {q.id: q.name for q in data.queues}
-        by_lead = _events_by_lead(data.events)
 
         with self.step("find duplicates (名寄せ)"):
             duplicates = find_duplicates(data.leads, LEAD_RULE)
-            copies = {i for cluster in duplicates for i in cluster.ids[1:]}
-            leads = [lead for lead in data.leads if lead.id not in copies]
+        copies = sum(len(cluster.ids) - 1 for cluster in duplicates)
+        with self.step(f"merge {copies} copies into their masters"):
+            # The first of each group is the master: empty fields are filled from the
+            # copies, and their events and campaign responses move to it.
+            for cluster in duplicates:
+                merge_leads(cluster.ids[0], cluster.ids[1:], SqliteUnitOfWork(self.db))
+            with SqliteUnitOfWork(self.db) as uow:
+                leads = sorted((x for x in uow.leads.all() if not x.is_merged), key=_id)
+                events = sorted(uow.engagement_events.all(), key=_id)
+        by_lead = _events_by_lead(events)
         self.notes.append(
             f"{len(duplicates)} groups of duplicates among {len(data.leads):,} leads "
-            f"({duplicates.compared:,} pairs compared); {len(copies)} copies set aside, "
-            f"{len(leads):,} leads go on."
+            f"({duplicates.compared:,} pairs compared); {copies} copies merged into their "
+            f"masters, {len(leads):,} leads go on."
         )
 
         scores: dict[str, float] = {}
@@ -209,7 +220,7 @@ class _Flow:
             with self.step("score (behaviour) and grade (fit)"):
                 model = scoring.japanese_b2b_model()
                 profile = scoring.default_grading_profile()
-                cards = model.score_many(leads, data.events, as_of=as_of, breakdown=True)
+                cards = model.score_many(leads, events, as_of=as_of, breakdown=True)
                 scores = {lead_id: card.total for lead_id, card in cards.items()}
                 grades = dict(profile.grade_many(leads, as_of=as_of))
         else:
