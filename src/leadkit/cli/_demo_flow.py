@@ -58,6 +58,7 @@ from leadkit.stages import (
     advance,
     classify,
     funnel,
+    grade_rank,
     load_stage_policy,
     qualify,
 )
@@ -70,13 +71,14 @@ class DemoSettings:
     """What the demo does besides the bundled defaults.
 
     ``qualify_min_grade`` and ``seat_price`` stand in for the sales team: MQLs they accept
-    are qualified as SQLs when their grade is at least this good, with a deal worth the
-    lead's seats (custom field ``seats``, else 10) times the seat price.
+    are qualified as SQLs when their grade is at least this good (without grades: when
+    they have any engagement), with a deal worth the lead's seats (custom field
+    ``seats``, else 10) times the seat price.
     """
 
     top: int = 10
     export: Path | None = None
-    qualify_grades: tuple[str, ...] = ("A+", "A", "A-", "B+", "B")
+    qualify_min_grade: str = "C+"
     seat_price: Money = Money(120_000, "JPY")
 
 
@@ -269,9 +271,7 @@ class _Flow:
                     waiting += 1  # in a queue until someone picks it up: still an MQL
                     continue
                 history = accept(histories[lead.id], at=accepted_at, by=owner.id)
-                if str(grades.get(lead.id, "")) in self.settings.qualify_grades or (
-                    not grades and by_lead.get(lead.id)
-                ):
+                if self._qualifies(lead, grades, by_lead):
                     deals[lead.id] = _deal_size(lead, self.settings)
                     history = qualify(
                         history,
@@ -285,7 +285,7 @@ class _Flow:
             f"{len(mqls)} MQLs routed; {len(mqls) - waiting} accepted by their salesperson"
             + (f", {waiting} waiting in a queue" if waiting else "")
             + f"; {len(deals)} qualified as SQLs"
-            + (f" (grades {', '.join(self.settings.qualify_grades)})." if grades else ".")
+            + (f" (grade {self.settings.qualify_min_grade} or better)." if grades else ".")
         )
 
         with self.step(f"convert {len(deals)} SQLs (取引開始) into accounts, contacts, deals"):
@@ -353,6 +353,19 @@ class _Flow:
             )
         return self.tables
 
+    def _qualifies(
+        self,
+        lead: Lead,
+        grades: dict[str, object],
+        by_lead: dict[str, list[EngagementEvent]],
+    ) -> bool:
+        if not grades:
+            return bool(by_lead.get(lead.id))
+        grade = grades.get(lead.id)
+        return grade is not None and grade_rank(grade) >= grade_rank(
+            self.settings.qualify_min_grade
+        )
+
     def _funnel(
         self, histories: dict[str, StageHistory], as_of: datetime, leads: list[Lead]
     ) -> Table:
@@ -373,13 +386,13 @@ class _Flow:
             lead = leads[lead_id]
             card = cards[lead_id]
             reasons = sorted(card.contributions, key=lambda c: -abs(c.points))[:3]
-            why = "; ".join(f"{c.name} {c.points:+g}" for c in reasons)
+            why = "; ".join(f"{c.name} {round(c.points, 1):+g}" for c in reasons)
             stage = histories[lead_id].current
             rows.append(
                 (
                     lead.name.display,
                     lead.company,
-                    card.total,
+                    round(card.total, 1),
                     str(grades.get(lead_id, "")),
                     stage.label if stage else "",
                     _owner_name(lead.owner, names),
