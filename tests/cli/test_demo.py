@@ -15,6 +15,7 @@ def test_demo_shows_the_whole_flow_and_runs_again_the_same(tmp_path: Path) -> No
     for heading in (
         "groups of duplicates among 2,000 leads",
         "Funnel: from inquiry to opportunity",
+        "Top 10 leads by score",
         "Each owner's load",
         "Campaign influence on the new pipeline",
         "Source effectiveness",
@@ -22,6 +23,7 @@ def test_demo_shows_the_whole_flow_and_runs_again_the_same(tmp_path: Path) -> No
         assert heading in first.stdout
     # Progress goes to stderr, one line per step when it is not a terminal.
     assert "find duplicates (名寄せ) ... done in" in first.stderr
+    assert "score (behaviour) and grade (fit) ... done in" in first.stderr
     with SqliteUnitOfWork(db) as uow:
         converted = [lead for lead in uow.leads.all() if lead.is_converted]
         assert converted

@@ -7,7 +7,16 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from leadkit.cli import _attribution, _dedupe, _demo, _funnel, _route, _sample, _validate
+from leadkit.cli import (
+    _attribution,
+    _dedupe,
+    _demo,
+    _funnel,
+    _route,
+    _sample,
+    _score,
+    _validate,
+)
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, CliError, UsageError
 from leadkit.cli._progress import Progress
@@ -19,6 +28,8 @@ EXAMPLES = """\
 examples:
   leadkit demo                              the whole flow on the bundled sample data
   leadkit sample --out data                 the sample as CSV files, to try the rest on
+  leadkit score --model japanese-b2b --leads data/leads.csv --events data/events.csv.gz
+  leadkit grade --profile default --leads data/leads.csv
   leadkit dedupe --leads data/leads.csv     find duplicate leads (名寄せ)
   leadkit route --rules data/routing.toml --users data/users.csv --leads data/leads.csv
   leadkit funnel --policy data/stage_policy.toml --leads data/leads.csv --by source
@@ -28,7 +39,7 @@ Run "leadkit COMMAND --help" for each command's options and an example.
 Exit status: 0 ok, 1 bad input (every problem is listed), 2 wrong command line.
 """
 
-_COMMANDS = (_demo, _sample, _dedupe, _funnel, _route, _attribution, _validate)
+_COMMANDS = (_demo, _sample, _score, _dedupe, _funnel, _route, _attribution, _validate)
 
 
 class _Parser(argparse.ArgumentParser):

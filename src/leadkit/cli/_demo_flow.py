@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib
 import itertools
 import sqlite3
 import tempfile
@@ -17,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import attrs
 
@@ -51,6 +49,7 @@ from leadkit.reports import (
 from leadkit.repository import SqliteUnitOfWork
 from leadkit.routing import InMemoryState, Roster, Router, load_assignment_rules
 from leadkit.sample import SAMPLE_AS_OF, SampleData, load_sample
+from leadkit.scoring import Grade, ScoreCard, default_grading_profile, japanese_b2b_model
 from leadkit.stages import (
     Stage,
     StageHistory,
@@ -71,24 +70,14 @@ class DemoSettings:
     """What the demo does besides the bundled defaults.
 
     ``qualify_min_grade`` and ``seat_price`` stand in for the sales team: MQLs they accept
-    are qualified as SQLs when their grade is at least this good (without grades: when
-    they have any engagement), with a deal worth the lead's seats (custom field
-    ``seats``, else 10) times the seat price.
+    are qualified as SQLs when their grade is at least this good, with a deal worth the
+    lead's seats (custom field ``seats``, else 10) times the seat price.
     """
 
     top: int = 10
     export: Path | None = None
     qualify_min_grade: str = "C+"
     seat_price: Money = Money(120_000, "JPY")
-
-
-def _scoring() -> Any | None:
-    # Scoring lands in its own package; until it is installed the demo classifies on
-    # behaviour (demo requests) alone.
-    try:
-        return importlib.import_module("leadkit.scoring")
-    except ImportError:
-        return None
 
 
 def _events_by_lead(events: Sequence[EngagementEvent]) -> dict[str, list[EngagementEvent]]:
@@ -214,19 +203,10 @@ class _Flow:
             f"masters, {len(leads):,} leads go on."
         )
 
-        scores: dict[str, float] = {}
-        grades: dict[str, object] = {}
-        cards: dict[str, Any] = {}
-        scoring = _scoring()
-        if scoring is not None:
-            with self.step("score (behaviour) and grade (fit)"):
-                model = scoring.japanese_b2b_model()
-                profile = scoring.default_grading_profile()
-                cards = model.score_many(leads, events, as_of=as_of, breakdown=True)
-                scores = {lead_id: card.total for lead_id, card in cards.items()}
-                grades = dict(profile.grade_many(leads, as_of=as_of))
-        else:
-            self.notes.append("leadkit.scoring is not installed: no scores or grades.")
+        with self.step("score (behaviour) and grade (fit)"):
+            model = japanese_b2b_model()
+            cards = model.score_many(leads, events, as_of=as_of, breakdown=True)
+            grades = default_grading_profile().grade_many(leads, as_of=as_of)
 
         policy = load_stage_policy(example_data("stage_policy.toml"))
         histories: dict[str, StageHistory] = {}
@@ -234,8 +214,8 @@ class _Flow:
             for lead in leads:
                 verdict = classify(
                     lead,
-                    score=scores.get(lead.id),
-                    grade=grades.get(lead.id),
+                    score=cards[lead.id],
+                    grade=grades[lead.id],
                     policy=policy,
                     as_of=as_of,
                     events=by_lead.get(lead.id, ()),
@@ -271,7 +251,7 @@ class _Flow:
                     waiting += 1  # in a queue until someone picks it up: still an MQL
                     continue
                 history = accept(histories[lead.id], at=accepted_at, by=owner.id)
-                if self._qualifies(lead, grades, by_lead):
+                if self._qualifies(lead, grades):
                     deals[lead.id] = _deal_size(lead, self.settings)
                     history = qualify(
                         history,
@@ -285,7 +265,7 @@ class _Flow:
             f"{len(mqls)} MQLs routed; {len(mqls) - waiting} accepted by their salesperson"
             + (f", {waiting} waiting in a queue" if waiting else "")
             + f"; {len(deals)} qualified as SQLs"
-            + (f" (grade {self.settings.qualify_min_grade} or better)." if grades else ".")
+            + f" (grade {self.settings.qualify_min_grade} or better)."
         )
 
         with self.step(f"convert {len(deals)} SQLs (取引開始) into accounts, contacts, deals"):
@@ -327,8 +307,7 @@ class _Flow:
 
         with self.step("reports"):
             self.tables.append(self._funnel(histories, report_as_of, final_leads))
-            if cards:
-                self.tables.append(self._top(cards, grades, histories, leads_by_id, names))
+            self.tables.append(self._top(cards, grades, histories, leads_by_id, names))
             self.tables.append(
                 self._load(final_leads, opportunities, histories, data, report_as_of)
             )
@@ -356,15 +335,9 @@ class _Flow:
     def _qualifies(
         self,
         lead: Lead,
-        grades: dict[str, object],
-        by_lead: dict[str, list[EngagementEvent]],
+        grades: dict[str, Grade],
     ) -> bool:
-        if not grades:
-            return bool(by_lead.get(lead.id))
-        grade = grades.get(lead.id)
-        return grade is not None and grade_rank(grade) >= grade_rank(
-            self.settings.qualify_min_grade
-        )
+        return grade_rank(grades[lead.id]) >= grade_rank(self.settings.qualify_min_grade)
 
     def _funnel(
         self, histories: dict[str, StageHistory], as_of: datetime, leads: list[Lead]
@@ -374,8 +347,8 @@ class _Flow:
 
     def _top(
         self,
-        cards: dict[str, Any],
-        grades: dict[str, object],
+        cards: dict[str, ScoreCard],
+        grades: dict[str, Grade],
         histories: dict[str, StageHistory],
         leads: dict[str, Lead],
         names: dict[str, str],
@@ -393,7 +366,7 @@ class _Flow:
                     lead.name.display,
                     lead.company,
                     round(card.total, 1),
-                    str(grades.get(lead_id, "")),
+                    str(grades[lead_id]),
                     stage.label if stage else "",
                     _owner_name(lead.owner, names),
                     why,
