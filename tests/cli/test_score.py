@@ -83,3 +83,20 @@ def test_grade_with_the_default_profile(tmp_path: Path) -> None:
     grades = {r["lead"]: r["grade"] for r in json.loads(result.stdout)}
     assert set(grades) == {"l-1", "l-2", "l-3", "l-4"}
     assert all(g[0] in "ABCDF" for g in grades.values())
+
+
+def test_validate_grading_profiles_and_the_shipped_models(tmp_path: Path) -> None:
+    profile = write(
+        tmp_path,
+        "fit.toml",
+        'name = "fit"\n[[criteria]]\nname = "big"\n'
+        'when = { field = "employes", op = ">=", value = 100 }\nweight = 5\n',
+    )
+    result = leadkit("validate", profile, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "2 problem(s) in fit.toml (grading profile)" in result.stderr
+    assert f"{profile}: criteria[0].weight" in result.stderr
+    assert f"{profile}: criteria[0].when.field" in result.stderr
+    models = Path(__file__).resolve().parents[2] / "src" / "leadkit" / "scoring" / "models"
+    for shipped in sorted(models.glob("*.toml")):
+        assert leadkit("validate", shipped, cwd=tmp_path).returncode == 0, shipped
