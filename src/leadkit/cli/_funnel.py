@@ -16,9 +16,12 @@ EXAMPLES = """\
 examples:
   leadkit funnel --policy stage_policy.toml --leads leads.csv --events events.csv.gz
   leadkit funnel --policy stage_policy.toml --leads leads.csv --events events.csv.gz --by source
+  leadkit funnel --policy stage_policy.toml --model japanese-b2b --profile default \
+      --leads leads.csv --events events.csv.gz
 
 Each lead is classified at --as-of under the policy (Inquiry, MQL, or SGL for sales
-sources), and the funnel counts how many reached each stage, per group.
+sources), and the funnel counts how many reached each stage, per group. A policy with
+min_score or min_grade needs --model or --profile to score and grade the leads.
 """
 
 _GROUPS = ("all", "source", "owner", "month")
@@ -36,6 +39,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--policy", type=Path, required=True, metavar="TOML", help="stage policy file"
     )
+    parser.add_argument(
+        "--model",
+        metavar="MODEL",
+        help="scoring model for the policy's min_score (file or built-in name)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="PROFILE",
+        help="grading profile for the policy's min_grade (file or default)",
+    )
     add_input_options(parser)
     parser.add_argument("--by", choices=_GROUPS, default="all", help="group the funnel")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
@@ -49,9 +62,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     import attrs
 
+    from leadkit.cli._score import load_model, load_profile
     from leadkit.cli._tables import funnel_table
     from leadkit.model import EngagementEvent, Lead
     from leadkit.reports import source_name
+    from leadkit.scoring import Grade
     from leadkit.stages import StageHistory, advance, classify, funnel, load_stage_policy
 
     when = as_of(args.as_of)
@@ -65,12 +80,27 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             for event in read_table(args.events, EngagementEvent, encoding=args.encoding):
                 if event.lead_id is not None:
                     events[event.lead_id].append(event)
+    scores: dict[str, float] = {}
+    grades: dict[str, Grade] = {}
+    if args.model is not None or args.profile is not None:
+        with ctx.progress.step("score and grade"):
+            if args.model is not None:
+                every = [e for batch in events.values() for e in batch]
+                scores = load_model(args.model).score_many(leads, every, as_of=when)
+            if args.profile is not None:
+                grades = load_profile(args.profile).grade_many(leads, as_of=when)
     with ctx.progress.step(f"classify {len(leads):,} leads"):
         histories = [
             advance(
                 StageHistory(lead.id),
                 classify(
-                    lead, policy=policy, as_of=when, events=events.get(lead.id, ()), explain=False
+                    lead,
+                    score=scores.get(lead.id),
+                    grade=grades.get(lead.id),
+                    policy=policy,
+                    as_of=when,
+                    events=events.get(lead.id, ()),
+                    explain=False,
                 ),
             )
             for lead in leads

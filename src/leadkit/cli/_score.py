@@ -14,7 +14,7 @@ from leadkit.cli._output import FORMATS, emit
 if TYPE_CHECKING:
     from leadkit.scoring import GradingProfile, ScoringModel
 
-__all__ = ["register", "run_grade", "run_score"]
+__all__ = ["load_model", "load_profile", "register", "run_grade", "run_score"]
 
 SCORE_EXAMPLES = """\
 examples:
@@ -73,7 +73,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     grade.set_defaults(run=run_grade)
 
 
-def _model(spec: str) -> ScoringModel:
+def load_model(spec: str) -> ScoringModel:
+    """A scoring model from a file or a built-in name."""
     import leadkit.scoring as scoring
 
     if spec in _MODELS:
@@ -88,7 +89,8 @@ def _model(spec: str) -> ScoringModel:
     return scoring.load_scoring_model(path)
 
 
-def _profile(spec: str) -> GradingProfile:
+def load_profile(spec: str) -> GradingProfile:
+    """A grading profile (or scheme) from a file, or the built-in default."""
     import leadkit.scoring as scoring
 
     if spec == "default":
@@ -116,7 +118,7 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"--top must be at least 1, got {args.top}", hint="for example --top 20")
     when = as_of(args.as_of)
     with ctx.progress.step("read model, leads and events"):
-        model = _model(args.model)
+        model = load_model(args.model)
         leads = read_table(args.leads, Lead, headers=header_map(args.headers))
         events = read_table(args.events, EngagementEvent) if args.events is not None else []
         known = {lead.id for lead in leads}
@@ -147,7 +149,7 @@ def run_grade(args: argparse.Namespace, ctx: Context) -> int:
 
     when = as_of(args.as_of)
     with ctx.progress.step("read profile and leads"):
-        profile = _profile(args.profile)
+        profile = load_profile(args.profile)
         leads = read_table(args.leads, Lead, headers=header_map(args.headers))
     columns: tuple[str, ...] = ("lead", "name", "company", "grade")
     if args.explain:
