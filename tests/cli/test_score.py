@@ -100,3 +100,21 @@ def test_validate_grading_profiles_and_the_shipped_models(tmp_path: Path) -> Non
     models = Path(__file__).resolve().parents[2] / "src" / "leadkit" / "scoring" / "models"
     for shipped in sorted(models.glob("*.toml")):
         assert leadkit("validate", shipped, cwd=tmp_path).returncode == 0, shipped
+
+
+def test_funnel_scores_leads_for_a_policy_with_a_threshold(tmp_path: Path) -> None:
+    leads = write(tmp_path, "l.csv", LEADS_JA)
+    events = write(tmp_path, "e.csv", EVENTS)
+    model = write(tmp_path, "model.toml", MODEL)
+    policy = write(tmp_path, "policy.toml", "[mql]\nmin_score = 50\n")
+    args = ("funnel", "--policy", policy, "--leads", leads, "--events", events,
+            "--as-of", "2026-04-01", "--format", "json")  # fmt: skip
+
+    def mqls(*extra: str | Path) -> int:
+        result = leadkit(*args, *extra, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        return sum(r["reached"] for r in json.loads(result.stdout) if r["stage"] == "MQL")
+
+    # Only l-2's demo request (50 points under the tiny model) reaches the threshold.
+    assert mqls("--model", model) == 1
+    assert mqls() == 0
