@@ -1,0 +1,448 @@
+"""The demo flow: the main job on the bundled sample data, start to finish.
+
+load → find and merge duplicates → score and grade → classify stages → route the MQLs → sales
+accepts and qualifies → convert the SQLs (SQLite) → reports. Each step is the public
+API used as a user would use it; the command only wires them and prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import sqlite3
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import attrs
+
+from leadkit.cli._context import Context
+from leadkit.cli._errors import CliError
+from leadkit.cli._examples import example_data
+from leadkit.cli._tables import funnel_table
+from leadkit.convert import ConversionRequest, convert_leads
+from leadkit.dedupe import LEAD_RULE, find_duplicates, merge_leads
+from leadkit.io import write_csv
+from leadkit.model import (
+    Account,
+    Campaign,
+    CampaignMember,
+    Contact,
+    EngagementEvent,
+    Lead,
+    Money,
+    Opportunity,
+    OwnerRef,
+    User,
+    use_id_factory,
+)
+from leadkit.reports import (
+    Table,
+    TimeDecay,
+    attribute,
+    source_effectiveness,
+    team_performance,
+)
+from leadkit.repository import SqliteUnitOfWork
+from leadkit.routing import InMemoryState, Roster, Router, load_assignment_rules
+from leadkit.sample import SAMPLE_AS_OF, SampleData, load_sample
+from leadkit.scoring import Grade, ScoreCard, default_grading_profile, japanese_b2b_model
+from leadkit.stages import (
+    Stage,
+    StageHistory,
+    accept,
+    advance,
+    classify,
+    funnel,
+    grade_rank,
+    load_stage_policy,
+    qualify,
+)
+
+__all__ = ["DemoSettings", "run_demo"]
+
+
+@attrs.frozen
+class DemoSettings:
+    """What the demo does besides the bundled defaults.
+
+    ``qualify_min_grade`` and ``seat_price`` stand in for the sales team: MQLs they accept
+    are qualified as SQLs when their grade is at least this good, with a deal worth the
+    lead's seats (custom field ``seats``, else 10) times the seat price.
+    """
+
+    top: int = 10
+    export: Path | None = None
+    qualify_min_grade: str = "C+"
+    seat_price: Money = Money(120_000, "JPY")
+
+
+def _events_by_lead(events: Sequence[EngagementEvent]) -> dict[str, list[EngagementEvent]]:
+    grouped: dict[str, list[EngagementEvent]] = defaultdict(list)
+    for event in events:
+        if event.lead_id is not None:
+            grouped[event.lead_id].append(event)
+    return grouped
+
+
+def _store(db: Path, data: SampleData) -> None:
+    with SqliteUnitOfWork(db) as uow:
+        for user in data.users:
+            uow.users.add(user)
+        for queue in data.queues:
+            uow.queues.add(queue)
+        for account in data.accounts:
+            uow.accounts.add(account)
+        for contact in data.contacts:
+            uow.contacts.add(contact)
+        for campaign in data.campaigns:
+            uow.campaigns.add(campaign)
+        for lead in data.leads:
+            uow.leads.add(lead)
+        for member in data.campaign_members:
+            uow.campaign_members.add(member)
+        for event in data.events:
+            uow.engagement_events.add(event)
+        uow.commit()
+
+
+def _deal_size(lead: Lead, settings: DemoSettings) -> Money:
+    seats = lead.custom.get("seats")
+    count = seats if isinstance(seats, int) and seats > 0 else 10
+    return Money(settings.seat_price.amount * count, settings.seat_price.currency)
+
+
+_EXPORTS = (
+    ("leads.csv", "leads", Lead),
+    ("accounts.csv", "accounts", Account),
+    ("contacts.csv", "contacts", Contact),
+    ("opportunities.csv", "opportunities", Opportunity),
+    ("campaigns.csv", "campaigns", Campaign),
+    ("campaign_members.csv", "campaign_members", CampaignMember),
+    ("users.csv", "users", User),
+)
+
+
+def _export(db: Path, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with SqliteUnitOfWork(db) as uow:
+        for name, table, record_type in _EXPORTS:
+            records = sorted(getattr(uow, table).all(), key=lambda r: r.id)
+            write_csv(records, folder / name, record_type)
+            written.append(folder / name)
+    return written
+
+
+def _id(record: Lead | EngagementEvent) -> str:
+    return record.id
+
+
+def _user(lead: Lead) -> OwnerRef | None:
+    # Records made by conversion belong to a user; a queue's lead takes the default.
+    return lead.owner if lead.owner is not None and not lead.owner.is_queue else None
+
+
+def _owner_name(owner: OwnerRef | None, names: dict[str, str]) -> str:
+    if owner is None:
+        return ""
+    return names.get(owner.id, str(owner))
+
+
+@attrs.define
+class _Flow:
+    """The state of one demo run, step by step."""
+
+    db: Path
+    settings: DemoSettings
+    ctx: Context
+    keep_db: bool
+    tables: list[Table] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
+
+    def step(self, name: str) -> contextlib.AbstractContextManager[None]:
+        return self.ctx.progress.step(name)
+
+    def run(self) -> list[Table]:
+        # Records the demo creates get ids account-demo-0001 ...: two runs print the same,
+        # and they cannot collide with the sample's own ids.
+        counters: dict[str, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+
+        def demo_ids(kind: str) -> str:
+            return f"{kind}-demo-{next(counters[kind]):04d}"
+
+        with use_id_factory(demo_ids):
+            return self._run()
+
+    def _run(self) -> list[Table]:
+        with self.step("load the bundled sample data"):
+            data = load_sample()
+            as_of = SAMPLE_AS_OF
+        with self.step(f"store it in SQLite ({self.db.name})"):
+            _store(self.db, data)
+        names = {u.id: u.name for u in data.users} | {q.id: q.name for q in data.queues}
+
+        with self.step("find duplicates (名寄せ)"):
+            duplicates = find_duplicates(data.leads, LEAD_RULE)
+        copies = sum(len(cluster.ids) - 1 for cluster in duplicates)
+        with self.step(f"merge {copies} copies into their masters"):
+            # The first of each group is the master: empty fields are filled from the
+            # copies, and their events and campaign responses move to it.
+            for cluster in duplicates:
+                merge_leads(cluster.ids[0], cluster.ids[1:], SqliteUnitOfWork(self.db))
+            with SqliteUnitOfWork(self.db) as uow:
+                leads = sorted((x for x in uow.leads.all() if not x.is_merged), key=_id)
+                events = sorted(uow.engagement_events.all(), key=_id)
+        by_lead = _events_by_lead(events)
+        self.notes.append(
+            f"{len(duplicates)} groups of duplicates among {len(data.leads):,} leads "
+            f"({duplicates.compared:,} pairs compared); {copies} copies merged into their "
+            f"masters, {len(leads):,} leads go on."
+        )
+
+        with self.step("score (behaviour) and grade (fit)"):
+            model = japanese_b2b_model()
+            cards = model.score_many(leads, events, as_of=as_of, breakdown=True)
+            grades = default_grading_profile().grade_many(leads, as_of=as_of)
+
+        policy = load_stage_policy(example_data("stage_policy.toml"))
+        histories: dict[str, StageHistory] = {}
+        with self.step("classify lifecycle stages"):
+            for lead in leads:
+                verdict = classify(
+                    lead,
+                    score=cards[lead.id],
+                    grade=grades[lead.id],
+                    policy=policy,
+                    as_of=as_of,
+                    events=by_lead.get(lead.id, ()),
+                    explain=False,
+                )
+                histories[lead.id] = advance(StageHistory(lead.id), verdict)
+        mqls = [lead for lead in leads if histories[lead.id].current is Stage.MQL]
+
+        rules = load_assignment_rules(example_data("routing.toml"))
+        router = Router(rules, roster=Roster(data.users))
+        routed_at = as_of + timedelta(minutes=5)
+        with self.step(f"route {len(mqls)} MQLs to sales"):
+            decisions = router.route_many(
+                mqls, as_of=routed_at, state=InMemoryState(), events=by_lead
+            )
+            owners = {d.lead_id: d.owner for d in decisions}
+            mqls = [attrs.evolve(lead, owner=owners[lead.id]) for lead in mqls]
+            with SqliteUnitOfWork(self.db) as uow:
+                for lead in mqls:
+                    stored = uow.leads.get(lead.id)
+                    uow.leads.update(attrs.evolve(stored, owner=owners[lead.id]))
+                uow.commit()
+        leads_by_id = {lead.id: lead for lead in leads} | {lead.id: lead for lead in mqls}
+
+        accepted_at = as_of + timedelta(hours=2)
+        qualified_at = as_of + timedelta(days=1)
+        deals: dict[str, Money] = {}
+        waiting = 0
+        with self.step("sales accepts the MQLs and qualifies the best fits"):
+            for lead in mqls:
+                owner = _user(lead)
+                if owner is None:
+                    waiting += 1  # in a queue until someone picks it up: still an MQL
+                    continue
+                history = accept(histories[lead.id], at=accepted_at, by=owner.id)
+                if self._qualifies(lead, grades):
+                    deals[lead.id] = _deal_size(lead, self.settings)
+                    history = qualify(
+                        history,
+                        at=qualified_at,
+                        by=owner.id,
+                        amount=deals[lead.id],
+                        close_date=(qualified_at + timedelta(days=90)).date(),
+                    )
+                histories[lead.id] = history
+        self.notes.append(
+            f"{len(mqls)} MQLs routed; {len(mqls) - waiting} accepted by their salesperson"
+            + (f", {waiting} waiting in a queue" if waiting else "")
+            + f"; {len(deals)} qualified as SQLs"
+            + f" (grade {self.settings.qualify_min_grade} or better)."
+        )
+
+        with self.step(f"convert {len(deals)} SQLs (取引開始) into accounts, contacts, deals"):
+            requests = [
+                ConversionRequest(lead_id, "Closed - Converted", owner=_user(leads_by_id[lead_id]))
+                for lead_id in deals
+            ]
+            results = convert_leads(
+                requests, functools.partial(SqliteUnitOfWork, self.db), as_of=qualified_at
+            )
+            opportunities: list[Opportunity] = []
+            with SqliteUnitOfWork(self.db) as uow:
+                for result in results:
+                    if result.opportunity is not None:
+                        priced = attrs.evolve(
+                            uow.opportunities.get(result.opportunity.id),
+                            amount=deals[result.lead_id],
+                        )
+                        opportunities.append(uow.opportunities.update(priced))
+                uow.commit()
+                converted = uow.leads.get_many([r.lead_id for r in results if r.success])
+                members = uow.campaign_members.all()
+        failed = [r for r in results if not r.success]
+        self.notes.append(
+            f"{len(results) - len(failed)} leads converted"
+            + (f", {len(failed)} failed: {failed[0].errors[0]}" if failed else "")
+        )
+        self.notes.append(
+            f"database: {self.db}"
+            if self.keep_db
+            else "the database was temporary; keep one with --db leadkit-demo.sqlite3"
+        )
+        final_leads = list({**leads_by_id, **{lead.id: lead for lead in converted}}.values())
+        if self.settings.export is not None:
+            with self.step(f"export the database as CSV to {self.settings.export}"):
+                written = _export(self.db, self.settings.export)
+            self.notes.append(f"{len(written)} CSV files written to {self.settings.export}")
+        report_as_of = qualified_at + timedelta(hours=1)
+
+        with self.step("reports"):
+            self.tables.append(self._funnel(histories, report_as_of, final_leads))
+            self.tables.append(self._top(cards, grades, histories, leads_by_id, names))
+            self.tables.append(
+                self._load(final_leads, opportunities, histories, data, report_as_of)
+            )
+            influence = attribute(
+                opportunities,
+                members,
+                leads=final_leads,
+                campaigns=data.campaigns,
+                model=TimeDecay(half_life_days=30),
+                won_only=False,
+            )
+            table = influence.table()
+            self.tables.append(
+                attrs.evolve(
+                    table, title="Campaign influence on the new pipeline (time decay, 30 days)"
+                )
+            )
+            self.tables.append(
+                source_effectiveness(
+                    final_leads, histories=histories.values(), opportunities=opportunities
+                ).table()
+            )
+        return self.tables
+
+    def _qualifies(
+        self,
+        lead: Lead,
+        grades: dict[str, Grade],
+    ) -> bool:
+        return grade_rank(grades[lead.id]) >= grade_rank(self.settings.qualify_min_grade)
+
+    def _funnel(
+        self, histories: dict[str, StageHistory], as_of: datetime, leads: list[Lead]
+    ) -> Table:
+        report = funnel(histories.values(), as_of=as_of, leads=leads)
+        return funnel_table(report, title="Funnel: from inquiry to opportunity")
+
+    def _top(
+        self,
+        cards: dict[str, ScoreCard],
+        grades: dict[str, Grade],
+        histories: dict[str, StageHistory],
+        leads: dict[str, Lead],
+        names: dict[str, str],
+    ) -> Table:
+        best = sorted(cards, key=lambda i: (-cards[i].total, i))[: self.settings.top]
+        rows = []
+        for lead_id in best:
+            lead = leads[lead_id]
+            card = cards[lead_id]
+            reasons = sorted(card.contributions, key=lambda c: -abs(c.points))[:3]
+            why = "; ".join(f"{c.name} {round(c.points, 1):+g}" for c in reasons)
+            stage = histories[lead_id].current
+            rows.append(
+                (
+                    lead.name.display,
+                    lead.company,
+                    round(card.total, 1),
+                    str(grades[lead_id]),
+                    stage.label if stage else "",
+                    _owner_name(lead.owner, names),
+                    why,
+                )
+            )
+        return Table(
+            ("lead", "company", "score", "grade", "stage", "owner", "why (top rules)"),
+            rows,
+            title=f"Top {len(rows)} leads by score",
+        )
+
+    def _load(
+        self,
+        leads: list[Lead],
+        opportunities: list[Opportunity],
+        histories: dict[str, StageHistory],
+        data: SampleData,
+        as_of: datetime,
+    ) -> Table:
+        team = team_performance(
+            leads,
+            opportunities=opportunities,
+            histories=histories.values(),
+            users=data.users,
+            as_of=as_of,
+        )
+        rows = [
+            (r.owner, r.leads, r.open_leads, r.accepted_mqls, r.converted, r.open_opportunities,
+             r.open_amounts)
+            for r in team.rows
+        ]  # fmt: skip
+        return Table(
+            ("owner", "leads", "open_leads", "accepted_mqls", "converted", "open_opps",
+             "pipeline"),
+            rows,
+            title="Each owner's load",
+        )  # fmt: skip
+
+
+def _is_leadkit_db(path: Path) -> bool:
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            names = {r[0] for r in conn.execute("select name from sqlite_master")}
+    except sqlite3.Error:
+        return False
+    return "leadkit_schema" in names
+
+
+@contextlib.contextmanager
+def _database(path: Path | None) -> Iterator[Path]:
+    if path is None:
+        with tempfile.TemporaryDirectory(prefix="leadkit-demo-") as folder:
+            yield Path(folder) / "leadkit-demo.sqlite3"
+        return
+    if path.exists():
+        if not _is_leadkit_db(path):
+            raise CliError(
+                f"{path} exists and is not a leadkit database; the demo will not overwrite it",
+                hint="give --db a new file name, or remove the file",
+            )
+        # Each run starts from the sample again, so running twice gives the same result.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if not path.parent.exists():
+        raise CliError(
+            f"folder {path.parent} does not exist", hint="create it or pick another --db"
+        )
+    yield path
+
+
+def run_demo(
+    ctx: Context, *, db: Path | None = None, settings: DemoSettings | None = None
+) -> list[Table]:
+    """Run the whole flow and return the report tables (notes are added as a table)."""
+    with _database(db) as path:
+        flow = _Flow(path, settings or DemoSettings(), ctx, keep_db=db is not None)
+        tables = flow.run()
+    notes = Table(("what happened",), [(n,) for n in flow.notes], title="leadkit demo")
+    return [notes, *tables]

@@ -1,0 +1,53 @@
+"""``leadkit sample``: write the bundled sample data and example files to a folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from leadkit.cli._context import Context, add_command
+from leadkit.cli._errors import EXIT_OK, CliError
+
+__all__ = ["register", "run"]
+
+EXAMPLES = """\
+examples:
+  leadkit sample --out data
+  leadkit dedupe --leads data/leads.csv
+
+Writes leads.csv, events.csv.gz, campaigns.csv, campaign_members.csv, users.csv,
+queues.csv, accounts.csv, contacts.csv and duplicates.csv (the known duplicates), and
+the example routing.toml and stage_policy.toml the demo uses, to try every command on.
+"""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sample`` subcommand."""
+    parser = add_command(
+        commands,
+        "sample",
+        help="write the sample data and example files to a folder",
+        description="Write the bundled sample CSVs and example rule files.",
+        epilog=EXAMPLES,
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="target folder")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    """Copy the sample and the examples into ``--out``."""
+    from leadkit.cli._examples import EXAMPLE_FILES, example_text
+    from leadkit.sample import load_sample, save_sample
+
+    folder: Path = args.out
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"{folder} is a file, not a folder", hint="give --out a folder name")
+    with ctx.progress.step("write the sample"):
+        written = save_sample(load_sample(), folder)
+        for name in EXAMPLE_FILES:
+            target = folder / name
+            target.write_text(example_text(name), encoding="utf-8")
+            written.append(target)
+    for path in written:
+        ctx.stdout.write(f"{path}\n")
+    return EXIT_OK

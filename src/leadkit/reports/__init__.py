@@ -1,0 +1,88 @@
+"""Reports: campaign attribution, source effectiveness, pipeline and team performance.
+
+Every report is a frozen record of typed rows that renders as a text table
+(``to_text``), JSON-ready records (``to_records``), CSV (``to_csv``), a pandas DataFrame
+(``to_dataframe``, with ``leadkit[pandas]``) and an HTML table in Jupyter. Reports are
+pure functions of the records you pass in.
+
+>>> from leadkit.reports import Table
+>>> print(Table(("source", "leads"), [("展示会", 120), ("Web", 80)]).to_text())
+source  leads
+------  -----
+展示会    120
+Web        80
+"""
+
+from leadkit.reports._allocate import SHARE_PLACES, allocate
+from leadkit.reports._attribution import (
+    MODELS,
+    AttributionModel,
+    AttributionReport,
+    CampaignCredit,
+    Credit,
+    EvenSplit,
+    FirstTouch,
+    LastTouch,
+    PositionBased,
+    SourceCredit,
+    TimeDecay,
+    Touch,
+    attribute,
+    parse_attribution_model,
+    source_name,
+)
+from leadkit.reports._performance import (
+    OwnerRow,
+    PipelineReport,
+    PipelineRow,
+    SourceReport,
+    SourceRow,
+    StageStep,
+    StageTrail,
+    TeamReport,
+    pipeline,
+    source_effectiveness,
+    team_performance,
+)
+from leadkit.reports._plot import plot_funnel
+from leadkit.reports._report import MissingExtraError, ReportMixin
+from leadkit.reports._table import Percent, Table, display_width, format_cell, format_money
+
+__all__ = [
+    "MODELS",
+    "SHARE_PLACES",
+    "AttributionModel",
+    "AttributionReport",
+    "CampaignCredit",
+    "Credit",
+    "EvenSplit",
+    "FirstTouch",
+    "LastTouch",
+    "MissingExtraError",
+    "OwnerRow",
+    "Percent",
+    "PipelineReport",
+    "PipelineRow",
+    "PositionBased",
+    "ReportMixin",
+    "SourceCredit",
+    "SourceReport",
+    "SourceRow",
+    "StageStep",
+    "StageTrail",
+    "Table",
+    "TeamReport",
+    "TimeDecay",
+    "Touch",
+    "allocate",
+    "attribute",
+    "display_width",
+    "format_cell",
+    "format_money",
+    "parse_attribution_model",
+    "pipeline",
+    "plot_funnel",
+    "source_effectiveness",
+    "source_name",
+    "team_performance",
+]

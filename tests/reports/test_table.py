@@ -1,0 +1,99 @@
+"""Tables: alignment with wide characters, CSV, records, HTML, optional pandas."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+from datetime import date
+
+import pytest
+
+from leadkit.model import Money
+from leadkit.reports import MissingExtraError, Percent, Table, display_width
+from leadkit.reports._report import ReportMixin, require
+
+
+def test_wide_characters_align_columns() -> None:
+    table = Table(("名前", "n"), [("山田太郎", 1), ("Bob", 22)])
+    lines = table.to_text().splitlines()
+    # 山田太郎 takes eight terminal columns, so every line is 8 + 2 + 2 wide.
+    assert [display_width(line) for line in lines] == [12, 12, 12, 12]
+    assert lines[2] == "山田太郎   1"
+    assert lines[3] == "Bob       22"
+
+
+def test_rows_must_match_columns() -> None:
+    with pytest.raises(ValueError, match="row 2 has 1 cells"):
+        Table(("a", "b"), [(1, 2), (3,)])
+
+
+def test_cells_render_by_type() -> None:
+    table = Table(
+        ("money", "rate", "day", "none", "list"),
+        [(Money(1234567, "JPY"), Percent(0.125), date(2026, 4, 1), None, (Money(1, "USD"),))],
+    )
+    assert "1,234,567 JPY" in table.to_text()
+    assert "12.5%" in table.to_text()
+    (record,) = table.to_records()
+    assert record == {
+        "money": {"amount": "1234567", "currency": "JPY"},
+        "rate": 0.125,
+        "day": "2026-04-01",
+        "none": None,
+        "list": [{"amount": "1", "currency": "USD"}],
+    }
+    row = next(iter(csv.DictReader(io.StringIO(table.to_csv()))))
+    assert row["money"] == "1234567 JPY"
+    assert row["none"] == ""
+
+
+def test_html_is_escaped() -> None:
+    html = Table(("x",), [("<b>&",)], title="T<")._repr_html_()
+    assert "&lt;b&gt;&amp;" in html
+    assert "<caption>T&lt;</caption>" in html
+
+
+def test_missing_extra_names_the_install_command() -> None:
+    with pytest.raises(MissingExtraError, match=r"pip install 'leadkit\[plot\]'"):
+        require("leadkit_no_such_module", "plot")
+
+
+def test_dataframe_when_pandas_is_installed() -> None:
+    pd = pytest.importorskip("pandas")
+
+    class One(ReportMixin):
+        def table(self) -> Table:
+            return Table(("a", "b"), [(1, "x"), (2, "y")])
+
+    frame = One().to_dataframe()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["a", "b"]
+    assert frame["a"].tolist() == [1, 2]
+
+
+def test_cells_with_line_breaks_span_lines() -> None:
+    text = Table(("id", "why"), [("a", "first\nsecond line"), ("b", "one")]).to_text()
+    assert text.splitlines() == [
+        "id  why",
+        "--  -----------",
+        "a   first",
+        "    second line",
+        "b   one",
+    ]
+
+
+def test_plot_funnel_draws_bars_or_names_the_extra() -> None:
+    from leadkit.reports import plot_funnel
+
+    stages = [("Inquiry", 2000), ("MQL", 420), ("SQL", 90)]
+    try:
+        matplotlib = importlib.import_module("matplotlib")
+    except ImportError:
+        with pytest.raises(MissingExtraError, match=r"leadkit\[plot\]"):
+            plot_funnel(stages)
+        return
+    matplotlib.use("Agg")
+    ax = plot_funnel(stages, title="Sample")
+    assert [bar.get_width() for bar in ax.patches] == [90, 420, 2000]
+    assert ax.get_title() == "Sample"
