@@ -153,7 +153,7 @@ def report(label: str, found: set[Pair], truth: set[Pair], seconds: float) -> No
 
 def recordlinkage_pipeline(blocks: Iterable[str]) -> Callable[..., set[Pair]]:
     """recordlinkage's documented example, blocking on the union of *blocks*."""
-    import recordlinkage  # type: ignore[import-untyped]
+    import recordlinkage
 
     on = list(blocks)
 
@@ -182,7 +182,7 @@ UNION = ("given_name", "surname", "date_of_birth", "soc_sec_id")
 
 def febrl(repeat: int) -> None:
     try:
-        from recordlinkage.datasets import (  # type: ignore[import-untyped]
+        from recordlinkage.datasets import (
             load_febrl3,
             load_febrl4,
         )
