@@ -23,6 +23,7 @@ from leadkit.dedupe._comparators import (
     KeyMatch,
     PhoneMatch,
 )
+from leadkit.dedupe._condition import ConditionMatch
 from leadkit.dedupe._defaults import ACCOUNT_RULE, CONTACT_RULE, LEAD_RULE, LEAD_VS_CONTACT_RULE
 from leadkit.dedupe._duplicate_rules import (
     DEFAULT_ACCOUNT_DUPLICATE_RULES,
@@ -110,6 +111,7 @@ __all__ = [
     "CompanyMatch",
     "Comparator",
     "Concatenate",
+    "ConditionMatch",
     "ConvertedLeadMergeError",
     "DateMatch",
     "DomainMatch",

@@ -52,11 +52,9 @@ class Comparator(Protocol):
     build what it needs), and the scorer once per candidate pair, so keep it cheap and
     symmetric: ``scorer(a, b) == scorer(b, a)``.
 
-    Extension point (planned, not shipped yet): a comparator built from the condition
-    language, ``leadkit.rules.compile(condition)``, whose ``key`` is the condition's
-    truth for the record at an ``as_of`` it carries and whose scorer is ``1.0`` when the
-    condition holds for both records (for example "both are in 関東"). It needs no change
-    here: only a class with these members.
+    :class:`~leadkit.dedupe.ConditionMatch` is one built from the condition language: its
+    key is the condition's verdict for the record, its scorer 1.0 when the condition holds
+    for both records (or either).
     """
 
     @property
