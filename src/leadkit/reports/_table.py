@@ -7,7 +7,6 @@ report looks the same in a terminal, a notebook and a CSV file.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from leadkit._html import html_table
 from leadkit.model import Money
 
 __all__ = ["Percent", "Table", "display_width", "format_cell", "format_money", "table_from_records"]
@@ -181,11 +181,7 @@ class Table:
                 max(w, *(display_width(line) for line in c))
                 for w, c in zip(widths, row, strict=True)
             ]
-        numeric = [
-            any(_is_numeric(row[i]) for row in self.rows)
-            and not any(isinstance(row[i], str) for row in self.rows)
-            for i in range(len(self.columns))
-        ]
+        numeric = self._numeric_columns()
 
         def line(texts: Sequence[str]) -> str:
             padded = (_pad(t, w, right=n) for t, w, n in zip(texts, widths, numeric, strict=True))
@@ -201,6 +197,14 @@ class Table:
         if not self.rows:
             lines.append("(none)")
         return "\n".join(lines)
+
+    def _numeric_columns(self) -> list[bool]:
+        """Which columns hold numbers (right-aligned in text and HTML)."""
+        return [
+            any(_is_numeric(row[i]) for row in self.rows)
+            and not any(isinstance(row[i], str) for row in self.rows)
+            for i in range(len(self.columns))
+        ]
 
     def to_records(self) -> list[dict[str, Any]]:
         """One JSON-compatible dict per row, keyed by column name."""
@@ -218,13 +222,13 @@ class Table:
 
     def to_html(self) -> str:
         """An HTML ``<table>``, escaped, for notebooks."""
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(format_cell(v))}</td>" for v in row) + "</tr>"
-            for row in self.rows
+        return html_table(
+            self.columns,
+            self.rows,
+            caption=self.title,
+            cell_text=format_cell,
+            right_align=self._numeric_columns(),
         )
-        caption = f"<caption>{html.escape(self.title)}</caption>" if self.title else ""
-        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import attrs
 
+from leadkit._html import html_table
 from leadkit.model import EngagementEvent, Lead, OwnerRef
 from leadkit.routing._availability import Roster
 from leadkit.routing._errors import RoutingError
@@ -90,18 +91,31 @@ class RoutingDecision:
         """True when no entry matched."""
         return self.entry is None
 
-    def __str__(self) -> str:
+    def _how(self) -> str:
         if self.entry is None:
-            how = "no entry matched: default owner"
-        elif self.kept_owner:
-            how = f"entry {self.entry} (do not reassign owner): kept"
-        else:
-            how = f"entry {self.entry}"
-        lines = [f"{self.lead_id} → {self.owner} by {how}"]
+            return "no entry matched: default owner"
+        if self.kept_owner:
+            return f"entry {self.entry} (do not reassign owner): kept"
+        return f"entry {self.entry}"
+
+    def __str__(self) -> str:
+        lines = [f"{self.lead_id} → {self.owner} by {self._how()}"]
         lines.extend(f"  {skipped}" for skipped in self.skipped_entries)
         if self.strategy_reasoning is not None:
             lines.append(f"  {self.strategy_reasoning}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """The decision as an HTML table (Jupyter): owner, the entry that matched, each
+        skipped entry with its failing criteria, and the strategy's reasoning."""
+        rows: list[tuple[str, str]] = [("owner", str(self.owner)), ("matched", self._how())]
+        for skipped in self.skipped_entries:
+            head = f"#{skipped.index + 1}" + (f" {skipped.name!r}" if skipped.name else "")
+            rows.append((f"skipped {head}", "; ".join(skipped.failing)))
+        if self.strategy_reasoning is not None:
+            rows.append(("strategy", str(self.strategy_reasoning)))
+        caption = f"{self.lead_id} → {self.owner}"
+        return html_table(("", "why"), rows, caption=caption)
 
 
 def _check_roster(rules: AssignmentRules, roster: Roster) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from leadkit._html import html_table
 from leadkit.model import EngagementEvent
 from leadkit.rules._checks import leaf_check, mismatch
 from leadkit.rules._compile import check_as_of, compile_node, sum_numbers
@@ -56,6 +57,16 @@ class Explanation:
 
     def __str__(self) -> str:
         return "\n".join(self._lines(0, ""))
+
+    def _repr_html_(self) -> str:
+        """The tree as an HTML table (Jupyter): a row per part, indented by depth."""
+        rows = []
+        for line in self._lines(0, ""):
+            body = line.lstrip(" ")
+            indent = "\u00a0" * (len(line) - len(body))  # non-breaking: HTML keeps them
+            rows.append((body[0], indent + body[2:]))
+        verdict = "held" if self.held else "did not hold"
+        return html_table(("held", "condition"), rows, caption=f"The condition {verdict}")
 
     def _lines(self, depth: int, number: str) -> list[str]:
         mark = "✓" if self.held else "✗"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import attrs
 
+from leadkit._html import html_table
 from leadkit.scoring._rules import EventRule, ProfileRule
 
 __all__ = ["Contribution", "ScoreCard"]
@@ -60,6 +61,9 @@ class Contribution:
 
     def describe(self) -> str:
         """One line: points, rule name and why."""
+        return f"{fmt(self.points):>8}  {self.rule.name}: {self._why()}"
+
+    def _why(self) -> str:
         rule = self.rule
         if isinstance(rule, EventRule):
             count = len(self.event_ids)
@@ -74,7 +78,7 @@ class Contribution:
                 why += "  [" + "; ".join(f"{k} = {show_value(v)}" for k, v in self.seen) + "]"
             if self.event_ids:
                 why += f"  [{len(self.event_ids)} event(s)]"
-        return f"{fmt(self.points):>8}  {rule.name}: {why}"
+        return why
 
 
 @attrs.frozen(slots=True)
@@ -141,6 +145,42 @@ class ScoreCard:
 
     def __str__(self) -> str:
         return self.explain()
+
+    def _repr_html_(self) -> str:
+        """The breakdown as an HTML table (Jupyter): a row per group total and per
+        contribution, then the total."""
+        rows: list[tuple[object, ...]] = []
+        by_group: dict[str | None, list[Contribution]] = {name: [] for name in self.groups}
+        by_group[None] = []
+        for item in self.contributions:
+            by_group.setdefault(item.group, []).append(item)
+        for name, items in by_group.items():
+            if name is not None:
+                raw = sum(i.points for i in items)
+                group_cap = self.group_caps.get(name)
+                note = ""
+                if group_cap is not None and abs(raw) > group_cap:
+                    note = f"capped at {fmt_total(group_cap)} from {fmt_total(raw)}"
+                rows.append((name, "(group total)", fmt_total(self.groups[name]), "", note))
+            rows.extend(
+                (name or "", i.name, fmt(i.points), str(len(i.event_ids)), i._why()) for i in items
+            )
+        note = ""
+        if self.cap is not None and self.total == self.cap:
+            note = f"capped at {fmt_total(self.cap)}"
+        if self.floor is not None and self.total == self.floor:
+            note = f"floored at {fmt_total(self.floor)}"
+        rows.append(("", "Total", fmt_total(self.total), "", note))
+        caption = (
+            f"Score {fmt_total(self.total)} for {self.lead_id} "
+            f"(model {self.model!r} v{self.version}, as of {self.as_of.isoformat()})"
+        )
+        return html_table(
+            ("group", "rule", "points", "events", "why"),
+            rows,
+            caption=caption,
+            right_align=(False, False, True, True, False),
+        )
 
 
 def fmt_total(value: float) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from leadkit._html import html_table
 from leadkit.model import Lead
 from leadkit.rules import CompiledCondition, Condition, Explanation, compile, explain
 from leadkit.scoring._card import show_value
@@ -110,9 +111,7 @@ class CriterionResult:
         """One line: mark, move, criterion, values seen."""
         mark = {True: "✓", False: "✗", None: "?"}[self.verdict]
         move = f"{self.moved:+d}" if self.moved else "±0"
-        values = "; ".join(
-            f"{k} is missing" if v is None else f"{k} = {show_value(v)}" for k, v in self.seen
-        )
+        values = _seen_text(self.seen)
         return f"{mark} {move:>3}  {self.name}: {self.criterion.when}" + (
             f"  [{values}]" if values else ""
         )
@@ -146,6 +145,36 @@ class GradeCard:
 
     def __str__(self) -> str:
         return self.explain()
+
+    def _repr_html_(self) -> str:
+        """The grade and every criterion as an HTML table (Jupyter)."""
+        thirds = sum(r.moved for r in self.results)
+        caption = (
+            f"Grade {self.grade} for {self.lead_id} (profile {self.profile!r} v{self.version}, "
+            f"as of {self.as_of.isoformat()}): starts at {START}, {thirds:+d} third(s)"
+        )
+        verdicts = {True: "matched", False: "unmatched", None: "unknown"}
+        rows = [
+            (
+                verdicts[r.verdict],
+                r.name,
+                r.weight,
+                f"{r.moved:+d}" if r.moved else "±0",
+                str(r.criterion.when),
+                _seen_text(r.seen),
+            )
+            for r in self.results
+        ]
+        return html_table(
+            ("verdict", "criterion", "weight", "moved", "condition", "value seen"),
+            rows,
+            caption=caption,
+            right_align=(False, False, True, True, False, False),
+        )
+
+
+def _seen_text(seen: tuple[tuple[str, object], ...]) -> str:
+    return "; ".join(f"{k} is missing" if v is None else f"{k} = {show_value(v)}" for k, v in seen)
 
 
 def _criteria(value: object) -> object:

@@ -9,6 +9,7 @@ from typing import Protocol, SupportsFloat
 
 import attrs
 
+from leadkit._html import html_table
 from leadkit.model import Channel, EngagementEvent, Lead, active_sources
 from leadkit.rules import Explanation
 from leadkit.rules import explain as explain_condition
@@ -77,13 +78,34 @@ class Classification:
         """The checks that held."""
         return tuple(r for r in self.reasons if r.held)
 
-    def __str__(self) -> str:
+    def _move(self) -> str:
         was = self.current.label if self.current else "(new)"
-        move = f"{was} → {self.stage.label}" if self.changed else f"stays {self.stage.label}"
-        lines = [f"{self.lead_id}: {move}"]
+        return f"{was} → {self.stage.label}" if self.changed else f"stays {self.stage.label}"
+
+    def __str__(self) -> str:
+        lines = [f"{self.lead_id}: {self._move()}"]
         for reason in self.reasons:
             lines += [f"  {line}" for line in str(reason).splitlines()]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Every check as a row of an HTML table (Jupyter); the move is the caption."""
+        rows = [
+            ("✓" if r.held else "✗", r.rule, r.detail, _explanation_text(r.explanation))
+            for r in self.reasons
+        ]
+        return html_table(
+            ("held", "check", "detail", "condition"),
+            rows,
+            caption=f"{self.lead_id}: {self._move()}",
+        )
+
+
+def _explanation_text(explanation: Explanation | None) -> str:
+    # One cell: the explanation tree's lines, joined, as HTML collapses line breaks.
+    if explanation is None:
+        return ""
+    return "; ".join(line.strip() for line in str(explanation).splitlines())
 
 
 def _score_value(score: object) -> float | None:
