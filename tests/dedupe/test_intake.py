@@ -17,7 +17,7 @@ from leadkit.dedupe import (
     MatchIndex,
     intake,
 )
-from leadkit.errors import ValidationError
+from leadkit.errors import ValidationError, format_path
 from leadkit.model import Account, Contact, EventKind, LeadConversion, PersonName
 from leadkit.repository import InMemoryUnitOfWork, UnitOfWorkFactory
 from leadkit.testing.contract import FailingUnitOfWork, snapshot
@@ -98,14 +98,14 @@ def test_every_problem_is_listed_with_its_form_field() -> None:
     assert not result.stored
     assert result.lead is None
     assert result.event is None
-    assert {p.path for p in result.problems} == {
+    assert {format_path(p.path) for p in result.problems} == {
         "お名前", "メールアドレス", "従業員数", "電話番号", "国",
     }  # fmt: skip
     assert any("family name" in reason for reason in result.reasons)
     # the postal code is only checked for Japan, and the country is missing here
     form["国"] = "JP"
     again = intake(form, mapping=mapping, as_of=AS_OF, rules=None)
-    assert {p.path for p in again.problems} == {
+    assert {format_path(p.path) for p in again.problems} == {
         "お名前", "メールアドレス", "従業員数", "電話番号", "郵便番号",
     }  # fmt: skip
     assert "submission to 'web' rejected" in again.explain()
@@ -119,7 +119,7 @@ def test_a_filled_honeypot_is_spam(uow_factory: UnitOfWorkFactory) -> None:
     )  # fmt: skip
     assert result.outcome is IntakeOutcome.REJECTED
     assert [p.message for p in result.problems] == ["spam: honeypot"]
-    assert result.problems[0].path == "fax_number"
+    assert format_path(result.problems[0].path) == "fax_number"
     assert snapshot(uow_factory) == before
 
 
@@ -133,7 +133,7 @@ def test_the_rate_limit_rejects_a_flood_per_client() -> None:
     assert outcomes == [IntakeOutcome.CREATED, IntakeOutcome.CREATED, IntakeOutcome.REJECTED]
     refused = intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF + timedelta(minutes=3), rules=None,
                      rate_limiter=limiter, client="198.51.100.9")  # fmt: skip
-    assert refused.problems[0].path == "rate_limit"
+    assert format_path(refused.problems[0].path) == "rate_limit"
     assert "spam: rate limit" in refused.problems[0].message
     other = intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF, rules=None, rate_limiter=limiter,
                    client="198.51.100.10")  # fmt: skip
@@ -265,7 +265,7 @@ def test_without_storage_the_indexes_decide_and_learn_each_new_lead() -> None:
 def test_rules_without_an_index_or_storage_are_refused() -> None:
     with pytest.raises(ValidationError, match="indexes\\['leads'\\]") as raised:
         intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF)
-    assert raised.value.path == "rules.rules[0].against"
+    assert format_path(raised.value.path) == "rules.rules[0].against"
 
 
 def test_a_storage_failure_rejects_with_the_reason_and_writes_nothing(
@@ -276,7 +276,7 @@ def test_a_storage_failure_rejects_with_the_reason_and_writes_nothing(
         uow = FailingUnitOfWork(uow_factory(), fail_at=step)
         result = intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF, uow=uow)
         assert result.outcome is IntakeOutcome.REJECTED
-        assert result.problems[0].path == "storage"
+        assert format_path(result.problems[0].path) == "storage"
         assert "injected_fault" in result.reasons[0]
         assert result.submission.fields == JAPANESE_FORM
         assert snapshot(uow_factory) == before
@@ -288,7 +288,9 @@ def test_values_that_are_not_text() -> None:
         mapping=FORM, as_of=AS_OF, rules=None,
     )  # fmt: skip
     assert result.outcome is IntakeOutcome.REJECTED
-    assert [(p.path, p.message) for p in result.problems] == [("x", "expected text, got dict")]
+    assert [(format_path(p.path), p.message) for p in result.problems] == [
+        ("x", "expected text, got dict")
+    ]
     fields = result.submission.fields
     assert (fields["従業員数"], fields["ご予算"], fields["関心"]) == ("1200", "", "CRM, MA")
 
@@ -298,18 +300,18 @@ def test_arguments_are_checked() -> None:
         intake([], as_of=AS_OF, rules=None)  # type: ignore[arg-type]
     with pytest.raises(ValidationError) as raised:
         intake({}, as_of=AS_OF.replace(tzinfo=None), rules=None)
-    assert raised.value.path == "as_of"
+    assert format_path(raised.value.path) == "as_of"
     with pytest.raises(ValidationError) as raised:
         intake({}, as_of=AS_OF, mapping={"a": "company"}, rules=None)  # type: ignore[arg-type]
-    assert raised.value.path == "mapping"
+    assert format_path(raised.value.path) == "mapping"
     with pytest.raises(ValidationError) as raised:
         intake({}, as_of=AS_OF, rules=None, uow=InMemoryUnitOfWork, client=3)  # type: ignore[arg-type]
-    assert raised.value.path == "client"
+    assert format_path(raised.value.path) == "client"
 
 
 @pytest.mark.parametrize(("kwargs", "where"), [
-    ({"fields": {"fax": "fax"}}, "IntakeForm.fields['fax']"),
-    ({"fields": {"x": "custom.a-b"}}, "IntakeForm.fields['x']"),
+    ({"fields": {"fax": "fax"}}, "IntakeForm.fields.fax"),
+    ({"fields": {"x": "custom.a-b"}}, "IntakeForm.fields.x"),
     ({"fields": ["company"]}, "IntakeForm.fields"),
     ({"required": "email"}, "IntakeForm.required"),
     ({"required": ["phone", "owner"]}, "IntakeForm.required[1]"),
@@ -318,7 +320,7 @@ def test_arguments_are_checked() -> None:
 def test_forms_are_checked_when_built(kwargs: dict[str, object], where: str) -> None:
     with pytest.raises(ValidationError) as raised:
         IntakeForm(**kwargs)  # type: ignore[arg-type]
-    assert raised.value.path == where
+    assert format_path(raised.value.path) == where
 
 
 def test_a_block_with_nothing_to_record_on_is_a_rejection_with_the_matches() -> None:
@@ -336,5 +338,5 @@ def test_a_block_with_nothing_to_record_on_is_a_rejection_with_the_matches() -> 
         JAPANESE_FORM, mapping=FORM, as_of=AS_OF, rules=rules, indexes={"accounts": accounts}
     )
     assert result.outcome is IntakeOutcome.REJECTED
-    assert result.problems[0].path == "duplicate"
+    assert format_path(result.problems[0].path) == "duplicate"
     assert [m.right for m in result.matches] == ["a-1"]

@@ -22,7 +22,7 @@ from leadkit.dedupe import (
     NameMatch,
     PhoneMatch,
 )
-from leadkit.errors import ValidationError
+from leadkit.errors import ValidationError, format_path
 from leadkit.rules import FilterLogicError
 from tests.dedupe._helpers import Address, account, contact, lead
 
@@ -32,13 +32,13 @@ from tests.dedupe._helpers import Address, account, contact, lead
 def test_logic_must_use_every_criterion() -> None:
     with pytest.raises(FilterLogicError) as caught:
         MatchingRule("r", [EmailMatch(), PhoneMatch()], logic="1")
-    assert caught.value.path == "MatchingRule.logic"
+    assert format_path(caught.value.path) == "MatchingRule.logic"
 
 
 def test_logic_and_threshold_exclude_each_other() -> None:
     with pytest.raises(ValidationError) as caught:
         MatchingRule("r", [EmailMatch()], logic="1", threshold=1.0)
-    assert caught.value.path == "MatchingRule.threshold"
+    assert format_path(caught.value.path) == "MatchingRule.threshold"
 
 
 @pytest.mark.parametrize(
@@ -61,16 +61,16 @@ def test_logic_and_threshold_exclude_each_other() -> None:
 def test_bad_rules_name_the_offending_path(kwargs: dict[str, object], path: str) -> None:
     with pytest.raises(ValidationError) as caught:
         MatchingRule(**kwargs)  # type: ignore[arg-type]
-    assert caught.value.path == path
+    assert format_path(caught.value.path) == path
 
 
 def test_bad_block_parts_are_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         Block()
-    assert caught.value.path == "Block.parts"
+    assert format_path(caught.value.path) == "Block.parts"
     with pytest.raises(ValidationError) as caught:
         Block("email", 3)  # type: ignore[arg-type]
-    assert caught.value.path == "Block.parts[1]"
+    assert format_path(caught.value.path) == "Block.parts[1]"
     with pytest.raises(ValidationError):
         Block("company:0")
 

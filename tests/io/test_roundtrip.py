@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.errors import LeadkitError, LoadError
+from leadkit.errors import LeadkitError, LoadError, format_path
 from leadkit.io import dumps, loads, structure, unstructure
 from leadkit.model import (
     Address,
@@ -64,7 +64,7 @@ def test_bad_data_names_the_path_of_every_problem() -> None:
     }
     with pytest.raises(LoadError) as info:
         structure(data, Lead)
-    paths = {p.path for p in info.value.problems}
+    paths = {format_path(p.path) for p in info.value.problems}
     assert "lead.created_at" in paths
     assert "lead.employees" in paths
     assert "lead.address.postal_code" in paths

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from leadkit.errors import ValidationError
+from leadkit.errors import ValidationError, format_path
 from leadkit.repository import InMemoryUnitOfWork
 
 
@@ -31,7 +31,7 @@ def test_bad_arguments(call: Any, path: str | None) -> None:
     with InMemoryUnitOfWork() as uow, pytest.raises(ValidationError) as raised:
         call(uow)
     if path is not None:
-        assert raised.value.path == path
+        assert format_path(raised.value.path) == path
 
 
 def test_membership_of_a_non_id_is_false() -> None:

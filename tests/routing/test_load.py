@@ -184,7 +184,7 @@ def test_shape_errors_name_their_keys() -> None:
             "entries": [{"when": {"field": "company", "op": "is_present"}, "target": weighted}],
         }
     )
-    assert found == ["entries[0].target.weights['a']: a weight must be > 0, got 0"]
+    assert found == ["entries[0].target.weights.a: a weight must be > 0, got 0"]
     assert problems({"entries": []}) == ["default_owner: required: who takes unmatched leads"]
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from leadkit.errors import ValidationError
+from leadkit.errors import ValidationError, format_path
 from leadkit.model import Account, Contact, Lead, Opportunity, Rating
 from leadkit.rules import (
     AllOf,
@@ -45,7 +45,7 @@ def test_unknown_or_unusable_fields_fail_when_built(path: str, message: str) -> 
         field(path)
     assert message in str(info.value)
     if path:
-        assert info.value.path == path
+        assert format_path(info.value.path) == path
     assert info.value.code == "bad_rule"
     assert isinstance(info.value, ValidationError)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from leadkit.errors import ValidationError
+from leadkit.errors import ValidationError, format_path
 from leadkit.model import (
     DEFAULT_SOURCES,
     DEFAULT_STATUSES,
@@ -305,4 +305,4 @@ def test_options_shape_the_sample() -> None:
 def test_bad_options_are_refused_with_their_name(options: dict[str, object], path: str) -> None:
     with pytest.raises(ValidationError) as info:
         generate(**options)  # type: ignore[arg-type]
-    assert info.value.path == path
+    assert format_path(info.value.path) == path

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from leadkit.errors import format_path
 from leadkit.model import Account, Address
 from leadkit.rules import events, field
 from leadkit.scoring import (
@@ -136,7 +137,7 @@ def test_grade_many_agrees_with_grade() -> None:
 def test_malformed_profiles_are_refused(build: object, path: str, message: str) -> None:
     with pytest.raises(ScoringError, match=re.escape(message)) as caught:
         build()  # type: ignore[operator]
-    assert caught.value.path == path
+    assert format_path(caught.value.path) == path
 
 
 def _scheme() -> GradingScheme:
@@ -173,10 +174,10 @@ def test_a_scheme_needs_one_default_profile_at_the_end() -> None:
     crm, kanto, default = _scheme().profiles
     with pytest.raises(ScoringError, match="only the last profile may apply") as caught:
         GradingScheme([default, crm])
-    assert caught.value.path == "profiles[0].applies_to"
+    assert format_path(caught.value.path) == "profiles[0].applies_to"
     with pytest.raises(ScoringError, match="the last profile is the default") as caught:
         GradingScheme([crm, kanto])
-    assert caught.value.path == "profiles[1].applies_to"
+    assert format_path(caught.value.path) == "profiles[1].applies_to"
     with pytest.raises(ScoringError, match="duplicate profile name"):
         GradingScheme([crm, crm, default])
 
@@ -221,7 +222,7 @@ def test_priority_matrix_takes_cards_and_custom_bands() -> None:
 def test_priority_matrix_refuses_bands_out_of_order(options: dict[str, object], path: str) -> None:
     with pytest.raises(ScoringError) as caught:
         priority_matrix("B", 10, **options)  # type: ignore[arg-type]
-    assert caught.value.path == path
+    assert format_path(caught.value.path) == path
 
 
 def test_priority_matrix_refuses_a_score_that_is_not_a_number() -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.errors import LeadkitError, LoadError, Problem
+from leadkit.errors import LeadkitError, LoadError, Problem, format_path
 from leadkit.rules import field
 from leadkit.scoring import (
     EventRule,
@@ -128,7 +128,7 @@ BAD_MODEL: dict[str, Any] = {
 def test_every_mistake_is_reported_with_its_path() -> None:
     with pytest.raises(LoadError) as caught:
         load_scoring_model(BAD_MODEL)
-    found = {p.path: p.message for p in caught.value.problems}
+    found = {format_path(p.path): p.message for p in caught.value.problems}
     assert set(found) == {
         "colour",
         "groups[0].cap",
@@ -162,7 +162,7 @@ def test_consistency_is_checked_once_the_parts_load() -> None:
     }
     with pytest.raises(LoadError) as caught:
         load_scoring_model(data)
-    assert [(p.path, p.message) for p in caught.value.problems] == [
+    assert [(format_path(p.path), p.message) for p in caught.value.problems] == [
         ("rules[0].group", "unknown group 'erp'; declare it in groups (declared: crm)"),
         ("rules[1].name", "duplicate rule name 'a' (also rules[0])"),
     ]
@@ -239,7 +239,7 @@ def test_consistency_is_checked_once_the_parts_load() -> None:
 def test_single_mistakes(data: object, path: str) -> None:
     with pytest.raises(LoadError) as caught:
         load_scoring_model(data)  # type: ignore[arg-type]
-    assert path in [p.path for p in caught.value.problems]
+    assert path in [format_path(p.path) for p in caught.value.problems]
 
 
 def test_file_problems_are_load_errors(tmp_path: Path) -> None:
@@ -256,7 +256,7 @@ def test_file_problems_are_load_errors(tmp_path: Path) -> None:
     )
     with pytest.raises(LoadError, match=r"1 problem\(s\) in typo.toml") as caught:
         load_scoring_model(tmp_path / "typo.toml")
-    assert caught.value.problems[0].path == "rules[0].points"
+    assert format_path(caught.value.problems[0].path) == "rules[0].points"
     with pytest.raises(LoadError, match="expected a file path or a mapping"):
         load_scoring_model(42)  # type: ignore[arg-type]
 
@@ -308,7 +308,7 @@ def test_profile_mistakes_are_named_by_path() -> None:
     }
     with pytest.raises(LoadError) as caught:
         load_grading_profile(data)
-    paths = [p.path for p in caught.value.problems]
+    paths = [format_path(p.path) for p in caught.value.problems]
     assert paths == [
         "applies_to.value",
         "criteria[0].weight",
@@ -318,7 +318,7 @@ def test_profile_mistakes_are_named_by_path() -> None:
     ]
     with pytest.raises(LoadError) as caught:
         load_grading_scheme({"profiles": [data | {"criteria": criteria[:1]}, {"name": 1}]})
-    assert [p.path for p in caught.value.problems] == [
+    assert [format_path(p.path) for p in caught.value.problems] == [
         "profiles[0].applies_to.value",
         "profiles[0].criteria[0].weight",
         "profiles[1].name",
@@ -427,7 +427,7 @@ def test_a_valid_model_with_one_part_replaced_loads_or_names_the_problem(
         parent = parent[key]
     parent[where[-1]] = replacement
     problems = _problems(document)
-    assert problems is None or (problems and all(isinstance(p.path, str) for p in problems))
+    assert problems is None or (problems and all(isinstance(p.path, tuple) for p in problems))
 
 
 def _problems(document: object) -> tuple[Problem, ...] | None:

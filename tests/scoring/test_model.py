@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from leadkit.errors import format_path
 from leadkit.model import Account, EngagementEvent
 from leadkit.rules import events, field, prop
 from leadkit.scoring import (
@@ -248,7 +249,7 @@ def test_bad_arguments_are_scoring_errors_naming_the_argument(call: object, path
     model = ScoringModel("m", [EventRule("x", "x", points=1)])
     with pytest.raises(ScoringError) as caught:
         call(model)  # type: ignore[operator]
-    assert caught.value.path == path
+    assert format_path(caught.value.path) == path
 
 
 @pytest.mark.parametrize(
@@ -313,4 +314,4 @@ def test_bad_arguments_are_scoring_errors_naming_the_argument(call: object, path
 def test_malformed_models_are_refused_when_built(build: object, path: str, message: str) -> None:
     with pytest.raises(ScoringError, match=re.escape(message)) as caught:
         build()  # type: ignore[operator]
-    assert caught.value.path == path
+    assert format_path(caught.value.path) == path

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leadkit.errors import format_path
 from leadkit.model import EngagementEvent, Lead
 from leadkit.rules import events, field
 from leadkit.stages import (
@@ -277,7 +278,7 @@ def test_bad_inputs_name_the_argument(kwargs: dict[str, object], path: str) -> N
     arguments: dict[str, object] = {"policy": POLICY, "as_of": AS_OF, **kwargs}
     with pytest.raises(StageError) as caught:
         classify(lead(), **arguments)  # type: ignore[arg-type]
-    assert caught.value.path == path
+    assert format_path(caught.value.path) == path
 
 
 @given(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.errors import LeadkitError, LoadError
+from leadkit.errors import LeadkitError, LoadError, format_path
 from leadkit.io import dumps, loads, structure, unstructure
 from leadkit.model import Money, Opportunity
 from leadkit.stages import (
@@ -225,7 +225,7 @@ def test_loading_an_illegal_or_naive_history_names_the_path() -> None:
             StageHistory,
             root="history",
         )
-    assert caught.value.problems[0].path == "history.transitions[0]"
+    assert format_path(caught.value.problems[0].path) == "history.transitions[0]"
     assert "SQL" in str(caught.value)
     with pytest.raises(LoadError) as naive:
         structure(
@@ -238,7 +238,7 @@ def test_loading_an_illegal_or_naive_history_names_the_path() -> None:
             StageHistory,
             root="history",
         )
-    assert naive.value.problems[0].path == "history.transitions[0].at"
+    assert format_path(naive.value.problems[0].path) == "history.transitions[0].at"
 
 
 @given(histories())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from leadkit.errors import LoadError
+from leadkit.errors import LoadError, format_path
 from leadkit.io import dumps, loads, structure
 from leadkit.model import Account
 from leadkit.rules import events, field
@@ -78,7 +78,7 @@ def test_every_problem_is_reported_with_its_path() -> None:
             },
             path="stages",
         )
-    paths = sorted(p.path for p in caught.value.problems)
+    paths = sorted(format_path(p.path) for p in caught.value.problems)
     assert paths == [
         "stages.accept_within_hours",
         "stages.colour",
@@ -93,10 +93,10 @@ def test_every_problem_is_reported_with_its_path() -> None:
 def test_missing_or_empty_mql_rule() -> None:
     with pytest.raises(LoadError) as missing:
         load_stage_policy({"name": "x"})
-    assert [p.path for p in missing.value.problems] == ["mql"]
+    assert [format_path(p.path) for p in missing.value.problems] == ["mql"]
     with pytest.raises(LoadError) as empty:
         load_stage_policy({"mql": {}})
-    assert [p.path for p in empty.value.problems] == ["mql"]
+    assert [format_path(p.path) for p in empty.value.problems] == ["mql"]
     assert "min_score, min_grade, when or or_when" in str(empty.value)
 
 
@@ -114,10 +114,10 @@ def test_policies_built_in_code_are_checked() -> None:
         MqlRule()
     with pytest.raises(StageError) as wrong_record:
         MqlRule(when=field("name", on=Account) == "x")
-    assert wrong_record.value.path == "MqlRule.when"
+    assert format_path(wrong_record.value.path) == "MqlRule.when"
     with pytest.raises(StageError) as bad_hours:
         StagePolicy(mql=MqlRule(min_score=1), accept_within_hours=-2)
-    assert bad_hours.value.path == "StagePolicy.accept_within_hours"
+    assert format_path(bad_hours.value.path) == "StagePolicy.accept_within_hours"
     assert MqlRule(min_grade="b+").min_grade == "B+"
 
 
@@ -126,4 +126,4 @@ def test_the_converter_knows_policies() -> None:
     assert loads(dumps(policy), StagePolicy) == policy
     with pytest.raises(LoadError) as caught:
         structure({"mql": {"min_score": True}}, StagePolicy)
-    assert [p.path for p in caught.value.problems] == ["mql.min_score"]
+    assert [format_path(p.path) for p in caught.value.problems] == ["mql.min_score"]

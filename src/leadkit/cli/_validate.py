@@ -13,7 +13,7 @@ import attrs
 
 from leadkit.cli._context import Context, add_command
 from leadkit.cli._errors import EXIT_OK, CliError
-from leadkit.errors import LoadError, Problem
+from leadkit.errors import LoadError, Problem, format_path
 from leadkit.io import load_data
 
 __all__ = ["KINDS", "FileKind", "detect_kind", "register", "validate_file"]
@@ -108,7 +108,7 @@ def validate_file(path: Path, *, kind: str | None = None) -> tuple[FileKind, obj
         # Loaders given plain data do not know the file; name it in every problem.
         raise LoadError(
             [
-                Problem(f"{path}: {p.path}" if p.path else str(path), p.message)
+                Problem(f"{path}: {format_path(p.path)}" if p.path else str(path), p.message)
                 for p in err.problems
             ],
             what=f"{path.name} ({chosen.description})",

@@ -12,7 +12,7 @@ from typing import Any
 from leadkit.dedupe._evidence import Cluster, Duplicates, MatchPair, SkippedBlock
 from leadkit.dedupe._fields import MatchContext
 from leadkit.dedupe._rule import CompiledRule, MatchingRule, Row
-from leadkit.errors import ValidationError
+from leadkit.errors import ValidationError, format_path
 
 __all__ = ["MatchIndex", "find_duplicates", "match_one"]
 
@@ -134,7 +134,7 @@ class MatchIndex:
         except ValidationError as error:
             raise ValidationError(
                 f"rule {self.rule.name!r} cannot read {where}: {error.message}",
-                path=f"{where}.{error.path}" if error.path else where,
+                path=f"{where}.{format_path(error.path)}" if error.path else where,
             ) from None
         return row, keys
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from leadkit.errors import Problem, ValidationError
+from leadkit.errors import KeyPath, Problem, ValidationError
 from leadkit.model import (
     Address,
     CustomFields,
@@ -104,7 +104,7 @@ DEFAULT_FORM_FIELDS: Mapping[str, str] = {
 _CUSTOM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _check_target(target: object, where: str) -> str:
+def _check_target(target: object, where: KeyPath) -> str:
     if isinstance(target, str):
         if target in LEAD_TARGETS:
             return target
@@ -125,7 +125,7 @@ def _form_fields(value: object) -> dict[str, str]:
         )
     fields: dict[str, str] = {}
     for name, target in value.items():
-        where = f"IntakeForm.fields[{name!r}]"
+        where: KeyPath = ("IntakeForm", "fields", name if isinstance(name, str) else repr(name))
         if not isinstance(name, str) or not name.strip():
             raise ValidationError(f"form field names are non-empty str, got {name!r}", path=where)
         fields[name] = _check_target(target, where)
@@ -137,7 +137,7 @@ def _required(value: object) -> tuple[str, ...]:
         raise ValidationError(
             f"expected a list of lead fields, got {value!r}", path="IntakeForm.required"
         )
-    return tuple(_check_target(t, f"IntakeForm.required[{n}]") for n, t in enumerate(value))
+    return tuple(_check_target(t, ("IntakeForm", "required", n)) for n, t in enumerate(value))
 
 
 def _optional_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -172,7 +172,7 @@ class IntakeForm:
     >>> IntakeForm(fields={"fax": "fax"})
     Traceback (most recent call last):
     ...
-    leadkit.errors.ValidationError: IntakeForm.fields['fax']: 'fax' is not a lead field ...
+    leadkit.errors.ValidationError: IntakeForm.fields.fax: 'fax' is not a lead field ...
     """
 
     name: str = attrs.field(default="web", validator=_name)
@@ -290,7 +290,7 @@ def _address(reader: _Reader) -> Address:
     try:
         return Address(**parts)
     except ValidationError as error:
-        part = (error.path or "").rpartition(".")[2]
+        part = str(error.path[-1]) if error.path else ""
         reader.problem(
             f"address.{part}" if part in _ADDRESS_PARTS else "address.street", error.message
         )
@@ -350,5 +350,5 @@ def read_form(
     try:
         lead = Lead(created_at=as_of, custom=CustomFields(custom), **fields)
     except ValidationError as error:  # a rule of the model not checked field by field
-        return None, read, [Problem(error.path or "lead", error.message)]
+        return None, read, [Problem(error.path or ("lead",), error.message)]
     return lead, read, []

@@ -24,7 +24,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from leadkit.errors import LeadkitError, LoadError, Problem, ValidationError
+from leadkit.errors import LeadkitError, LoadError, Problem, ValidationError, format_path
 from leadkit.model import CustomFields, Money
 
 __all__ = ["converter", "dumps", "loads", "structure", "unstructure"]
@@ -190,14 +190,14 @@ def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
     elif isinstance(exc, LeadkitError):
         # A validator names "Class.field"; below the attribute cattrs already named, keep
         # only the field part so the path reads lead.address.postal_code.
-        inner_path = exc.path or ""
+        inner_path = format_path(exc.path)
         if _CLASS_PREFIX.match(inner_path):
             field = inner_path.split(".", 1)[1]
             full = path if path.endswith(f".{field}") or path == field else _join(path, field)
         else:
             full = _join(path, inner_path) if inner_path else path
         if isinstance(exc, LoadError):
-            out.extend(Problem(_join(path, p.path), p.message) for p in exc.problems)
+            out.extend(p.at(path) if path else p for p in exc.problems)
         else:
             out.append(Problem(full, exc.message))
     elif isinstance(exc, KeyError):

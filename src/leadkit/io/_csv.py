@@ -35,7 +35,7 @@ from typing import IO, Any, TypeAlias, TypeVar
 
 import attrs
 
-from leadkit.errors import LeadkitError, LoadError, Problem, ValidationError
+from leadkit.errors import KeyPath, LeadkitError, LoadError, Problem, ValidationError, format_path
 from leadkit.model import (
     CustomFields,
     CustomValue,
@@ -566,16 +566,16 @@ def _construct(
     return _MISSING
 
 
-def _column_of(path: str | None, cls: type, header_of: Callable[[str], str]) -> str | None:
+def _column_of(path: KeyPath, cls: type, header_of: Callable[[str], str]) -> str | None:
     if not path:
         return None
-    owner, _, attr = path.partition(".")
+    owner, rest = str(path[0]), path[1:]
     if owner == cls.__name__:
-        return header_of(attr) if attr else None
+        return header_of(format_path(rest)) if rest else None
     if owner in ("custom", "properties", "attributes"):
-        # CustomFields names the offending key as custom.<name>.
-        return f"{owner}.{attr}" if attr else owner
-    return header_of(owner)
+        # CustomFields names the offending key as ("custom", <name>).
+        return f"{owner}.{rest[0]}" if rest else owner
+    return header_of(format_path(path))
 
 
 def _record_header_of(record_type: type) -> Callable[[str], str]:

@@ -8,7 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from leadkit.errors import LeadkitError, LoadError, Problem
+from leadkit.errors import LeadkitError, LoadError, Problem, format_path
 from leadkit.io import load_data
 from leadkit.model import OwnerKind, OwnerRef
 from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
@@ -78,7 +78,7 @@ class _Reader:
         except LoadError as err:
             self.problems.extend(err.problems)
         except LeadkitError as err:
-            where = f"{path}.{err.path}" if err.path else path
+            where = f"{path}.{format_path(err.path)}" if err.path else path
             self.problems.append(Problem(where, err.message))
         return None
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from leadkit.errors import LoadError, Problem, ValidationError
+from leadkit.errors import LoadError, Problem, ValidationError, format_path
 from leadkit.model import (
     Account,
     Campaign,
@@ -283,7 +283,7 @@ def _period(data: object, path: str) -> Period:
     try:
         return Period(**data)
     except RuleError as err:
-        raise _Bad(_join(path, err.path) if err.path else path, err.message) from None
+        raise _Bad(_join(path, format_path(err.path)) if err.path else path, err.message) from None
 
 
 def _list(value: object, path: str, what: str) -> list[Any]:

@@ -15,7 +15,7 @@ from typing import IO, Any, cast
 
 import attrs
 
-from leadkit.errors import LoadError, Problem, ValidationError
+from leadkit.errors import LoadError, Problem, ValidationError, format_path
 from leadkit.io import read_csv, write_csv
 from leadkit.model import (
     Account,
@@ -122,7 +122,8 @@ def _load(folder: Traversable | Path) -> SampleData:
         except LoadError as err:
             # Name the file in every problem: there are nine of them.
             raise LoadError(
-                [Problem(f"{name}: {p.path}", p.message) for p in err.problems], what=name
+                [Problem(f"{name}: {format_path(p.path)}", p.message) for p in err.problems],
+                what=name,
             ) from None
         tables[field] = _groups(records) if record_type is DuplicateRow else tuple(records)
     return SampleData(**tables)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from leadkit.errors import LeadkitError, LoadError, Problem
+from leadkit.errors import LeadkitError, LoadError, Problem, format_path
 from leadkit.io import load_data
 from leadkit.rules import Condition, EventExists, from_data, to_data
 from leadkit.scoring._checks import MAX_POINTS
@@ -249,9 +249,9 @@ class _Reader:
         try:
             return make(*args, **kwargs)
         except LoadError as err:
-            self.problems.extend(Problem(_join(path, p.path), p.message) for p in err.problems)
+            self.problems.extend(p.at(path) for p in err.problems)
         except LeadkitError as err:
-            self.fail(_join(path, err.path) if err.path else path, err.message)
+            self.fail(_join(path, format_path(err.path)) if err.path else path, err.message)
         return None
 
     def raise_if_any(self, what: str) -> None:
@@ -407,7 +407,7 @@ def model_from_data(data: object, *, path: str = "", what: str = "scoring model"
         floor=floor,
         written_kinds=written_kinds,
     ):
-        reader.fail(_join(path, problem.path), problem.message)
+        reader.fail(_join(path, format_path(problem.path)), problem.message)
     reader.raise_if_any(what)
     model: ScoringModel | None = reader.build(
         path,

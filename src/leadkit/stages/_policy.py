@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from leadkit.errors import LoadError, Problem
+from leadkit.errors import LoadError, Problem, format_path
 from leadkit.io import load_data
 from leadkit.model import Lead
 from leadkit.rules import CompiledCondition, Condition, compile, from_data, to_data
@@ -313,7 +313,7 @@ def _build(reader: _Reader, data: Mapping[str, Any]) -> StagePolicy | None:
             try:
                 mql = MqlRule(**rule)
             except StageError as err:
-                key = (err.path or "").removeprefix("MqlRule").lstrip(".")
+                key = format_path(err.path).removeprefix("MqlRule").lstrip(".")
                 reader.problems.append(Problem(reader.path("mql", key), err.message))
     for key in ("sgl_when", "disqualify_when"):
         kwargs[key] = reader.condition(data, key)
@@ -331,7 +331,7 @@ def _build(reader: _Reader, data: Mapping[str, Any]) -> StagePolicy | None:
     try:
         return StagePolicy(mql=mql, **kwargs)
     except StageError as err:
-        key = (err.path or "").removeprefix("StagePolicy").lstrip(".")
+        key = format_path(err.path).removeprefix("StagePolicy").lstrip(".")
         reader.problems.append(Problem(reader.path(key), err.message))
         return None
 

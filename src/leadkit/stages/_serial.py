@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
 
-from leadkit.errors import LoadError, Problem
+from leadkit.errors import LoadError, Problem, format_path
 from leadkit.io import converter
 from leadkit.stages._calendar import WorkingCalendar
 from leadkit.stages._errors import StageError
@@ -98,7 +98,7 @@ def load_calendar(data: object, *, path: str = "calendar") -> WorkingCalendar:
         try:
             return WorkingCalendar(**kwargs)
         except StageError as err:
-            key = (err.path or "").removeprefix("WorkingCalendar").lstrip(".")
+            key = format_path(err.path).removeprefix("WorkingCalendar").lstrip(".")
             problems.append(Problem(_at(path, key) if key else path, err.message))
     raise LoadError(problems, what="WorkingCalendar")
 
