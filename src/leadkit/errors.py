@@ -21,16 +21,52 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Self, TypeAlias
+from typing import TYPE_CHECKING, Self, TypeAlias
+
+if TYPE_CHECKING:
+    from leadkit.dedupe._duplicate_rules import DuplicateCheck
+    from leadkit.dedupe._evidence import MatchPair
+    from leadkit.stages._stage import Stage
 
 __all__ = [
+    "AccountRequiredError",
+    "AlreadyConvertedError",
+    "AlreadyMergedError",
+    "CliError",
     "ConcurrencyError",
+    "ConflictingOpportunityOptionsError",
+    "ContactNotInAccountError",
+    "ConversionError",
+    "ConversionRolledBackError",
+    "ConvertedLeadMergeError",
+    "DuplicateBlockedError",
+    "DuplicateIdError",
+    "FilterLogicError",
+    "IllegalTransitionError",
+    "InjectedFault",
+    "InvalidConvertedStatusError",
     "KeyPath",
+    "LeadReadOnlyError",
     "LeadkitError",
     "LoadError",
+    "MergeError",
+    "MergedRecordError",
+    "MissingDependencyError",
+    "MissingExtraError",
     "NotFoundError",
+    "OpportunityNotInAccountError",
+    "OwnerRequiredError",
     "PathLike",
     "Problem",
+    "RoutingError",
+    "RuleError",
+    "SchemaVersionError",
+    "ScoringError",
+    "StageError",
+    "SurvivorshipError",
+    "UnitOfWorkStateError",
+    "UnknownStatusError",
+    "UsageError",
     "ValidationError",
     "format_path",
     "parse_path",
@@ -239,3 +275,283 @@ class ConcurrencyError(LeadkitError):
     """A write was based on a stale version of a record (optimistic concurrency)."""
 
     code = "concurrent_modification"
+
+
+class MissingDependencyError(LeadkitError):
+    """An optional dependency is used but not installed; the message names the extra.
+
+    ``extra`` is the name to install (``pip install 'leadkit[<extra>]'``).
+    """
+
+    code = "missing_dependency"
+
+    def __init__(self, message: str, *, extra: str | None = None, path: PathLike = None) -> None:
+        super().__init__(message, path=path)
+        self.extra = extra
+
+
+MissingExtraError = MissingDependencyError
+"""The former name of :class:`MissingDependencyError` (reports used it); the same class."""
+
+
+# -- the model ------------------------------------------------------------------------
+
+
+class UnknownStatusError(ValidationError):
+    """A status name is not in the status catalogue in force."""
+
+    code = "unknown_status"
+
+
+# -- rules, scoring, routing, stages -----------------------------------------------------
+
+
+class RuleError(ValidationError):
+    """A condition is malformed: an unknown field, an operator that does not fit the
+    field's type, a literal of the wrong type, a bad window or filter logic.
+
+    ``path`` names the field (``employees``, ``custom.budget``); ``key`` says which part
+    of a condition's plain data is wrong (``"field"``, ``"op"``, ``"value"``), so that a
+    loader can point at ``rules[3].when.value``.
+    """
+
+    code = "bad_rule"
+
+    def __init__(self, message: str, *, path: PathLike = None, key: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.key = key
+
+
+class FilterLogicError(ValidationError):
+    """A filter logic string is malformed; ``position`` is the 1-based character offset."""
+
+    code = "bad_filter_logic"
+
+    def __init__(self, message: str, *, text: str, position: int, path: PathLike) -> None:
+        self.text = text
+        self.position = position
+        where = "end of text" if position > len(text) else repr(text[position - 1])
+        super().__init__(
+            f"{message} at position {position} ({where}) in {text!r}",
+            path=path or "filter_logic",
+        )
+
+
+class ScoringError(ValidationError):
+    """A scoring model, grading profile or scoring call is not acceptable."""
+
+    code = "bad_scoring"
+
+
+class RoutingError(ValidationError):
+    """An assignment rule set, a target, a schedule or a routing call is not acceptable:
+    an unknown team member, a bad weight, a naive ``as_of``. ``path`` names the place
+    (``entries[2].target.members[1]``)."""
+
+    code = "bad_routing"
+
+
+class StageError(ValidationError):
+    """A stage operation got bad input: a naive or out-of-order time, a missing reason,
+    an unknown stage or grade, a policy without the setting the operation needs."""
+
+    code = "bad_stage_input"
+
+
+class IllegalTransitionError(LeadkitError):
+    """A move the transition table does not allow, such as Inquiry straight to SQL.
+
+    ``from_stage`` is ``None`` for a lead's first stage; the message names both stages and
+    says which moves are allowed instead.
+    """
+
+    code = "illegal_transition"
+
+    def __init__(
+        self, message: str, *, from_stage: Stage | None, to_stage: Stage, path: PathLike = None
+    ) -> None:
+        super().__init__(message, path=path)
+        self.from_stage = from_stage
+        self.to_stage = to_stage
+
+
+# -- duplicates and merges ---------------------------------------------------------------
+
+
+class SurvivorshipError(ValidationError):
+    """A survivorship rule does not fit a field, or cannot compare the values it got."""
+
+    code = "survivorship"
+
+
+class DuplicateBlockedError(LeadkitError):
+    """A duplicate rule that blocks found matches; the record must not be saved.
+
+    ``matches`` are the matching pairs of the blocking rules (``right`` is the existing
+    record), ``check`` the whole outcome.
+    """
+
+    code = "duplicate_blocked"
+
+    def __init__(self, check: DuplicateCheck) -> None:
+        from leadkit.dedupe._duplicate_rules import DuplicateAction
+
+        self.check = check
+        blocking = [f for f in check.findings if f.action is DuplicateAction.BLOCK]
+        self.matches: tuple[MatchPair, ...] = tuple(p for f in blocking for p in f.matches)
+        found = "; ".join(
+            f"rule {f.rule!r} matched {', '.join(p.right for p in f.matches)}" for f in blocking
+        )
+        super().__init__(
+            f"{check.record_id} duplicates existing records ({found}); merge with one of"
+            f" them or change the duplicate rule's action",
+            path=(check.record_id,),
+        )
+
+
+class MergeError(LeadkitError):
+    """Base class of the reasons a merge is refused (bad ids are ``ValidationError``)."""
+
+    code = "merge_error"
+
+
+class ConvertedLeadMergeError(MergeError):
+    """A converted lead was named as the master or a duplicate; converted leads are
+    read-only and cannot be merged."""
+
+    code = "converted_lead"
+
+
+class AlreadyMergedError(MergeError):
+    """The master or a duplicate was already merged into another record."""
+
+    code = "already_merged"
+
+
+# -- conversion --------------------------------------------------------------------------
+
+
+class ConversionError(LeadkitError):
+    """Base class of the reasons a lead conversion is refused.
+
+    A record that does not exist is a :class:`NotFoundError` (``not_found``) and a write
+    based on a stale version a :class:`ConcurrencyError` (``concurrent_modification``), as
+    everywhere in leadkit.
+    """
+
+    code = "conversion_error"
+
+
+class AlreadyConvertedError(ConversionError):
+    """The lead was converted before; a converted lead is read-only."""
+
+    code = "already_converted"
+
+
+class InvalidConvertedStatusError(ConversionError, ValidationError):
+    """The converted status is not in the catalogue, or does not count as converted."""
+
+    code = "invalid_converted_status"
+
+
+class ContactNotInAccountError(ConversionError):
+    """The existing contact named in the request belongs to another account."""
+
+    code = "contact_not_in_account"
+
+
+class OpportunityNotInAccountError(ConversionError):
+    """The existing opportunity named in the request belongs to another account."""
+
+    code = "opportunity_not_in_account"
+
+
+class ConflictingOpportunityOptionsError(ConversionError, ValidationError):
+    """ "No opportunity" together with a name or an id, or a name together with an id."""
+
+    code = "conflicting_opportunity_options"
+
+
+class AccountRequiredError(ConversionError, ValidationError):
+    """An existing contact or opportunity was named without the account it belongs to."""
+
+    code = "account_required"
+
+
+class OwnerRequiredError(ConversionError):
+    """A queue owns the lead, and records made by conversion need a user as owner."""
+
+    code = "owner_required"
+
+
+class MergedRecordError(ConversionError):
+    """The lead, account or contact was merged into another record (its master)."""
+
+    code = "merged_record"
+
+
+class ConversionRolledBackError(ConversionError):
+    """In an all-or-none bulk conversion, this request was not written because another
+    one failed."""
+
+    code = "rolled_back"
+
+
+# -- storage -----------------------------------------------------------------------------
+
+
+class DuplicateIdError(LeadkitError):
+    """``add`` was given a record whose id is already stored; use ``update`` to change it."""
+
+    code = "duplicate_id"
+
+
+class LeadReadOnlyError(LeadkitError):
+    """A converted lead was about to be changed or removed; converted leads are read-only.
+
+    Also raised when ``leads.update`` is asked to set ``conversion``: only
+    ``leads.save_conversion`` (used by :func:`leadkit.convert.convert_lead`) may do that.
+    """
+
+    code = "lead_read_only"
+
+
+class UnitOfWorkStateError(LeadkitError):
+    """A unit of work was used in the wrong state: a repository outside ``with uow:``
+    (storage is only reachable inside one), or ``with uow:`` nested in itself."""
+
+    code = "unit_of_work_state"
+
+
+class SchemaVersionError(LeadkitError):
+    """A database was written by a newer leadkit than this one; its schema is unknown."""
+
+    code = "schema_version"
+
+
+class InjectedFault(LeadkitError):
+    """The failure :class:`leadkit.testing.contract.FailingUnitOfWork` raises on purpose."""
+
+    code = "injected_fault"
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+class CliError(LeadkitError):
+    """Bad input found by the command itself (a missing file, an unknown column).
+
+    ``hint`` says what to do about it; it is printed on its own line.
+    """
+
+    code = "cli_error"
+
+    def __init__(self, message: str, *, hint: str | None = None, path: PathLike = None) -> None:
+        super().__init__(message, path=path)
+        self.hint = hint
+
+
+class UsageError(CliError):
+    """The command line itself is wrong (exit status 2)."""
+
+    code = "usage"

@@ -9,9 +9,11 @@ from datetime import date
 
 import pytest
 
+from leadkit._optional import require
+from leadkit.errors import MissingDependencyError, MissingExtraError
 from leadkit.model import Money
-from leadkit.reports import MissingExtraError, Percent, Table, display_width
-from leadkit.reports._report import ReportMixin, require
+from leadkit.reports import Percent, Table, display_width
+from leadkit.reports._report import ReportMixin
 
 
 def test_wide_characters_align_columns() -> None:
@@ -55,8 +57,11 @@ def test_html_is_escaped() -> None:
 
 
 def test_missing_extra_names_the_install_command() -> None:
-    with pytest.raises(MissingExtraError, match=r"pip install 'leadkit\[plot\]'"):
+    with pytest.raises(MissingDependencyError, match=r"pip install 'leadkit\[plot\]'") as raised:
         require("leadkit_no_such_module", "plot")
+    assert raised.value.extra == "plot"
+    assert raised.value.code == "missing_dependency"
+    assert MissingExtraError is MissingDependencyError  # the former name still catches it
 
 
 def test_dataframe_when_pandas_is_installed() -> None:
@@ -90,7 +95,7 @@ def test_plot_funnel_draws_bars_or_names_the_extra() -> None:
     try:
         matplotlib = importlib.import_module("matplotlib")
     except ImportError:
-        with pytest.raises(MissingExtraError, match=r"leadkit\[plot\]"):
+        with pytest.raises(MissingDependencyError, match=r"leadkit\[plot\]"):
             plot_funnel(stages)
         return
     matplotlib.use("Agg")

@@ -18,7 +18,7 @@ from leadkit.dedupe._defaults import ACCOUNT_RULE, CONTACT_RULE, LEAD_RULE, LEAD
 from leadkit.dedupe._engine import MatchIndex
 from leadkit.dedupe._evidence import MatchPair
 from leadkit.dedupe._rule import MatchingRule
-from leadkit.errors import LeadkitError, ValidationError
+from leadkit.errors import DuplicateBlockedError, ValidationError
 
 __all__ = [
     "DEFAULT_ACCOUNT_DUPLICATE_RULES",
@@ -213,29 +213,6 @@ class DuplicateCheck:
         lines = [f"{self.record_id} ({self.operation.value}): {self.action.value}"]
         lines.extend(f"  {finding}" for finding in self.findings)
         return "\n".join(lines)
-
-
-class DuplicateBlockedError(LeadkitError):
-    """A duplicate rule that blocks found matches; the record must not be saved.
-
-    ``matches`` are the matching pairs of the blocking rules (``right`` is the existing
-    record), ``check`` the whole outcome.
-    """
-
-    code = "duplicate_blocked"
-
-    def __init__(self, check: DuplicateCheck) -> None:
-        self.check = check
-        blocking = [f for f in check.findings if f.action is DuplicateAction.BLOCK]
-        self.matches: tuple[MatchPair, ...] = tuple(p for f in blocking for p in f.matches)
-        found = "; ".join(
-            f"rule {f.rule!r} matched {', '.join(p.right for p in f.matches)}" for f in blocking
-        )
-        super().__init__(
-            f"{check.record_id} duplicates existing records ({found}); merge with one of"
-            f" them or change the duplicate rule's action",
-            path=check.record_id,
-        )
 
 
 def check_duplicates(

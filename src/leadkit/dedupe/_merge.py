@@ -13,7 +13,13 @@ from typing import Any, Generic, TypeVar, cast
 import attrs
 
 from leadkit.dedupe._survivorship import FieldDecision, Survivorship
-from leadkit.errors import LeadkitError, NotFoundError, ValidationError
+from leadkit.errors import (
+    AlreadyMergedError,
+    ConvertedLeadMergeError,
+    MergeError,
+    NotFoundError,
+    ValidationError,
+)
 from leadkit.model import Account, CampaignMember, Contact, Lead
 from leadkit.repository import Repository, UnitOfWork
 
@@ -28,25 +34,6 @@ __all__ = [
 ]
 
 M = TypeVar("M", Lead, Contact, Account)
-
-
-class MergeError(LeadkitError):
-    """Base class of the reasons a merge is refused (bad ids are ``ValidationError``)."""
-
-    code = "merge_error"
-
-
-class ConvertedLeadMergeError(MergeError):
-    """A converted lead was named as the master or a duplicate; converted leads are
-    read-only and cannot be merged."""
-
-    code = "converted_lead"
-
-
-class AlreadyMergedError(MergeError):
-    """The master or a duplicate was already merged into another record."""
-
-    code = "already_merged"
 
 
 @attrs.frozen

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from leadkit.errors import LeadkitError
+from leadkit.errors import MissingDependencyError
 
 __all__ = ["METRICS", "metric"]
 
@@ -18,12 +18,6 @@ Similarity = Callable[[str, str], float]
 
 METRICS = ("jaro_winkler", "jaro", "levenshtein", "indel", "token_sort", "token_set")
 """Names of the string metrics a comparator may use (all similarities in [0, 1])."""
-
-
-class MissingDependencyError(LeadkitError):
-    """An optional dependency is not installed."""
-
-    code = "missing_dependency"
 
 
 @cache
@@ -34,7 +28,8 @@ def metric(name: str) -> Similarity:
         from rapidfuzz.distance import Indel, Jaro, JaroWinkler, Levenshtein
     except ImportError:  # pragma: no cover - rapidfuzz is a declared dependency
         raise MissingDependencyError(
-            "fuzzy matching needs the rapidfuzz package: pip install 'rapidfuzz>=3'"
+            "fuzzy matching needs the rapidfuzz package: pip install 'rapidfuzz>=3'",
+            extra="rapidfuzz",
         ) from None
 
     def token_sort(left: str, right: str) -> float:

@@ -15,7 +15,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from leadkit.errors import ValidationError
+from leadkit.errors import SurvivorshipError, ValidationError
 from leadkit.model import (
     Account,
     Contact,
@@ -51,12 +51,6 @@ MergeableRecord: TypeAlias = Lead | Contact | Account
 
 # The master keeps its identity and history; these are never taken from a duplicate.
 PROTECTED = frozenset({"id", "version", "created_at", "master_record_id", "conversion"})
-
-
-class SurvivorshipError(ValidationError):
-    """A survivorship rule does not fit a field, or cannot compare the values it got."""
-
-    code = "survivorship"
 
 
 @attrs.frozen
@@ -356,7 +350,7 @@ class Survivorship:
     >>> Survivorship(Lead, fields={"fax": LONGEST})
     Traceback (most recent call last):
     ...
-    leadkit.dedupe._survivorship.SurvivorshipError: Survivorship.fields.fax: lead has no ...
+    leadkit.errors.SurvivorshipError: Survivorship.fields.fax: lead has no ...
     """
 
     record_type: type[MergeableRecord] = attrs.field(converter=_check_record_type)

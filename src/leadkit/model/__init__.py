@@ -4,6 +4,7 @@ This package imports nothing else of leadkit (except :mod:`leadkit.errors`); eve
 else builds on it.
 """
 
+from leadkit.errors import UnknownStatusError
 from leadkit.model._catalogues import (
     DEFAULT_SOURCES,
     DEFAULT_STATUSES,
@@ -12,7 +13,6 @@ from leadkit.model._catalogues import (
     LeadStatus,
     SourceCatalogue,
     StatusCatalogue,
-    UnknownStatusError,
     active_sources,
     active_statuses,
     use_catalogues,

@@ -25,7 +25,7 @@ from contextvars import ContextVar
 
 import attrs
 
-from leadkit.errors import ValidationError
+from leadkit.errors import UnknownStatusError, ValidationError
 from leadkit.model import _validators as v
 from leadkit.model._normalise import normalise_text
 
@@ -41,12 +41,6 @@ __all__ = [
     "active_statuses",
     "use_catalogues",
 ]
-
-
-class UnknownStatusError(ValidationError):
-    """A status name is not in the status catalogue in force."""
-
-    code = "unknown_status"
 
 
 @attrs.frozen(slots=True)

@@ -14,10 +14,10 @@ from typing import TypeAlias
 
 import attrs
 
-from leadkit.errors import ValidationError
+from leadkit.errors import UnknownStatusError, ValidationError
 from leadkit.model import _fields as f
 from leadkit.model import _validators as v
-from leadkit.model._catalogues import UnknownStatusError, active_statuses
+from leadkit.model._catalogues import active_statuses
 from leadkit.model._normalise import email_domain
 from leadkit.model._values import (
     Address,

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from leadkit.errors import LeadkitError
+from leadkit._optional import require
+from leadkit.errors import MissingExtraError
 from leadkit.reports._table import Table
 
 __all__ = ["MissingExtraError", "ReportMixin", "require"]
-
-
-class MissingExtraError(LeadkitError):
-    """An optional integration (pandas, matplotlib) is used but not installed."""
-
-    code = "missing_extra"
-
-
-def require(module: str, extra: str) -> Any:
-    """Import an optional dependency, or say which extra installs it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MissingExtraError(
-            f"{module} is not installed; install it with: pip install 'leadkit[{extra}]'"
-        ) from None
 
 
 class ReportMixin:

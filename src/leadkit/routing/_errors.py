@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-from leadkit.errors import ValidationError
+from leadkit.errors import RoutingError as RoutingError
 
 __all__ = ["RoutingError"]
-
-
-class RoutingError(ValidationError):
-    """An assignment rule set, a target, a schedule or a routing call is not acceptable:
-    an unknown team member, a bad weight, a naive ``as_of``. ``path`` names the place
-    (``entries[2].target.members[1]``)."""
-
-    code = "bad_routing"

@@ -26,7 +26,7 @@ from typing import TypeAlias
 
 import attrs
 
-from leadkit.errors import ValidationError
+from leadkit.errors import FilterLogicError, ValidationError
 
 __all__ = [
     "FilterLogicError",
@@ -37,21 +37,6 @@ __all__ = [
     "LogicRef",
     "parse_filter_logic",
 ]
-
-
-class FilterLogicError(ValidationError):
-    """A filter logic string is malformed; ``position`` is the 1-based character offset."""
-
-    code = "bad_filter_logic"
-
-    def __init__(self, message: str, *, text: str, position: int, path: str | None) -> None:
-        self.text = text
-        self.position = position
-        where = "end of text" if position > len(text) else repr(text[position - 1])
-        super().__init__(
-            f"{message} at position {position} ({where}) in {text!r}",
-            path=path or "filter_logic",
-        )
 
 
 @attrs.frozen

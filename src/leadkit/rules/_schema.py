@@ -223,7 +223,7 @@ def resolve_field(on: type, path: str) -> ValueInfo:
     >>> resolve_field(Lead, "employes")
     Traceback (most recent call last):
     ...
-    leadkit.rules._errors.RuleError: employes: Lead has no field 'employes'; did you mean ...?
+    leadkit.errors.RuleError: employes: Lead has no field 'employes'; did you mean ...?
     """
     info = _resolve_field(on, path)
     if _reads_property(on, path):

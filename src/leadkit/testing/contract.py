@@ -32,7 +32,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leadkit.errors import ConcurrencyError, LeadkitError, NotFoundError, ValidationError
+from leadkit.errors import (
+    ConcurrencyError,
+    InjectedFault,
+    NotFoundError,
+    ValidationError,
+)
 from leadkit.model import (
     Account,
     Campaign,
@@ -107,12 +112,6 @@ def snapshot(uow_factory: UnitOfWorkFactory) -> Snapshot:
         return {name: getattr(uow, name).all() for name in REPOSITORY_NAMES}
 
 
-class InjectedFault(LeadkitError):
-    """The failure :class:`FailingUnitOfWork` raises on purpose."""
-
-    code = "injected_fault"
-
-
 _WRITES = frozenset({"add", "update", "remove", "save_conversion"})
 
 
@@ -161,7 +160,7 @@ class FailingUnitOfWork:
     ...     _ = uow.users.add(User(id="u-2", name="B"))
     Traceback (most recent call last):
     ...
-    leadkit.testing.contract.InjectedFault: injected failure at write step 2 (users.add)
+    leadkit.errors.InjectedFault: injected failure at write step 2 (users.add)
     """
 
     def __init__(
