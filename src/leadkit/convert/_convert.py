@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TypeVar, cast
+from typing import TypeVar
 
+from leadkit._checks import aware_datetime, unit_of_work
 from leadkit.convert._plan import Plan, Write, plan_conversion
 from leadkit.convert._request import ConversionRequest, ConversionSettings
 from leadkit.convert._result import ConversionResult
@@ -35,11 +36,7 @@ T = TypeVar("T", bound=Record)
 
 def check_as_of(as_of: object) -> datetime:
     """``as_of`` must be a timezone-aware datetime."""
-    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
-        raise ValidationError(
-            f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of"
-        )
-    return as_of
+    return aware_datetime(as_of)
 
 
 def check_request(request: object) -> ConversionRequest:
@@ -53,12 +50,7 @@ def check_request(request: object) -> ConversionRequest:
 
 def check_unit_of_work(uow: object, where: str = "uow") -> UnitOfWork:
     """``uow`` must look like a :class:`~leadkit.repository.UnitOfWork`."""
-    if not all(hasattr(uow, name) for name in ("__enter__", "__exit__", "commit", "leads")):
-        raise ValidationError(
-            f"expected a unit of work (such as InMemoryUnitOfWork), got {type(uow).__name__}",
-            path=where,
-        )
-    return cast(UnitOfWork, uow)
+    return unit_of_work(uow, path=where)
 
 
 def _write(repository: Repository[T], write: Write[T]) -> T:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.dedupe._comparator import Scorer, check_bool, check_points
 from leadkit.dedupe._fields import MatchContext
 from leadkit.errors import ValidationError
@@ -31,10 +32,7 @@ def _check_condition(instance: object, attribute: attrs.Attribute[Any], value: o
 
 
 def _check_as_of(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise ValidationError(
-            f"expected a timezone-aware datetime, got {value!r}", path="ConditionMatch.as_of"
-        )
+    aware_datetime(value, path=("ConditionMatch", "as_of"))
 
 
 def _check_require(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.dedupe._duplicate_rules import (
     DEFAULT_LEAD_DUPLICATE_RULES,
     DuplicateAction,
@@ -234,10 +235,7 @@ def _check_args(
         raise ValidationError(
             f"expected a DuplicateRuleSet or None, got {type(rules).__name__}", path="rules"
         )
-    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
-        raise ValidationError(
-            f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of"
-        )
+    as_of = aware_datetime(as_of)
     if uow is not None and not all(hasattr(uow, n) for n in ("__enter__", "commit", "leads")):
         raise ValidationError(
             f"expected a unit of work or None, got {type(uow).__name__}", path="uow"

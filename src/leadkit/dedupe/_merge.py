@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
+from leadkit._checks import unit_of_work
 from leadkit.dedupe._survivorship import FieldDecision, Survivorship
 from leadkit.errors import (
     AlreadyMergedError,
@@ -144,12 +145,7 @@ def _check_ids(master_id: object, duplicate_ids: object) -> tuple[str, list[str]
 
 
 def _check_unit_of_work(uow: object) -> UnitOfWork:
-    if not all(hasattr(uow, name) for name in ("__enter__", "__exit__", "commit", "leads")):
-        raise ValidationError(
-            f"expected a unit of work (such as InMemoryUnitOfWork), got {type(uow).__name__}",
-            path="uow",
-        )
-    return cast(UnitOfWork, uow)
+    return unit_of_work(uow)
 
 
 def _load(kind: _Kind, uow: UnitOfWork, master_id: str, ids: list[str]) -> tuple[Any, list[Any]]:

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.errors import ValidationError
 
 __all__ = ["InMemoryRateLimiter", "RateDecision", "RateLimiter", "SqliteRateLimiter"]
@@ -68,11 +69,7 @@ def _check_limits(limit: object, window: object) -> tuple[int, timedelta]:
 def _check_hit(key: object, as_of: object) -> tuple[str, datetime]:
     if not isinstance(key, str) or not key:
         raise ValidationError(f"key is a non-empty str, got {key!r}", path="key")
-    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
-        raise ValidationError(
-            f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of"
-        )
-    return key, as_of
+    return key, aware_datetime(as_of)
 
 
 def _micros(moment: datetime) -> int:

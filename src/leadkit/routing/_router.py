@@ -9,6 +9,7 @@ from datetime import datetime
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit._html import html_table
 from leadkit.model import EngagementEvent, Lead, OwnerRef
 from leadkit.routing._availability import Roster
@@ -131,9 +132,7 @@ def _check_roster(rules: AssignmentRules, roster: Roster) -> None:
 
 
 def _check_as_of(as_of: object) -> datetime:
-    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
-        raise RoutingError(f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of")
-    return as_of
+    return aware_datetime(as_of, error=RoutingError)
 
 
 def _check_state(state: object) -> RoutingState:

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.model import EngagementEvent
 from leadkit.rules._checks import leaf_check
 from leadkit.rules._errors import RuleError
@@ -75,10 +76,11 @@ def check_as_of(as_of: object) -> None:
     """Refuse an ``as_of`` that is not a timezone-aware datetime."""
     if as_of is _valid_as_of[0]:
         return
-    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
-        raise RuleError(
-            f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of", key="as_of"
-        )
+    try:
+        aware_datetime(as_of, error=RuleError)
+    except RuleError as err:
+        err.key = "as_of"
+        raise
     _valid_as_of[0] = as_of
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.errors import ValidationError
 from leadkit.model import (
     Account,
@@ -58,8 +59,7 @@ def _check_n_leads(instance: object, attribute: attrs.Attribute[Any], value: obj
 
 
 def _check_as_of(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise ValidationError(f"expected a timezone-aware datetime, got {value!r}", path="as_of")
+    aware_datetime(value)
 
 
 def _check_rate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.model import EngagementEvent, Lead
 from leadkit.rules import (
     CompiledCondition,
@@ -55,12 +56,7 @@ Column = tuple[int, int, Sequence[float], Sequence[float], Sequence[bool] | None
 
 def check_as_of(as_of: object) -> datetime:
     """``as_of`` itself, or :class:`ScoringError` unless it is a timezone-aware datetime."""
-    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
-        raise ScoringError(
-            f"as_of must be a timezone-aware datetime (add tzinfo=UTC), got {as_of!r}",
-            path="as_of",
-        )
-    return as_of
+    return aware_datetime(as_of, error=ScoringError)
 
 
 @attrs.frozen(slots=True)

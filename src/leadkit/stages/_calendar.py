@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.stages._errors import StageError
 
 __all__ = ["WorkingCalendar"]
@@ -184,5 +185,4 @@ class WorkingCalendar:
 
 
 def _check_instant(value: object, name: str) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise StageError(f"expected a timezone-aware datetime, got {value!r}", path=name)
+    aware_datetime(value, path=name, error=StageError)

@@ -9,6 +9,7 @@ from typing import Protocol, SupportsFloat
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit._html import html_table
 from leadkit.model import Channel, EngagementEvent, Lead, active_sources
 from leadkit.rules import Explanation
@@ -255,8 +256,7 @@ def classify(
         raise StageError(f"expected a Lead, got {type(lead).__name__}", path="lead")
     if not isinstance(policy, StagePolicy):
         raise StageError(f"expected a StagePolicy, got {type(policy).__name__}", path="policy")
-    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
-        raise StageError(f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of")
+    aware_datetime(as_of, error=StageError)
     if history is None:
         history = StageHistory(lead.id)
     if not isinstance(history, StageHistory):

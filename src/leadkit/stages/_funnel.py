@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.model import Lead
 from leadkit.stages._errors import StageError
 from leadkit.stages._history import StageHistory
@@ -244,8 +245,7 @@ def _p90(values: list[timedelta]) -> timedelta:
 
 
 def _aware(value: object, name: str) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise StageError(f"expected a timezone-aware datetime, got {value!r}", path=name)
+    aware_datetime(value, path=name, error=StageError)
 
 
 def _lead_index(leads: Mapping[str, Lead] | Iterable[Lead] | None) -> dict[str, Lead]:

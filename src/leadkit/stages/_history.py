@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.model import Money, Opportunity
 from leadkit.stages._errors import IllegalTransitionError, StageError
 from leadkit.stages._stage import Stage
@@ -48,11 +49,7 @@ TRANSITIONS: Mapping[Stage | None, frozenset[Stage]] = {
 
 
 def _aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise StageError(
-            f"expected a timezone-aware datetime, got {value!r}",
-            path=f"Transition.{attribute.name}",
-        )
+    aware_datetime(value, path=("Transition", attribute.name), error=StageError)
 
 
 def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from leadkit._checks import aware_datetime
 from leadkit.stages._calendar import WorkingCalendar
 from leadkit.stages._errors import StageError
 from leadkit.stages._history import StageHistory
@@ -68,8 +69,7 @@ def overdue(
         raise StageError(
             f"expected a WorkingCalendar, got {type(calendar).__name__}", path="calendar"
         )
-    if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
-        raise StageError(f"as_of must be a timezone-aware datetime, got {as_of!r}", path="as_of")
+    aware_datetime(as_of, error=StageError)
     if policy.accept_within_hours is None:
         raise StageError(
             f"policy {policy.name!r} has no service level; set accept_within_hours",
