@@ -6,15 +6,33 @@ names (so that a scoring call still raises a ``ScoringError``), with the argumen
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import TYPE_CHECKING, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leadkit.errors import KeyPath, PathLike, ValidationError, format_path, parse_path
 
 if TYPE_CHECKING:
     from leadkit.repository import UnitOfWork
 
-__all__ = ["aware_datetime", "unit_of_work"]
+__all__ = [
+    "LARGEST",
+    "MAX_DAYS",
+    "aware_datetime",
+    "finite_number",
+    "time_zone",
+    "unit_of_work",
+]
+
+LARGEST = 10**15
+"""The largest magnitude a threshold or amount in a rule file may have: far above any
+real score or amount, far below where arithmetic on it would overflow a float or a date."""
+
+MAX_DAYS = 36_600
+"""The longest span in days (about 100 years) a rule may count; longer is a typo, and
+would overflow date arithmetic near the ends of the calendar."""
 
 
 def _name(path: PathLike) -> str:
@@ -55,3 +73,69 @@ def unit_of_work(
             path=path,
         )
     return cast("UnitOfWork", uow)
+
+
+def finite_number(
+    value: object,
+    *,
+    path: PathLike,
+    error: type[ValidationError] = ValidationError,
+    minimum: int | None = None,
+    above: int | None = None,
+    maximum: int = LARGEST,
+    whole: bool = False,
+) -> int | float | Decimal:
+    """*value* if it is a finite number in range, else *error* naming *path*.
+
+    ``minimum`` is inclusive and ``above`` exclusive; ``whole`` asks for an ``int``.
+    NaN, infinities, signalling NaN and numbers beyond *maximum* are refused, so that
+    nothing later overflows or raises ``decimal.InvalidOperation``.
+
+    >>> finite_number(5, path="x", minimum=0)
+    5
+    >>> finite_number(float("nan"), path="x")
+    Traceback (most recent call last):
+    ...
+    leadkit.errors.ValidationError: x: expected a finite number, got nan
+    """
+    kind = "a whole number" if whole else "a number"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise error(f"expected {kind}, got {value!r}", path=path)
+    number: int | float | Decimal = value
+    if whole and not isinstance(number, int):
+        raise error(f"expected {kind}, got {value!r}", path=path)
+    if (isinstance(number, float) and not math.isfinite(number)) or (
+        isinstance(number, Decimal) and not number.is_finite()
+    ):
+        raise error(f"expected a finite number, got {number!r}", path=path)
+    if minimum is not None and number < minimum:
+        raise error(f"expected {kind} >= {minimum}, got {number!r}", path=path)
+    if above is not None and number <= above:
+        raise error(f"expected {kind} > {above}, got {number!r}", path=path)
+    if number > maximum or number < -maximum:
+        raise error(f"expected {kind} of at most {maximum:,} in size, got {number!r}", path=path)
+    return number
+
+
+def time_zone(
+    name: object, *, path: PathLike = "timezone", error: type[ValidationError] = ValidationError
+) -> tzinfo:
+    """The IANA time zone called *name*, or *error* naming *path*.
+
+    Folder names of the tz database (``"Asia"``), over-long names and names with odd
+    characters are refused like unknown ones, never as ``OSError``.
+
+    >>> time_zone("Asia/Tokyo")
+    zoneinfo.ZoneInfo(key='Asia/Tokyo')
+    >>> time_zone("Asia")
+    Traceback (most recent call last):
+    ...
+    leadkit.errors.ValidationError: timezone: unknown timezone 'Asia'; use an IANA name ...
+    """
+    if isinstance(name, str) and 0 < len(name) <= 255:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    shown = name if not isinstance(name, str) or len(name) <= 60 else name[:60] + "..."
+    raise error(f"unknown timezone {shown!r}; use an IANA name such as 'Asia/Tokyo'", path=path)

@@ -331,8 +331,9 @@ class FilterLogicError(ValidationError):
         self.text = text
         self.position = position
         where = "end of text" if position > len(text) else repr(text[position - 1])
+        shown = repr(text) if len(text) <= 80 else f"{text[:77]!r}..."
         super().__init__(
-            f"{message} at position {position} ({where}) in {text!r}",
+            f"{message} at position {position} ({where}) in {shown}",
             path=path or "filter_logic",
         )
 

@@ -25,6 +25,7 @@ from cattrs.errors import (
 )
 
 from leadkit.errors import LeadkitError, LoadError, Problem, ValidationError, format_path
+from leadkit.io._plain import parse_json
 from leadkit.model import CustomFields, Money
 
 __all__ = ["converter", "dumps", "loads", "structure", "unstructure"]
@@ -255,11 +256,5 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
 
 def loads(text: str | bytes, cls: type[T]) -> T:
     """Parse JSON text into a ``cls``; malformed JSON is a :class:`LoadError` too."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            [Problem(f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")],
-            what=getattr(cls, "__name__", "data"),
-        ) from None
+    data = parse_json(text, what=getattr(cls, "__name__", "data"))
     return structure(data, cls)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from leadkit.errors import LoadError, Problem
+from leadkit.io._plain import parse_json, parse_toml
 
 __all__ = ["load_data"]
 
@@ -26,15 +25,10 @@ def load_data(path: str | Path) -> Any:
         raw = p.read_bytes()
     except OSError as exc:
         raise LoadError([Problem(str(p), f"cannot read: {exc.strerror}")], what=p.name) from None
-    try:
-        if suffix == ".toml":
-            return tomllib.loads(raw.decode("utf-8"))
-        return json.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise LoadError([Problem(str(p), f"invalid TOML: {exc}")], what=p.name) from None
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            [Problem(f"{p}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}")], what=p.name
-        ) from None
-    except UnicodeDecodeError:
-        raise LoadError([Problem(str(p), "not UTF-8 text")], what=p.name) from None
+    if suffix == ".toml":
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise LoadError([Problem(str(p), "not UTF-8 text")], what=p.name) from None
+        return parse_toml(text, what=p.name, where=(str(p),))
+    return parse_json(raw, what=p.name, where=(str(p),))

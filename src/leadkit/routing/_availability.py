@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, tzinfo
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 
+from leadkit._checks import time_zone
 from leadkit.model import User
 from leadkit.routing._errors import RoutingError
 
@@ -40,12 +41,7 @@ def zone(name: str | None, *, path: str = "timezone") -> tzinfo:
     """The IANA timezone ``name`` (UTC when None), or :class:`RoutingError` naming ``path``."""
     if name is None:
         return ZoneInfo("UTC")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise RoutingError(
-            f"unknown timezone {name!r}; use an IANA name such as 'Asia/Tokyo'", path=path
-        ) from None
+    return time_zone(name, path=path, error=RoutingError)
 
 
 def _days(value: Iterable[int]) -> tuple[int, ...]:

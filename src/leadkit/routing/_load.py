@@ -10,6 +10,7 @@ from typing import Any
 
 from leadkit.errors import LeadkitError, LoadError, Problem, format_path
 from leadkit.io import load_data
+from leadkit.io._plain import check_plain
 from leadkit.model import OwnerKind, OwnerRef
 from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
 from leadkit.routing._strategies import (
@@ -178,9 +179,13 @@ def _target(data: object, path: str) -> Target:
     if kind == "weighted":
         if "members" in target:
             raise _Bad(f"{path}.members", "weighted turns take weights, not members")
-        weights = _object(
-            target.get("weights"), f"{path}.weights", tuple(target.get("weights") or ())
-        )
+        raw = target.get("weights")
+        if not isinstance(raw, Mapping):
+            raise _Bad(
+                f"{path}.weights",
+                f"expected an object of user id to weight, got {_type_name(raw)}",
+            )
+        weights = _object(raw, f"{path}.weights", tuple(raw))
         return WeightedRoundRobin(dict(weights), **options)
     if "weights" in target:
         raise _Bad(f"{path}.weights", f"only weighted turns take weights, not {kind}")
@@ -198,7 +203,11 @@ def load_assignment_rules(source: str | Path | Mapping[str, Any]) -> AssignmentR
     Raises :class:`~leadkit.errors.LoadError` listing every problem with its path
     (``entries[2].criteria[0].field``, ``entries[3].target.caps.per_day``).
     """
-    data = load_data(source) if isinstance(source, str | Path) else source
+    data = (
+        load_data(source)
+        if isinstance(source, str | Path)
+        else check_plain(source, what="assignment rules")
+    )
     reader = _Reader()
     rules = reader.rules(data)
     if rules is None or reader.problems:

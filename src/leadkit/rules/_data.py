@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from leadkit.errors import LoadError, Problem, ValidationError, format_path
+from leadkit.io._plain import check_plain
 from leadkit.model import (
     Account,
     Campaign,
@@ -529,6 +530,7 @@ def from_data(data: object, *, on: type = Lead, path: str = "condition") -> Cond
 def load_condition(data: object, *, on: type | None = None, path: str = "") -> Condition:
     """Read a document written by :func:`dump_condition` (``{"schema": 1, "on": "Lead",
     "condition": {...}}``), from JSON or TOML data; errors name ``condition.all[1].field``."""
+    check_plain(data, what="condition", where=path)
     if not isinstance(data, Mapping):
         raise LoadError(
             [Problem(path or "document", f"expected an object, got {_type_name(data)}")]

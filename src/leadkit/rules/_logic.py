@@ -102,6 +102,9 @@ class LogicAny:
 
 LogicNode: TypeAlias = LogicRef | LogicNot | LogicAll | LogicAny
 
+MAX_LOGIC_DEPTH = 100
+"""How deeply filter logic may nest parentheses and NOTs (real logic uses a handful)."""
+
 _TOKEN = re.compile(r"\s*(?:(\d+)|(\()|(\))|([A-Za-z]+)|(&&|\|\||!)|(\S))")
 
 
@@ -142,6 +145,7 @@ class _Parser:
         self.tokens = _tokens(text, path)
         self.i = 0
         self.used: set[int] = set()
+        self.depth = 0
 
     def error(self, message: str, position: int | None = None) -> FilterLogicError:
         if position is None:
@@ -182,22 +186,32 @@ class _Parser:
 
     def factor(self) -> LogicNode:
         kind = self.peek()
+        if kind in ("NOT", "("):
+            self.depth += 1
+            if self.depth > MAX_LOGIC_DEPTH:
+                raise self.error(f"filter logic is nested more than {MAX_LOGIC_DEPTH} levels deep")
         if kind == "NOT":
             self.i += 1
-            return LogicNot(self.factor())
+            node: LogicNode = LogicNot(self.factor())
+            self.depth -= 1
+            return node
         if kind == "(":
             self.i += 1
             node = self.expression()
             if self.peek() != ")":
                 raise self.error("expected ')'")
             self.i += 1
+            self.depth -= 1
             return node
         if kind == "num":
             _, text, position = self.tokens[self.i]
-            number = int(text)
+            # A criterion number longer than six digits cannot exist; int() of thousands
+            # of digits would hit Python's conversion limit.
+            number = int(text) if len(text) <= 6 else self.criteria + 1
             if not 1 <= number <= self.criteria:
                 raise self.error(
-                    f"there is no criterion {number} (criteria are numbered 1 to {self.criteria})",
+                    f"there is no criterion {text if len(text) <= 12 else text[:12] + '...'}"
+                    f" (criteria are numbered 1 to {self.criteria})",
                     position,
                 )
             self.used.add(number)

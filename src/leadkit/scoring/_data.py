@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from leadkit.errors import LeadkitError, LoadError, Problem, format_path
 from leadkit.io import load_data
+from leadkit.io._plain import check_plain
 from leadkit.rules import Condition, EventExists, from_data, to_data
 from leadkit.scoring._checks import MAX_POINTS
 from leadkit.scoring._decay import Decay, HalfLife, InactivityDecay, LinearDecay
@@ -519,7 +520,7 @@ Source = str | os.PathLike[str] | Mapping[str, Any]
 
 def _read(source: object, what: str) -> tuple[object, str]:
     if isinstance(source, Mapping):
-        return source, what
+        return check_plain(source, what=what), what
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         return load_data(path), path.name

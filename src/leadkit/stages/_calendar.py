@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 
-from leadkit._checks import aware_datetime
+from leadkit._checks import aware_datetime, time_zone
 from leadkit.stages._errors import StageError
 
 __all__ = ["WorkingCalendar"]
@@ -18,18 +18,7 @@ _SEARCH_DAYS = 3660  # ten years of holidays in a row is a mistake, not a calend
 
 
 def _zone(instance: WorkingCalendar, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str):
-        raise StageError(
-            f"expected a zone name such as 'Asia/Tokyo', got {value!r}",
-            path="WorkingCalendar.timezone",
-        )
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise StageError(
-            f"unknown timezone {value!r}; use an IANA name such as 'Asia/Tokyo'",
-            path="WorkingCalendar.timezone",
-        ) from None
+    time_zone(value, path=("WorkingCalendar", "timezone"), error=StageError)
 
 
 def _weekdays(value: Iterable[int]) -> frozenset[int]:

@@ -15,11 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from leadkit._checks import aware_datetime
+from leadkit._checks import aware_datetime, time_zone
 from leadkit.model import Lead
 from leadkit.stages._errors import StageError
 from leadkit.stages._history import StageHistory
@@ -295,10 +294,7 @@ def funnel(
     except ValueError:
         choices = ", ".join(g.value for g in GroupBy)
         raise StageError(f"unknown grouping {by!r}; expected one of {choices}", path="by") from None
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise StageError(f"unknown timezone {timezone!r}", path="timezone") from None
+    zone = time_zone(timezone, error=StageError)
     index = _lead_index(leads)
     if grouping in (GroupBy.SOURCE, GroupBy.OWNER) and leads is None:
         raise StageError(f"grouping by {grouping.value} needs the leads", path="leads")

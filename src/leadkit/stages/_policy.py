@@ -15,8 +15,10 @@ from typing import Any
 
 import attrs
 
+from leadkit._checks import MAX_DAYS, finite_number
 from leadkit.errors import LoadError, Problem, format_path
 from leadkit.io import load_data
+from leadkit.io._plain import check_plain
 from leadkit.model import Lead
 from leadkit.rules import CompiledCondition, Condition, compile, from_data, to_data
 from leadkit.stages._errors import StageError
@@ -29,10 +31,7 @@ def _number(path: str) -> Any:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            raise StageError(f"expected a number, got {value!r}", path=path)
-        if value != value:  # NaN can never be reached, it is a mistake
-            raise StageError("expected a number, got NaN", path=path)
+        finite_number(value, path=path, error=StageError)
 
     return check
 
@@ -91,14 +90,14 @@ class MqlRule:
         return not (self.min_score is None and self.min_grade is None and self.when is None)
 
 
-def _positive(path: str, *, allow_zero: bool) -> Any:
+def _positive(path: str, *, allow_zero: bool, maximum: int) -> Any:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            raise StageError(f"expected a number, got {value!r}", path=path)
-        if not (value >= 0 if allow_zero else value > 0):
-            raise StageError(f"expected a number {'>= 0' if allow_zero else '> 0'}", path=path)
+        if allow_zero:
+            finite_number(value, path=path, error=StageError, minimum=0, maximum=maximum)
+        else:
+            finite_number(value, path=path, error=StageError, above=0, maximum=maximum)
 
     return check
 
@@ -140,12 +139,14 @@ class StagePolicy:
     accept_within_hours: int | float | Decimal | None = attrs.field(
         default=None,
         kw_only=True,
-        validator=_positive("StagePolicy.accept_within_hours", allow_zero=False),
+        validator=_positive(
+            "StagePolicy.accept_within_hours", allow_zero=False, maximum=24 * MAX_DAYS
+        ),
     )
     requalify_after_days: int = attrs.field(
         default=30,
         kw_only=True,
-        validator=_positive("StagePolicy.requalify_after_days", allow_zero=True),
+        validator=_positive("StagePolicy.requalify_after_days", allow_zero=True, maximum=MAX_DAYS),
     )
 
     _prepared: dict[str, tuple[CompiledCondition, str]] = attrs.field(
@@ -347,7 +348,11 @@ def load_stage_policy(source: str | Path | Mapping[str, Any], *, path: str = "")
     >>> policy.mql.min_grade, policy.accept_within_hours
     ('B', 8)
     """
-    data = load_data(source) if isinstance(source, str | Path) else source
+    data = (
+        load_data(source)
+        if isinstance(source, str | Path)
+        else check_plain(source, what="stage policy", where=path)
+    )
     where = path or (str(source) if isinstance(source, str | Path) else "")
     reader = _Reader(path)
     if not isinstance(data, Mapping):

@@ -12,6 +12,7 @@ from typing import Any
 
 from leadkit.errors import LoadError, Problem, format_path
 from leadkit.io import converter
+from leadkit.io._plain import check_plain
 from leadkit.stages._calendar import WorkingCalendar
 from leadkit.stages._errors import StageError
 from leadkit.stages._policy import StagePolicy, dump_stage_policy, load_stage_policy
@@ -53,6 +54,7 @@ def _time_of_day(value: object, path: str, problems: list[Problem]) -> time | No
 def load_calendar(data: object, *, path: str = "calendar") -> WorkingCalendar:
     """Build a :class:`WorkingCalendar` from plain data (JSON, or TOML with its native
     times and dates), reporting every problem with its path."""
+    check_plain(data, what="WorkingCalendar", where=path)
     if not isinstance(data, Mapping):
         raise LoadError(
             [Problem(path, f"expected an object, got {type(data).__name__}")],
