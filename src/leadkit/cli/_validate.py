@@ -14,7 +14,6 @@ import attrs
 from leadkit.cli._context import Context, add_command
 from leadkit.cli._errors import EXIT_OK, CliError
 from leadkit.errors import LoadError, Problem, format_path
-from leadkit.io import load_data
 
 __all__ = ["KINDS", "FileKind", "detect_kind", "register", "validate_file"]
 
@@ -89,6 +88,8 @@ def validate_file(path: Path, *, kind: str | None = None) -> tuple[FileKind, obj
     Raises :class:`~leadkit.errors.LoadError` (every problem with its path) or
     :class:`CliError` when the file cannot be recognised.
     """
+    from leadkit.io import load_data
+
     data = load_data(path)
     if not isinstance(data, Mapping):
         raise LoadError(
