@@ -439,8 +439,8 @@ def _lazy_getattr(name: str) -> object:
 
 
 def _lazy_dir() -> list[str]:
-    """Every public name, imported or not, next to the module's own attributes."""
-    return sorted({*globals(), *__all__})
+    """Every public name and subpackage, imported or not, and the module's own attributes."""
+    return sorted({*globals(), *__all__, *_SUBPACKAGES})
 
 
 if not TYPE_CHECKING:

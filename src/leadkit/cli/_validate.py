@@ -11,11 +11,11 @@ from typing import Any
 
 import attrs
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, CliError
 from leadkit.errors import LoadError, Problem, format_path
 
-__all__ = ["KINDS", "FileKind", "detect_kind", "register", "validate_file"]
+__all__ = ["KINDS", "FileKind", "configure", "detect_kind", "validate_file"]
 
 
 @attrs.frozen
@@ -127,15 +127,10 @@ path of the bad key (rules[3].when.field), when it is not.
 """
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``validate`` subcommand."""
-    parser = add_command(
-        commands,
-        "validate",
-        help="check a model, profile, policy or rule set file",
-        description="Check a TOML or JSON file and print every problem with its path.",
-        epilog=EXAMPLES,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The ``validate`` subcommand: its description, examples and options."""
+    parser.description = "Check a TOML or JSON file and print every problem with its path."
+    parser.epilog = EXAMPLES
     parser.add_argument("file", type=Path, metavar="FILE", help="a .toml or .json file")
     parser.add_argument(
         "--kind",
