@@ -4,6 +4,9 @@ Model leads, accounts, contacts and opportunities; score, grade, classify, route
 deduplicate and convert them, with every decision explaining itself. The most used
 names are importable from here; each capability also has its own package
 (:mod:`leadkit.model`, :mod:`leadkit.rules`, :mod:`leadkit.io` ...).
+
+This package is lazy (PEP 562): ``import leadkit`` loads no capability package; each name
+is imported from its home package on first use, and is the same object as there.
 """
 
 from __future__ import annotations
