@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from leadkit.cli import build_parser, main
+from tests._isolated import LOADED, run_python
 from tests.cli._run import leadkit
 
 
@@ -53,3 +54,50 @@ def test_no_command_introduces_leadkit_and_the_next_step() -> None:
 def test_version() -> None:
     out = io.StringIO()
     assert main(["--version"], stdout=out) == 0
+
+
+_COMMAND_MODULES = (
+    "leadkit.cli._attribution",
+    "leadkit.cli._dedupe",
+    "leadkit.cli._demo",
+    "leadkit.cli._funnel",
+    "leadkit.cli._route",
+    "leadkit.cli._sample",
+    "leadkit.cli._score",
+    "leadkit.cli._validate",
+)
+
+
+def _loaded_by(argv: list[str]) -> list[str]:
+    code = (
+        "import contextlib, io\n"
+        "from leadkit.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({argv!r})\n" + LOADED
+    )
+    loaded: list[str] = run_python(code)
+    return loaded
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_version_and_help_load_no_command(argv: list[str]) -> None:
+    """Issue 11: ``leadkit --version`` stays light; the command list comes from one table,
+    so no command module (and not even attrs) is imported to print it."""
+    loaded = _loaded_by(argv)
+    assert not set(_COMMAND_MODULES) & set(loaded)
+    assert "attrs" not in loaded
+    assert "leadkit.model" not in loaded
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    """Issue 11: lazy command imports; ``validate --help`` needs the validate command only."""
+    loaded = set(_loaded_by(["validate", "--help"]))
+    assert set(_COMMAND_MODULES) & loaded == {"leadkit.cli._validate"}
+
+
+def test_every_command_is_configured_by_build_parser() -> None:
+    """``build_parser`` returns the whole command (its docstring): every subcommand has its
+    options and the function that runs it, without parsing anything first."""
+    for name, parser in subparsers().items():
+        assert callable(parser.get_default("run")), name
+        assert parser.description, name

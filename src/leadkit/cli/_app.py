@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from leadkit.cli import (
-    _attribution,
-    _dedupe,
-    _demo,
-    _funnel,
-    _route,
-    _sample,
-    _score,
-    _validate,
-)
-from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, CliError, UsageError
 from leadkit.cli._progress import Progress
 from leadkit.errors import LeadkitError, LoadError
@@ -39,7 +29,35 @@ Run "leadkit COMMAND --help" for each command's options and an example.
 Exit status: 0 ok, 1 bad input (every problem is listed), 2 wrong command line.
 """
 
-_COMMANDS = (_demo, _sample, _score, _dedupe, _funnel, _route, _attribution, _validate)
+
+class _Command(NamedTuple):
+    """A subcommand as ``leadkit --help`` lists it, and where its options are defined."""
+
+    name: str
+    help: str
+    module: str
+    configure: str
+
+
+_COMMANDS: tuple[_Command, ...] = (
+    _Command("demo", "the whole flow on the bundled sample data", "_demo", "configure"),
+    _Command("sample", "write the sample data and example files to a folder", "_sample",
+             "configure"),
+    _Command("score", "score leads from their engagement events", "_score", "configure_score"),
+    _Command("grade", "grade leads' fit from their profile", "_score", "configure_grade"),
+    _Command("dedupe", "find duplicate leads", "_dedupe", "configure"),
+    _Command("funnel", "classify lifecycle stages and count the funnel", "_funnel", "configure"),
+    _Command("route", "assign leads to owners with assignment rules", "_route", "configure"),
+    _Command("attribution", "credit won opportunities to campaigns", "_attribution",
+             "configure"),
+    _Command("validate", "check a model, profile, policy or rule set file", "_validate",
+             "configure"),
+)  # fmt: skip
+"""Every subcommand, in the order ``leadkit --help`` lists them. Each one's module
+(``leadkit.cli._score`` ...) is imported only when the command is chosen or its help is
+shown: ``leadkit --version`` loads no command, ``leadkit validate`` only its own."""
+
+_BY_NAME = {command.name: command for command in _COMMANDS}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,8 +68,38 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of the ``leadkit`` command with every subcommand."""
+def _configure(command: _Command, parser: argparse.ArgumentParser) -> None:
+    """Give a subcommand's parser its description, examples and options (once)."""
+    if parser.get_default("run") is not None:
+        return
+    module = importlib.import_module(f"leadkit.cli.{command.module}")
+    getattr(module, command.configure)(parser)
+
+
+if TYPE_CHECKING:
+    _SubParsersAction = argparse._SubParsersAction[argparse.ArgumentParser]
+else:  # not subscriptable at run time
+    _SubParsersAction = argparse._SubParsersAction
+
+
+class _Commands(_SubParsersAction):
+    """The subcommands, each configured only when the command line chooses it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        if isinstance(values, list) and values:
+            command, chosen = _BY_NAME.get(values[0]), self.choices.get(values[0])
+            if command is not None and chosen is not None:
+                _configure(command, chosen)
+        super().__call__(parser, namespace, values, option_string)
+
+
+def _build(*, lazy: bool) -> argparse.ArgumentParser:
     import leadkit
 
     parser = _Parser(
@@ -61,10 +109,28 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"leadkit {leadkit.__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", parser_class=_Parser, action=_Commands
+    )
     for command in _COMMANDS:
-        command.register(commands)
+        common = _Parser(add_help=False)
+        common.add_argument(
+            "-q", "--quiet", action="store_true", help="do not report progress on stderr"
+        )
+        sub = commands.add_parser(
+            command.name,
+            help=command.help,
+            parents=[common],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if not lazy:
+            _configure(command, sub)
     return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``leadkit`` command with every subcommand."""
+    return _build(lazy=False)
 
 
 def _hint(err: LeadkitError) -> str | None:
@@ -95,7 +161,7 @@ def main(
     """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
-    parser = build_parser()
+    parser = _build(lazy=True)
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
     except SystemExit as exc:
@@ -103,6 +169,8 @@ def main(
     if not hasattr(args, "run"):
         _introduce(out)
         return EXIT_OK
+    from leadkit.cli._context import Context
+
     ctx = Context(stdout=out, stderr=err, progress=Progress(err, quiet=args.quiet))
     try:
         status: int = args.run(args, ctx)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._inputs import header_map, read_table
 from leadkit.cli._output import FORMATS, emit
 
-__all__ = ["register", "run"]
+__all__ = ["configure", "run"]
 
 EXAMPLES = """\
 examples:
@@ -27,15 +27,10 @@ and the contacts they became; their campaign responses before the close count.
 _BY = ("campaign", "source", "credit")
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``attribution`` subcommand."""
-    parser = add_command(
-        commands,
-        "attribution",
-        help="credit won opportunities to campaigns",
-        description="Campaign attribution of won opportunities (or all with --all).",
-        epilog=EXAMPLES,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The ``attribution`` subcommand: its description, examples and options."""
+    parser.description = "Campaign attribution of won opportunities (or all with --all)."
+    parser.epilog = EXAMPLES
     parser.add_argument("--opportunities", type=Path, required=True, metavar="CSV")
     parser.add_argument("--members", type=Path, required=True, metavar="CSV",
                         help="campaign members table (who responded when)")  # fmt: skip

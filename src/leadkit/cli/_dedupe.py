@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
 from leadkit.cli._inputs import add_input_options, header_map, read_table
 from leadkit.cli._output import FORMATS, emit
 
-__all__ = ["register", "run"]
+__all__ = ["configure", "run"]
 
 EXAMPLES = """\
 examples:
@@ -23,15 +23,10 @@ the rule that matched. --explain adds each matching pair with its evidence.
 """
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``dedupe`` subcommand."""
-    parser = add_command(
-        commands,
-        "dedupe",
-        help="find duplicate leads",
-        description="Group duplicate leads by e-mail, name, company and phone (名寄せ).",
-        epilog=EXAMPLES,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The ``dedupe`` subcommand: its description, examples and options."""
+    parser.description = "Group duplicate leads by e-mail, name, company and phone (名寄せ)."
+    parser.epilog = EXAMPLES
     add_input_options(parser, events=False)
     parser.add_argument("--explain", action="store_true", help="show the evidence of each pair")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, CliError
 from leadkit.cli._output import FORMATS, render
 
-__all__ = ["register", "run"]
+__all__ = ["configure", "run"]
 
 EXAMPLES = """\
 examples:
@@ -26,15 +26,10 @@ Running it again starts from the sample again.
 """
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``demo`` subcommand."""
-    parser = add_command(
-        commands,
-        "demo",
-        help="the whole flow on the bundled sample data",
-        description="Inquiry to opportunity on the bundled sample data, with reports.",
-        epilog=EXAMPLES,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The ``demo`` subcommand: its description, examples and options."""
+    parser.description = "Inquiry to opportunity on the bundled sample data, with reports."
+    parser.epilog = EXAMPLES
     parser.add_argument(
         "--db",
         type=Path,

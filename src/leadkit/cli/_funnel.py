@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
 from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
 from leadkit.cli._output import FORMATS, emit
 
-__all__ = ["register", "run"]
+__all__ = ["configure", "run"]
 
 EXAMPLES = """\
 examples:
@@ -27,15 +27,10 @@ min_score or min_grade needs --model or --profile to score and grade the leads.
 _GROUPS = ("all", "source", "owner", "month")
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``funnel`` subcommand."""
-    parser = add_command(
-        commands,
-        "funnel",
-        help="classify lifecycle stages and count the funnel",
-        description="Classify leads with a stage policy and report the funnel.",
-        epilog=EXAMPLES,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The ``funnel`` subcommand: its description, examples and options."""
+    parser.description = "Classify leads with a stage policy and report the funnel."
+    parser.epilog = EXAMPLES
     parser.add_argument(
         "--policy", type=Path, required=True, metavar="TOML", help="stage policy file"
     )

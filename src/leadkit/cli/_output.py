@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from leadkit.cli._errors import CliError
-from leadkit.reports import Table
+
+if TYPE_CHECKING:
+    from leadkit.reports import Table
 
 __all__ = ["FORMATS", "emit", "format_for_path", "render"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
 from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
 from leadkit.cli._output import FORMATS, emit
 
-__all__ = ["register", "run"]
+__all__ = ["configure", "run"]
 
 EXAMPLES = """\
 examples:
@@ -24,15 +24,10 @@ that matched, and why each earlier one did not.
 """
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``route`` subcommand."""
-    parser = add_command(
-        commands,
-        "route",
-        help="assign leads to owners with assignment rules",
-        description="Route leads with an assignment rule set (first match wins).",
-        epilog=EXAMPLES,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The ``route`` subcommand: its description, examples and options."""
+    parser.description = "Route leads with an assignment rule set (first match wins)."
+    parser.epilog = EXAMPLES
     parser.add_argument(
         "--rules", type=Path, required=True, metavar="TOML", help="assignment rule set file"
     )

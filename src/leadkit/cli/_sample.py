@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, CliError
 
-__all__ = ["register", "run"]
+__all__ = ["configure", "run"]
 
 EXAMPLES = """\
 examples:
@@ -21,15 +21,10 @@ the example routing.toml and stage_policy.toml the demo uses, to try every comma
 """
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``sample`` subcommand."""
-    parser = add_command(
-        commands,
-        "sample",
-        help="write the sample data and example files to a folder",
-        description="Write the bundled sample CSVs and example rule files.",
-        epilog=EXAMPLES,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The ``sample`` subcommand: its description, examples and options."""
+    parser.description = "Write the bundled sample CSVs and example rule files."
+    parser.epilog = EXAMPLES
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="target folder")
     parser.set_defaults(run=run)
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
 from leadkit.cli._output import FORMATS, emit
@@ -14,7 +14,14 @@ from leadkit.cli._output import FORMATS, emit
 if TYPE_CHECKING:
     from leadkit.scoring import GradingProfile, ScoringModel
 
-__all__ = ["load_model", "load_profile", "register", "run_grade", "run_score"]
+__all__ = [
+    "configure_grade",
+    "configure_score",
+    "load_model",
+    "load_profile",
+    "run_grade",
+    "run_score",
+]
 
 SCORE_EXAMPLES = """\
 examples:
@@ -39,15 +46,10 @@ does not match moves down, unknown values move nothing.
 _MODELS = {"japanese-b2b": "japanese_b2b_model", "marketing-default": "default_marketing_model"}
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``score`` and ``grade`` subcommands."""
-    score = add_command(
-        commands,
-        "score",
-        help="score leads from their engagement events",
-        description="Score leads with a scoring model; every score explains itself.",
-        epilog=SCORE_EXAMPLES,
-    )
+def configure_score(score: argparse.ArgumentParser) -> None:
+    """The ``score`` subcommand: its description, examples and options."""
+    score.description = "Score leads with a scoring model; every score explains itself."
+    score.epilog = SCORE_EXAMPLES
     score.add_argument("--model", required=True, metavar="MODEL",
                        help="scoring model file, or japanese-b2b / marketing-default")  # fmt: skip
     add_input_options(score)
@@ -57,13 +59,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     score.add_argument("--out", type=Path, metavar="FILE", help="write to a .csv/.json file")
     score.set_defaults(run=run_score)
 
-    grade = add_command(
-        commands,
-        "grade",
-        help="grade leads' fit from their profile",
-        description="Grade leads with a grading profile (A+ .. F), explained.",
-        epilog=GRADE_EXAMPLES,
-    )
+
+def configure_grade(grade: argparse.ArgumentParser) -> None:
+    """The ``grade`` subcommand: its description, examples and options."""
+    grade.description = "Grade leads with a grading profile (A+ .. F), explained."
+    grade.epilog = GRADE_EXAMPLES
     grade.add_argument("--profile", required=True, metavar="PROFILE",
                        help="grading profile or scheme file, or default")  # fmt: skip
     add_input_options(grade)

@@ -11,12 +11,11 @@ from typing import Any
 
 import attrs
 
-from leadkit.cli._context import Context, add_command
+from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, CliError
 from leadkit.errors import LoadError, Problem, format_path
-from leadkit.io import load_data
 
-__all__ = ["KINDS", "FileKind", "detect_kind", "register", "validate_file"]
+__all__ = ["KINDS", "FileKind", "configure", "detect_kind", "validate_file"]
 
 
 @attrs.frozen
@@ -89,6 +88,8 @@ def validate_file(path: Path, *, kind: str | None = None) -> tuple[FileKind, obj
     Raises :class:`~leadkit.errors.LoadError` (every problem with its path) or
     :class:`CliError` when the file cannot be recognised.
     """
+    from leadkit.io import load_data
+
     data = load_data(path)
     if not isinstance(data, Mapping):
         raise LoadError(
@@ -126,15 +127,10 @@ path of the bad key (rules[3].when.field), when it is not.
 """
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``validate`` subcommand."""
-    parser = add_command(
-        commands,
-        "validate",
-        help="check a model, profile, policy or rule set file",
-        description="Check a TOML or JSON file and print every problem with its path.",
-        epilog=EXAMPLES,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The ``validate`` subcommand: its description, examples and options."""
+    parser.description = "Check a TOML or JSON file and print every problem with its path."
+    parser.epilog = EXAMPLES
     parser.add_argument("file", type=Path, metavar="FILE", help="a .toml or .json file")
     parser.add_argument(
         "--kind",
