@@ -25,6 +25,7 @@ from typing import Self, TypeAlias
 
 __all__ = [
     "ConcurrencyError",
+    "DatabaseFileError",
     "KeyPath",
     "LeadkitError",
     "LoadError",
@@ -239,3 +240,18 @@ class ConcurrencyError(LeadkitError):
     """A write was based on a stale version of a record (optimistic concurrency)."""
 
     code = "concurrent_modification"
+
+
+class DatabaseFileError(LeadkitError):
+    """A database file cannot be used: missing, a folder, not a database, or another
+    application's database (which leadkit never adds tables to).
+
+    ``file`` is the file path as given; ``code`` says which case it is
+    (``database_missing``, ``not_a_database``, ``foreign_database``, ``database_unusable``).
+    """
+
+    code = "database_unusable"
+
+    def __init__(self, message: str, *, file: str, code: str | None = None) -> None:
+        super().__init__(f"{file}: {message}", code=code)
+        self.file = file
