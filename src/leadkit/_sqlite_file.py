@@ -31,6 +31,7 @@ __all__ = [
     "inspect_file",
     "mark_as_leadkit",
     "open_database",
+    "set_up",
 ]
 
 APPLICATION_ID = 0x4C4B4954
@@ -198,3 +199,32 @@ def inspect_file(path: str | os.PathLike[str]) -> DatabaseInfo | None:
         return _info(conn, file, tables=True)
     finally:
         conn.close()
+
+
+def set_up(conn: sqlite3.Connection, file: str, *, create: bool, schema: str, table: str) -> None:
+    """Run ``schema`` (``;``-separated, idempotent statements) and mark the database as
+    leadkit's, in one write transaction that checks the file again under the lock;
+    nothing to do (and no lock taken) when it is marked and ``table`` exists."""
+    try:
+        (application_id,) = conn.execute("PRAGMA application_id").fetchone()
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        if application_id == APPLICATION_ID and found is not None:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            check_usable(conn, file, create=create)
+            (application_id,) = conn.execute("PRAGMA application_id").fetchone()
+            if application_id != APPLICATION_ID:
+                mark_as_leadkit(conn)
+            for statement in schema.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error as exc:
+        raise DatabaseFileError(f"cannot be set up ({exc})", file=file) from None

@@ -277,7 +277,9 @@ def intake(
     With ``uow`` (not active), duplicates are looked for among the stored leads and
     contacts sharing an e-mail, phone or company key (or in ``indexes`` by rule name),
     and the lead and event are written and committed together; a storage error rejects
-    the submission with the reason ``storage`` and writes nothing. Without ``uow`` give
+    the submission with the reason ``storage``, writes nothing and gives the place back
+    to ``rate_limiter`` (its ``refund``), as every rejection after the limiter's
+    ``hit`` does. Without ``uow`` give
     ``indexes`` (or ``rules=None``): the records are returned unsaved (``stored`` False).
     An index named ``"leads"`` in ``indexes`` is given each new lead.
 
@@ -309,20 +311,38 @@ def intake(
     problems += invalid
     if problems or lead is None:
         return rejected(*problems)
+    key: str | None = None
     if rate_limiter is not None:
         key = client or (email_key(lead.email) if lead.email else "(no address)")
         decision = rate_limiter.hit(key, as_of=as_of)
         if not decision.allowed:
             return rejected(Problem("rate_limit", f"spam: rate limit: {decision}"))
-    properties = _properties(mapping, read, submission)
     try:
-        return _decide(lead, submission, properties, mapping, rules, indexes, uow, attach_to_match)
-    except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
-        return attrs.evolve(rejected(Problem("duplicate", str(blocked))), matches=blocked.matches)
-    except ValidationError:
-        raise  # the rules, indexes or unit of work given do not fit: fix the call
-    except LeadkitError as error:
-        return rejected(Problem("storage", f"[{error.code}] {error}"))
+        properties = _properties(mapping, read, submission)
+        try:
+            result = _decide(
+                lead, submission, properties, mapping, rules, indexes, uow, attach_to_match
+            )
+        except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
+            rejection = rejected(Problem("duplicate", str(blocked)))
+            result = attrs.evolve(rejection, matches=blocked.matches)
+        except ValidationError:
+            raise  # the rules, indexes or unit of work given do not fit: fix the call
+        except LeadkitError as error:
+            result = rejected(Problem("storage", f"[{error.code}] {error}"))
+    except BaseException:
+        _refund(rate_limiter, key, as_of)
+        raise
+    if not result.accepted:
+        # Only accepted submissions count against the limit (docs/merge-and-intake.md).
+        _refund(rate_limiter, key, as_of)
+    return result
+
+
+def _refund(limiter: RateLimiter | None, key: str | None, as_of: datetime) -> None:
+    refund = getattr(limiter, "refund", None)
+    if key is not None and callable(refund):
+        refund(key, as_of=as_of)
 
 
 def _decide(
