@@ -7,15 +7,20 @@ database is refused without being changed, and broken paths are ``DatabaseFileEr
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from leadkit._sqlite_file import APPLICATION_ID
 from leadkit.errors import DatabaseFileError, LoadError
-from leadkit.model import User
+from leadkit.io import dumps, loads, structure
+from leadkit.model import Lead, PersonName, User
 from leadkit.repository import SqliteUnitOfWork
 
 T0 = datetime(2026, 4, 1, tzinfo=UTC)
@@ -191,3 +196,54 @@ def test_a_row_holding_json_that_is_not_an_object_is_a_load_error(tmp_path: Path
     ):
         uow.users.get("u-7")
     assert raised.value.path == ("users", "u-7", "data")
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal, counting NaN equal to NaN."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    return type(a) is type(b) and a == b
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(values=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=4))
+def test_non_finite_custom_numbers_round_trip_as_valid_json(
+    tmp_path: Path, values: list[float]
+) -> None:
+    """Bare NaN is not JSON (RFC 8259 section 6); SQLite's json_extract rejects it."""
+    custom = {f"f{i}": value for i, value in enumerate(values)}
+    lead = Lead(name=PersonName("山田"), company="ABC", created_at=T0, custom=custom)
+    path = tmp_path / f"{lead.id}.db"  # a fresh file per example
+    with SqliteUnitOfWork(path) as uow:
+        uow.leads.add(lead)
+        uow.commit()
+    conn = sqlite3.connect(path)
+    try:
+        (data,) = conn.execute("SELECT data FROM leads WHERE id = ?", (lead.id,)).fetchone()
+        json.loads(data, parse_constant=lambda name: pytest.fail(f"bare {name} stored"))
+        assert conn.execute(
+            "SELECT json_valid(data), json_extract(data, '$.custom') IS NOT NULL FROM leads "
+            "WHERE id = ?",
+            (lead.id,),
+        ).fetchone() == (1, 1)
+    finally:
+        conn.close()
+    with SqliteUnitOfWork(path) as uow:
+        back = uow.leads.get(lead.id)
+    assert set(back.custom) == set(custom)
+    assert all(_same(back.custom[name], value) for name, value in custom.items())
+    text = dumps(lead)
+    assert "NaN" not in text
+    assert "Infinity" not in text
+    again = loads(text, Lead)
+    assert all(_same(again.custom[name], value) for name, value in custom.items())
+
+
+def test_a_bad_float_tag_is_a_load_error() -> None:
+    plain = dumps(Lead(name=PersonName("山田"), company="ABC", created_at=T0, custom={"x": 1.5}))
+    broken = json.loads(plain)
+    broken["custom"]["x"] = {"$float": "1.5"}  # only nan, inf and -inf are tagged
+    with pytest.raises(LoadError, match="not a valid float"):
+        structure(broken, Lead)
