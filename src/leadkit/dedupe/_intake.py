@@ -30,6 +30,7 @@ from leadkit.dedupe._intake_form import IntakeForm, read_form
 from leadkit.dedupe._ratelimit import RateLimiter
 from leadkit.errors import LeadkitError, Problem, ValidationError
 from leadkit.model import Contact, CustomFields, EngagementEvent, Lead, email_key
+from leadkit.model._validators import text_problem
 from leadkit.repository import UnitOfWork
 
 __all__ = ["IntakeOutcome", "IntakeResult", "Submission", "intake"]
@@ -130,10 +131,14 @@ def _submission(
     problems: list[Problem] = []
     for name, value in form.items():
         text = _text(value)
-        if not isinstance(name, str):
-            problems.append(Problem(repr(name), "form field names are text"))
+        if not isinstance(name, str) or text_problem(name) is not None:
+            problems.append(Problem(ascii(name), "form field names are valid text"))
         elif text is None:
             problems.append(Problem(name, f"expected text, got {type(value).__name__}"))
+        elif (problem := text_problem(text)) is not None:
+            # Kept out of the submission too: it is returned to be stored or shown.
+            problems.append(Problem(name, problem))
+            fields[name] = text.encode("utf-8", "replace").decode("utf-8")
         else:
             fields[name] = text
     return Submission(mapping.name, fields, as_of, client), problems
@@ -294,7 +299,7 @@ def intake(
     """
     mapping = IntakeForm() if mapping is None else mapping
     mapping, rules, as_of = _check_args(mapping, rules, as_of, uow, rate_limiter)
-    if client is not None and not isinstance(client, str):
+    if client is not None and (not isinstance(client, str) or text_problem(client)):
         raise ValidationError(f"client is a str (an address), got {client!r}", path="client")
     if not isinstance(attach_to_match, bool):
         raise ValidationError(
