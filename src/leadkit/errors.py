@@ -39,6 +39,7 @@ __all__ = [
     "ConversionError",
     "ConversionRolledBackError",
     "ConvertedLeadMergeError",
+    "DatabaseFileError",
     "DuplicateBlockedError",
     "DuplicateIdError",
     "FilterLogicError",
@@ -556,3 +557,18 @@ class UsageError(CliError):
     """The command line itself is wrong (exit status 2)."""
 
     code = "usage"
+
+
+class DatabaseFileError(LeadkitError):
+    """A database file cannot be used: missing, a folder, not a database, or another
+    application's database (which leadkit never adds tables to).
+
+    ``file`` is the file path as given; ``code`` says which case it is
+    (``database_missing``, ``not_a_database``, ``foreign_database``, ``database_unusable``).
+    """
+
+    code = "database_unusable"
+
+    def __init__(self, message: str, *, file: str, code: str | None = None) -> None:
+        super().__init__(f"{file}: {message}", code=code)
+        self.file = file

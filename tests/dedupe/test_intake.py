@@ -282,6 +282,32 @@ def test_a_storage_failure_rejects_with_the_reason_and_writes_nothing(
         assert snapshot(uow_factory) == before
 
 
+def test_a_storage_failure_does_not_use_up_the_rate_limit(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """docs/merge-and-intake.md "Rate limits": only accepted submissions count."""
+    limiter = InMemoryRateLimiter(limit=1, window=timedelta(hours=1))
+    for step in (1, 2, 3):  # the lead, the event, the commit
+        failed = intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF, uow=FailingUnitOfWork(
+            uow_factory(), fail_at=step), rate_limiter=limiter, client="x")  # fmt: skip
+        assert format_path(failed.problems[0].path) == "storage"
+    stored = intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF, uow=uow_factory(),
+                    rate_limiter=limiter, client="x")  # fmt: skip
+    assert stored.outcome is IntakeOutcome.CREATED
+    assert stored.stored
+    again = intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF, uow=uow_factory(),
+                   rate_limiter=limiter, client="x")  # fmt: skip
+    assert format_path(again.problems[0].path) == "rate_limit"
+
+
+def test_a_call_error_after_the_rate_limit_gives_the_place_back() -> None:
+    limiter = InMemoryRateLimiter(limit=1, window=timedelta(hours=1))
+    with pytest.raises(ValidationError, match="indexes"):
+        intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF, rate_limiter=limiter, client="x")
+    assert intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF, rules=None, rate_limiter=limiter,
+                  client="x").accepted  # fmt: skip
+
+
 def test_values_that_are_not_text() -> None:
     result = intake(
         {**JAPANESE_FORM, "従業員数": 1200, "ご予算": None, "関心": ["CRM", "MA"], "x": {"a": 1}},

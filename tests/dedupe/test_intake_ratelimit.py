@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadkit.dedupe import InMemoryRateLimiter, RateLimiter, SqliteRateLimiter
-from leadkit.errors import ValidationError, format_path
+from leadkit.errors import DatabaseFileError, ValidationError, format_path
 
 MakeLimiter = Callable[[int, timedelta], RateLimiter]
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -97,3 +98,47 @@ def test_both_limiters_agree_with_a_naive_count(
             accepted[key].append(now)
         assert memory.hit(key, as_of=now).allowed is expected
         assert sqlite.hit(key, as_of=now).allowed is expected
+
+
+def test_a_refund_gives_back_exactly_one_accepted_submission(make: MakeLimiter) -> None:
+    limiter: RateLimiter = make(2, HOUR)
+    assert limiter.hit("a", as_of=T0).allowed
+    assert limiter.hit("a", as_of=T0 + timedelta(minutes=1)).allowed
+    assert not limiter.hit("a", as_of=T0 + timedelta(minutes=2)).allowed
+    # Nothing was accepted at minute 2, nor from "b": nothing to give back.
+    assert not limiter.refund("a", as_of=T0 + timedelta(minutes=2))
+    assert not limiter.refund("b", as_of=T0)
+    assert limiter.refund("a", as_of=T0 + timedelta(minutes=1))
+    assert not limiter.refund("a", as_of=T0 + timedelta(minutes=1))  # only once
+    assert limiter.hit("a", as_of=T0 + timedelta(minutes=3)).allowed
+    assert not limiter.hit("a", as_of=T0 + timedelta(minutes=4)).allowed
+
+
+def test_the_sqlite_limiter_refuses_another_applications_database(tmp_path: Path) -> None:
+    """Issue 21: leadkit adds no tables to a database that is not its own."""
+    path = tmp_path / "app.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE orders (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseFileError, match="another application's database"):
+        SqliteRateLimiter(path, limit=1, window=HOUR)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("orders",)]
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    finally:
+        conn.close()
+
+
+def test_the_sqlite_limiter_shares_a_file_with_the_record_store(tmp_path: Path) -> None:
+    from leadkit.repository import SqliteUnitOfWork
+
+    path = tmp_path / "crm.db"
+    limiter = SqliteRateLimiter(path, limit=1, window=HOUR)
+    assert limiter.hit("a", as_of=T0).allowed
+    with SqliteUnitOfWork(path, create=False) as uow:
+        assert len(uow.leads) == 0
+    assert (
+        not SqliteRateLimiter(path, limit=1, window=HOUR, create=False).hit("a", as_of=T0).allowed
+    )

@@ -4,12 +4,14 @@ once against one SQLite file."""
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from leadkit.errors import DatabaseFileError
 from leadkit.model import OwnerRef, User
 from leadkit.routing import (
     AssignmentRules,
@@ -18,7 +20,6 @@ from leadkit.routing import (
     Roster,
     RoundRobin,
     Router,
-    RoutingError,
     RoutingState,
     RuleEntry,
     SqliteState,
@@ -90,9 +91,41 @@ def test_dry_run_on_sqlite_leaves_the_file_unchanged(tmp_path: Path) -> None:
         assert state.snapshot().values() == before
 
 
-def test_an_unusable_database_is_a_routing_error(tmp_path: Path) -> None:
-    with pytest.raises(RoutingError, match="cannot open routing state"):
+def test_an_unusable_path_is_a_database_file_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseFileError, match="folder"):
         SqliteState(tmp_path / "missing" / "dir" / "s.db")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_another_applications_database_gets_no_routing_table(tmp_path: Path) -> None:
+    """Issue 21: only leadkit's own or new files are written to."""
+    path = tmp_path / "app.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE orders (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseFileError, match="another application's database"):
+        SqliteState(path)
+    conn = sqlite3.connect(path)
+    try:
+        names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    finally:
+        conn.close()
+    assert names == {"orders"}
+
+
+def test_routing_state_shares_a_file_with_the_record_store(tmp_path: Path) -> None:
+    from leadkit.repository import SqliteUnitOfWork
+
+    path = tmp_path / "crm.db"
+    with SqliteUnitOfWork(path):
+        pass
+    with SqliteState(path) as state, state.transaction() as tx:
+        tx.set("k", 3)
+    # (The state first: a unit of work holds the write lock until it ends.)
+    with SqliteState(path) as state, SqliteUnitOfWork(path, create=False) as uow:
+        assert len(uow.users) == 0
+        assert state.snapshot().values() == {"k": 3}
 
 
 def _route_in_process(

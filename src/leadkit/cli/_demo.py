@@ -22,7 +22,8 @@ The demo loads the bundled sample (2,000 leads, 8 salespeople, 10 campaigns), st
 in SQLite, finds and merges duplicates, scores and grades, classifies stages, routes the
 MQLs, lets "sales" accept them and qualify the best fits, converts the SQLs, and prints
 the funnel, the top leads with their reasons, each owner's load and campaign influence.
-Running it again starts from the sample again.
+Running it again starts from the sample again. --db writes only to a new file or to a
+database an earlier demo created; any other file is refused and left as it is.
 """
 
 

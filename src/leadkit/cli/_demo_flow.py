@@ -19,12 +19,14 @@ from pathlib import Path
 
 import attrs
 
+from leadkit._sqlite_file import FileKind, inspect_file
 from leadkit.cli._context import Context
 from leadkit.cli._errors import CliError
 from leadkit.cli._examples import example_data
 from leadkit.cli._tables import funnel_table
 from leadkit.convert import ConversionRequest, convert_leads
 from leadkit.dedupe import LEAD_RULE, find_duplicates, merge_leads
+from leadkit.errors import DatabaseFileError
 from leadkit.io import write_csv
 from leadkit.model import (
     Account,
@@ -47,6 +49,7 @@ from leadkit.reports import (
     team_performance,
 )
 from leadkit.repository import SqliteUnitOfWork
+from leadkit.repository._sqlite import release_database
 from leadkit.routing import InMemoryState, Roster, Router, load_assignment_rules
 from leadkit.sample import SAMPLE_AS_OF, SampleData, load_sample
 from leadkit.scoring import Grade, ScoreCard, default_grading_profile, japanese_b2b_model
@@ -406,34 +409,67 @@ class _Flow:
         )  # fmt: skip
 
 
-def _is_leadkit_db(path: Path) -> bool:
+_DEMO_MARK = "leadkit_demo"  # a table only the demo creates, in databases it owns
+
+
+def _check_demo_path(path: Path) -> bool:
+    """Refuse (before any work) unless ``path`` is free or a database the demo made;
+    True if it is one to replace. Nothing is created or changed by looking."""
+    refuse = "the demo writes only to a new file or to a database an earlier demo made"
+    hint = "give --db a new file name"
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            names = {r[0] for r in conn.execute("select name from sqlite_master")}
-    except sqlite3.Error:
+        info = inspect_file(path)
+    except DatabaseFileError as err:
+        if path.is_dir():
+            raise CliError(f"{err}; {refuse}", hint=hint) from None
+        reason = str(err).removeprefix(f"{path}: ")
+        raise CliError(
+            f"{path} exists and is not a leadkit database ({reason}); {refuse}", hint=hint
+        ) from None
+    if info is None:
+        leftovers = [p.name for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+        if leftovers:
+            raise CliError(
+                f"{path} does not exist but {', '.join(leftovers)} beside it do; {refuse}",
+                hint=hint,
+            )
+        if not path.parent.is_dir():
+            raise CliError(
+                f"folder {path.parent} does not exist", hint="create it or pick another --db"
+            )
         return False
-    return "leadkit_schema" in names
+    if info.kind is not FileKind.LEADKIT:
+        raise CliError(f"{path} exists and is not a leadkit database; {refuse}", hint=hint)
+    if _DEMO_MARK not in info.tables:
+        raise CliError(f"{path} is a leadkit database the demo did not create; {refuse}", hint=hint)
+    return True
+
+
+def _create_demo_database(path: Path) -> None:
+    with SqliteUnitOfWork(path):
+        pass  # the schema and leadkit's application id
+    with contextlib.closing(sqlite3.connect(path.resolve())) as conn, conn:
+        conn.execute(f"CREATE TABLE {_DEMO_MARK} (created_by TEXT NOT NULL)")
+        conn.execute(f"INSERT INTO {_DEMO_MARK} VALUES ('leadkit demo')")
 
 
 @contextlib.contextmanager
 def _database(path: Path | None) -> Iterator[Path]:
     if path is None:
         with tempfile.TemporaryDirectory(prefix="leadkit-demo-") as folder:
-            yield Path(folder) / "leadkit-demo.sqlite3"
+            temporary = Path(folder) / "leadkit-demo.sqlite3"
+            _create_demo_database(temporary)
+            try:
+                yield temporary
+            finally:
+                release_database(temporary)
         return
-    if path.exists():
-        if not _is_leadkit_db(path):
-            raise CliError(
-                f"{path} exists and is not a leadkit database; the demo will not overwrite it",
-                hint="give --db a new file name, or remove the file",
-            )
+    if _check_demo_path(path):
         # Each run starts from the sample again, so running twice gives the same result.
+        release_database(path)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    if not path.parent.exists():
-        raise CliError(
-            f"folder {path.parent} does not exist", hint="create it or pick another --db"
-        )
+    _create_demo_database(path)
     yield path
 
 

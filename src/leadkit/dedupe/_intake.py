@@ -31,6 +31,7 @@ from leadkit.dedupe._intake_form import IntakeForm, read_form
 from leadkit.dedupe._ratelimit import RateLimiter
 from leadkit.errors import LeadkitError, Problem, ValidationError
 from leadkit.model import Contact, CustomFields, EngagementEvent, Lead, email_key
+from leadkit.model._validators import text_problem
 from leadkit.repository import UnitOfWork
 
 __all__ = ["IntakeOutcome", "IntakeResult", "Submission", "intake"]
@@ -131,10 +132,14 @@ def _submission(
     problems: list[Problem] = []
     for name, value in form.items():
         text = _text(value)
-        if not isinstance(name, str):
-            problems.append(Problem(repr(name), "form field names are text"))
+        if not isinstance(name, str) or text_problem(name) is not None:
+            problems.append(Problem(ascii(name), "form field names are valid text"))
         elif text is None:
             problems.append(Problem(name, f"expected text, got {type(value).__name__}"))
+        elif (problem := text_problem(text)) is not None:
+            # Kept out of the submission too: it is returned to be stored or shown.
+            problems.append(Problem(name, problem))
+            fields[name] = text.encode("utf-8", "replace").decode("utf-8")
         else:
             fields[name] = text
     return Submission(mapping.name, fields, as_of, client), problems
@@ -275,7 +280,9 @@ def intake(
     With ``uow`` (not active), duplicates are looked for among the stored leads and
     contacts sharing an e-mail, phone or company key (or in ``indexes`` by rule name),
     and the lead and event are written and committed together; a storage error rejects
-    the submission with the reason ``storage`` and writes nothing. Without ``uow`` give
+    the submission with the reason ``storage``, writes nothing and gives the place back
+    to ``rate_limiter`` (its ``refund``), as every rejection after the limiter's
+    ``hit`` does. Without ``uow`` give
     ``indexes`` (or ``rules=None``): the records are returned unsaved (``stored`` False).
     An index named ``"leads"`` in ``indexes`` is given each new lead.
 
@@ -290,7 +297,7 @@ def intake(
     """
     mapping = IntakeForm() if mapping is None else mapping
     mapping, rules, as_of = _check_args(mapping, rules, as_of, uow, rate_limiter)
-    if client is not None and not isinstance(client, str):
+    if client is not None and (not isinstance(client, str) or text_problem(client)):
         raise ValidationError(f"client is a str (an address), got {client!r}", path="client")
     if not isinstance(attach_to_match, bool):
         raise ValidationError(
@@ -307,20 +314,38 @@ def intake(
     problems += invalid
     if problems or lead is None:
         return rejected(*problems)
+    key: str | None = None
     if rate_limiter is not None:
         key = client or (email_key(lead.email) if lead.email else "(no address)")
         decision = rate_limiter.hit(key, as_of=as_of)
         if not decision.allowed:
             return rejected(Problem("rate_limit", f"spam: rate limit: {decision}"))
-    properties = _properties(mapping, read, submission)
     try:
-        return _decide(lead, submission, properties, mapping, rules, indexes, uow, attach_to_match)
-    except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
-        return attrs.evolve(rejected(Problem("duplicate", str(blocked))), matches=blocked.matches)
-    except ValidationError:
-        raise  # the rules, indexes or unit of work given do not fit: fix the call
-    except LeadkitError as error:
-        return rejected(Problem("storage", f"[{error.code}] {error}"))
+        properties = _properties(mapping, read, submission)
+        try:
+            result = _decide(
+                lead, submission, properties, mapping, rules, indexes, uow, attach_to_match
+            )
+        except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
+            rejection = rejected(Problem("duplicate", str(blocked)))
+            result = attrs.evolve(rejection, matches=blocked.matches)
+        except ValidationError:
+            raise  # the rules, indexes or unit of work given do not fit: fix the call
+        except LeadkitError as error:
+            result = rejected(Problem("storage", f"[{error.code}] {error}"))
+    except BaseException:
+        _refund(rate_limiter, key, as_of)
+        raise
+    if not result.accepted:
+        # Only accepted submissions count against the limit (docs/merge-and-intake.md).
+        _refund(rate_limiter, key, as_of)
+    return result
+
+
+def _refund(limiter: RateLimiter | None, key: str | None, as_of: datetime) -> None:
+    refund = getattr(limiter, "refund", None)
+    if key is not None and callable(refund):
+        refund(key, as_of=as_of)
 
 
 def _decide(

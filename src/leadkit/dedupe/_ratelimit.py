@@ -2,7 +2,9 @@
 address, an e-mail address) in any sliding window of ``window``.
 
 Time is always given (``as_of``), never read from the clock, so limits are testable and
-replayable. Only accepted submissions count: a refused one does not extend the wait.
+replayable. Only accepted submissions count: a refused one does not extend the wait,
+and a submission accepted by the limiter but rejected afterwards (a storage failure, a
+blocking duplicate) is given back with :meth:`RateLimiter.refund`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Protocol
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.errors import ValidationError
+from leadkit._sqlite_file import open_database, set_up
+from leadkit.errors import ConcurrencyError, DatabaseFileError, ValidationError
 
 __all__ = ["InMemoryRateLimiter", "RateDecision", "RateLimiter", "SqliteRateLimiter"]
 
@@ -55,6 +58,11 @@ class RateLimiter(Protocol):
 
     def hit(self, key: str, *, as_of: datetime) -> RateDecision:
         """Record a submission from ``key`` at ``as_of`` if the limit allows it."""
+        ...
+
+    def refund(self, key: str, *, as_of: datetime) -> bool:
+        """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of`` (it
+        was rejected after all); True if one was found."""
         ...
 
 
@@ -127,6 +135,20 @@ class InMemoryRateLimiter:
                 del self._hits[key]
         return decision
 
+    def refund(self, key: str, *, as_of: datetime) -> bool:
+        """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of``."""
+        key, as_of = _check_hit(key, as_of)
+        now = _micros(as_of)
+        with self._lock:
+            hits = self._hits.get(key, [])
+            place = bisect.bisect_left(hits, now)
+            if place == len(hits) or hits[place] != now:
+                return False
+            del hits[place]
+            if not hits:
+                del self._hits[key]
+        return True
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS leadkit_rate_limit (key TEXT NOT NULL, at INTEGER NOT NULL);
@@ -140,7 +162,9 @@ class SqliteRateLimiter:
     The table ``leadkit_rate_limit`` may live in the same file as a
     :class:`~leadkit.repository.SqliteUnitOfWork`'s records. Each :meth:`hit` is one
     ``BEGIN IMMEDIATE`` transaction, so concurrent submissions from one key cannot both
-    take the last place.
+    take the last place. The file is created when missing (unless ``create=False``);
+    another application's database, a file that is not a database or an unusable path
+    raises :class:`~leadkit.errors.DatabaseFileError`.
     """
 
     def __init__(
@@ -150,17 +174,19 @@ class SqliteRateLimiter:
         limit: int,
         window: timedelta,
         timeout: float = 5.0,
+        create: bool = True,
     ) -> None:
         self.limit, self.window = _check_limits(limit, window)
         if not isinstance(path, str | os.PathLike):
             raise ValidationError(f"path is a file path, got {path!r}", path="path")
         self.path = os.fspath(path)
         self.timeout = timeout
-        connection = self._connect()
+        # Checked before anything is written: a foreign file keeps even its journal mode.
+        connection, _ = open_database(self.path, create=create, timeout=timeout)
         try:
             # WAL: submissions that only read (refused ones) never wait for a writer.
             connection.execute("PRAGMA journal_mode=WAL")
-            connection.executescript(_SCHEMA)
+            set_up(connection, self.path, create=create, schema=_SCHEMA, table="leadkit_rate_limit")
         finally:
             connection.close()
 
@@ -168,16 +194,50 @@ class SqliteRateLimiter:
         return f"SqliteRateLimiter({self.path!r}, limit={self.limit}, window={self.window!r})"
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        # Absolute: a relative name starting with "file:" must not be read as a URI.
+        connection = sqlite3.connect(
+            os.path.abspath(self.path), timeout=self.timeout, isolation_level=None
+        )
         # A lost hit after a power cut only lets one more submission through.
         connection.execute("PRAGMA synchronous=NORMAL")
         return connection
+
+    def _failed(self, exc: sqlite3.Error) -> Exception:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return ConcurrencyError(
+                f"the rate limit is locked by another process ({exc}); raise timeout",
+                path="rate_limiter",
+            )
+        return DatabaseFileError(f"cannot be used for rate limits ({exc})", file=self.path)
+
+    def refund(self, key: str, *, as_of: datetime) -> bool:
+        """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of``."""
+        key, as_of = _check_hit(key, as_of)
+        try:
+            connection = self._connect()
+            try:
+                deleted = connection.execute(
+                    "DELETE FROM leadkit_rate_limit WHERE rowid = (SELECT rowid FROM "
+                    "leadkit_rate_limit WHERE key = ? AND at = ? LIMIT 1)",
+                    (key, _micros(as_of)),
+                ).rowcount
+            finally:
+                connection.close()
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+        return deleted == 1
 
     def hit(self, key: str, *, as_of: datetime) -> RateDecision:
         """Record a submission from ``key`` at ``as_of`` if the limit allows it."""
         key, as_of = _check_hit(key, as_of)
         now = _micros(as_of)
         start = now - self.window // _MICROSECOND
+        try:
+            return self._hit(key, now, start)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+
+    def _hit(self, key: str, now: int, start: int) -> RateDecision:
         connection = self._connect()
         try:
             connection.execute("BEGIN IMMEDIATE")

@@ -3,12 +3,15 @@
 Plain data is JSON-compatible: dates and datetimes as ISO 8601 strings, ``Decimal`` as a
 string (exact), enums by value, sets as sorted lists. Custom field values that JSON
 cannot tell apart from strings (dates, datetimes, decimals) are tagged
-(``{"$date": "2026-04-01"}``) so that every value round-trips to an equal object.
+(``{"$date": "2026-04-01"}``) so that every value round-trips to an equal object; so are
+the floats JSON cannot hold (``{"$float": "nan"}``, ``"inf"``, ``"-inf"``), because a bare
+``NaN`` is not JSON and other tools (SQLite's ``json_extract``) reject it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -97,14 +100,24 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
+_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def _non_finite(text: str) -> float:
+    return _NON_FINITE[text]  # KeyError: not one of the three (reported as invalid)
+
+
 _TAGS: dict[str, Any] = {
     "$date": date.fromisoformat,
     "$datetime": datetime.fromisoformat,
     "$decimal": Decimal,
+    "$float": _non_finite,
 }
 
 
 def _unstructure_custom_value(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"$float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
     if isinstance(value, datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, date):
@@ -124,7 +137,7 @@ def _structure_custom_value(name: str, value: object) -> object:
         tag, text = next(iter(value.items()))
         try:
             return _TAGS[tag](text)
-        except (ValueError, TypeError, InvalidOperation):
+        except (ValueError, TypeError, KeyError, InvalidOperation):
             raise ValidationError(f"{text!r} is not a valid {tag[1:]}", path=name) from None
     return value
 
@@ -251,7 +264,10 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     >>> loads(dumps(Money(1500, "JPY")), Money) == Money(1500, "JPY")
     True
     """
-    return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
+    try:
+        return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError as exc:  # a non-finite float outside custom fields
+        raise ValidationError(f"cannot be written as JSON ({exc})") from None
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:

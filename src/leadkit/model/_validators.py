@@ -28,6 +28,29 @@ def _type_name(tp: type | tuple[type, ...]) -> str:
     return tp.__name__
 
 
+def text_problem(value: str) -> str | None:
+    """Why ``value`` is not storable text, or ``None``: a lone surrogate (U+D800..U+DFFF,
+    left by decoding bytes with ``surrogateescape``) has no UTF-8 form, so no file,
+    database or JSON document can hold it."""
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"contains a lone surrogate U+{ord(value[exc.start]):04X} at position {exc.start};"
+            " text must be valid Unicode"
+        )
+    return None
+
+
+def check_text(value: str, path: str) -> None:
+    """Raise :class:`ValidationError` at ``path`` unless ``value`` is storable text."""
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValidationError(problem, path=path)
+
+
 @attrs.frozen(repr=False)
 class _InstanceOf:
     types: type | tuple[type, ...]
@@ -41,6 +64,8 @@ class _InstanceOf:
                 f"expected {_type_name(self.types)}, got {type(value).__name__} {value!r}",
                 path=_where(instance, attribute),
             )
+        if isinstance(value, str):  # every text field of the model passes here
+            check_text(value, _where(instance, attribute))
 
     def __repr__(self) -> str:
         return f"<instance_of {_type_name(self.types)}>"
@@ -97,6 +122,7 @@ class _NonEmptyStr:
             )
         if not value.strip():
             raise ValidationError("must not be empty", path=_where(instance, attribute))
+        check_text(value, _where(instance, attribute))
         if self.max_length is not None and len(value) > self.max_length:
             raise ValidationError(
                 f"must be at most {self.max_length} characters, got {len(value)}",
@@ -189,6 +215,7 @@ class _Email:
                 f"{value!r} is not an email address (expected name@domain.tld)",
                 path=_where(instance, attribute),
             )
+        check_text(value, _where(instance, attribute))
 
     def __repr__(self) -> str:
         return "<email>"

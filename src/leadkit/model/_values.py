@@ -374,6 +374,8 @@ class CustomFields(Mapping[str, CustomValue]):
                     f"got {type(value).__name__}",
                     path=f"custom.{name}",
                 )
+            if isinstance(value, str):
+                v.check_text(value, f"custom.{name}")
             if isinstance(value, datetime) and value.utcoffset() is None:
                 raise ValidationError(
                     "naive datetime has no timezone; pass tzinfo", path=f"custom.{name}"

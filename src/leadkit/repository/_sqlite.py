@@ -8,7 +8,9 @@ instead of failing half-way, and every ``UPDATE`` carries ``AND version = ?`` so
 write changes nothing and raises :class:`~leadkit.errors.ConcurrencyError`.
 
 The schema is created and upgraded by numbered migrations; the version reached is kept
-in ``leadkit_schema``.
+in ``leadkit_schema``, and the file is marked as leadkit's with ``PRAGMA application_id``
+(see :mod:`leadkit._sqlite_file`): another application's database is refused, never
+given leadkit's tables.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 from typing import Any, Generic, Literal, TypeVar
 
-from leadkit.errors import ConcurrencyError, ValidationError
+from leadkit._sqlite_file import APPLICATION_ID, check_usable, mark_as_leadkit, open_database
+from leadkit.errors import ConcurrencyError, LoadError, Problem, ValidationError
 from leadkit.io import structure, unstructure
 from leadkit.repository._errors import SchemaVersionError
 from leadkit.repository._generic import Table
@@ -94,9 +97,15 @@ def _schema_version(conn: sqlite3.Connection) -> int:
     return int(version)
 
 
-def migrate(conn: sqlite3.Connection, *, path: str) -> bool:
+def migrate(conn: sqlite3.Connection, *, path: str, create: bool = True) -> bool:
     """Bring the schema up to :data:`SCHEMA_VERSION` inside the caller's transaction;
-    True if anything changed."""
+    True if anything changed. The database must be leadkit's or new (checked again here,
+    under the write lock); an unmarked one is marked with leadkit's application id."""
+    (application_id,) = conn.execute("PRAGMA application_id").fetchone()
+    marked = application_id == APPLICATION_ID
+    if not marked:
+        check_usable(conn, path, create=create)
+        mark_as_leadkit(conn)
     current = _schema_version(conn)
     if current > SCHEMA_VERSION:
         raise SchemaVersionError(
@@ -105,7 +114,7 @@ def migrate(conn: sqlite3.Connection, *, path: str) -> bool:
             path=path,
         )
     if current == SCHEMA_VERSION:
-        return False
+        return not marked
     if current == 0:
         conn.execute("CREATE TABLE leadkit_schema (version INTEGER NOT NULL)")
         conn.execute("INSERT INTO leadkit_schema (version) VALUES (0)")
@@ -134,7 +143,7 @@ def _keep_database_open(path: str) -> None:
         if key in _keepers:
             _keepers.move_to_end(key)
             return
-        keeper = sqlite3.connect(path, check_same_thread=False)
+        keeper = sqlite3.connect(key[0], check_same_thread=False)
         # One finished read opens the WAL index; the connection then idles without locks.
         keeper.execute("SELECT version FROM leadkit_schema").fetchall()
         _keepers[key] = keeper
@@ -142,6 +151,17 @@ def _keep_database_open(path: str) -> None:
             (_, pid), oldest = _keepers.popitem(last=False)
             if pid == os.getpid():
                 oldest.close()
+
+
+def release_database(path: str | os.PathLike[str]) -> None:
+    """Close this process's idle connection to ``path``, before the file is deleted or
+    replaced (an idle connection to a deleted file would, on closing, remove the
+    write-ahead log of the file that took its name)."""
+    key = (os.path.abspath(path), os.getpid())
+    with _keepers_lock:
+        keeper = _keepers.pop(key, None)
+    if keeper is not None:
+        keeper.close()
 
 
 @atexit.register
@@ -167,7 +187,7 @@ class _SqliteTable(Generic[R]):
         self._connection = connection
         name, columns = spec.name, spec.columns
         all_columns = ("id", "version", *columns, "data")
-        self._select = f"SELECT version, data FROM {name} WHERE id = ?"
+        self._select = f"SELECT id, version, data FROM {name} WHERE id = ?"
         self._insert = (
             f"INSERT INTO {name} ({', '.join(all_columns)}) "
             f"VALUES ({', '.join('?' for _ in all_columns)})"
@@ -175,15 +195,37 @@ class _SqliteTable(Generic[R]):
         sets = ", ".join(f"{c} = ?" for c in ("version", *columns, "data"))
         self._update = f"UPDATE {name} SET {sets} WHERE id = ? AND version = ?"
         self._delete = f"DELETE FROM {name} WHERE id = ? AND version = ?"
-        self._scan = f"SELECT version, data FROM {name} ORDER BY rowid"
+        self._scan = f"SELECT id, version, data FROM {name} ORDER BY rowid"
         self._count = f"SELECT COUNT(*) FROM {name}"
 
     def _dump(self, record: R) -> list[Any]:
-        data = json.dumps(unstructure(record), ensure_ascii=False, separators=(",", ":"))
+        try:
+            # allow_nan=False: bare NaN is not JSON (json_extract and other tools fail on
+            # it); the converter tags non-finite custom numbers, anything left is a bug.
+            data = json.dumps(
+                unstructure(record), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            )
+            data.encode("utf-8")
+        except (ValueError, UnicodeEncodeError) as exc:
+            raise ValidationError(
+                f"cannot be stored as JSON ({exc})", path=(self.spec.name, record.id)
+            ) from None
         return [record.version, *self.spec.keys(record), data]
 
-    def _load(self, version: int, data: str) -> R:
-        plain = json.loads(data)
+    def _load(self, id: str, version: int, data: str) -> R:
+        where = (self.spec.name, id, "data")
+        try:
+            plain = json.loads(data)
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise LoadError(
+                [Problem(where, f"the stored record is not valid JSON ({exc})")],
+                what=f"{self.spec.name} row {id!r}",
+            ) from None
+        if not isinstance(plain, dict):
+            raise LoadError(
+                [Problem(where, f"the stored record is not a JSON object: {data[:40]!r}")],
+                what=f"{self.spec.name} row {id!r}",
+            )
         # The column is what the version check in UPDATE uses, so it is the truth.
         plain["version"] = version
         return structure(plain, self.spec.type, root=f"{self.spec.name}.data")
@@ -215,7 +257,7 @@ class _SqliteTable(Generic[R]):
 
     def lookup(self, columns: tuple[str, ...], value: str) -> list[R]:
         where = " OR ".join(f"{self._column(c)} = ?" for c in columns)
-        sql = f"SELECT version, data FROM {self.spec.name} WHERE {where} ORDER BY rowid"
+        sql = f"SELECT id, version, data FROM {self.spec.name} WHERE {where} ORDER BY rowid"
         rows = self._connection().execute(sql, [value] * len(columns))
         return [self._load(*row) for row in rows]
 
@@ -249,6 +291,13 @@ class SqliteUnitOfWork(BaseUnitOfWork):
     default, safe against application crashes in WAL mode) or ``"FULL"`` (also survives
     power loss, slower).
 
+    The file must be a leadkit database, or new: missing, empty, or a database without
+    tables, set up when ``create`` is True (the default; ``create=False`` opens only an
+    existing leadkit database). Anything else raises
+    :class:`~leadkit.errors.DatabaseFileError` naming the file, before anything is
+    written: another application's database (it gets no leadkit tables), a file that is
+    not a database, a folder, a path in a folder that does not exist.
+
     ``functools.partial(SqliteUnitOfWork, path)`` is a unit-of-work factory; the object
     itself can also be entered again and again, by one thread at a time (give each thread
     or process its own). Each process keeps one idle connection per recently used file so
@@ -273,7 +322,16 @@ class SqliteUnitOfWork(BaseUnitOfWork):
         *,
         timeout: float = 30.0,
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
+        create: bool = True,
     ) -> None:
+        if not isinstance(create, bool):
+            raise ValidationError(
+                f"create is True or False, got {create!r}", path="SqliteUnitOfWork.create"
+            )
+        if not isinstance(path, str | os.PathLike):
+            raise ValidationError(
+                f"path is a file path, got {type(path).__name__}", path="SqliteUnitOfWork.path"
+            )
         if synchronous not in ("NORMAL", "FULL"):
             raise ValidationError(
                 f"synchronous must be 'NORMAL' or 'FULL', got {synchronous!r}",
@@ -288,6 +346,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
             )
         self.timeout = timeout
         self.synchronous = synchronous
+        self.create = create
         self._conn: sqlite3.Connection | None = None
         self._in_transaction = False
         self._tables = {name: _SqliteTable(spec, self._connection) for name, spec in TABLES.items()}
@@ -321,7 +380,8 @@ class SqliteUnitOfWork(BaseUnitOfWork):
         self._in_transaction = True
 
     def _begin(self) -> None:
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        # Refuses a foreign or broken file before the journal mode is touched.
+        conn, _ = open_database(self.path, create=self.create, timeout=self.timeout)
         try:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":  # pragma: no cover - only on file systems without WAL
@@ -329,7 +389,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
             conn.execute(f"PRAGMA synchronous = {self.synchronous}")
             self._conn = conn
             self._begin_transaction()
-            if migrate(conn, path=self.path):
+            if migrate(conn, path=self.path, create=self.create):
                 # Keep the schema even if this unit of work ends up rolling back.
                 conn.execute("COMMIT")
                 self._in_transaction = False

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+from leadkit._sqlite_file import open_database, set_up
 from leadkit.routing._errors import RoutingError
 from leadkit.routing._state import InMemoryState, StateMethods, StateTransaction
 
@@ -39,22 +40,27 @@ class _SqliteTransaction:
 
 
 class SqliteState(StateMethods):
-    """State in a SQLite database file (created when missing).
+    """State in a SQLite database file (created when missing, unless ``create=False``).
 
     Open one per process (a connection is not shared across processes); within a
     process it may be shared by threads. ``timeout`` is how long a transaction waits
-    for another process's transaction to finish, in seconds.
+    for another process's transaction to finish, in seconds. The file may be shared
+    with the other leadkit stores; another application's database, a file that is not a
+    database or an unusable path raises :class:`~leadkit.errors.DatabaseFileError`.
     """
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, create: bool = True) -> None:
         self.path = str(path)
+        self._connection, _ = open_database(
+            self.path, create=create, timeout=timeout, check_same_thread=False
+        )
         try:
-            self._connection = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            set_up(
+                self._connection, self.path, create=create, schema=_SCHEMA, table="routing_state"
             )
-            self._connection.execute(_SCHEMA)
-        except sqlite3.Error as exc:
-            raise RoutingError(f"cannot open routing state: {exc}", path=self.path) from None
+        except BaseException:
+            self._connection.close()
+            raise
         self._lock = threading.RLock()
 
     @contextmanager
