@@ -106,6 +106,13 @@ def test_invalid_patterns_are_rejected_when_built() -> None:
     assert e.value.path == ("title",)
 
 
+def test_python_upto_repeat_is_refused_not_read_literally() -> None:
+    """Python's `re` reads {,n} as {0,n}; RE2 would read it as text, silently."""
+    with pytest.raises(RuleError, match=r"\{,n\} at position 3 is not RE2 syntax; write \{0,n\}"):
+        field("title").matches(r"\d{,3}")
+    assert holds(r"^\d{0,3}$", "12")
+
+
 @functools.cache
 def _assigned() -> tuple[str, ...]:
     """Every code point assigned in Python's Unicode database (RE2's may be newer)."""

@@ -157,6 +157,7 @@ def _bracket(pattern: str, i: int) -> tuple[str, int]:
 
 
 _COUNTED_REPEAT = re.compile(r"\{[0-9]+(?:,[0-9]*)?\Z")
+_UPTO_REPEAT = re.compile(r"\{,[0-9]+\}")
 
 
 def _ends_quantifier(out: list[str], char: str) -> bool:
@@ -184,6 +185,9 @@ def _translate(pattern: str) -> str:
             for opener, what in _GROUP_OPENERS:
                 if pattern.startswith(opener, i):
                     raise _unsupported(what, i)
+        if char == "{" and _UPTO_REPEAT.match(pattern, i):
+            # Python reads {,n} as {0,n}, RE2 as the literal text: refuse rather than guess.
+            raise _Rejected(f"{{,n}} at position {i + 1} is not RE2 syntax; write {{0,n}}")
         if pattern.startswith("+", i + 1) and _ends_quantifier(out, char):
             raise _unsupported(f"possessive quantifier {char}+", i)
         out.append(char)
@@ -199,6 +203,7 @@ def _compiled(pattern: str, ignore_case: bool) -> Any:
     options = re2.Options()
     options.case_sensitive = not ignore_case
     options.log_errors = False  # the message goes into the RuleError, not to stderr
+    options.never_capture = True  # only a yes or no is needed: no submatch tracking
     try:
         return re2.compile(translated, options)
     except re2.error as err:
