@@ -186,3 +186,27 @@ def test_importing_rules_does_not_load_re2() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("a部\\()[]{}^$|*+?.,:=!<>-PpQEdwsWZxg1{}0\x00")), max_size=12
+    )
+)
+def test_any_pattern_compiles_or_raises_a_rule_error(pattern: str) -> None:
+    """Only LeadkitError may escape the library, whatever a rule file holds."""
+    problem: RuleError | None = None
+    try:
+        search = compile_user_pattern(pattern, path="title")
+    except RuleError as err:
+        problem = err
+    if problem is None:
+        assert search("a部(]") in (True, False)
+    else:
+        assert problem.path == ("title",)
+
+
+def test_a_pattern_too_large_for_re2_is_a_rule_error() -> None:
+    with pytest.raises(RuleError, match="invalid regular expression"):
+        field("title").matches("((a{100}){100}){100}")
