@@ -8,7 +8,6 @@ kind of value the literal expects; a value of another kind fails the test.
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +24,7 @@ from leadkit.rules._nodes import (
     Window,
     info_of,
 )
+from leadkit.rules._regex import compile_user_pattern
 from leadkit.rules._schema import Kind, family_of
 
 __all__ = ["COMPARE", "Check", "leaf_check", "mismatch"]
@@ -102,8 +102,8 @@ def leaf_check(node: Condition) -> Check:
     if isinstance(node, TextMatch):
         return _guarded(_text_check(node), "text" if runtime else None)
     if isinstance(node, Matches):
-        search = re.compile(node.pattern, re.IGNORECASE if node.ignore_case else 0).search
-        return _guarded(lambda v, _: search(v) is not None, "text" if runtime else None)
+        search = compile_user_pattern(node.pattern, ignore_case=node.ignore_case, path=info.label)
+        return _guarded(lambda v, _: search(v), "text" if runtime else None)
     if isinstance(node, Window):
         return _window_check(node, info.kind)
     raise RuleError(f"not a leaf condition: {node!r}")  # pragma: no cover

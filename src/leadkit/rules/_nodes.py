@@ -9,7 +9,6 @@ field's type or a literal of the wrong type raises :class:`RuleError` at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
@@ -30,6 +29,7 @@ from leadkit.rules._literals import (
 )
 from leadkit.rules._logic import LogicAll, LogicNode, LogicRef, parse_filter_logic
 from leadkit.rules._period import Period
+from leadkit.rules._regex import compile_user_pattern
 from leadkit.rules._schema import ValueInfo, family_of
 from leadkit.rules._subjects import (
     EventCount,
@@ -288,7 +288,11 @@ class TextMatch(Condition):
 
 @attrs.frozen(slots=True)
 class Matches(Condition):
-    """``subject`` matches the regular expression ``pattern`` anywhere (``re.search``)."""
+    """``subject`` matches the regular expression ``pattern`` anywhere (like ``re.search``).
+
+    Patterns run on RE2, in time linear in the text (see :mod:`leadkit.rules._regex`);
+    backreferences and lookaround are rejected when the node is built.
+    """
 
     subject: Subject = attrs.field(validator=check_subject)
     pattern: str
@@ -303,21 +307,8 @@ class Matches(Condition):
                 path=info.label,
                 key="value",
             )
-        try:
-            re.compile(self.pattern)
-        except (OverflowError, RecursionError, ValueError) as err:
-            raise RuleError(
-                f"invalid regular expression {self.pattern!r}: {err}",
-                path=info.label,
-                key="value",
-            ) from None
-        except re.error as err:
-            where = f" at position {err.pos + 1}" if err.pos is not None else ""
-            raise RuleError(
-                f"invalid regular expression {self.pattern!r}: {err.msg}{where}",
-                path=info.label,
-                key="value",
-            ) from None
+        # Compiled (and cached) now so that an unsupported pattern fails when it is built.
+        compile_user_pattern(self.pattern, ignore_case=self.ignore_case, path=info.label)
 
     def __str__(self) -> str:
         suffix = " (ignoring case)" if self.ignore_case else ""
