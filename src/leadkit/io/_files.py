@@ -30,5 +30,5 @@ def load_data(path: str | Path) -> Any:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise LoadError([Problem(str(p), "not UTF-8 text")], what=p.name) from None
-        return parse_toml(text, what=p.name, where=(str(p),))
-    return parse_json(raw, what=p.name, where=(str(p),))
+        return parse_toml(text, what=p.name, where=str(p))
+    return parse_json(raw, what=p.name, where=str(p))

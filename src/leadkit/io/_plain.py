@@ -37,7 +37,7 @@ def parse_json(text: str | bytes, *, what: str = "data", where: PathLike = ()) -
         data = json.loads(text, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise LoadError(
-            [Problem(where or f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")],
+            [Problem(_at_line(where, exc), f"invalid JSON: {exc.msg}")],
             what=what,
         ) from None
     except UnicodeDecodeError:
@@ -47,6 +47,12 @@ def parse_json(text: str | bytes, *, what: str = "data", where: PathLike = ()) -
     except ValueError as exc:  # a number past Python's digit limit, NaN, Infinity
         raise LoadError([Problem(where, f"invalid JSON: {exc}")], what=what) from None
     return check_plain(data, what=what, where=where)
+
+
+def _at_line(where: PathLike, exc: json.JSONDecodeError) -> PathLike:
+    if isinstance(where, str) and where:  # a file name: name:line:column, as editors print
+        return f"{where}:{exc.lineno}:{exc.colno}"
+    return where or f"line {exc.lineno} column {exc.colno}"
 
 
 def parse_toml(text: str, *, what: str = "data", where: PathLike = ()) -> Any:

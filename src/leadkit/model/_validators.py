@@ -210,12 +210,13 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 @attrs.frozen(repr=False)
 class _Email:
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, str):  # a surrogate is named as such, not as a bad address
+            check_text(value, _where(instance, attribute))
         if not isinstance(value, str) or not _EMAIL.match(value):
             raise ValidationError(
                 f"{value!r} is not an email address (expected name@domain.tld)",
                 path=_where(instance, attribute),
             )
-        check_text(value, _where(instance, attribute))
 
     def __repr__(self) -> str:
         return "<email>"
