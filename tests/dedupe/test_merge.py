@@ -23,7 +23,7 @@ from leadkit.dedupe import (
     merge_contacts,
     merge_leads,
 )
-from leadkit.errors import NotFoundError, ValidationError, format_path
+from leadkit.errors import LeadkitError, NotFoundError, ValidationError, format_path
 from leadkit.model import (
     Account,
     CampaignMember,
@@ -201,7 +201,7 @@ def test_bad_ids_are_named(
     seed: Seed,
     master: str,
     duplicates: list[str],
-    error: type[Exception],
+    error: type[LeadkitError],
     where: str,
 ) -> None:
     seed(make_lead("l-1"), make_lead("l-2"))

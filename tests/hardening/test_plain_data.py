@@ -242,12 +242,16 @@ def _use_routing(data: Any) -> None:
     Router(load_assignment_rules(data)).match(LEAD, as_of=AS_OF)
 
 
+def _use_calendar(data: Any) -> None:
+    load_calendar(data)
+
+
 LOADERS: dict[str, tuple[dict[str, Any], Callable[[Any], None]]] = {
     "stage_policy": (example_data("stage_policy.toml"), _use_policy),
     "routing": (example_data("routing.toml"), _use_routing),
     "calendar": (
         {"timezone": "Asia/Tokyo", "weekdays": [0, 1, 2, 3, 4], "start": "09:00", "end": "18:00"},
-        load_calendar,
+        _use_calendar,
     ),
 }
 

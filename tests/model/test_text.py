@@ -8,6 +8,7 @@ in-memory store kept it. Rejecting it at model validation makes every store agre
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,13 @@ def _lead(**changes: Any) -> Lead:
     return Lead(**{**fields, **changes})
 
 
+def _with_territory(territory: str) -> User:
+    territories: frozenset[str] = frozenset([territory])
+    return User(name="A", territories=territories)  # type: ignore[arg-type]
+
+
 # (what to build, the path the error must name)
-BUILDERS = {
+BUILDERS: dict[str, tuple[Callable[[str], object], str]] = {
     "company": (lambda t: _lead(company=t), "Lead.company"),
     "title": (lambda t: _lead(title=t), "Lead.title"),
     "description": (lambda t: _lead(description=t), "Lead.description"),
@@ -49,7 +55,7 @@ BUILDERS = {
     "custom": (lambda t: _lead(custom={"note": t}), "custom.note"),
     "id": (lambda t: User(id=t, name="A"), "User.id"),
     "account name": (lambda t: Account(name=t, created_at=T0), "Account.name"),
-    "territories": (lambda t: User(name="A", territories={t}), "User.territories"),
+    "territories": (_with_territory, "User.territories"),
 }
 
 
