@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from leadkit.errors import KeyPath, PathLike, ValidationError, format_path, parse_path
+from leadkit.errors import PathLike, ValidationError, _as_path, format_path
 
 if TYPE_CHECKING:
     from leadkit.repository import UnitOfWork
@@ -36,7 +36,7 @@ would overflow date arithmetic near the ends of the calendar."""
 
 
 def _name(path: PathLike) -> str:
-    parts: KeyPath = parse_path(path) if isinstance(path, str) else (path or ())
+    parts = _as_path(path)
     last = [key for key in parts if isinstance(key, str)]
     return last[-1] if last else format_path(parts) or "value"
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from leadkit.errors import KeyPath, LoadError, PathLike, Problem
+from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
 
 __all__ = ["MAX_DEPTH", "MAX_INT", "check_plain", "parse_json", "parse_toml"]
 
@@ -88,7 +88,7 @@ def check_plain(data: Any, *, what: str = "data", where: PathLike = ()) -> Any:
     leadkit.errors.LoadError: 1 problem(s) in data:
       - min_score: expected a finite number, got nan
     """
-    base: KeyPath = tuple(Problem(where, "").path)
+    base = _as_path(where)
     problems: list[Problem] = []
     stack: list[tuple[Any, KeyPath, int]] = [(data, base, 0)]
     while stack and len(problems) < 20:
