@@ -144,12 +144,25 @@ def test_with_decay_a_later_as_of_never_raises_a_score(
         # Before any cap, each rule's own points only fade as well.
         before, after = card.contribution(rule.name), later_card.contribution(rule.name)
         assert (after.uncapped if after else 0.0) <= (before.uncapped if before else 0.0)
-    if model.decay is None and all(r.events.query.window is None for r in _event_rules(model)):
+    if model.decay is None and not _has_windows(model):
         assert later == now  # nothing ages without decay or windows
 
 
 def _event_rules(model: ScoringModel) -> list[EventRule]:
     return [r for r in model.rules if isinstance(r, EventRule)]
+
+
+def _has_windows(model: ScoringModel) -> bool:
+    """Whether any rule looks at events through a time window: an event rule's own
+    selection, or a profile rule whose condition is an event condition (the "fold"
+    rules of the strategy, e.g. "any event within 1 day")."""
+    for rule in model.rules:
+        query = (
+            rule.events.query if isinstance(rule, EventRule) else getattr(rule.when, "query", None)
+        )
+        if query is not None and query.window is not None:
+            return True
+    return False
 
 
 @given(scoring_models())
