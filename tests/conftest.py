@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", deadline=None, max_examples=100)
@@ -15,3 +16,23 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+# End-to-end tests that run the whole demo or every documented command, each for tens of
+# seconds: marked ``slow`` here, in one place, so that the default run stays fast.
+# ``.ci/run`` runs them as a second step (``python -m pytest -m slow``).
+_SLOW_MODULES = frozenset(
+    {
+        "tests/cli/test_demo.py",
+        "tests/cli/test_demo_db.py",
+        "tests/cli/test_docs_commands.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of the slow modules with ``slow``."""
+    root = config.rootpath
+    for item in items:
+        if item.path.relative_to(root).as_posix() in _SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
