@@ -18,11 +18,12 @@ from tests._isolated import LOADED, run_python
 INIT = Path(leadkit.__file__)
 
 
-def _typed_homes() -> dict[str, str]:
-    """Name -> module as the ``if TYPE_CHECKING:`` block of ``leadkit/__init__.py`` imports
-    it: what mypy and IDEs see."""
+def _typed_homes(*, deprecated: bool = False) -> dict[str, str]:
+    """Name -> module as the ``if TYPE_CHECKING:`` blocks of ``leadkit/__init__.py`` import
+    it: what mypy and IDEs see. The first block holds the public names; the second the
+    names deprecated at the top level, re-exported as ``X as X``."""
     tree = ast.parse(INIT.read_text(encoding="utf-8"))
-    (block,) = [
+    public, old = [
         node
         for node in tree.body
         if isinstance(node, ast.If)
@@ -30,11 +31,11 @@ def _typed_homes() -> dict[str, str]:
         and node.test.id == "TYPE_CHECKING"
     ]
     homes: dict[str, str] = {}
-    for node in block.body:
+    for node in (old if deprecated else public).body:
         assert isinstance(node, ast.ImportFrom)
         assert node.module is not None
         for alias in node.names:
-            assert alias.asname is None
+            assert alias.asname == (alias.name if deprecated else None)
             homes[alias.name] = node.module
     return homes
 
@@ -137,7 +138,11 @@ def test_subpackages_are_reachable_as_attributes() -> None:
 
 
 _NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True).filter(
-    lambda name: not keyword.iskeyword(name) and name not in dir(leadkit)
+    lambda name: (
+        not keyword.iskeyword(name)
+        and name not in dir(leadkit)
+        and name not in _typed_homes(deprecated=True)
+    )
 )
 
 
@@ -149,3 +154,23 @@ def test_any_unknown_name_is_an_attribute_error(name: str) -> None:
     assert not hasattr(leadkit, name)
     assert getattr(leadkit, name, None) is None
     assert name not in vars(leadkit)
+
+
+def test_the_root_is_small() -> None:
+    """Issue 11: a root of at most 40 names that a notebook user needs; the rest live in
+    their packages."""
+    assert len(leadkit.__all__) <= 40
+
+
+def test_names_deprecated_at_the_root_still_work_and_say_where_they_live() -> None:
+    """Issue 11 (deprecation pass): every name the root exported before is still
+    ``leadkit.X``, the same object as in its package, with a DeprecationWarning that names
+    the package; it is not in ``__all__`` or ``dir()``."""
+    old = _typed_homes(deprecated=True)
+    assert len(old) + len(leadkit.__all__) == 114  # the root's names before the pass
+    assert not set(old) & set(leadkit.__all__)
+    for name, home in old.items():
+        with pytest.warns(DeprecationWarning, match=rf"from {home} import {name}$"):
+            value = getattr(leadkit, name)
+        assert value is getattr(importlib.import_module(home), name), name
+        assert name not in dir(leadkit)

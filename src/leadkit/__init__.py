@@ -20,220 +20,191 @@ if TYPE_CHECKING:
     # tests/test_lazy.py checks that this block and ``_EXPORTS`` name the same things.
     from leadkit.convert import (
         ConversionRequest,
-        ConversionResult,
         convert_lead,
-        convert_leads,
     )
     from leadkit.dedupe import (
-        ACCOUNT_RULE,
-        CONTACT_RULE,
-        LEAD_RULE,
-        DuplicateBlockedError,
-        DuplicateRule,
-        DuplicateRuleSet,
-        IntakeForm,
-        IntakeOutcome,
-        IntakeResult,
-        MatchIndex,
-        MatchingRule,
-        MergeResult,
-        Survivorship,
-        check_duplicates,
         find_duplicates,
         intake,
-        match_one,
-        merge_accounts,
-        merge_contacts,
         merge_leads,
     )
     from leadkit.errors import (
-        ConcurrencyError,
         LeadkitError,
         LoadError,
-        NotFoundError,
         ValidationError,
     )
-    from leadkit.io import dumps, loads, read_leads_csv, structure, unstructure, write_leads_csv
+    from leadkit.io import (
+        dumps,
+        loads,
+        read_leads_csv,
+        write_leads_csv,
+    )
     from leadkit.model import (
         Account,
-        Address,
-        Campaign,
-        CampaignMember,
         Contact,
         EngagementEvent,
-        Event,
-        EventKind,
         Lead,
         Money,
         Opportunity,
-        OwnerRef,
         PersonName,
-        Queue,
-        Task,
-        User,
     )
     from leadkit.repository import (
-        InMemoryStore,
         InMemoryUnitOfWork,
         SqliteUnitOfWork,
-        UnitOfWork,
     )
     from leadkit.routing import (
-        AssignmentRules,
-        CapacityBased,
-        Caps,
-        InMemoryState,
-        LeastLoaded,
-        Roster,
-        RoundRobin,
         Router,
-        RoutingDecision,
-        RoutingError,
-        RuleEntry,
-        SqliteState,
-        WeightedRoundRobin,
         load_assignment_rules,
     )
     from leadkit.rules import (
         Condition,
-        RuleError,
         all_of,
         any_of,
-        compile_condition,
-        criteria,
         events,
         explain,
         field,
-        prop,
     )
-    from leadkit.sample import load_sample
+    from leadkit.sample import (
+        load_sample,
+    )
     from leadkit.scoring import (
-        Criterion,
-        EventRule,
-        Grade,
-        GradeCard,
         GradingProfile,
-        GradingScheme,
-        Group,
-        HalfLife,
-        InactivityDecay,
-        LinearDecay,
-        ProfileRule,
-        ScoreCard,
         ScoringModel,
         default_grading_profile,
         default_marketing_model,
-        japanese_b2b_model,
         load_grading_profile,
-        load_grading_scheme,
         load_scoring_model,
-        priority_matrix,
     )
     from leadkit.stages import (
-        FunnelReport,
-        IllegalTransitionError,
-        MqlRule,
-        Stage,
-        StageHistory,
         StagePolicy,
-        Transition,
-        WorkingCalendar,
-        advance,
         classify,
         funnel,
-        load_stage_policy,
-        overdue,
+    )
+
+if TYPE_CHECKING:
+    # Deprecated at the top level (still importable, with a DeprecationWarning at run
+    # time): import them from their packages. Re-exported (``X as X``) to type checkers
+    # for now, so that typed code written against 0.1 keeps checking.
+    from leadkit.convert import (  # noqa: I001 (one block per package, as above)
+        ConversionResult as ConversionResult,
+        convert_leads as convert_leads,
+    )
+    from leadkit.dedupe import (
+        ACCOUNT_RULE as ACCOUNT_RULE,
+        CONTACT_RULE as CONTACT_RULE,
+        LEAD_RULE as LEAD_RULE,
+        DuplicateBlockedError as DuplicateBlockedError,
+        DuplicateRule as DuplicateRule,
+        DuplicateRuleSet as DuplicateRuleSet,
+        IntakeForm as IntakeForm,
+        IntakeOutcome as IntakeOutcome,
+        IntakeResult as IntakeResult,
+        MatchIndex as MatchIndex,
+        MatchingRule as MatchingRule,
+        MergeResult as MergeResult,
+        Survivorship as Survivorship,
+        check_duplicates as check_duplicates,
+        match_one as match_one,
+        merge_accounts as merge_accounts,
+        merge_contacts as merge_contacts,
+    )
+    from leadkit.errors import (
+        ConcurrencyError as ConcurrencyError,
+        NotFoundError as NotFoundError,
+    )
+    from leadkit.io import (
+        structure as structure,
+        unstructure as unstructure,
+    )
+    from leadkit.model import (
+        Address as Address,
+        Campaign as Campaign,
+        CampaignMember as CampaignMember,
+        Event as Event,
+        EventKind as EventKind,
+        OwnerRef as OwnerRef,
+        Queue as Queue,
+        Task as Task,
+        User as User,
+    )
+    from leadkit.repository import (
+        InMemoryStore as InMemoryStore,
+        UnitOfWork as UnitOfWork,
+    )
+    from leadkit.routing import (
+        AssignmentRules as AssignmentRules,
+        CapacityBased as CapacityBased,
+        Caps as Caps,
+        InMemoryState as InMemoryState,
+        LeastLoaded as LeastLoaded,
+        Roster as Roster,
+        RoundRobin as RoundRobin,
+        RoutingDecision as RoutingDecision,
+        RoutingError as RoutingError,
+        RuleEntry as RuleEntry,
+        SqliteState as SqliteState,
+        WeightedRoundRobin as WeightedRoundRobin,
+    )
+    from leadkit.rules import (
+        RuleError as RuleError,
+        compile_condition as compile_condition,
+        criteria as criteria,
+        prop as prop,
+    )
+    from leadkit.scoring import (
+        Criterion as Criterion,
+        EventRule as EventRule,
+        Grade as Grade,
+        GradeCard as GradeCard,
+        GradingScheme as GradingScheme,
+        Group as Group,
+        HalfLife as HalfLife,
+        InactivityDecay as InactivityDecay,
+        LinearDecay as LinearDecay,
+        ProfileRule as ProfileRule,
+        ScoreCard as ScoreCard,
+        japanese_b2b_model as japanese_b2b_model,
+        load_grading_scheme as load_grading_scheme,
+        priority_matrix as priority_matrix,
+    )
+    from leadkit.stages import (
+        FunnelReport as FunnelReport,
+        IllegalTransitionError as IllegalTransitionError,
+        MqlRule as MqlRule,
+        Stage as Stage,
+        StageHistory as StageHistory,
+        Transition as Transition,
+        WorkingCalendar as WorkingCalendar,
+        advance as advance,
+        load_stage_policy as load_stage_policy,
+        overdue as overdue,
     )
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACCOUNT_RULE",
-    "CONTACT_RULE",
-    "LEAD_RULE",
     "Account",
-    "Address",
-    "AssignmentRules",
-    "Campaign",
-    "CampaignMember",
-    "CapacityBased",
-    "Caps",
-    "ConcurrencyError",
     "Condition",
     "Contact",
     "ConversionRequest",
-    "ConversionResult",
-    "Criterion",
-    "DuplicateBlockedError",
-    "DuplicateRule",
-    "DuplicateRuleSet",
     "EngagementEvent",
-    "Event",
-    "EventKind",
-    "EventRule",
-    "FunnelReport",
-    "Grade",
-    "GradeCard",
     "GradingProfile",
-    "GradingScheme",
-    "Group",
-    "HalfLife",
-    "IllegalTransitionError",
-    "InMemoryState",
-    "InMemoryStore",
     "InMemoryUnitOfWork",
-    "InactivityDecay",
-    "IntakeForm",
-    "IntakeOutcome",
-    "IntakeResult",
     "Lead",
     "LeadkitError",
-    "LeastLoaded",
-    "LinearDecay",
     "LoadError",
-    "MatchIndex",
-    "MatchingRule",
-    "MergeResult",
     "Money",
-    "MqlRule",
-    "NotFoundError",
     "Opportunity",
-    "OwnerRef",
     "PersonName",
-    "ProfileRule",
-    "Queue",
-    "Roster",
-    "RoundRobin",
     "Router",
-    "RoutingDecision",
-    "RoutingError",
-    "RuleEntry",
-    "RuleError",
-    "ScoreCard",
     "ScoringModel",
-    "SqliteState",
     "SqliteUnitOfWork",
-    "Stage",
-    "StageHistory",
     "StagePolicy",
-    "Survivorship",
-    "Task",
-    "Transition",
-    "UnitOfWork",
-    "User",
     "ValidationError",
-    "WeightedRoundRobin",
-    "WorkingCalendar",
     "__version__",
-    "advance",
     "all_of",
     "any_of",
-    "check_duplicates",
     "classify",
-    "compile_condition",
     "convert_lead",
-    "convert_leads",
-    "criteria",
     "default_grading_profile",
     "default_marketing_model",
     "dumps",
@@ -243,24 +214,13 @@ __all__ = [
     "find_duplicates",
     "funnel",
     "intake",
-    "japanese_b2b_model",
     "load_assignment_rules",
     "load_grading_profile",
-    "load_grading_scheme",
     "load_sample",
     "load_scoring_model",
-    "load_stage_policy",
     "loads",
-    "match_one",
-    "merge_accounts",
-    "merge_contacts",
     "merge_leads",
-    "overdue",
-    "priority_matrix",
-    "prop",
     "read_leads_csv",
-    "structure",
-    "unstructure",
     "write_leads_csv",
 ]
 
@@ -268,8 +228,70 @@ __all__ = [
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "convert": (
         "ConversionRequest",
-        "ConversionResult",
         "convert_lead",
+    ),
+    "dedupe": (
+        "find_duplicates",
+        "intake",
+        "merge_leads",
+    ),
+    "errors": (
+        "LeadkitError",
+        "LoadError",
+        "ValidationError",
+    ),
+    "io": (
+        "dumps",
+        "loads",
+        "read_leads_csv",
+        "write_leads_csv",
+    ),
+    "model": (
+        "Account",
+        "Contact",
+        "EngagementEvent",
+        "Lead",
+        "Money",
+        "Opportunity",
+        "PersonName",
+    ),
+    "repository": (
+        "InMemoryUnitOfWork",
+        "SqliteUnitOfWork",
+    ),
+    "routing": (
+        "Router",
+        "load_assignment_rules",
+    ),
+    "rules": (
+        "Condition",
+        "all_of",
+        "any_of",
+        "events",
+        "explain",
+        "field",
+    ),
+    "sample": ("load_sample",),
+    "scoring": (
+        "GradingProfile",
+        "ScoringModel",
+        "default_grading_profile",
+        "default_marketing_model",
+        "load_grading_profile",
+        "load_scoring_model",
+    ),
+    "stages": (
+        "StagePolicy",
+        "classify",
+        "funnel",
+    ),
+}
+
+# Names the root exported before 0.2, now deprecated there: the package each lives in.
+# ``leadkit.X`` still works for them, with a DeprecationWarning naming the package.
+_DEPRECATED: dict[str, tuple[str, ...]] = {
+    "convert": (
+        "ConversionResult",
         "convert_leads",
     ),
     "dedupe": (
@@ -287,50 +309,31 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "MergeResult",
         "Survivorship",
         "check_duplicates",
-        "find_duplicates",
-        "intake",
         "match_one",
         "merge_accounts",
         "merge_contacts",
-        "merge_leads",
     ),
     "errors": (
         "ConcurrencyError",
-        "LeadkitError",
-        "LoadError",
         "NotFoundError",
-        "ValidationError",
     ),
     "io": (
-        "dumps",
-        "loads",
-        "read_leads_csv",
         "structure",
         "unstructure",
-        "write_leads_csv",
     ),
     "model": (
-        "Account",
         "Address",
         "Campaign",
         "CampaignMember",
-        "Contact",
-        "EngagementEvent",
         "Event",
         "EventKind",
-        "Lead",
-        "Money",
-        "Opportunity",
         "OwnerRef",
-        "PersonName",
         "Queue",
         "Task",
         "User",
     ),
     "repository": (
         "InMemoryStore",
-        "InMemoryUnitOfWork",
-        "SqliteUnitOfWork",
         "UnitOfWork",
     ),
     "routing": (
@@ -341,33 +344,23 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "LeastLoaded",
         "Roster",
         "RoundRobin",
-        "Router",
         "RoutingDecision",
         "RoutingError",
         "RuleEntry",
         "SqliteState",
         "WeightedRoundRobin",
-        "load_assignment_rules",
     ),
     "rules": (
-        "Condition",
         "RuleError",
-        "all_of",
-        "any_of",
         "compile_condition",
         "criteria",
-        "events",
-        "explain",
-        "field",
         "prop",
     ),
-    "sample": ("load_sample",),
     "scoring": (
         "Criterion",
         "EventRule",
         "Grade",
         "GradeCard",
-        "GradingProfile",
         "GradingScheme",
         "Group",
         "HalfLife",
@@ -375,13 +368,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "LinearDecay",
         "ProfileRule",
         "ScoreCard",
-        "ScoringModel",
-        "default_grading_profile",
-        "default_marketing_model",
         "japanese_b2b_model",
-        "load_grading_profile",
         "load_grading_scheme",
-        "load_scoring_model",
         "priority_matrix",
     ),
     "stages": (
@@ -390,12 +378,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "MqlRule",
         "Stage",
         "StageHistory",
-        "StagePolicy",
         "Transition",
         "WorkingCalendar",
         "advance",
-        "classify",
-        "funnel",
         "load_stage_policy",
         "overdue",
     ),
@@ -403,6 +388,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 
 _HOME: dict[str, str] = {
     name: f"leadkit.{package}" for package, names in _EXPORTS.items() for name in names
+}
+_DEPRECATED_HOME: dict[str, str] = {
+    name: f"leadkit.{package}" for package, names in _DEPRECATED.items() for name in names
 }
 
 # Subpackages reachable as attributes after a bare ``import leadkit`` (``leadkit.io``),
@@ -431,6 +419,18 @@ def _lazy_getattr(name: str) -> object:
         value: object = getattr(importlib.import_module(home), name)
     elif name in _SUBPACKAGES:
         value = importlib.import_module(f"leadkit.{name}")
+    elif name in _DEPRECATED_HOME:
+        import warnings
+
+        home = _DEPRECATED_HOME[name]
+        warnings.warn(
+            f"leadkit.{name} is deprecated at the top level and will be removed from it;"
+            f" import it from its package: from {home} import {name}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # Not kept in the module, so that every use warns, as the first one did.
+        return getattr(importlib.import_module(home), name)
     else:
         import difflib
 
