@@ -11,7 +11,6 @@ the floats JSON cannot hold (``{"$float": "nan"}``, ``"inf"``, ``"-inf"``), beca
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -29,6 +28,7 @@ from cattrs.errors import (
 
 from leadkit.errors import LeadkitError, LoadError, Problem, ValidationError, format_path
 from leadkit.io._plain import parse_json
+from leadkit.io._tags import decode, encode
 from leadkit.model import CustomFields, Money
 
 __all__ = ["converter", "dumps", "loads", "structure", "unstructure"]
@@ -100,46 +100,8 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
-_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-
-
-def _non_finite(text: str) -> float:
-    return _NON_FINITE[text]  # KeyError: not one of the three (reported as invalid)
-
-
-_TAGS: dict[str, Any] = {
-    "$date": date.fromisoformat,
-    "$datetime": datetime.fromisoformat,
-    "$decimal": Decimal,
-    "$float": _non_finite,
-}
-
-
-def _unstructure_custom_value(value: object) -> object:
-    if isinstance(value, float) and not math.isfinite(value):
-        return {"$float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    return value
-
-
 def _structure_custom_value(name: str, value: object) -> object:
-    if isinstance(value, Mapping):
-        if len(value) != 1 or next(iter(value)) not in _TAGS:
-            raise ValidationError(
-                f"a structured custom value must be one of {sorted(_TAGS)}: {{tag: text}}",
-                path=name,
-            )
-        tag, text = next(iter(value.items()))
-        try:
-            return _TAGS[tag](text)
-        except (ValueError, TypeError, KeyError, InvalidOperation):
-            raise ValidationError(f"{text!r} is not a valid {tag[1:]}", path=name) from None
-    return value
+    return decode(value, path=(name,))
 
 
 def _structure_custom(value: object, _: type) -> CustomFields:
@@ -166,7 +128,7 @@ converter.register_structure_hook(date, _structure_date)
 converter.register_unstructure_hook(date, date.isoformat)
 converter.register_structure_hook(CustomFields, _structure_custom)
 converter.register_unstructure_hook(
-    CustomFields, lambda c: {k: _unstructure_custom_value(v) for k, v in c.items()}
+    CustomFields, lambda c: {k: encode(v) for k, v in c.items()}
 )
 converter.register_structure_hook(Money, _structure_money)
 converter.register_unstructure_hook(
