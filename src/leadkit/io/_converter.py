@@ -10,9 +10,10 @@ the floats JSON cannot hold (``{"$float": "nan"}``, ``"inf"``, ``"-inf"``), beca
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, get_origin
@@ -127,9 +128,7 @@ converter.register_unstructure_hook(datetime, datetime.isoformat)
 converter.register_structure_hook(date, _structure_date)
 converter.register_unstructure_hook(date, date.isoformat)
 converter.register_structure_hook(CustomFields, _structure_custom)
-converter.register_unstructure_hook(
-    CustomFields, lambda c: {k: encode(v) for k, v in c.items()}
-)
+converter.register_unstructure_hook(CustomFields, lambda c: {k: encode(v) for k, v in c.items()})
 converter.register_structure_hook(Money, _structure_money)
 converter.register_unstructure_hook(
     Money, lambda m: {"amount": str(m.amount), "currency": m.currency}
@@ -138,6 +137,71 @@ converter.register_unstructure_hook_func(
     lambda t: t is frozenset or get_origin(t) is frozenset,  # type: ignore[comparison-overlap]
     lambda s: sorted(s),
 )
+
+
+# Rule-bearing types (conditions, scoring models, assignment rules, stage policies, matching
+# rules ...) have their own plain-data form, written and read by their package. The
+# converter learns them lazily: the table names the module that holds each codec (its
+# ``PLAIN_CODECS``), imported the first time such a type is written or read, so that
+# importing leadkit.io loads none of those packages. A subclass uses its base's codec
+# (every condition node is a ``Condition``).
+_PLAIN_CODEC_MODULES: dict[tuple[str, str], str] = {
+    ("leadkit.rules", "Condition"): "leadkit.rules._data",
+    ("leadkit.scoring", "ScoringModel"): "leadkit.scoring._data",
+    ("leadkit.scoring", "GradingProfile"): "leadkit.scoring._data",
+    ("leadkit.scoring", "GradingScheme"): "leadkit.scoring._data",
+    ("leadkit.routing", "AssignmentRules"): "leadkit.routing._load",
+    ("leadkit.routing", "Availability"): "leadkit.routing._load",
+    ("leadkit.stages", "StagePolicy"): "leadkit.stages._serial",
+    ("leadkit.stages", "WorkingCalendar"): "leadkit.stages._serial",
+    ("leadkit.dedupe", "MatchingRule"): "leadkit.dedupe._codec",
+    ("leadkit.dedupe", "DuplicateRuleSet"): "leadkit.dedupe._codec",
+    ("leadkit.dedupe", "Survivorship"): "leadkit.dedupe._codec",
+}
+"""(package, class name) → the module whose ``PLAIN_CODECS`` write and read that type."""
+
+PlainCodec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+
+
+def _plain_codec_key(cls: object) -> tuple[tuple[str, str], str] | None:
+    for base in getattr(cls, "__mro__", ()):
+        package = ".".join(str(getattr(base, "__module__", "")).split(".")[:2])
+        key = (package, getattr(base, "__qualname__", ""))
+        if key in _PLAIN_CODEC_MODULES:
+            return key, _PLAIN_CODEC_MODULES[key]
+    return None
+
+
+def plain_codec(cls: type) -> PlainCodec | None:
+    """The (write, read) pair of a rule-bearing type, importing its codec module on first
+    use; None for types the converter derives on its own."""
+    found = _plain_codec_key(cls)
+    if found is None:
+        return None
+    (_, name), module = found
+    codecs: dict[str, PlainCodec] = importlib.import_module(module).PLAIN_CODECS
+    return codecs[name]
+
+
+def _has_plain_codec(cls: object) -> bool:
+    return isinstance(cls, type) and _plain_codec_key(cls) is not None
+
+
+def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
+    codec = plain_codec(cls)
+    assert codec is not None
+    return codec[0]
+
+
+def _structure_factory(cls: type) -> Callable[[Any, type], Any]:
+    codec = plain_codec(cls)
+    assert codec is not None
+    read = codec[1]
+    return lambda data, _: read(data)
+
+
+converter.register_unstructure_hook_factory(_has_plain_codec, _unstructure_factory)
+converter.register_structure_hook_factory(_has_plain_codec, _structure_factory)
 
 
 _CLASS_PREFIX = re.compile(r"^[A-Z][A-Za-z]*\.")

@@ -22,12 +22,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 from leadkit.errors import KeyPath, LeadkitError, LoadError, PathLike, Problem, _as_path
 from leadkit.io._tags import type_name
 
-__all__ = ["SCHEMA_VERSION", "Reader", "check_schema", "relative_path", "type_name"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Reader",
+    "check_schema",
+    "plain_mapping",
+    "relative_path",
+    "type_name",
+]
 
 T = TypeVar("T")
 
@@ -71,7 +79,9 @@ class Reader:
         else:
             self.problems.append(Problem((*where, *relative_path(error.path)), error.message))
 
-    def attempt(self, path: PathLike, make: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    def attempt(
+        self, path: PathLike, make: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> T | None:
         """``make(*args, **kwargs)``, or None with its error recorded under ``path``."""
         try:
             return make(*args, **kwargs)
@@ -190,6 +200,30 @@ class Reader:
             return []
         return value
 
+    def time_of_day(self, value: object, path: PathLike) -> time | None:
+        """A time of day from ``"09:00"`` (or a TOML local time), else a problem."""
+        if isinstance(value, time):
+            return value
+        if isinstance(value, str):
+            try:
+                return time.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(path, f"expected a time of day such as '09:00', got {value!r}")
+        return None
+
+    def day(self, value: object, path: PathLike) -> date | None:
+        """A date from ``"2026-05-01"`` (or a TOML date), else a problem."""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(path, f"expected a date, got {value!r}")
+        return None
+
 
 class _Missing:
     def __repr__(self) -> str:  # pragma: no cover - never shown
@@ -219,3 +253,11 @@ def check_schema(
         newer = isinstance(schema, int) and not isinstance(schema, bool) and schema > version
         hint = " (written by a newer leadkit)" if newer else ""
         reader.fail(where, f"expected schema {version}, got {schema!r}{hint}")
+
+
+def plain_mapping(data: object, *, what: str = "data") -> Mapping[str, Any]:
+    """``data`` when it is a mapping, else a :class:`LoadError`: what the converter's hooks
+    call before a loader that would take a string for a file name."""
+    if not isinstance(data, Mapping):
+        raise LoadError([Problem((), f"expected an object, got {type_name(data)}")], what=what)
+    return data

@@ -12,7 +12,7 @@ event properties). TOML dates and datetimes are accepted as they are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -350,7 +350,9 @@ class _ConditionReader:
         self, value: object, path: KeyPath, depth: int, props: bool
     ) -> list[Condition] | None:
         items = _list(value, path, "a list of conditions")
-        nodes = [self.node(item, (*path, i), depth + 1, props=props) for i, item in enumerate(items)]
+        nodes = [
+            self.node(item, (*path, i), depth + 1, props=props) for i, item in enumerate(items)
+        ]
         if any(n is None for n in nodes):
             return None
         return nodes  # type: ignore[return-value]
@@ -532,3 +534,9 @@ def load_condition(data: object, *, on: type | None = None, path: PathLike = "")
         reader.fail((*where, "condition"), "required key is missing")
     reader.raise_if_any("condition")
     return from_data(document["condition"], on=model or Lead, path=(*where, "condition"))
+
+
+PLAIN_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "Condition": (dump_condition, load_condition),
+}
+"""How the one converter writes and reads conditions (see :mod:`leadkit.io`)."""
