@@ -76,8 +76,16 @@ def comparator_types() -> dict[str, type]:
     return {
         _snake(cls.__name__.removesuffix("Match")): cls
         for cls in _exported()
-        if cls.__name__.endswith("Match") and hasattr(cls, "scorer") and hasattr(cls, "key")
+        if cls.__name__.endswith("Match")
+        and hasattr(cls, "scorer")
+        and hasattr(cls, "key")
+        and not _holds_code(cls)
     }
+
+
+def _holds_code(cls: type) -> bool:
+    """True when an option of ``cls`` is a function (``KeyMatch``): code, not data."""
+    return any(Callable in kinds for kinds in _hints(cls).values())
 
 
 @functools.cache
@@ -110,7 +118,7 @@ def _hints(cls: type) -> dict[str, set[Any]]:
     return {name: _hint_types(hint) for name, hint in hints.items()}
 
 
-def _encode(value: object, where: str) -> object:
+def _encode(value: object, where: KeyPath) -> object:
     if isinstance(value, Condition):
         document = dump_condition(value)
         return document["condition"] if document["on"] == "Lead" else document
@@ -145,7 +153,7 @@ def _options(obj: Any, path: KeyPath) -> dict[str, Any]:
             continue
         if value is None and default is None:
             continue
-        data[attribute.alias] = _encode(value, f"{type(obj).__name__}.{attribute.alias}")
+        data[attribute.alias] = _encode(value, (*path, attribute.alias))
     return data
 
 
@@ -212,8 +220,10 @@ def _comparator_data(comparator: Any, path: KeyPath) -> dict[str, Any]:
     names = {cls: name for name, cls in comparator_types().items()}
     name = names.get(type(comparator))
     if name is None:
+        kind = type(comparator).__name__
+        why = "holds a function: code, not data" if _holds_code(type(comparator)) else "is unknown"
         raise LoadError(
-            [Problem(path, f"{type(comparator).__name__} is not a comparator leadkit can write")],
+            [Problem(path, f"{kind} {why}; the rule cannot be written as data")],
             what="matching rule",
         )
     return {"type": name, **_options(comparator, path)}
