@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -27,8 +26,16 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from leadkit.errors import LeadkitError, LoadError, Problem, ValidationError, format_path
+from leadkit.errors import (
+    KeyPath,
+    LeadkitError,
+    LoadError,
+    Problem,
+    ValidationError,
+    _as_path,
+)
 from leadkit.io._plain import parse_json
+from leadkit.io._reader import relative_path
 from leadkit.io._tags import decode, encode
 from leadkit.model import CustomFields, Money
 
@@ -204,45 +211,40 @@ converter.register_unstructure_hook_factory(_has_plain_codec, _unstructure_facto
 converter.register_structure_hook_factory(_has_plain_codec, _structure_factory)
 
 
-_CLASS_PREFIX = re.compile(r"^[A-Z][A-Za-z]*\.")
+def _ends_with(path: KeyPath, tail: KeyPath) -> bool:
+    return bool(tail) and path[-len(tail) :] == tail
 
 
-def _join(path: str, part: str) -> str:
-    if part.startswith("["):
-        return f"{path}{part}"
-    return f"{path}.{part}" if path else part
-
-
-def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
+def _collect(exc: BaseException, path: KeyPath, out: list[Problem]) -> None:
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without_notes = exc.group_exceptions()
         for inner, note in with_notes:
+            part: KeyPath = ()
             if isinstance(note, IterableValidationNote):
-                part = f"[{note.index!r}]"
-            else:
-                part = note.name if isinstance(note, AttributeValidationNote) else ""
-            _collect(inner, _join(path, part) if part else path, out)
+                part = (note.index,) if isinstance(note.index, int | str) else (repr(note.index),)
+            elif isinstance(note, AttributeValidationNote):
+                part = (note.name,)
+            _collect(inner, (*path, *part), out)
         for inner in without_notes:
             _collect(inner, path, out)
     elif isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields):
-            out.append(Problem(_join(path, key), "unknown key"))
+            out.append(Problem((*path, key), "unknown key"))
+    elif isinstance(exc, LoadError):
+        out.extend(p.at(*path) for p in exc.problems)
     elif isinstance(exc, LeadkitError):
         # A validator names "Class.field"; below the attribute cattrs already named, keep
         # only the field part so the path reads lead.address.postal_code.
-        inner_path = format_path(exc.path)
-        if _CLASS_PREFIX.match(inner_path):
-            field = inner_path.split(".", 1)[1]
-            full = path if path.endswith(f".{field}") or path == field else _join(path, field)
+        own = exc.path
+        field = relative_path(own)
+        if field != own:
+            full = path if _ends_with(path, field) else (*path, *field)
         else:
-            full = _join(path, inner_path) if inner_path else path
-        if isinstance(exc, LoadError):
-            out.extend(p.at(path) if path else p for p in exc.problems)
-        else:
-            out.append(Problem(full, exc.message))
+            full = (*path, *own)
+        out.append(Problem(full, exc.message))
     elif isinstance(exc, KeyError):
         key = str(exc.args[0]) if exc.args else ""
-        full = path if path.endswith(f".{key}") else _join(path, key)
+        full = path if path[-1:] == (key,) else (*path, key)
         out.append(Problem(full, "required key is missing"))
     elif isinstance(exc, TypeError | ValueError | AttributeError):
         out.append(Problem(path, f"invalid value ({exc})"))
@@ -261,7 +263,7 @@ def structure(data: object, cls: type[T], *, root: str | None = None) -> T:
     leadkit.errors.LoadError: 1 problem(s) in Address:
       - lead.address.postal_code: Japanese postal code must be 7 digits as 123-4567, got '12'
     """
-    root = root if root is not None else getattr(cls, "__name__", "data").lower()
+    where = _as_path(root if root is not None else getattr(cls, "__name__", "data").lower())
     try:
         return converter.structure(data, cls)
     except LoadError:
@@ -269,9 +271,9 @@ def structure(data: object, cls: type[T], *, root: str | None = None) -> T:
     except Exception as exc:
         problems: list[Problem] = []
         try:
-            _collect(exc, root, problems)
+            _collect(exc, where, problems)
         except Exception:
-            problems = [Problem(root, f"invalid data ({exc!r})")]
+            problems = [Problem(where, f"invalid data ({exc!r})")]
         raise LoadError(problems, what=getattr(cls, "__name__", "data")) from exc
 
 
