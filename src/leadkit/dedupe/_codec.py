@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from leadkit.dedupe._blocking import Block
-from leadkit.dedupe._duplicate_rules import DuplicateRule, DuplicateRuleSet
+from leadkit.dedupe._duplicate_rules import DuplicateAction, DuplicateRule, DuplicateRuleSet
 from leadkit.dedupe._rule import MatchingRule
 from leadkit.dedupe._survivorship import FieldRule, Survivorship
 from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
@@ -51,6 +51,7 @@ _BLOCK_KEYS = ("parts", "name")
 _SET_KEYS = ("schema", "rules")
 _DUPLICATE_KEYS = ("name", "against", "on_create", "on_edit", "active", "matching_rule")
 _SURVIVORSHIP_KEYS = ("schema", "record_type", "default", "fields")
+_ACTIONS = tuple(action.value for action in DuplicateAction)
 _RECORD_TYPES: dict[str, type] = {"Lead": Lead, "Contact": Contact, "Account": Account}
 
 
@@ -380,8 +381,10 @@ def _duplicate_rule(reader: Reader, data: object, path: KeyPath) -> Any:
     actions = {}
     for key in ("on_create", "on_edit"):
         value = reader.text(item, key, path)
-        if value is not None:
-            actions[key] = value
+        if value is not None and value not in _ACTIONS:
+            reader.fail((*path, key), f"expected one of {', '.join(_ACTIONS)}, got {value!r}")
+        elif value is not None:
+            actions[key] = DuplicateAction(value)
     active = reader.flag(item, "active", path)
     matching = None
     if "matching_rule" not in item:
