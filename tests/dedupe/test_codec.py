@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import enum
 import tomllib
 from datetime import UTC, datetime
 
+import attrs
 import pytest
 
 from leadkit.dedupe import (
@@ -24,6 +26,7 @@ from leadkit.dedupe import (
     MostRecent,
     NameMatch,
     Survivorship,
+    _codec,
     dump_duplicate_rules,
     dump_matching_rule,
     dump_survivorship,
@@ -32,6 +35,7 @@ from leadkit.dedupe import (
     load_survivorship,
 )
 from leadkit.errors import LoadError, format_path
+from leadkit.io._reader import Reader
 from leadkit.model import Contact
 from leadkit.rules import field
 
@@ -207,3 +211,28 @@ def test_survivorship_problems_have_paths() -> None:
     with pytest.raises(LoadError) as caught:
         load_survivorship({"record_type": "Opportunity"})
     assert paths(caught.value) == ["record_type"]
+
+
+class Script(enum.Enum):
+    LATIN = "latin"
+    KANA = "kana"
+
+
+@attrs.frozen
+class ScriptMatch:
+    """A comparator with enum and tuple options, as nayose may add (a test double)."""
+
+    script: Script = attrs.field(default=Script.LATIN, kw_only=True)
+    stop_words: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+
+
+def test_comparator_options_of_enum_and_tuple_types_are_read_back() -> None:
+    """The codec is generic over attrs classes: enum and tuple options are written as
+    plain values and read back by their annotations, with no codec of their own."""
+    data = {"type": "script", "script": "kana", "stop_words": ["株式会社"]}
+    reader = Reader()
+    built = _codec._build(reader, ScriptMatch, data, ("criteria", 0), "type")
+    assert built == ScriptMatch(script=Script.KANA, stop_words=("株式会社",))
+    assert {"type": "script", **_codec._options(built, ())} == data
+    _codec._build(reader, ScriptMatch, {"script": "cyrillic"}, ("criteria", 1), "type")
+    assert [format_path(p.path) for p in reader.problems] == ["criteria[1].script"]

@@ -182,9 +182,30 @@ def _decode(reader: Reader, value: object, kinds: set[Any], path: KeyPath) -> ob
         except ValueError:
             reader.fail(path, f"{value!r} is not an ISO 8601 date")
             return None
-    if tuple in kinds and isinstance(value, list):
-        return tuple(value)
+    for kind in kinds:
+        if isinstance(kind, type) and issubclass(kind, enum.Enum) and not isinstance(value, kind):
+            try:
+                return kind(value)
+            except ValueError:
+                choices = ", ".join(repr(m.value) for m in kind)
+                reader.fail(path, f"expected one of {choices}, got {value!r}")
+                return None
+    if isinstance(value, list):
+        if tuple in kinds:
+            return tuple(value)
+        if frozenset in kinds:
+            return frozenset(value)
     return value
+
+
+def _kinds(attribute: attrs.Attribute[Any], hints: dict[str, set[Any]]) -> set[Any]:
+    """The types an option may hold: from its annotation, else from its default."""
+    if attribute.name in hints:
+        return hints[attribute.name]
+    default = attribute.default
+    if default is attrs.NOTHING or isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        return set()
+    return {type(default)}
 
 
 def _build(reader: Reader, cls: type, data: Mapping[str, Any], path: KeyPath, tag: str) -> Any:
@@ -199,7 +220,7 @@ def _build(reader: Reader, cls: type, data: Mapping[str, Any], path: KeyPath, ta
         if key not in fields:
             reader.fail((*path, str(key)), f"unknown key; expected one of {', '.join(fields)}")
             continue
-        kwargs[key] = _decode(reader, value, hints.get(fields[key].name, set()), (*path, key))
+        kwargs[key] = _decode(reader, value, _kinds(fields[key], hints), (*path, key))
     for alias, attribute in fields.items():
         if attribute.default is attrs.NOTHING and alias not in data:
             reader.fail((*path, alias), "required key is missing")
