@@ -161,7 +161,9 @@ def _query_data(query: EventQuery) -> dict[str, Any]:
 
 
 def to_data(condition: Condition) -> dict[str, Any]:
-    """The condition as JSON-compatible plain data (without the schema header).
+    """The condition as JSON-compatible plain data: the body of :func:`dump_condition`'s
+    document, without its header. Other rule files (scoring models, stage policies,
+    assignment and matching rules) embed conditions in this form.
 
     >>> from leadkit.rules import field, to_data
     >>> to_data((field("employees") >= 1000) & field("title").contains("部長"))
@@ -197,7 +199,8 @@ def to_data(condition: Condition) -> dict[str, Any]:
 
 
 def dump_condition(condition: Condition) -> dict[str, Any]:
-    """``{"schema": 1, "on": "Lead", "condition": {...}}``: plain data to store or send."""
+    """``{"schema": 1, "on": "Lead", "condition": {...}}``: plain data to store or send,
+    what ``leadkit.dumps`` writes. The body is :func:`to_data` of the condition."""
     on = record_type(condition) or Lead
     return {"schema": SCHEMA_VERSION, "on": on.__name__, "condition": to_data(condition)}
 
@@ -501,6 +504,8 @@ def from_data(data: object, *, on: type = Lead, path: PathLike = "condition") ->
 
     ``path`` is where ``data`` sits in the caller's document; ``on`` the record type the
     fields belong to. Never raises anything but a :class:`~leadkit.errors.LeadkitError`.
+    This reads the body form of :func:`to_data`; :func:`load_condition` reads the whole
+    document (header, then this).
     """
     where = _as_path(path)
     reader = Reader()
