@@ -71,3 +71,48 @@ def test_bad_schedules_are_refused() -> None:
         Roster([User(id="a", name="A"), User(id="a", name="B")])
     with pytest.raises(RoutingError, match="no user"):
         Roster().user("a")
+
+
+def test_team_availability_loads_from_toml_and_round_trips() -> None:
+    """docs/routing.md "Team availability as data": TOML times and dates are read too."""
+    import tomllib
+
+    from leadkit.routing import dump_team_availability, load_team_availability
+
+    team = load_team_availability(
+        tomllib.loads(
+            """
+            schema = 1
+            [members.sato]
+            timezone = "Asia/Tokyo"
+            hours = [{ days = [0, 1, 2, 3, 4], start = 09:00:00, end = "18:00" }]
+            [members."u-2"]
+            leave = [{ start = 2026-04-27, end = 2026-05-06 }]
+            """
+        )
+    )
+    assert team["sato"].hours[0].start == time(9)
+    assert team["u-2"].leave[0].end == date(2026, 5, 6)
+    assert load_team_availability(dump_team_availability(team)) == team
+
+
+def test_availability_problems_have_paths() -> None:
+    from leadkit.errors import LoadError, format_path
+    from leadkit.routing import load_availability
+
+    with pytest.raises(LoadError) as caught:
+        load_availability(
+            {
+                "schema": 2,
+                "timezone": "Mars/Olympus",
+                "hours": [{"days": [7], "start": "09:00", "end": "18:00"}],
+                "leave": [{"start": "2026-05-06", "end": "2026-04-27"}, {"start": "soon"}],
+            }
+        )
+    assert [format_path(p.path) for p in caught.value.problems] == [
+        "schema",
+        "hours[0]",
+        "leave[0].end",
+        "leave[1].start",
+        "leave[1].end",
+    ]

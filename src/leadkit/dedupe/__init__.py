@@ -12,6 +12,14 @@ Fuzzy comparisons use rapidfuzz, imported the first time a rule runs.
 """
 
 from leadkit.dedupe._blocking import BLOCK_PARTS, Block, KeyPart
+from leadkit.dedupe._codec import (
+    dump_duplicate_rules,
+    dump_matching_rule,
+    dump_survivorship,
+    load_duplicate_rules,
+    load_matching_rule,
+    load_survivorship,
+)
 from leadkit.dedupe._comparator import Comparator, Scorer
 from leadkit.dedupe._comparators import (
     CompanyMatch,
@@ -160,8 +168,14 @@ __all__ = [
     "Survivorship",
     "SurvivorshipError",
     "check_duplicates",
+    "dump_duplicate_rules",
+    "dump_matching_rule",
+    "dump_survivorship",
     "find_duplicates",
     "intake",
+    "load_duplicate_rules",
+    "load_matching_rule",
+    "load_survivorship",
     "match_one",
     "merge_accounts",
     "merge_contacts",

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from leadkit.errors import KeyPath, Problem, ValidationError
+from leadkit.io._reader import Reader
 from leadkit.model import (
     Address,
     CustomFields,
@@ -220,13 +221,14 @@ def _employees(text: str) -> int:
     return int(digits)
 
 
-class _Reader:
-    """Collects values and problems for one submission."""
+class _Reader(Reader):
+    """Reads one submission: the values of the form's fields, and every problem (the
+    one reader of :mod:`leadkit.io`, with form field names as paths)."""
 
     def __init__(self, form: IntakeForm, values: Mapping[str, str]) -> None:
+        super().__init__()
         self.form = form
         self.values = values
-        self.problems: list[Problem] = []
         self.used: dict[str, str] = {}  # lead field -> form field it came from
 
     def value(self, target: str) -> str | None:
@@ -244,7 +246,7 @@ class _Reader:
         return names[0] if names else target
 
     def problem(self, target: str, message: str) -> None:
-        self.problems.append(Problem(self.where(target), message))
+        self.fail(self.where(target), message)
 
 
 _LEAD_FIELDS = attrs.fields_dict(Lead)

@@ -10,10 +10,9 @@ the floats JSON cannot hold (``{"$float": "nan"}``, ``"inf"``, ``"-inf"``), beca
 
 from __future__ import annotations
 
+import importlib
 import json
-import math
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, get_origin
@@ -27,8 +26,17 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from leadkit.errors import LeadkitError, LoadError, Problem, ValidationError, format_path
+from leadkit.errors import (
+    KeyPath,
+    LeadkitError,
+    LoadError,
+    Problem,
+    ValidationError,
+    _as_path,
+)
 from leadkit.io._plain import parse_json
+from leadkit.io._reader import relative_path
+from leadkit.io._tags import decode, encode
 from leadkit.model import CustomFields, Money
 
 __all__ = ["converter", "dumps", "loads", "structure", "unstructure"]
@@ -100,46 +108,8 @@ def _structure_bool(value: object, _: type) -> bool:
     return value
 
 
-_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-
-
-def _non_finite(text: str) -> float:
-    return _NON_FINITE[text]  # KeyError: not one of the three (reported as invalid)
-
-
-_TAGS: dict[str, Any] = {
-    "$date": date.fromisoformat,
-    "$datetime": datetime.fromisoformat,
-    "$decimal": Decimal,
-    "$float": _non_finite,
-}
-
-
-def _unstructure_custom_value(value: object) -> object:
-    if isinstance(value, float) and not math.isfinite(value):
-        return {"$float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    return value
-
-
 def _structure_custom_value(name: str, value: object) -> object:
-    if isinstance(value, Mapping):
-        if len(value) != 1 or next(iter(value)) not in _TAGS:
-            raise ValidationError(
-                f"a structured custom value must be one of {sorted(_TAGS)}: {{tag: text}}",
-                path=name,
-            )
-        tag, text = next(iter(value.items()))
-        try:
-            return _TAGS[tag](text)
-        except (ValueError, TypeError, KeyError, InvalidOperation):
-            raise ValidationError(f"{text!r} is not a valid {tag[1:]}", path=name) from None
-    return value
+    return decode(value, path=(name,))
 
 
 def _structure_custom(value: object, _: type) -> CustomFields:
@@ -165,9 +135,7 @@ converter.register_unstructure_hook(datetime, datetime.isoformat)
 converter.register_structure_hook(date, _structure_date)
 converter.register_unstructure_hook(date, date.isoformat)
 converter.register_structure_hook(CustomFields, _structure_custom)
-converter.register_unstructure_hook(
-    CustomFields, lambda c: {k: _unstructure_custom_value(v) for k, v in c.items()}
-)
+converter.register_unstructure_hook(CustomFields, lambda c: {k: encode(v) for k, v in c.items()})
 converter.register_structure_hook(Money, _structure_money)
 converter.register_unstructure_hook(
     Money, lambda m: {"amount": str(m.amount), "currency": m.currency}
@@ -178,45 +146,105 @@ converter.register_unstructure_hook_func(
 )
 
 
-_CLASS_PREFIX = re.compile(r"^[A-Z][A-Za-z]*\.")
+# Rule-bearing types (conditions, scoring models, assignment rules, stage policies, matching
+# rules ...) have their own plain-data form, written and read by their package. The
+# converter learns them lazily: the table names the module that holds each codec (its
+# ``PLAIN_CODECS``), imported the first time such a type is written or read, so that
+# importing leadkit.io loads none of those packages. A subclass uses its base's codec
+# (every condition node is a ``Condition``).
+_PLAIN_CODEC_MODULES: dict[tuple[str, str], str] = {
+    ("leadkit.rules", "Condition"): "leadkit.rules._data",
+    ("leadkit.scoring", "ScoringModel"): "leadkit.scoring._data",
+    ("leadkit.scoring", "GradingProfile"): "leadkit.scoring._data",
+    ("leadkit.scoring", "GradingScheme"): "leadkit.scoring._data",
+    ("leadkit.routing", "AssignmentRules"): "leadkit.routing._load",
+    ("leadkit.routing", "Availability"): "leadkit.routing._load",
+    ("leadkit.stages", "StagePolicy"): "leadkit.stages._serial",
+    ("leadkit.stages", "WorkingCalendar"): "leadkit.stages._serial",
+    ("leadkit.dedupe", "MatchingRule"): "leadkit.dedupe._codec",
+    ("leadkit.dedupe", "DuplicateRuleSet"): "leadkit.dedupe._codec",
+    ("leadkit.dedupe", "Survivorship"): "leadkit.dedupe._codec",
+}
+"""(package, class name) → the module whose ``PLAIN_CODECS`` write and read that type."""
+
+PlainCodec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
 
 
-def _join(path: str, part: str) -> str:
-    if part.startswith("["):
-        return f"{path}{part}"
-    return f"{path}.{part}" if path else part
+def _plain_codec_key(cls: object) -> tuple[tuple[str, str], str] | None:
+    for base in getattr(cls, "__mro__", ()):
+        package = ".".join(str(getattr(base, "__module__", "")).split(".")[:2])
+        key = (package, getattr(base, "__qualname__", ""))
+        if key in _PLAIN_CODEC_MODULES:
+            return key, _PLAIN_CODEC_MODULES[key]
+    return None
 
 
-def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
+def plain_codec(cls: type) -> PlainCodec | None:
+    """The (write, read) pair of a rule-bearing type, importing its codec module on first
+    use; None for types the converter derives on its own."""
+    found = _plain_codec_key(cls)
+    if found is None:
+        return None
+    (_, name), module = found
+    codecs: dict[str, PlainCodec] = importlib.import_module(module).PLAIN_CODECS
+    return codecs[name]
+
+
+def _has_plain_codec(cls: object) -> bool:
+    return isinstance(cls, type) and _plain_codec_key(cls) is not None
+
+
+def _unstructure_factory(cls: type) -> Callable[[Any], Any]:
+    codec = plain_codec(cls)
+    assert codec is not None
+    return codec[0]
+
+
+def _structure_factory(cls: type) -> Callable[[Any, type], Any]:
+    codec = plain_codec(cls)
+    assert codec is not None
+    read = codec[1]
+    return lambda data, _: read(data)
+
+
+converter.register_unstructure_hook_factory(_has_plain_codec, _unstructure_factory)
+converter.register_structure_hook_factory(_has_plain_codec, _structure_factory)
+
+
+def _ends_with(path: KeyPath, tail: KeyPath) -> bool:
+    return bool(tail) and path[-len(tail) :] == tail
+
+
+def _collect(exc: BaseException, path: KeyPath, out: list[Problem]) -> None:
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without_notes = exc.group_exceptions()
         for inner, note in with_notes:
+            part: KeyPath = ()
             if isinstance(note, IterableValidationNote):
-                part = f"[{note.index!r}]"
-            else:
-                part = note.name if isinstance(note, AttributeValidationNote) else ""
-            _collect(inner, _join(path, part) if part else path, out)
+                part = (note.index,) if isinstance(note.index, int | str) else (repr(note.index),)
+            elif isinstance(note, AttributeValidationNote):
+                part = (note.name,)
+            _collect(inner, (*path, *part), out)
         for inner in without_notes:
             _collect(inner, path, out)
     elif isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields):
-            out.append(Problem(_join(path, key), "unknown key"))
+            out.append(Problem((*path, key), "unknown key"))
+    elif isinstance(exc, LoadError):
+        out.extend(p.at(*path) for p in exc.problems)
     elif isinstance(exc, LeadkitError):
         # A validator names "Class.field"; below the attribute cattrs already named, keep
         # only the field part so the path reads lead.address.postal_code.
-        inner_path = format_path(exc.path)
-        if _CLASS_PREFIX.match(inner_path):
-            field = inner_path.split(".", 1)[1]
-            full = path if path.endswith(f".{field}") or path == field else _join(path, field)
+        own = exc.path
+        field = relative_path(own)
+        if field != own:
+            full = path if _ends_with(path, field) else (*path, *field)
         else:
-            full = _join(path, inner_path) if inner_path else path
-        if isinstance(exc, LoadError):
-            out.extend(p.at(path) if path else p for p in exc.problems)
-        else:
-            out.append(Problem(full, exc.message))
+            full = (*path, *own)
+        out.append(Problem(full, exc.message))
     elif isinstance(exc, KeyError):
         key = str(exc.args[0]) if exc.args else ""
-        full = path if path.endswith(f".{key}") else _join(path, key)
+        full = path if path[-1:] == (key,) else (*path, key)
         out.append(Problem(full, "required key is missing"))
     elif isinstance(exc, TypeError | ValueError | AttributeError):
         out.append(Problem(path, f"invalid value ({exc})"))
@@ -235,7 +263,7 @@ def structure(data: object, cls: type[T], *, root: str | None = None) -> T:
     leadkit.errors.LoadError: 1 problem(s) in Address:
       - lead.address.postal_code: Japanese postal code must be 7 digits as 123-4567, got '12'
     """
-    root = root if root is not None else getattr(cls, "__name__", "data").lower()
+    where = _as_path(root if root is not None else getattr(cls, "__name__", "data").lower())
     try:
         return converter.structure(data, cls)
     except LoadError:
@@ -243,9 +271,9 @@ def structure(data: object, cls: type[T], *, root: str | None = None) -> T:
     except Exception as exc:
         problems: list[Problem] = []
         try:
-            _collect(exc, root, problems)
+            _collect(exc, where, problems)
         except Exception:
-            problems = [Problem(root, f"invalid data ({exc!r})")]
+            problems = [Problem(where, f"invalid data ({exc!r})")]
         raise LoadError(problems, what=getattr(cls, "__name__", "data")) from exc
 
 

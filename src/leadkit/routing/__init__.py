@@ -22,7 +22,14 @@ distribution, with explanations.
 from leadkit.routing._availability import Availability, Leave, Roster, WorkingHours
 from leadkit.routing._errors import RoutingError
 from leadkit.routing._index import IndexStats
-from leadkit.routing._load import dump_assignment_rules, load_assignment_rules
+from leadkit.routing._load import (
+    dump_assignment_rules,
+    dump_availability,
+    dump_team_availability,
+    load_assignment_rules,
+    load_availability,
+    load_team_availability,
+)
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
 from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
 from leadkit.routing._sqlite import SqliteState
@@ -76,10 +83,14 @@ __all__ = [
     "WeightedRoundRobin",
     "WorkingHours",
     "dump_assignment_rules",
+    "dump_availability",
+    "dump_team_availability",
     "in_country",
     "in_prefecture",
     "in_region",
     "load_assignment_rules",
+    "load_availability",
+    "load_team_availability",
     "postal_code_between",
     "product_interest",
 ]

@@ -8,10 +8,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from leadkit.errors import LeadkitError, LoadError, Problem, format_path
+from leadkit.errors import KeyPath, LoadError, Problem
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
+from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, plain_mapping, type_name
 from leadkit.model import OwnerKind, OwnerRef
+from leadkit.routing._availability import Availability, Leave, WorkingHours
 from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
 from leadkit.routing._strategies import (
     CapacityBased,
@@ -21,11 +23,19 @@ from leadkit.routing._strategies import (
     Strategy,
     WeightedRoundRobin,
 )
-from leadkit.rules import Criteria, from_data, to_data
+from leadkit.rules import Criteria, to_data
+from leadkit.rules._data import read_condition
 
-__all__ = ["dump_assignment_rules", "load_assignment_rules"]
+__all__ = [
+    "dump_assignment_rules",
+    "dump_availability",
+    "dump_team_availability",
+    "load_assignment_rules",
+    "load_availability",
+    "load_team_availability",
+]
 
-_TOP_KEYS = ("name", "default_owner", "entries")
+_TOP_KEYS = ("schema", "name", "default_owner", "entries")
 _ENTRY_KEYS = ("name", "when", "criteria", "logic", "target", "keep_owner")
 _TARGET_KEYS = ("strategy", "members", "weights", "fallback", "pool", "caps")
 _CAP_KEYS = ("max_open", "per_day", "per_week")
@@ -37,179 +47,131 @@ _STRATEGY_TYPES: dict[str, type[RoundRobin | LeastLoaded | CapacityBased]] = {
 _STRATEGY_NAMES = ("round_robin", "weighted", "least_loaded", "capacity")
 
 
-class _Bad(Exception):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-def _type_name(value: object) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _owner(value: object, path: str) -> OwnerRef:
+def _owner(reader: Reader, value: object, path: KeyPath) -> OwnerRef | None:
     if isinstance(value, str) and ":" in value:
         kind, _, ident = value.partition(":")
         if kind in ("user", "queue") and ident.strip():
             return OwnerRef(OwnerKind(kind), ident.strip())
-    raise _Bad(path, f"an owner is 'user:<id>' or 'queue:<id>', got {value!r}")
+    reader.fail(path, f"an owner is 'user:<id>' or 'queue:<id>', got {value!r}")
+    return None
 
 
-def _object(value: object, path: str, keys: tuple[str, ...]) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _Bad(path, f"expected an object, got {_type_name(value)}")
-    for key in value:
-        if key not in keys:
-            raise _Bad(f"{path}.{key}", f"unknown key; expected one of {', '.join(keys)}")
-    return value
-
-
-class _Reader:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def attempt(self, build: Callable[[], Any], path: str) -> Any:
-        """Run ``build``; record its problems (with paths) and return None on failure."""
-        try:
-            return build()
-        except _Bad as bad:
-            self.problems.append(Problem(bad.path, bad.message))
-        except LoadError as err:
-            self.problems.extend(err.problems)
-        except LeadkitError as err:
-            where = f"{path}.{format_path(err.path)}" if err.path else path
-            self.problems.append(Problem(where, err.message))
+def _rules(reader: Reader, data: object) -> AssignmentRules | None:
+    top = reader.mapping(data, "rules", _TOP_KEYS)
+    if top is None or reader.problems:
         return None
-
-    def rules(self, data: object) -> AssignmentRules | None:
-        top = self.attempt(lambda: _object(data, "rules", _TOP_KEYS), "rules")
-        if top is None:
-            return None
-        name = top.get("name", "")
-        if not isinstance(name, str):
-            self.problems.append(Problem("name", f"expected a string, got {_type_name(name)}"))
-        default = None
-        if "default_owner" not in top:
-            self.problems.append(Problem("default_owner", "required: who takes unmatched leads"))
-        else:
-            default = self.attempt(lambda: _owner(top["default_owner"], "default_owner"), "")
-        raw = top.get("entries", [])
-        if not isinstance(raw, list):
-            self.problems.append(Problem("entries", f"expected an array, got {_type_name(raw)}"))
-            raw = []
-        entries = [self.entry(item, f"entries[{i}]") for i, item in enumerate(raw)]
-        if self.problems or default is None:
-            return None
-        return AssignmentRules(entries, default_owner=default, name=name)  # type: ignore[arg-type]
-
-    def entry(self, data: object, path: str) -> RuleEntry | None:
-        item = self.attempt(lambda: _object(data, path, _ENTRY_KEYS), path)
-        if item is None:
-            return None
-        when = None
-        if ("when" in item) == ("criteria" in item):
-            self.problems.append(Problem(path, "give either when (one condition) or criteria"))
-        elif "when" in item:
-            if "logic" in item:
-                self.problems.append(Problem(f"{path}.logic", "logic goes with criteria"))
-            when = self.attempt(lambda: from_data(item["when"], path=f"{path}.when"), path)
-        else:
-            node = {"criteria": item["criteria"]}
-            if "logic" in item:
-                node["logic"] = item["logic"]
-            # from_data names the criteria's paths from ``path``: entries[1].criteria[0].field
-            when = self.attempt(lambda: from_data(node, path=path), path)
-        if "target" not in item:
-            self.problems.append(Problem(f"{path}.target", "required: a user, queue or strategy"))
-            target = None
-        else:
-            target = self.attempt(
-                lambda: _target(item["target"], f"{path}.target"), f"{path}.target"
-            )
-        keep = item.get("keep_owner", False)
-        if not isinstance(keep, bool):
-            self.problems.append(
-                Problem(f"{path}.keep_owner", f"expected true or false, got {_type_name(keep)}")
-            )
-        name = item.get("name", "")
-        if not isinstance(name, str):
-            self.problems.append(
-                Problem(f"{path}.name", f"expected a string, got {_type_name(name)}")
-            )
-        if (
-            when is None
-            or target is None
-            or not isinstance(keep, bool)
-            or not isinstance(name, str)
-        ):
-            return None
-        entry: RuleEntry | None = self.attempt(
-            lambda: RuleEntry(when, target, name=name, keep_owner=keep), path
-        )
-        return entry
-
-
-def _int_or_none(value: object, path: str) -> int | None:
-    if value is None:
+    check_schema(reader, top)
+    name = top.get("name", "")
+    if not isinstance(name, str):
+        reader.fail("name", f"expected a string, got {type_name(name)}")
+    default = None
+    if "default_owner" not in top:
+        reader.fail("default_owner", "required: who takes unmatched leads")
+    else:
+        default = _owner(reader, top["default_owner"], ("default_owner",))
+    raw = top.get("entries", [])
+    if not isinstance(raw, list):
+        reader.fail("entries", f"expected an array, got {type_name(raw)}")
+        raw = []
+    entries = [_entry(reader, item, ("entries", i)) for i, item in enumerate(raw)]
+    if reader.problems or default is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(path, f"expected a whole number, got {_type_name(value)}")
-    return value
+    return reader.attempt((), AssignmentRules, entries, default_owner=default, name=name)
 
 
-def _target(data: object, path: str) -> Target:
+def _entry(reader: Reader, data: object, path: KeyPath) -> RuleEntry | None:
+    before = reader.mark()
+    item = reader.mapping(data, path, _ENTRY_KEYS)
+    if item is None or not reader.clean_since(before):
+        return None
+    when = None
+    if ("when" in item) == ("criteria" in item):
+        reader.fail(path, "give either when (one condition) or criteria")
+    elif "when" in item:
+        if "logic" in item:
+            reader.fail((*path, "logic"), "logic goes with criteria")
+        when = read_condition(reader, item["when"], (*path, "when"))
+    else:
+        node = {"criteria": item["criteria"]}
+        if "logic" in item:
+            node["logic"] = item["logic"]
+        # The criteria's paths are named from the entry: entries[1].criteria[0].field
+        when = read_condition(reader, node, path)
+    target = None
+    if "target" not in item:
+        reader.fail((*path, "target"), "required: a user, queue or strategy")
+    else:
+        target = _target(reader, item["target"], (*path, "target"))
+    keep = reader.flag(item, "keep_owner", path)
+    name = reader.text(item, "name", path)
+    if when is None or target is None or not reader.clean_since(before):
+        return None
+    return reader.attempt(path, RuleEntry, when, target, name=name or "", keep_owner=bool(keep))
+
+
+def _target(reader: Reader, data: object, path: KeyPath) -> Target | None:
     if isinstance(data, str):
-        return _owner(data, path)
-    target = _object(data, path, _TARGET_KEYS)
+        return _owner(reader, data, path)
+    before = reader.mark()
+    target = reader.mapping(data, path, _TARGET_KEYS)
+    if target is None or not reader.clean_since(before):
+        return None
     kind = target.get("strategy")
     if kind not in _STRATEGY_NAMES:
-        raise _Bad(
-            f"{path}.strategy", f"expected one of {', '.join(_STRATEGY_NAMES)}, got {kind!r}"
+        reader.fail(
+            (*path, "strategy"), f"expected one of {', '.join(_STRATEGY_NAMES)}, got {kind!r}"
         )
+        return None
     options: dict[str, Any] = {}
     if "fallback" in target:
-        options["fallback"] = _owner(target["fallback"], f"{path}.fallback")
+        options["fallback"] = _owner(reader, target["fallback"], (*path, "fallback"))
     if "pool" in target:
         options["pool"] = target["pool"]
     if "caps" in target:
-        caps = _object(target["caps"], f"{path}.caps", _CAP_KEYS)
-        options["caps"] = Caps(**{k: _int_or_none(v, f"{path}.caps.{k}") for k, v in caps.items()})
+        caps = reader.mapping(target["caps"], (*path, "caps"), _CAP_KEYS)
+        if caps is not None:
+            limits = {k: reader.number(caps, k, (*path, "caps"), integer=True) for k in caps}
+            options["caps"] = reader.attempt((*path, "caps"), Caps, **limits)
     if kind == "weighted":
         if "members" in target:
-            raise _Bad(f"{path}.members", "weighted turns take weights, not members")
+            reader.fail((*path, "members"), "weighted turns take weights, not members")
         raw = target.get("weights")
         if not isinstance(raw, Mapping):
-            raise _Bad(
-                f"{path}.weights",
-                f"expected an object of user id to weight, got {_type_name(raw)}",
+            reader.fail(
+                (*path, "weights"),
+                f"expected an object of user id to weight, got {type_name(raw)}",
             )
-        weights = _object(raw, f"{path}.weights", tuple(raw))
-        return WeightedRoundRobin(dict(weights), **options)
+        if not reader.clean_since(before):
+            return None
+        assert isinstance(raw, Mapping)
+        return reader.attempt(path, WeightedRoundRobin, dict(raw), **options)
     if "weights" in target:
-        raise _Bad(f"{path}.weights", f"only weighted turns take weights, not {kind}")
+        reader.fail((*path, "weights"), f"only weighted turns take weights, not {kind}")
     if "members" not in target:
-        raise _Bad(f"{path}.members", "required: the user ids of the team")
-    members = target["members"]
+        reader.fail((*path, "members"), "required: the user ids of the team")
+    members = target.get("members", [])
     if not isinstance(members, list):
-        raise _Bad(f"{path}.members", f"expected an array of user ids, got {_type_name(members)}")
-    return _STRATEGY_TYPES[kind](tuple(members), **options)
+        reader.fail((*path, "members"), f"expected an array of user ids, got {type_name(members)}")
+    if not reader.clean_since(before):
+        return None
+    made = reader.attempt(path, _STRATEGY_TYPES[kind], tuple(members), **options)
+    return made  # type: ignore[return-value]  # one of the three strategy classes
 
 
 def load_assignment_rules(source: str | Path | Mapping[str, Any]) -> AssignmentRules:
     """An :class:`AssignmentRules` from a ``.toml`` / ``.json`` file or plain data.
 
     Raises :class:`~leadkit.errors.LoadError` listing every problem with its path
-    (``entries[2].criteria[0].field``, ``entries[3].target.caps.per_day``).
+    (``entries[2].criteria[0].field``, ``entries[3].target.caps.per_day``). The file may
+    carry ``schema = 1``; a newer schema is refused.
     """
     data = (
         load_data(source)
         if isinstance(source, str | Path)
         else check_plain(source, what="assignment rules")
     )
-    reader = _Reader()
-    rules = reader.rules(data)
+    reader = Reader()
+    rules = _rules(reader, data)
     if rules is None or reader.problems:
         raise LoadError(reader.problems or [Problem("rules", "invalid")], what="assignment rules")
     return rules
@@ -265,7 +227,167 @@ def dump_assignment_rules(rules: AssignmentRules) -> dict[str, Any]:
         if entry.keep_owner:
             item["keep_owner"] = True
         entries.append(item)
-    data: dict[str, Any] = {"default_owner": str(rules.default_owner), "entries": entries}
+    data: dict[str, Any] = {"schema": SCHEMA_VERSION}
     if rules.name:
-        data = {"name": rules.name, **data}
+        data["name"] = rules.name
+    data.update(default_owner=str(rules.default_owner), entries=entries)
     return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Availability
+# ---------------------------------------------------------------------------------------------
+
+_AVAILABILITY_KEYS = ("schema", "timezone", "hours", "leave")
+_HOURS_KEYS = ("days", "start", "end")
+_LEAVE_KEYS = ("start", "end")
+_TEAM_KEYS = ("schema", "members")
+
+
+def _availability_data(availability: Availability) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if availability.timezone is not None:
+        data["timezone"] = availability.timezone
+    if availability.hours:
+        data["hours"] = [
+            {
+                "days": list(h.days),
+                "start": h.start.isoformat(timespec="minutes" if not h.start.second else "seconds"),
+                "end": h.end.isoformat(timespec="minutes" if not h.end.second else "seconds"),
+            }
+            for h in availability.hours
+        ]
+    if availability.leave:
+        data["leave"] = [
+            {"start": away.start.isoformat(), "end": away.end.isoformat()}
+            for away in availability.leave
+        ]
+    return data
+
+
+def dump_availability(availability: Availability) -> dict[str, Any]:
+    """``availability`` as JSON/TOML-compatible plain data that :func:`load_availability`
+    reads back to an equal object: times as ``"09:00"``, days of leave as ISO dates."""
+    return {"schema": SCHEMA_VERSION, **_availability_data(availability)}
+
+
+def dump_team_availability(team: Mapping[str, Availability]) -> dict[str, Any]:
+    """A team's availability by user id (``{"members": {"u-1": {...}}}``), as plain data
+    that :func:`load_team_availability` reads back."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "members": {user_id: _availability_data(a) for user_id, a in team.items()},
+    }
+
+
+def _hours(reader: Reader, data: object, path: KeyPath) -> WorkingHours | None:
+    before = reader.mark()
+    item = reader.mapping(data, path, _HOURS_KEYS)
+    if item is None:
+        return None
+    for key in _HOURS_KEYS:
+        if key not in item:
+            reader.fail((*path, key), "required key is missing")
+    days = reader.items(item, "days", path)
+    start = reader.time_of_day(item["start"], (*path, "start")) if "start" in item else None
+    end = reader.time_of_day(item["end"], (*path, "end")) if "end" in item else None
+    if not reader.clean_since(before):
+        return None
+    return reader.attempt(path, WorkingHours, days, start, end)
+
+
+def _leave(reader: Reader, data: object, path: KeyPath) -> Leave | None:
+    before = reader.mark()
+    item = reader.mapping(data, path, _LEAVE_KEYS)
+    if item is None:
+        return None
+    ends = {}
+    for key in _LEAVE_KEYS:
+        if key not in item:
+            reader.fail((*path, key), "required key is missing")
+        else:
+            ends[key] = reader.day(item[key], (*path, key))
+    if not reader.clean_since(before):
+        return None
+    return reader.attempt(path, Leave, ends["start"], ends["end"])
+
+
+def _read_availability(
+    reader: Reader, data: object, path: KeyPath, keys: tuple[str, ...]
+) -> Availability | None:
+    before = reader.mark()
+    item = reader.mapping(data, path, keys)
+    if item is None:
+        return None
+    check_schema(reader, item, path)
+    timezone = reader.text(item, "timezone", path)
+    hours = [
+        _hours(reader, h, (*path, "hours", i))
+        for i, h in enumerate(reader.items(item, "hours", path))
+    ]
+    leave = [
+        _leave(reader, v, (*path, "leave", i))
+        for i, v in enumerate(reader.items(item, "leave", path))
+    ]
+    if not reader.clean_since(before):
+        return None
+    return reader.attempt(path, Availability, hours=hours, leave=leave, timezone=timezone)
+
+
+def _source(source: str | Path | Mapping[str, Any], what: str) -> object:
+    if isinstance(source, str | Path):
+        return load_data(source)
+    return check_plain(source, what=what)
+
+
+def load_availability(source: str | Path | Mapping[str, Any]) -> Availability:
+    """One member's :class:`Availability` from a ``.toml`` / ``.json`` file or plain data.
+
+    Raises :class:`~leadkit.errors.LoadError` listing every problem with its path
+    (``hours[0].start``, ``leave[1].end``).
+    """
+    reader = Reader()
+    availability = _read_availability(
+        reader, _source(source, "availability"), (), _AVAILABILITY_KEYS
+    )
+    reader.raise_if_any("availability")
+    assert availability is not None
+    return availability
+
+
+def load_team_availability(source: str | Path | Mapping[str, Any]) -> dict[str, Availability]:
+    """Each member's :class:`Availability` by user id (``[members."u-1"]`` tables), ready
+    for ``Roster(users, availability=...)``; errors name ``members['u-1'].hours[0].end``."""
+    reader = Reader()
+    data = reader.mapping(_source(source, "team availability"), (), _TEAM_KEYS)
+    team: dict[str, Availability] = {}
+    if data is not None:
+        check_schema(reader, data)
+        members = data.get("members", {})
+        if not isinstance(members, Mapping):
+            reader.fail(
+                "members",
+                f"expected an object of user id to availability, got {type_name(members)}",
+            )
+            members = {}
+        for user_id, item in members.items():
+            found = _read_availability(
+                reader, item, ("members", str(user_id)), _AVAILABILITY_KEYS[1:]
+            )
+            if found is not None:
+                team[str(user_id)] = found
+    reader.raise_if_any("team availability")
+    return team
+
+
+PLAIN_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "AssignmentRules": (
+        dump_assignment_rules,
+        lambda data: load_assignment_rules(plain_mapping(data, what="assignment rules")),
+    ),
+    "Availability": (
+        dump_availability,
+        lambda data: load_availability(plain_mapping(data, what="availability")),
+    ),
+}
+"""How the one converter writes and reads routing types (see :mod:`leadkit.io`)."""

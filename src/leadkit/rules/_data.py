@@ -12,13 +12,15 @@ event properties). TOML dates and datetimes are accepted as they are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from leadkit.errors import LoadError, Problem, ValidationError, format_path
+from leadkit.errors import KeyPath, LoadError, PathLike, Problem, ValidationError, _as_path
 from leadkit.io._plain import check_plain
+from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, relative_path, type_name
+from leadkit.io._tags import FINITE_TAGS, decode, encode
 from leadkit.model import (
     Account,
     Campaign,
@@ -63,9 +65,6 @@ from leadkit.rules._period import Period
 from leadkit.rules._schema import Kind
 
 __all__ = ["SCHEMA_VERSION", "dump_condition", "from_data", "load_condition", "to_data"]
-
-SCHEMA_VERSION = 1
-"""The version of the plain-data form written by :func:`dump_condition`."""
 
 MODELS: dict[str, type] = {
     cls.__name__: cls
@@ -114,13 +113,9 @@ _AGGREGATES = ("count", "last", "sum")
 
 
 def _encode(value: object, kind: Kind) -> object:
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, datetime):
-        return value.isoformat() if kind is Kind.DATETIME else {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return value.isoformat() if kind is Kind.DATE else {"$date": value.isoformat()}
-    return value
+    # A field's kind says how to read an ISO string back; a Decimal is always tagged.
+    bare = {Kind.DATETIME: datetime, Kind.DATE: date}.get(kind, ())
+    return encode(value, bare=bare)
 
 
 def _leaf_data(node: Condition, kind: Kind) -> dict[str, Any]:
@@ -166,7 +161,9 @@ def _query_data(query: EventQuery) -> dict[str, Any]:
 
 
 def to_data(condition: Condition) -> dict[str, Any]:
-    """The condition as JSON-compatible plain data (without the schema header).
+    """The condition as JSON-compatible plain data: the body of :func:`dump_condition`'s
+    document, without its header. Other rule files (scoring models, stage policies,
+    assignment and matching rules) embed conditions in this form.
 
     >>> from leadkit.rules import field, to_data
     >>> to_data((field("employees") >= 1000) & field("title").contains("部長"))
@@ -202,7 +199,8 @@ def to_data(condition: Condition) -> dict[str, Any]:
 
 
 def dump_condition(condition: Condition) -> dict[str, Any]:
-    """``{"schema": 1, "on": "Lead", "condition": {...}}``: plain data to store or send."""
+    """``{"schema": 1, "on": "Lead", "condition": {...}}``: plain data to store or send,
+    what ``leadkit.dumps`` writes. The body is :func:`to_data` of the condition."""
     on = record_type(condition) or Lead
     return {"schema": SCHEMA_VERSION, "on": on.__name__, "condition": to_data(condition)}
 
@@ -212,49 +210,18 @@ def dump_condition(condition: Condition) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-class _Bad(Exception):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
+def _bad(path: PathLike, message: str) -> LoadError:
+    """One problem that stops reading the node it is in (its siblings are still read)."""
+    return LoadError([Problem(path, message)], what="condition")
 
 
-def _join(path: str, key: str) -> str:
-    if not path:
-        return key
-    return f"{path}{key}" if key.startswith("[") else f"{path}.{key}"
-
-
-def _type_name(value: object) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
-
-
-_TAGS = ("$date", "$datetime", "$decimal")
-
-
-def _untag(value: object, path: str) -> object:
-    if not isinstance(value, Mapping):
-        return value
-    if len(value) != 1 or next(iter(value)) not in _TAGS:
-        raise _Bad(path, f"a structured value is one of {{tag: text}} with tag in {list(_TAGS)}")
-    tag, text = next(iter(value.items()))
-    if not isinstance(text, str):
-        raise _Bad(path, f"{tag} takes an ISO / decimal string, got {_type_name(text)}")
+def _decode(value: object, kind: Kind, path: KeyPath) -> object:
     try:
-        if tag == "$date":
-            return date.fromisoformat(text)
-        if tag == "$datetime":
-            return datetime.fromisoformat(text)
-        return Decimal(text)
-    except (ValueError, InvalidOperation):
-        raise _Bad(path, f"{text!r} is not a valid {tag[1:]}") from None
-
-
-def _decode(value: object, kind: Kind, path: str) -> object:
-    value = _untag(value, path)
+        value = decode(value, path=path, tags=FINITE_TAGS)
+    except ValidationError as err:
+        raise _bad(err.path, err.message) from None
     if isinstance(value, list | Mapping):
-        raise _Bad(path, f"expected a single value, got {_type_name(value)}")
+        raise _bad(path, f"expected a single value, got {type_name(value)}")
     if isinstance(value, str):
         try:
             if kind in (Kind.NUMBER, Kind.MONEY):
@@ -264,139 +231,144 @@ def _decode(value: object, kind: Kind, path: str) -> object:
             if kind is Kind.DATETIME:
                 return datetime.fromisoformat(value)
         except (ValueError, InvalidOperation):
-            raise _Bad(path, f"{value!r} is not {kind.described}") from None
+            raise _bad(path, f"{value!r} is not {kind.described}") from None
     return value
 
 
-def _keys(data: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> None:
+def _keys(data: Mapping[str, Any], allowed: tuple[str, ...], path: KeyPath) -> None:
     for key in data:
         if key not in allowed:
-            raise _Bad(_join(path, str(key)), f"unknown key; expected one of {', '.join(allowed)}")
+            raise _bad((*path, str(key)), f"unknown key; expected one of {', '.join(allowed)}")
 
 
-def _period(data: object, path: str) -> Period:
+def _period(data: object, path: KeyPath) -> Period:
     if not isinstance(data, Mapping):
-        raise _Bad(path, f'a window is an object such as {{"days": 30}}, got {_type_name(data)}')
+        raise _bad(path, f'a window is an object such as {{"days": 30}}, got {type_name(data)}')
     _keys(data, _PERIOD_UNITS, path)
     for unit, amount in data.items():
         if isinstance(amount, bool) or not isinstance(amount, int):
-            raise _Bad(_join(path, unit), f"expected a whole number, got {_type_name(amount)}")
+            raise _bad((*path, unit), f"expected a whole number, got {type_name(amount)}")
     try:
         return Period(**data)
     except RuleError as err:
-        raise _Bad(_join(path, format_path(err.path)) if err.path else path, err.message) from None
+        raise _bad((*path, *relative_path(err.path)), err.message) from None
 
 
-def _list(value: object, path: str, what: str) -> list[Any]:
+def _list(value: object, path: KeyPath, what: str) -> list[Any]:
     if not isinstance(value, list):
-        raise _Bad(path, f"{what} is an array, got {_type_name(value)}")
+        raise _bad(path, f"{what} is an array, got {type_name(value)}")
     return value
 
 
+_NORMALISE_OPS = ("in", "not_in", "contains", "contains_any", "startswith", "endswith")
+
+
 def _test(
-    subject: Subject, data: Mapping[str, Any], path: str, extra: tuple[str, ...]
+    subject: Subject, data: Mapping[str, Any], path: KeyPath, extra: tuple[str, ...]
 ) -> Condition:
     """A leaf test (op, value and options) on ``subject``."""
     _keys(data, (*extra, "op", "value", "normalise", "ignore_case"), path)
     if "op" not in data:
-        raise _Bad(_join(path, "op"), "required key is missing")
+        raise _bad((*path, "op"), "required key is missing")
     op = data["op"]
     if op not in _LEAF_OPS:
-        raise _Bad(_join(path, "op"), f"unknown operator {op!r}; expected one of {_LEAF_OPS}")
+        raise _bad((*path, "op"), f"unknown operator {op!r}; expected one of {_LEAF_OPS}")
     kind = info_of(subject).kind
-    value_path = _join(path, "value")
+    value_path = (*path, "value")
     needs_value = op not in ("is_missing", "is_present")
     if needs_value and "value" not in data:
-        raise _Bad(value_path, f"required for {op!r}")
+        raise _bad(value_path, f"required for {op!r}")
     if not needs_value and "value" in data:
-        raise _Bad(value_path, f"{op!r} takes no value")
+        raise _bad(value_path, f"{op!r} takes no value")
     normalise = data.get("normalise", False)
     ignore_case = data.get("ignore_case", False)
     for option, flag, ops in (
-        (
-            "normalise",
-            normalise,
-            ("in", "not_in", "contains", "contains_any", "startswith", "endswith"),
-        ),
+        ("normalise", normalise, _NORMALISE_OPS),
         ("ignore_case", ignore_case, ("matches",)),
     ):
         if not isinstance(flag, bool):
-            raise _Bad(_join(path, option), f"expected true or false, got {_type_name(flag)}")
+            raise _bad((*path, option), f"expected true or false, got {type_name(flag)}")
         if option in data and op not in ops:
-            raise _Bad(_join(path, option), f"only for {', '.join(ops)}")
+            raise _bad((*path, option), f"only for {', '.join(ops)}")
     value = data.get("value")
     if op in ("==", "!=", "<", "<=", ">", ">="):
         return Compare(subject, op, _decode(value, kind, value_path))
     if op == "between":
         pair = _list(value, value_path, "between's value")
         if len(pair) != 2:
-            raise _Bad(value_path, f"between takes [low, high], got {len(pair)} value(s)")
-        low, high = (_decode(v, kind, f"{value_path}[{i}]") for i, v in enumerate(pair))
+            raise _bad(value_path, f"between takes [low, high], got {len(pair)} value(s)")
+        low, high = (_decode(v, kind, (*value_path, i)) for i, v in enumerate(pair))
         return Between(subject, low, high)
     if op in ("in", "not_in"):
         items = _list(value, value_path, f"{op}'s value")
-        decoded: list[Any] = [_decode(v, kind, f"{value_path}[{i}]") for i, v in enumerate(items)]
+        decoded: list[Any] = [_decode(v, kind, (*value_path, i)) for i, v in enumerate(items)]
         return IsIn(subject, tuple(decoded), normalise=normalise, negated=op == "not_in")
     if op in ("contains", "contains_any", "startswith", "endswith", "matches"):
         require_kind(info_of(subject), TEXT_KINDS, op)
     if op in ("contains", "contains_any", "startswith", "endswith"):
         many = op == "contains_any" or isinstance(value, list)
         if op == "contains" and many:
-            raise _Bad(value_path, "contains takes one text; use contains_any for a list")
+            raise _bad(value_path, "contains takes one text; use contains_any for a list")
         texts = _list(value, value_path, f"{op}'s value") if many else [value]
         for i, text in enumerate(texts):
             if not isinstance(text, str):
-                where = f"{value_path}[{i}]" if many else value_path
-                raise _Bad(where, f"expected text, got {_type_name(text)}")
+                where = (*value_path, i) if many else value_path
+                raise _bad(where, f"expected text, got {type_name(text)}")
         text_op = "contains" if op == "contains_any" else op
         return TextMatch(subject, text_op, tuple(texts), normalise=normalise)  # type: ignore[arg-type]
     if op == "matches":
         if not isinstance(value, str):
-            raise _Bad(value_path, f"expected a pattern string, got {_type_name(value)}")
+            raise _bad(value_path, f"expected a pattern string, got {type_name(value)}")
         return Matches(subject, value, ignore_case=ignore_case)
     if op in ("is_missing", "is_present"):
         return Presence(subject, op == "is_present")
     return Window(subject, op, _period(value, value_path))
 
 
-def _rule_problem(err: ValidationError, path: str, key_map: Mapping[str, str]) -> _Bad:
+def _rule_problem(err: ValidationError, path: KeyPath, key_map: Mapping[str, str]) -> LoadError:
     key = getattr(err, "key", None)
     if key is None and err.code == "bad_filter_logic":
         key = "logic"
     key = key_map.get(key or "", key)
-    return _Bad(_join(path, key) if key else path, err.message)
+    return _bad((*path, key) if key else path, err.message)
 
 
-class _Reader:
-    def __init__(self, on: type) -> None:
+class _ConditionReader:
+    """Walks one condition tree; each bad node is one problem, its siblings are read on."""
+
+    def __init__(self, on: type, reader: Reader) -> None:
         self.on = on
-        self.problems: list[Problem] = []
+        self.reader = reader
 
     def node(
-        self, data: object, path: str, depth: int = 0, *, props: bool = False
+        self, data: object, path: KeyPath, depth: int = 0, *, props: bool = False
     ) -> Condition | None:
         try:
             return self._node(data, path, depth, props)
-        except _Bad as bad:
-            self.problems.append(Problem(bad.path, bad.message))
+        except LoadError as bad:
+            self.reader.problems.extend(bad.problems)
             return None
 
-    def _items(self, value: object, path: str, depth: int, props: bool) -> list[Condition] | None:
+    def _items(
+        self, value: object, path: KeyPath, depth: int, props: bool
+    ) -> list[Condition] | None:
         items = _list(value, path, "a list of conditions")
         nodes = [
-            self.node(item, f"{path}[{i}]", depth + 1, props=props) for i, item in enumerate(items)
+            self.node(item, (*path, i), depth + 1, props=props) for i, item in enumerate(items)
         ]
         if any(n is None for n in nodes):
             return None
         return nodes  # type: ignore[return-value]
 
-    def _node(self, data: object, path: str, depth: int, props: bool) -> Condition | None:
+    def _node(self, data: object, path: KeyPath, depth: int, props: bool) -> Condition | None:
         if depth > _MAX_DEPTH:
-            raise _Bad(path, f"conditions nest deeper than {_MAX_DEPTH} levels")
+            raise _bad(path, f"conditions nest deeper than {_MAX_DEPTH} levels")
         if not isinstance(data, Mapping):
-            raise _Bad(path, f"a condition is an object, got {_type_name(data)}")
+            raise _bad(path, f"a condition is an object, got {type_name(data)}")
         try:
             return self._build(data, path, depth, props)
+        except LoadError:
+            raise
         except (RuleError, ValidationError) as err:
             key_map = {"prop": "prop" if "prop" in data else "field"}
             if "field" not in data and "prop" not in data and "events" in data:
@@ -404,7 +376,7 @@ class _Reader:
             raise _rule_problem(err, path, key_map) from None
 
     def _build(
-        self, data: Mapping[str, Any], path: str, depth: int, props: bool
+        self, data: Mapping[str, Any], path: KeyPath, depth: int, props: bool
     ) -> Condition | None:
         for key, allowed in (
             ("all", ("all",)),
@@ -415,9 +387,9 @@ class _Reader:
             if key in data:
                 _keys(data, allowed, path)
                 if key == "not":
-                    inner = self.node(data["not"], _join(path, "not"), depth + 1, props=props)
+                    inner = self.node(data["not"], (*path, "not"), depth + 1, props=props)
                     return None if inner is None else Not(inner)
-                items = self._items(data[key], _join(path, key), depth, props)
+                items = self._items(data[key], (*path, key), depth, props)
                 if items is None:
                     return None
                 if key == "all":
@@ -426,65 +398,61 @@ class _Reader:
                     return AnyOf(tuple(items))
                 logic = data.get("logic")
                 if logic is not None and not isinstance(logic, str):
-                    raise _Bad(_join(path, "logic"), f"expected a string, got {_type_name(logic)}")
+                    raise _bad((*path, "logic"), f"expected a string, got {type_name(logic)}")
                 return Criteria(tuple(items), logic=logic)
         if "events" in data:
             if props:
-                raise _Bad(_join(path, "events"), "events cannot be nested inside where")
+                raise _bad((*path, "events"), "events cannot be nested inside where")
             return self._events(data, path, depth)
         if "field" in data or "prop" in data:
             if "field" in data and "prop" in data:
-                raise _Bad(path, "a leaf names a field or a prop, not both")
+                raise _bad(path, "a leaf names a field or a prop, not both")
             if "field" in data:
                 name = data["field"]
                 if not isinstance(name, str):
-                    raise _Bad(_join(path, "field"), f"expected a string, got {_type_name(name)}")
+                    raise _bad((*path, "field"), f"expected a string, got {type_name(name)}")
                 if props:
-                    raise _Bad(
-                        _join(path, "field"), "inside where, name event properties with prop"
-                    )
+                    raise _bad((*path, "field"), "inside where, name event properties with prop")
                 return _test(FieldRef(name, on=self.on), data, path, ("field",))
             name = data["prop"]
             if not isinstance(name, str):
-                raise _Bad(_join(path, "prop"), f"expected a string, got {_type_name(name)}")
+                raise _bad((*path, "prop"), f"expected a string, got {type_name(name)}")
             if not props:
-                raise _Bad(_join(path, "prop"), "prop is only valid inside events' where")
+                raise _bad((*path, "prop"), "prop is only valid inside events' where")
             return _test(PropRef(name), data, path, ("prop",))
         known = "all, any, not, criteria, events, field"
-        raise _Bad(
+        raise _bad(
             path, f"expected a condition with one of the keys {known}; got {sorted(map(str, data))}"
         )
 
-    def _events(self, data: Mapping[str, Any], path: str, depth: int) -> Condition | None:
+    def _events(self, data: Mapping[str, Any], path: KeyPath, depth: int) -> Condition | None:
         _keys(data, ("events", "where", "within", *_AGGREGATES), path)
         kinds = data["events"]
         if isinstance(kinds, str):
             kinds = [kinds]
-        kinds = _list(kinds, _join(path, "events"), "events")
+        kinds = _list(kinds, (*path, "events"), "events")
         for i, kind in enumerate(kinds):
             if not isinstance(kind, str):
-                raise _Bad(
-                    f"{_join(path, 'events')}[{i}]", f"expected a string, got {_type_name(kind)}"
-                )
+                raise _bad((*path, "events", i), f"expected a string, got {type_name(kind)}")
         where = None
         if "where" in data:
-            where = self.node(data["where"], _join(path, "where"), depth + 1, props=True)
+            where = self.node(data["where"], (*path, "where"), depth + 1, props=True)
             if where is None:
                 return None
-        window = _period(data["within"], _join(path, "within")) if "within" in data else None
+        window = _period(data["within"], (*path, "within")) if "within" in data else None
         query = EventQuery(tuple(kinds), where=where, window=window)
         aggregates = [a for a in _AGGREGATES if a in data]
         if len(aggregates) > 1:
-            raise _Bad(path, f"use one of count, last, sum, not {' and '.join(aggregates)}")
+            raise _bad(path, f"use one of count, last, sum, not {' and '.join(aggregates)}")
         if not aggregates:
             return EventExists(query)
         name = aggregates[0]
-        test_path = _join(path, name)
+        test_path = (*path, name)
         test = data[name]
         if not isinstance(test, Mapping):
-            raise _Bad(
+            raise _bad(
                 test_path,
-                f'expected an object such as {{"op": ">=", "value": 3}}, got {_type_name(test)}',
+                f'expected an object such as {{"op": ">=", "value": 3}}, got {type_name(test)}',
             )
         subject: Subject
         if name == "count":
@@ -494,73 +462,86 @@ class _Reader:
         else:
             prop = test.get("prop")
             if not isinstance(prop, str):
-                raise _Bad(_join(test_path, "prop"), "sum names a numeric event property")
+                raise _bad((*test_path, "prop"), "sum names a numeric event property")
             subject = EventSum(query, prop)
         try:
             return _test(subject, test, test_path, ("prop",) if name == "sum" else ())
+        except LoadError:
+            raise
         except (RuleError, ValidationError) as err:
             raise _rule_problem(err, test_path, {"field": "prop"}) from None
 
 
-def _resolve_on(on: object, path: str) -> type:
+def _resolve_on(on: object, path: KeyPath) -> type:
     if isinstance(on, type):
         return on
-    raise LoadError([Problem(path, f"on must be an attrs class such as Lead, got {on!r}")])
+    raise _bad(path, f"on must be an attrs class such as Lead, got {on!r}")
 
 
-def from_data(data: object, *, on: type = Lead, path: str = "condition") -> Condition:
+def read_condition(
+    reader: Reader, data: object, path: PathLike = (), *, on: type = Lead
+) -> Condition | None:
+    """The condition ``data`` describes, or None with every problem recorded in ``reader``
+    at its path below ``path``: how other loaders read the conditions in their files."""
+    where = _as_path(path)
+    walker = _ConditionReader(on, reader)
+    before = reader.mark()
+    condition = walker.node(data, where)
+    if condition is not None and reader.clean_since(before):
+        try:
+            check_top_level(condition)
+        except RuleError as err:
+            reader.fail(where, err.message)
+            return None
+    if condition is None and reader.clean_since(before):  # pragma: no cover - defensive
+        reader.fail(where, "invalid condition")
+    return condition if reader.clean_since(before) else None
+
+
+def from_data(data: object, *, on: type = Lead, path: PathLike = "condition") -> Condition:
     """Build a condition from plain data, or raise :class:`~leadkit.errors.LoadError`
     listing every problem with its path (``rules[3].when.all[1].field``).
 
     ``path`` is where ``data`` sits in the caller's document; ``on`` the record type the
     fields belong to. Never raises anything but a :class:`~leadkit.errors.LeadkitError`.
+    This reads the body form of :func:`to_data`; :func:`load_condition` reads the whole
+    document (header, then this).
     """
-    reader = _Reader(_resolve_on(on, path))
-    condition = reader.node(data, path)
-    if condition is not None and not reader.problems:
-        try:
-            check_top_level(condition)
-        except RuleError as err:
-            reader.problems.append(Problem(path, err.message))
-    if reader.problems or condition is None:
-        raise LoadError(reader.problems or [Problem(path, "invalid condition")], what="condition")
+    where = _as_path(path)
+    reader = Reader()
+    condition = read_condition(reader, data, where, on=_resolve_on(on, where))
+    reader.raise_if_any("condition")
+    assert condition is not None
     return condition
 
 
-def load_condition(data: object, *, on: type | None = None, path: str = "") -> Condition:
+def load_condition(data: object, *, on: type | None = None, path: PathLike = "") -> Condition:
     """Read a document written by :func:`dump_condition` (``{"schema": 1, "on": "Lead",
     "condition": {...}}``), from JSON or TOML data; errors name ``condition.all[1].field``."""
-    check_plain(data, what="condition", where=path)
+    where = _as_path(path)
+    check_plain(data, what="condition", where=where)
+    reader = Reader()
     if not isinstance(data, Mapping):
-        raise LoadError(
-            [Problem(path or "document", f"expected an object, got {_type_name(data)}")]
-        )
-    problems = []
-    for key in data:
-        if key not in ("schema", "on", "condition"):
-            problems.append(
-                Problem(_join(path, str(key)), "unknown key; expected schema, on, condition")
-            )
-    schema = data.get("schema")
-    if schema != SCHEMA_VERSION or isinstance(schema, bool):
-        problems.append(
-            Problem(_join(path, "schema"), f"expected schema {SCHEMA_VERSION}, got {schema!r}")
-        )
-    name = data.get("on", (on or Lead).__name__)
+        reader.fail(where or ("document",), f"expected an object, got {type_name(data)}")
+        reader.raise_if_any("condition")
+    document = reader.mapping(data, where, ("schema", "on", "condition"))
+    assert document is not None
+    check_schema(reader, document, where, required=True)
+    name = document.get("on", (on or Lead).__name__)
     model = MODELS.get(name) if isinstance(name, str) else None
     if model is None:
-        problems.append(
-            Problem(
-                _join(path, "on"),
-                f"unknown record type {name!r}; expected one of {', '.join(MODELS)}",
-            )
+        reader.fail(
+            (*where, "on"), f"unknown record type {name!r}; expected one of {', '.join(MODELS)}"
         )
     elif on is not None and model is not on:
-        problems.append(
-            Problem(_join(path, "on"), f"expected conditions on {on.__name__}, got {name}")
-        )
-    if "condition" not in data:
-        problems.append(Problem(_join(path, "condition"), "required key is missing"))
-    if problems:
-        raise LoadError(problems, what="condition")
-    return from_data(data["condition"], on=model or Lead, path=_join(path, "condition"))
+        reader.fail((*where, "on"), f"expected conditions on {on.__name__}, got {name}")
+    if "condition" not in document:
+        reader.fail((*where, "condition"), "required key is missing")
+    reader.raise_if_any("condition")
+    return from_data(document["condition"], on=model or Lead, path=(*where, "condition"))
+
+
+PLAIN_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "Condition": (dump_condition, load_condition),
+}
+"""How the one converter writes and reads conditions (see :mod:`leadkit.io`)."""

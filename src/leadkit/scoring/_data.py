@@ -9,16 +9,17 @@ of an ``events(...)`` condition.
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from leadkit.errors import LeadkitError, LoadError, Problem, format_path
+from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
-from leadkit.rules import Condition, EventExists, from_data, to_data
+from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, plain_mapping, type_name
+from leadkit.rules import Condition, EventExists, to_data
+from leadkit.rules._data import read_condition
 from leadkit.scoring._checks import MAX_POINTS
 from leadkit.scoring._decay import Decay, HalfLife, InactivityDecay, LinearDecay
 from leadkit.scoring._grading import Criterion, GradingProfile, GradingScheme
@@ -37,9 +38,6 @@ __all__ = [
     "scheme_from_data",
     "scheme_to_data",
 ]
-
-SCHEMA_VERSION = 1
-"""The version of the plain-data form written by ``to_data``."""
 
 T = TypeVar("T")
 
@@ -155,166 +153,67 @@ def scheme_to_data(scheme: GradingScheme) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _join(path: str, key: str) -> str:
-    if not path:
-        return key
-    return f"{path}{key}" if key.startswith("[") else f"{path}.{key}"
+def _number(
+    reader: Reader, data: Mapping[str, Any], key: str, path: KeyPath, *, required: bool = False
+) -> int | float | None:
+    number: int | float | None = reader.number(data, key, path, required=required, limit=MAX_POINTS)
+    return number
 
 
-def _type_name(value: object) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
-
-
-class _Reader:
-    """Reads plain data into objects, collecting every problem instead of stopping."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
-
-    def mapping(self, data: object, path: str, keys: tuple[str, ...], what: str) -> bool:
-        """True when ``data`` is a mapping; its unknown keys are recorded as problems."""
-        if not isinstance(data, Mapping):
-            self.fail(path, f"{what} is an object (a table), got {_type_name(data)}")
-            return False
-        for key in data:
-            if key not in keys:
-                self.fail(_join(path, str(key)), f"unknown key; expected one of {', '.join(keys)}")
-        return True
-
-    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> str | None:
-        where = _join(path, key)
-        if key not in data:
-            if required:
-                self.fail(where, "required key is missing")
-            return None
-        value = data[key]
-        if not isinstance(value, str):
-            hint = ' (quote it: "1")' if isinstance(value, int | float) else ""
-            self.fail(where, f"expected a string, got {_type_name(value)}{hint}")
-            return None
-        return value
-
-    def number(
-        self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False
-    ) -> int | float | None:
-        where = _join(path, key)
-        if key not in data:
-            if required:
-                self.fail(where, "required key is missing")
-            return None
-        value = data[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(where, f"expected a number, got {_type_name(value)}")
-            return None
-        if abs(value) > MAX_POINTS or not math.isfinite(value):
-            self.fail(where, f"expected a finite number within ±{MAX_POINTS:.0e}, got {value!r}")
-            return None
-        return value
-
-    def flag(self, data: Mapping[str, Any], key: str, path: str) -> bool | None:
-        if key not in data:
-            return None
-        value = data[key]
-        if not isinstance(value, bool):
-            self.fail(_join(path, key), f"expected true or false, got {_type_name(value)}")
-            return None
-        return value
-
-    def items(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> list[Any]:
-        where = _join(path, key)
-        if key not in data:
-            if required:
-                self.fail(where, "required key is missing")
-            return []
-        value = data[key]
-        if not isinstance(value, list):
-            self.fail(where, f"expected an array, got {_type_name(value)}")
-            return []
-        return value
-
-    def condition(self, data: object, path: str) -> Condition | None:
-        try:
-            return from_data(data, path=path)
-        except LoadError as err:
-            self.problems.extend(err.problems)
-        except LeadkitError as err:  # pragma: no cover - from_data raises LoadError only
-            self.fail(path, err.message)
-        return None
-
-    def build(self, path: str, make: Any, *args: Any, **kwargs: Any) -> Any:
-        """``make(*args, **kwargs)``, or None with its error recorded under ``path``."""
-        try:
-            return make(*args, **kwargs)
-        except LoadError as err:
-            self.problems.extend(p.at(path) for p in err.problems)
-        except LeadkitError as err:
-            self.fail(_join(path, format_path(err.path)) if err.path else path, err.message)
-        return None
-
-    def raise_if_any(self, what: str) -> None:
-        if self.problems:
-            raise LoadError(self.problems, what=what)
+def _condition(reader: Reader, data: object, path: KeyPath) -> Condition | None:
+    return read_condition(reader, data, path)
 
 
 def _options(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _schema(reader: _Reader, data: Mapping[str, Any], path: str) -> None:
-    if "schema" in data:
-        schema = data["schema"]
-        if isinstance(schema, bool) or schema != SCHEMA_VERSION:
-            reader.fail(_join(path, "schema"), f"expected schema {SCHEMA_VERSION}, got {schema!r}")
-
-
-def _decay(reader: _Reader, data: object, path: str) -> Decay | None:
+def _decay(reader: Reader, data: object, path: KeyPath) -> Decay | None:
     if not isinstance(data, Mapping):
         reader.fail(
             path,
-            f'decay is an object such as {{kind = "half_life", days = 90}}, got {_type_name(data)}',
+            f'decay is an object such as {{kind = "half_life", days = 90}}, got {type_name(data)}',
         )
         return None
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in _DECAY_KEYS:
-        reader.fail(_join(path, "kind"), f"expected one of {', '.join(_DECAY_KEYS)}, got {kind!r}")
+        reader.fail((*path, "kind"), f"expected one of {', '.join(_DECAY_KEYS)}, got {kind!r}")
         return None
     before = len(reader.problems)
     reader.mapping(data, path, _DECAY_KEYS[kind], "decay")
-    numbers = {k: reader.number(data, k, path, required=True) for k in _DECAY_KEYS[kind][1:]}
+    numbers = {k: _number(reader, data, k, path, required=True) for k in _DECAY_KEYS[kind][1:]}
     if len(reader.problems) > before:
         return None
     if kind == "half_life":
-        made: Decay | None = reader.build(path, HalfLife, numbers["days"])
+        made: Decay | None = reader.attempt(path, HalfLife, numbers["days"])
     elif kind == "linear":
-        made = reader.build(path, LinearDecay, numbers["percent"], every_days=numbers["every_days"])
+        made = reader.attempt(
+            path, LinearDecay, numbers["percent"], every_days=numbers["every_days"]
+        )
     else:
-        made = reader.build(path, InactivityDecay, numbers["days"], percent=numbers["percent"])
+        made = reader.attempt(path, InactivityDecay, numbers["days"], percent=numbers["percent"])
     return made
 
 
-def _group(reader: _Reader, data: object, path: str) -> Group | None:
+def _group(reader: Reader, data: object, path: KeyPath) -> Group | None:
     before = len(reader.problems)
-    if not reader.mapping(data, path, _GROUP_KEYS, "a group"):
+    if reader.mapping(data, path, _GROUP_KEYS, "a group") is None:
         return None
     assert isinstance(data, Mapping)
     name = reader.text(data, "name", path, required=True)
-    cap = reader.number(data, "cap", path)
+    cap = _number(reader, data, "cap", path)
     description = reader.text(data, "description", path, required=False)
     if name is None or len(reader.problems) > before:
         return None
-    made: Group | None = reader.build(
+    made: Group | None = reader.attempt(
         path, Group, name, **_options(cap=cap, description=description)
     )
     return made
 
 
-def _rule(reader: _Reader, data: object, path: str) -> Rule | None:
+def _rule(reader: Reader, data: object, path: KeyPath) -> Rule | None:
     if not isinstance(data, Mapping):
-        reader.fail(path, f"a rule is an object (a table), got {_type_name(data)}")
+        reader.fail(path, f"a rule is an object (a table), got {type_name(data)}")
         return None
     event_rule = "events" in data
     if not event_rule and "when" not in data:
@@ -328,17 +227,17 @@ def _rule(reader: _Reader, data: object, path: str) -> Rule | None:
     before = len(reader.problems)
     reader.mapping(data, path, keys, "a rule")
     name = reader.text(data, "name", path, required=True)
-    points = reader.number(data, "points", path, required=True)
+    points = _number(reader, data, "points", path, required=True)
     group = reader.text(data, "group", path, required=False)
     if event_rule:
         selection = {k: data[k] for k in ("events", "where", "within") if k in data}
-        selected = reader.condition(selection, path)
+        selected = _condition(reader, selection, path)
         per = reader.text(data, "per", path, required=False)
-        cap = reader.number(data, "cap", path)
+        cap = _number(reader, data, "cap", path)
         decays = reader.flag(data, "decays", path)
         if len(reader.problems) > before or not isinstance(selected, EventExists):
             return None
-        made: Rule | None = reader.build(
+        made: Rule | None = reader.attempt(
             path,
             EventRule,
             name,
@@ -347,33 +246,36 @@ def _rule(reader: _Reader, data: object, path: str) -> Rule | None:
             **_options(per=per, cap=cap, decays=decays, group=group),
         )
         return made
-    when = reader.condition(data["when"], _join(path, "when"))
+    when = _condition(reader, data["when"], (*path, "when"))
     if len(reader.problems) > before or when is None:
         return None
-    made = reader.build(path, ProfileRule, name, when, points=points, **_options(group=group))
+    made = reader.attempt(path, ProfileRule, name, when, points=points, **_options(group=group))
     return made
 
 
-def model_from_data(data: object, *, path: str = "", what: str = "scoring model") -> ScoringModel:
+def model_from_data(
+    data: object, *, path: PathLike = (), what: str = "scoring model"
+) -> ScoringModel:
     """Build a :class:`ScoringModel` from plain data, or raise :class:`LoadError` listing
     every problem with its path. Never raises anything but a ``LeadkitError``."""
-    reader = _Reader()
-    if not reader.mapping(data, path, _MODEL_KEYS, "a scoring model"):
+    path = _as_path(path)
+    reader = Reader()
+    if reader.mapping(data, path, _MODEL_KEYS, "a scoring model") is None:
         reader.raise_if_any(what)
     assert isinstance(data, Mapping)
-    _schema(reader, data, path)
+    check_schema(reader, data, path)
     name = reader.text(data, "name", path, required=True)
     version = reader.text(data, "version", path, required=False)
     description = reader.text(data, "description", path, required=False)
-    decay = _decay(reader, data["decay"], _join(path, "decay")) if "decay" in data else None
-    cap = reader.number(data, "cap", path)
-    floor = reader.number(data, "floor", path)
+    decay = _decay(reader, data["decay"], (*path, "decay")) if "decay" in data else None
+    cap = _number(reader, data, "cap", path)
+    floor = _number(reader, data, "floor", path)
     event_kinds: list[str] | None = None
     kinds_read = len(reader.problems)
     if "event_kinds" in data:
         event_kinds = []
         for index, kind in enumerate(reader.items(data, "event_kinds", path, required=True)):
-            where = _join(_join(path, "event_kinds"), f"[{index}]")
+            where = (*path, "event_kinds", index)
             if not isinstance(kind, str) or not kind.strip():
                 reader.fail(where, f"an event kind is a non-empty string, got {kind!r}")
             elif kind in event_kinds:
@@ -382,16 +284,13 @@ def model_from_data(data: object, *, path: str = "", what: str = "scoring model"
                 event_kinds.append(kind)
     kinds_ok = len(reader.problems) == kinds_read  # else unknown-kind reports would mislead
     groups = [
-        _group(reader, item, _join(_join(path, "groups"), f"[{index}]"))
+        _group(reader, item, (*path, "groups", index))
         for index, item in enumerate(reader.items(data, "groups", path, required=False))
     ]
     rule_items = reader.items(data, "rules", path, required=True)
     if "rules" in data and isinstance(data["rules"], list) and not rule_items:
-        reader.fail(_join(path, "rules"), "a model needs at least one rule")
-    rules = [
-        _rule(reader, item, _join(_join(path, "rules"), f"[{index}]"))
-        for index, item in enumerate(rule_items)
-    ]
+        reader.fail((*path, "rules"), "a model needs at least one rule")
+    rules = [_rule(reader, item, (*path, "rules", index)) for index, item in enumerate(rule_items)]
     written_kinds = {
         index: [item["events"]] if isinstance(item["events"], str) else item["events"]
         for index, item in enumerate(rule_items)
@@ -399,7 +298,7 @@ def model_from_data(data: object, *, path: str = "", what: str = "scoring model"
     }
     kinds = None if event_kinds is None else tuple(event_kinds)
     if kinds == () and "event_kinds" in data and isinstance(data["event_kinds"], list):
-        reader.fail(_join(path, "event_kinds"), "list at least one kind, or leave event_kinds out")
+        reader.fail((*path, "event_kinds"), "list at least one kind, or leave event_kinds out")
     for problem in model_problems(
         rules=rules,
         groups=groups,
@@ -408,9 +307,9 @@ def model_from_data(data: object, *, path: str = "", what: str = "scoring model"
         floor=floor,
         written_kinds=written_kinds,
     ):
-        reader.fail(_join(path, format_path(problem.path)), problem.message)
+        reader.fail((*path, *problem.path), problem.message)
     reader.raise_if_any(what)
-    model: ScoringModel | None = reader.build(
+    model: ScoringModel | None = reader.attempt(
         path,
         ScoringModel,
         name,
@@ -424,49 +323,48 @@ def model_from_data(data: object, *, path: str = "", what: str = "scoring model"
     return model
 
 
-def _criterion(reader: _Reader, data: object, path: str) -> Criterion | None:
+def _criterion(reader: Reader, data: object, path: KeyPath) -> Criterion | None:
     before = len(reader.problems)
-    if not reader.mapping(data, path, _CRITERION_KEYS, "a criterion"):
+    if reader.mapping(data, path, _CRITERION_KEYS, "a criterion") is None:
         return None
     assert isinstance(data, Mapping)
     name = reader.text(data, "name", path, required=True)
     weight = data.get("weight", 1)
     if isinstance(weight, bool) or weight not in (1, 2, 3) or not isinstance(weight, int):
         reader.fail(
-            _join(path, "weight"), f"a weight is 1, 2 or 3 (thirds of a letter), got {weight!r}"
+            (*path, "weight"), f"a weight is 1, 2 or 3 (thirds of a letter), got {weight!r}"
         )
     if "when" not in data:
-        reader.fail(_join(path, "when"), "required key is missing")
+        reader.fail((*path, "when"), "required key is missing")
         return None
-    when = reader.condition(data["when"], _join(path, "when"))
+    when = _condition(reader, data["when"], (*path, "when"))
     if len(reader.problems) > before or when is None:
         return None
-    made: Criterion | None = reader.build(path, Criterion, name, when, weight=weight)
+    made: Criterion | None = reader.attempt(path, Criterion, name, when, weight=weight)
     return made
 
 
-def _profile(reader: _Reader, data: object, path: str) -> GradingProfile | None:
+def _profile(reader: Reader, data: object, path: KeyPath) -> GradingProfile | None:
     before = len(reader.problems)
-    if not reader.mapping(data, path, _PROFILE_KEYS, "a grading profile"):
+    if reader.mapping(data, path, _PROFILE_KEYS, "a grading profile") is None:
         return None
     assert isinstance(data, Mapping)
-    _schema(reader, data, path)
+    check_schema(reader, data, path)
     name = reader.text(data, "name", path, required=True)
     version = reader.text(data, "version", path, required=False)
     description = reader.text(data, "description", path, required=False)
     applies_to = None
     if "applies_to" in data:
-        applies_to = reader.condition(data["applies_to"], _join(path, "applies_to"))
+        applies_to = _condition(reader, data["applies_to"], (*path, "applies_to"))
     items = reader.items(data, "criteria", path, required=True)
     if "criteria" in data and isinstance(data["criteria"], list) and not items:
-        reader.fail(_join(path, "criteria"), "a profile needs at least one criterion")
+        reader.fail((*path, "criteria"), "a profile needs at least one criterion")
     criteria = [
-        _criterion(reader, item, _join(_join(path, "criteria"), f"[{index}]"))
-        for index, item in enumerate(items)
+        _criterion(reader, item, (*path, "criteria", index)) for index, item in enumerate(items)
     ]
     if len(reader.problems) > before:
         return None
-    made: GradingProfile | None = reader.build(
+    made: GradingProfile | None = reader.attempt(
         path,
         GradingProfile,
         name,
@@ -477,33 +375,33 @@ def _profile(reader: _Reader, data: object, path: str) -> GradingProfile | None:
 
 
 def profile_from_data(
-    data: object, *, path: str = "", what: str = "grading profile"
+    data: object, *, path: PathLike = (), what: str = "grading profile"
 ) -> GradingProfile:
     """Build a :class:`GradingProfile` from plain data, or raise :class:`LoadError`."""
-    reader = _Reader()
-    profile = _profile(reader, data, path)
+    reader = Reader()
+    profile = _profile(reader, data, _as_path(path))
     reader.raise_if_any(what)
     assert profile is not None
     return profile
 
 
 def scheme_from_data(
-    data: object, *, path: str = "", what: str = "grading scheme"
+    data: object, *, path: PathLike = (), what: str = "grading scheme"
 ) -> GradingScheme:
     """Build a :class:`GradingScheme` from plain data, or raise :class:`LoadError`."""
-    reader = _Reader()
-    if not reader.mapping(data, path, _SCHEME_KEYS, "a grading scheme"):
+    path = _as_path(path)
+    reader = Reader()
+    if reader.mapping(data, path, _SCHEME_KEYS, "a grading scheme") is None:
         reader.raise_if_any(what)
     assert isinstance(data, Mapping)
-    _schema(reader, data, path)
+    check_schema(reader, data, path)
     name = reader.text(data, "name", path, required=False)
     items = reader.items(data, "profiles", path, required=True)
     profiles = [
-        _profile(reader, item, _join(_join(path, "profiles"), f"[{index}]"))
-        for index, item in enumerate(items)
+        _profile(reader, item, (*path, "profiles", index)) for index, item in enumerate(items)
     ]
     reader.raise_if_any(what)
-    scheme: GradingScheme | None = reader.build(
+    scheme: GradingScheme | None = reader.attempt(
         path, GradingScheme, profiles, **_options(name=name)
     )
     reader.raise_if_any(what)
@@ -525,7 +423,7 @@ def _read(source: object, what: str) -> tuple[object, str]:
         path = Path(source)
         return load_data(path), path.name
     raise LoadError(
-        [Problem("", f"expected a file path or a mapping of plain data, got {_type_name(source)}")],
+        [Problem("", f"expected a file path or a mapping of plain data, got {type_name(source)}")],
         what=what,
     )
 
@@ -551,3 +449,20 @@ def load_grading_scheme(source: Source) -> GradingScheme:
     """A :class:`GradingScheme` (``profiles = [...]``) from a file or plain data."""
     data, what = _read(source, "grading scheme")
     return scheme_from_data(data, what=what)
+
+
+PLAIN_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "ScoringModel": (
+        model_to_data,
+        lambda data: model_from_data(check_plain(plain_mapping(data, what="scoring model"))),
+    ),
+    "GradingProfile": (
+        profile_to_data,
+        lambda data: profile_from_data(check_plain(plain_mapping(data, what="grading profile"))),
+    ),
+    "GradingScheme": (
+        scheme_to_data,
+        lambda data: scheme_from_data(check_plain(plain_mapping(data, what="grading scheme"))),
+    ),
+}
+"""How the one converter writes and reads scoring types (see :mod:`leadkit.io`)."""

@@ -41,8 +41,13 @@ from leadkit.stages._history import (
     reject,
     transition,
 )
-from leadkit.stages._policy import MqlRule, StagePolicy, dump_stage_policy, load_stage_policy
-from leadkit.stages._serial import dump_calendar, load_calendar
+from leadkit.stages._policy import MqlRule, StagePolicy
+from leadkit.stages._serial import (
+    dump_calendar,
+    dump_stage_policy,
+    load_calendar,
+    load_stage_policy,
+)
 from leadkit.stages._sla import SlaBreach, overdue
 from leadkit.stages._stage import GRADE_LADDER, Stage, grade_rank
 
