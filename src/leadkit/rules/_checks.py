@@ -14,7 +14,7 @@ from typing import Any
 
 from leadkit.model import normalise_text
 from leadkit.rules._errors import RuleError
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     Between,
     Compare,
     Condition,

@@ -24,8 +24,7 @@ from leadkit.model import EngagementEvent
 from leadkit.rules._checks import leaf_check
 from leadkit.rules._errors import RuleError
 from leadkit.rules._fast import field_fast_known, field_fast_path
-from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
     Condition,
@@ -45,6 +44,7 @@ from leadkit.rules._nodes import (
     record_type,
     uses_as_of,
 )
+from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
 from leadkit.rules._schema import family_of
 
 __all__ = [

@@ -13,9 +13,7 @@ from leadkit.model import EngagementEvent
 from leadkit.rules._checks import leaf_check, mismatch
 from leadkit.rules._compile import check_as_of, compile_node, sum_numbers
 from leadkit.rules._errors import RuleError
-from leadkit.rules._literals import show
-from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
     Condition,
@@ -32,6 +30,8 @@ from leadkit.rules._nodes import (
     check_top_level,
     info_of,
 )
+from leadkit.rules._literals import show
+from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
 
 __all__ = ["Explanation", "explain"]
 

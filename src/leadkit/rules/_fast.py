@@ -14,7 +14,7 @@ from typing import Any
 
 from leadkit.model import EngagementEvent
 from leadkit.rules._checks import COMPARE
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     Between,
     Compare,
     Condition,
