@@ -22,6 +22,7 @@ shadow the built-in ``compile``.
 from leadkit.rules._compile import (
     CompiledCondition,
     EventFilter,
+    EventMatcher,
     compile_condition,
     compile_event_filter,
 )
@@ -63,6 +64,7 @@ from leadkit.rules._logic import (
     LogicNode,
     LogicNot,
     LogicRef,
+    fold_logic,
     parse_filter_logic,
 )
 from leadkit.rules._period import Period
@@ -81,6 +83,7 @@ __all__ = [
     "EventExists",
     "EventFilter",
     "EventLast",
+    "EventMatcher",
     "EventQuery",
     "EventSum",
     "Explanation",
@@ -117,6 +120,7 @@ __all__ = [
     "events",
     "explain",
     "field",
+    "fold_logic",
     "from_data",
     "info_of",
     "load_condition",

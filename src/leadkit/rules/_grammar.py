@@ -32,7 +32,7 @@ from leadkit.rules._literals import (
     require_kind,
     show,
 )
-from leadkit.rules._logic import LogicAll, LogicNode, LogicRef, parse_filter_logic
+from leadkit.rules._logic import LogicAll, LogicNode, LogicRef, fold_logic, parse_filter_logic
 from leadkit.rules._period import Period
 from leadkit.rules._regex import compile_user_pattern
 from leadkit.rules._schema import Kind, ValueInfo, family_of, resolve_field, resolve_prop
@@ -670,6 +670,18 @@ class Criteria(Condition):
             text = logic if isinstance(logic, str) else str(logic)
             parsed = parse_filter_logic(text, criteria=len(self.items), path="logic")
         object.__setattr__(self, "logic", parsed)
+
+    def desugared(self) -> Condition:
+        """The criteria as the ``AllOf`` / ``AnyOf`` / ``Not`` tree their logic spells
+        out: what compiling, routing's index and every other evaluator work on.
+
+        >>> from leadkit.rules import criteria, field
+        >>> rule = criteria([field("industry") == "IT", field("employees") >= 100,
+        ...                  field("title").contains("部長")], logic="1 AND (2 OR NOT 3)")
+        >>> str(rule.desugared())
+        "industry == 'IT' AND (employees >= 100 OR NOT title contains '部長')"
+        """
+        return fold_logic(self.logic, self.items, all_of=AllOf, any_of=AnyOf, not_=Not)
 
     def __str__(self) -> str:
         numbered = "; ".join(f"{n}: {item}" for n, item in enumerate(self.items, start=1))
