@@ -32,8 +32,8 @@ from leadkit.routing import (
     in_prefecture,
     in_region,
 )
-from leadkit.routing._index import first_match_linear
 from leadkit.rules import Condition, compile, criteria, field
+from leadkit.rules._dnf import first_match_linear
 
 N = 100_000
 AS_OF = datetime(2026, 5, 1, 3, tzinfo=UTC)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from leadkit.model import Address, Lead, Money
 from leadkit.routing import COMPANY_SIZE_BANDS, Bands, in_region, product_interest
-from leadkit.routing._index import MAX_KEYS, EntryIndex, first_match_linear
 from leadkit.rules import Condition, Criteria, compile, criteria, field
+from leadkit.rules._dnf import MAX_KEYS, FirstMatchIndex, first_match_linear
 from leadkit.testing.rule_strategies import lead_conditions
 from tests.routing._support import AT, lead
 
@@ -99,7 +99,7 @@ def routing_leads() -> st.SearchStrategy[Lead]:
 def test_indexed_routing_equals_linear_evaluation(
     conditions: list[Condition], leads: list[Lead]
 ) -> None:
-    index = EntryIndex(conditions)
+    index = FirstMatchIndex(conditions)
     predicates = [compile(c).predicate for c in conditions]
     for one in leads:
         assert index.first_match(one, (), AT) == first_match_linear(predicates, one, (), AT)
@@ -116,7 +116,7 @@ def test_indexed_routing_equals_linear_evaluation(
 def test_indexed_conjunctions_equal_linear_evaluation(
     conditions: list[Condition], leads: list[Lead]
 ) -> None:
-    index = EntryIndex(conditions)
+    index = FirstMatchIndex(conditions)
     assert index.stats.scanned_entries == 0
     predicates = [compile(c).predicate for c in conditions]
     for one in leads:
@@ -128,7 +128,7 @@ def test_simple_entries_are_indexed_and_lookups_do_not_scan() -> None:
         (field("address.prefecture") == p) & field("industry").is_in(["IT", "金融"])
         for p in ("東京都", "大阪府", "北海道")
     ] + [COMPANY_SIZE_BANDS.condition("large") & in_region("関東")]
-    index = EntryIndex(conditions)
+    index = FirstMatchIndex(conditions)
     assert index.stats.indexed_entries == 4
     assert index.stats.scanned_entries == 0
     tokyo = Address(country="JP", state="東京都")
@@ -143,7 +143,7 @@ def test_or_logic_indexes_each_branch_and_keeps_entry_order() -> None:
         logic="1 OR (2 AND 3)",
     )
     conditions = [field("industry") == "金融", either, field("industry") == "IT"]
-    index = EntryIndex(conditions)
+    index = FirstMatchIndex(conditions)
     assert index.stats.scanned_entries == 0
     osaka = Address(country="JP", state="大阪府")
     assert index.first_match(lead(industry="IT"), (), AT) == 1
@@ -153,7 +153,7 @@ def test_or_logic_indexes_each_branch_and_keeps_entry_order() -> None:
 
 def test_residual_tests_are_checked_for_candidates_only() -> None:
     titled = (field("industry") == "IT") & field("title").contains("部長")
-    index = EntryIndex([titled, field("industry") == "IT"])
+    index = FirstMatchIndex([titled, field("industry") == "IT"])
     assert index.stats.scanned_entries == 0
     assert index.first_match(lead(industry="IT", title="営業部長"), (), AT) == 0
     assert index.first_match(lead(industry="IT", title="課長"), (), AT) == 1
@@ -165,7 +165,7 @@ def test_entries_with_nothing_to_index_are_scanned_in_order() -> None:
         field("industry") == "IT",
         ~(field("industry") == "IT"),
     ]
-    index = EntryIndex(conditions)
+    index = FirstMatchIndex(conditions)
     assert index.stats.scanned_entries == 2
     assert index.first_match(lead(industry="IT", title="部長"), (), AT) == 0
     assert index.first_match(lead(industry="IT"), (), AT) == 1
@@ -175,13 +175,13 @@ def test_entries_with_nothing_to_index_are_scanned_in_order() -> None:
 def test_contradictory_branches_never_match() -> None:
     never = (field("industry") == "IT") & (field("industry") == "金融")
     empty_range = (field("employees") > 10) & (field("employees") < 5)
-    index = EntryIndex([never, empty_range, field("industry").is_present()])
+    index = FirstMatchIndex([never, empty_range, field("industry").is_present()])
     assert index.first_match(lead(industry="IT", employees=7), (), AT) == 2
 
 
 def test_custom_fields_keep_types_apart() -> None:
     # True == 1 in Python, but a test for the number 1 must not match the flag True.
-    index = EntryIndex([field("custom.level") == 1, field("custom.level") == True])  # noqa: E712
+    index = FirstMatchIndex([field("custom.level") == 1, field("custom.level") == True])  # noqa: E712
     assert index.first_match(lead(custom={"level": True}), (), AT) == 1
     assert index.first_match(lead(custom={"level": Decimal(1)}), (), AT) == 0
     assert index.first_match(lead(custom={"level": "1"}), (), AT) is None
@@ -190,7 +190,7 @@ def test_custom_fields_keep_types_apart() -> None:
 def test_oversized_products_of_keys_fall_back_to_residual_tests() -> None:
     many = [f"v{i}" for i in range(int(MAX_KEYS**0.5) + 10)]
     wide = field("industry").is_in(many) & field("title").is_in(many)
-    index = EntryIndex([wide])
+    index = FirstMatchIndex([wide])
     assert index.stats.indexed_entries == 1
     assert index.first_match(lead(industry="v3", title="v5"), (), AT) == 0
     assert index.first_match(lead(industry="v3", title="x"), (), AT) is None
@@ -201,7 +201,7 @@ def test_many_disjuncts_make_an_entry_scanned() -> None:
     huge: Condition = Criteria(tuple(pairs[:3]), logic="1 OR 2 OR 3")
     for _ in range(3):
         huge = huge & Criteria(tuple(pairs[:3]), logic="1 OR 2 OR 3")
-    index = EntryIndex([huge])
+    index = FirstMatchIndex([huge])
     assert index.stats.scanned_entries == 1
     assert index.first_match(lead(industry="i1"), (), AT) == 0
 
@@ -210,6 +210,6 @@ def test_many_disjuncts_make_an_entry_scanned() -> None:
 def test_bands_agree_with_band_of(value: int | None) -> None:
     bands = Bands("employees", edges=(50, 300, 1000), names=("s", "m", "l", "xl"))
     conditions = [bands.condition(name) for name in bands.names]
-    index = EntryIndex(conditions)
+    index = FirstMatchIndex(conditions)
     found = index.first_match(lead(employees=value), (), AT)
     assert (None if found is None else bands.names[found]) == bands.band_of(value)

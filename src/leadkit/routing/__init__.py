@@ -21,7 +21,6 @@ distribution, with explanations.
 
 from leadkit.routing._availability import Availability, Leave, Roster, WorkingHours
 from leadkit.routing._errors import RoutingError
-from leadkit.routing._index import IndexStats
 from leadkit.routing._load import (
     dump_assignment_rules,
     dump_availability,
@@ -53,6 +52,7 @@ from leadkit.routing._territory import (
     postal_code_between,
     product_interest,
 )
+from leadkit.rules import IndexStats
 
 __all__ = [
     "COMPANY_SIZE_BANDS",

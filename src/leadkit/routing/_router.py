@@ -14,11 +14,10 @@ from leadkit._html import html_table
 from leadkit.model import EngagementEvent, Lead, OwnerRef
 from leadkit.routing._availability import Roster
 from leadkit.routing._errors import RoutingError
-from leadkit.routing._index import EntryIndex, IndexStats
 from leadkit.routing._rules import AssignmentRules, RuleEntry
 from leadkit.routing._state import RoutingState, StateTransaction
 from leadkit.routing._strategies import StrategyReasoning, record_assignment
-from leadkit.rules import AllOf, Criteria, Explanation, explain
+from leadkit.rules import AllOf, Criteria, Explanation, FirstMatchIndex, IndexStats, explain
 
 __all__ = ["MatchedEntry", "Router", "RoutingDecision", "SkippedEntry"]
 
@@ -163,7 +162,7 @@ class Router:
             raise RoutingError(f"roster must be a Roster, got {type(roster).__name__}")
         _check_roster(rules, self.roster)
         self._entries: tuple[RuleEntry, ...] = rules.entries
-        self._index = EntryIndex([entry.when for entry in rules.entries])
+        self._index = FirstMatchIndex([entry.when for entry in rules.entries])
 
     @property
     def index_stats(self) -> IndexStats:

@@ -16,8 +16,7 @@ from leadkit.routing._strategies import (
     Strategy,
     WeightedRoundRobin,
 )
-from leadkit.rules import Condition
-from leadkit.rules._nodes import check_top_level, record_type
+from leadkit.rules import Condition, check_top_level, record_type
 
 __all__ = ["AssignmentRules", "RuleEntry", "Target"]
 

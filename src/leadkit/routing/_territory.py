@@ -23,8 +23,7 @@ from typing import Any
 import attrs
 
 from leadkit.routing._errors import RoutingError
-from leadkit.rules import Condition, Kind, any_of, field
-from leadkit.rules._nodes import FieldRef, info_of
+from leadkit.rules import Condition, FieldRef, Kind, any_of, field, info_of
 
 __all__ = [
     "COMPANY_SIZE_BANDS",

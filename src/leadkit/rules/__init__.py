@@ -22,24 +22,17 @@ shadow the built-in ``compile``.
 from leadkit.rules._compile import (
     CompiledCondition,
     EventFilter,
+    EventMatcher,
     compile_condition,
     compile_event_filter,
 )
 from leadkit.rules._compile import compile_condition as compile
 from leadkit.rules._data import SCHEMA_VERSION, dump_condition, from_data, load_condition, to_data
+from leadkit.rules._dnf import FirstMatchIndex, IndexStats
 from leadkit.rules._errors import RuleError
 from leadkit.rules._explain import Explanation, explain
 from leadkit.rules._expr import Expr, all_of, any_of, criteria, events, field, prop
-from leadkit.rules._logic import (
-    FilterLogicError,
-    LogicAll,
-    LogicAny,
-    LogicNode,
-    LogicNot,
-    LogicRef,
-    parse_filter_logic,
-)
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
     Between,
@@ -60,9 +53,22 @@ from leadkit.rules._nodes import (
     Subject,
     TextMatch,
     Window,
+    check_top_level,
+    info_of,
+    record_type,
+)
+from leadkit.rules._logic import (
+    FilterLogicError,
+    LogicAll,
+    LogicAny,
+    LogicNode,
+    LogicNot,
+    LogicRef,
+    fold_logic,
+    parse_filter_logic,
 )
 from leadkit.rules._period import Period
-from leadkit.rules._schema import Kind
+from leadkit.rules._schema import Kind, ValueInfo
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -77,12 +83,15 @@ __all__ = [
     "EventExists",
     "EventFilter",
     "EventLast",
+    "EventMatcher",
     "EventQuery",
     "EventSum",
     "Explanation",
     "Expr",
     "FieldRef",
     "FilterLogicError",
+    "FirstMatchIndex",
+    "IndexStats",
     "IsIn",
     "Kind",
     "LogicAll",
@@ -98,9 +107,11 @@ __all__ = [
     "RuleError",
     "Subject",
     "TextMatch",
+    "ValueInfo",
     "Window",
     "all_of",
     "any_of",
+    "check_top_level",
     "compile",
     "compile_condition",
     "compile_event_filter",
@@ -109,9 +120,12 @@ __all__ = [
     "events",
     "explain",
     "field",
+    "fold_logic",
     "from_data",
+    "info_of",
     "load_condition",
     "parse_filter_logic",
     "prop",
+    "record_type",
     "to_data",
 ]

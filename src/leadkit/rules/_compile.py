@@ -4,9 +4,13 @@ Everything that can be decided before evaluation is decided here: attribute gett
 frozensets for ``is_in``, normalised needles, compiled regexes, window arithmetic. The
 closures never look at the tree again and never parse text.
 
-Each node compiles to two closures over ``(record, events, as_of)``: a predicate
-(two-valued: a comparison with a missing value is false) and a "known" function
-(three-valued, Kleene logic: a comparison with a missing value is ``None``, unknown).
+Each node is compiled once into a :class:`Compiled` pair of closures over ``(record,
+events, as_of)``: a predicate (two-valued: a comparison with a missing value is false)
+and a "known" function (three-valued, Kleene logic: a comparison with a missing value
+is ``None``, unknown). Leaves get both from the one operator table of
+:mod:`leadkit.rules._operators`; criteria are compiled as their desugared
+``all``/``any``/``not`` tree (:meth:`Criteria.desugared`); events are selected by one
+:class:`EventMatcher`, which :func:`~leadkit.rules.explain` and the scoring engine use too.
 """
 
 from __future__ import annotations
@@ -21,11 +25,8 @@ import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit.model import EngagementEvent
-from leadkit.rules._checks import leaf_check
 from leadkit.rules._errors import RuleError
-from leadkit.rules._fast import field_fast_known, field_fast_path
-from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
     Condition,
@@ -34,6 +35,7 @@ from leadkit.rules._nodes import (
     EventExists,
     EventLast,
     EventQuery,
+    EventSum,
     FieldRef,
     Not,
     Presence,
@@ -45,23 +47,26 @@ from leadkit.rules._nodes import (
     record_type,
     uses_as_of,
 )
-from leadkit.rules._schema import family_of
+from leadkit.rules._operators import Check, Known, Pred, build_leaf
+from leadkit.rules._period import Period
+from leadkit.rules._schema import Kind, family_of
 
 __all__ = [
+    "Compiled",
     "CompiledCondition",
     "EventFilter",
+    "EventMatcher",
+    "aggregate",
     "check_as_of",
     "compile_condition",
     "compile_event_filter",
+    "compile_leaf",
     "compile_node",
-    "matching_events",
     "sum_numbers",
     "value_function",
 ]
 
 Events = Sequence[EngagementEvent]
-Pred = Callable[[Any, Events, datetime], bool]
-Known = Callable[[Any, Events, datetime], bool | None]
 ValueFn = Callable[[Any, Events, datetime], object]
 EventFilter = Callable[[EngagementEvent, Events, datetime], bool]
 
@@ -85,20 +90,48 @@ def check_as_of(as_of: object) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Subjects: reading a value
+# Events: the one matcher
 # ---------------------------------------------------------------------------------------------
 
 
-def matching_events(query: EventQuery) -> Callable[[Events, datetime], Iterator[EngagementEvent]]:
-    """A function yielding the events that match ``query`` at ``as_of``."""
-    kinds = frozenset(query.kinds) if query.kinds else None
-    start_of = query.window.start_function() if query.window is not None else None
-    where = compile_node(query.where)[0] if query.where is not None else None
+@attrs.frozen(slots=True, eq=False)
+class EventMatcher:
+    """The events an :class:`~leadkit.rules.EventQuery` selects, compiled once.
 
-    def matching(events: Events, as_of: datetime) -> Iterator[EngagementEvent]:
-        start = start_of(as_of) if start_of is not None else None
+    An event matches at ``as_of`` when its kind is one of ``kinds`` (any kind when
+    empty), it did not happen after ``as_of``, it happened within ``window`` before
+    ``as_of`` (when there is one) and it satisfies ``where`` (the compiled property
+    filter, when there is one). Conditions on events, :func:`~leadkit.rules.explain` and
+    the scoring engine all select events through this one matcher; the engine reads
+    ``kinds``, ``window`` and ``where`` to test each event once against many rules.
+
+    >>> from datetime import datetime, UTC
+    >>> from leadkit.model import EngagementEvent
+    >>> from leadkit.rules import EventMatcher, events
+    >>> webinars = EventMatcher.of(events("webinar").within(days=30).query)
+    >>> at = datetime(2026, 5, 1, tzinfo=UTC)
+    >>> e = EngagementEvent(kind="webinar", lead_id="lead-1", occurred_at=at)
+    >>> [x.kind for x in webinars.select([e], at)], webinars.kinds
+    (['webinar'], frozenset({'webinar'}))
+    """
+
+    query: EventQuery
+    kinds: frozenset[str]
+    window: Period | None
+    where: EventFilter | None = attrs.field(repr=False)
+
+    @staticmethod
+    def of(query: EventQuery) -> EventMatcher:
+        """The matcher of ``query`` (cached for equal queries)."""
+        return _matcher(query)
+
+    def select(self, events: Events, as_of: datetime) -> Iterator[EngagementEvent]:
+        """The matching ``events`` at ``as_of``, in their order."""
+        kinds = self.kinds
+        where = self.where
+        start = self.window.start(as_of) if self.window is not None else None
         for event in events:
-            if kinds is not None and event.kind not in kinds:
+            if kinds and event.kind not in kinds:
                 continue
             at = event.occurred_at
             if at > as_of or (start is not None and at < start):
@@ -107,7 +140,11 @@ def matching_events(query: EventQuery) -> Callable[[Events, datetime], Iterator[
                 continue
             yield event
 
-    return matching
+
+@functools.lru_cache(maxsize=512)
+def _matcher(query: EventQuery) -> EventMatcher:
+    where = compile_node(query.where).predicate if query.where is not None else None
+    return EventMatcher(query, frozenset(query.kinds), query.window, where)
 
 
 def sum_numbers(values: list[object]) -> int | float | Decimal:
@@ -119,6 +156,18 @@ def sum_numbers(values: list[object]) -> int | float | Decimal:
     return sum(numbers)  # type: ignore[arg-type]
 
 
+def aggregate(
+    subject: EventCount | EventLast | EventSum, found: Sequence[EngagementEvent]
+) -> object:
+    """The value of an event aggregate over the events ``found`` (None: no last event)."""
+    if isinstance(subject, EventCount):
+        return len(found)
+    if isinstance(subject, EventLast):
+        return max((e.occurred_at for e in found), default=None)
+    name = subject.prop
+    return sum_numbers([e.properties.get(name) for e in found])
+
+
 def value_function(subject: Subject) -> ValueFn:
     """``(record, events, as_of) -> value`` for any subject (None when missing)."""
     if isinstance(subject, FieldRef | PropRef):
@@ -128,29 +177,29 @@ def value_function(subject: Subject) -> ValueFn:
             return get(record)
 
         return of_record
-    matching = matching_events(subject.query)
+    select = EventMatcher.of(subject.query).select
     if isinstance(subject, EventCount):
 
         def count(record: Any, events: Events, as_of: datetime) -> object:
-            return sum(1 for _ in matching(events, as_of))
+            return sum(1 for _ in select(events, as_of))
 
         return count
     if isinstance(subject, EventLast):
 
         def last(record: Any, events: Events, as_of: datetime) -> object:
-            return max((e.occurred_at for e in matching(events, as_of)), default=None)
+            return max((e.occurred_at for e in select(events, as_of)), default=None)
 
         return last
     name = subject.prop
 
     def total(record: Any, events: Events, as_of: datetime) -> object:
-        return sum_numbers([e.properties.get(name) for e in matching(events, as_of)])
+        return sum_numbers([e.properties.get(name) for e in select(events, as_of)])
 
     return total
 
 
 # ---------------------------------------------------------------------------------------------
-# Combining
+# Combining: AND, OR, NOT in two-valued and in Kleene logic
 # ---------------------------------------------------------------------------------------------
 
 
@@ -235,70 +284,64 @@ def _not_known(item: Known) -> Known:
     return negation
 
 
-def _logic(
-    node: LogicNode,
-    leaves: Sequence[Any],
-    all_: Callable[[Sequence[Any]], Any],
-    any_: Callable[[Sequence[Any]], Any],
-    not_: Callable[[Any], Any],
-) -> Any:
-    """Turn parsed filter logic into closures over the criteria (no walking at run time)."""
-    if isinstance(node, LogicRef):
-        return leaves[node.number - 1]
-    if isinstance(node, LogicNot):
-        return not_(_logic(node.item, leaves, all_, any_, not_))
-    parts = [_logic(item, leaves, all_, any_, not_) for item in node.items]
-    return all_(parts) if isinstance(node, LogicAll) else any_(parts)
-
-
 # ---------------------------------------------------------------------------------------------
 # Compiling a node
 # ---------------------------------------------------------------------------------------------
 
 
-def compile_node(node: Condition) -> tuple[Pred, Known]:
-    """The two-valued predicate and the three-valued function of ``node``."""
-    if isinstance(node, AllOf | AnyOf | Criteria):
-        compiled = [compile_node(item) for item in node.items]
-        preds = [p for p, _ in compiled]
-        knowns = [k for _, k in compiled]
-        if isinstance(node, AllOf):
-            return _all(preds), _all_known(knowns)
-        if isinstance(node, AnyOf):
-            return _any(preds), _any_known(knowns)
-        return (
-            _logic(node.logic, preds, _all, _any, _not),
-            _logic(node.logic, knowns, _all_known, _any_known, _not_known),
-        )
-    if isinstance(node, Not):
-        pred, known = compile_node(node.item)
-        return _not(pred), _not_known(known)
+@attrs.frozen(slots=True)
+class Compiled:
+    """A node compiled once: the two-valued predicate and the three-valued function
+    (and, for a leaf, the test of a present value, which explain reports)."""
+
+    predicate: Pred
+    known: Known
+    check: Check | None = None
+
+
+def compile_leaf(node: Condition) -> Compiled:
+    """A leaf (``Presence`` and ``EventExists`` included) compiled to its closures."""
     if isinstance(node, EventExists):
-        matching = matching_events(node.query)
+        select = EventMatcher.of(node.query).select
 
         def exists(record: Any, events: Events, as_of: datetime) -> bool:
-            return next(matching(events, as_of), None) is not None
+            return next(select(events, as_of), None) is not None
 
-        return exists, exists
-    value_of = value_function(node.subject)  # type: ignore[attr-defined]
+        return Compiled(exists, exists)
+    subject: Subject = node.subject  # type: ignore[attr-defined]
+    if isinstance(subject, FieldRef | PropRef):
+        info = info_of(subject)
+        get: Callable[..., object] = info.get
+        reads, runtime_typed = "record", info.kind is Kind.ANY
+    else:
+        get, reads, runtime_typed = value_function(subject), "value", False
     if isinstance(node, Presence):
+        value_of = value_function(subject)
         present = node.present
 
         def presence(record: Any, events: Events, as_of: datetime) -> bool:
             return (value_of(record, events, as_of) is not None) is present
 
-        return presence, presence
-    check = leaf_check(node)
+        return Compiled(presence, presence)
+    leaf = build_leaf(node, get, reads=reads, runtime_typed=runtime_typed)
+    return Compiled(leaf.predicate, leaf.known, leaf.check)
 
-    def leaf(record: Any, events: Events, as_of: datetime) -> bool:
-        value = value_of(record, events, as_of)
-        return value is not None and check(value, as_of)
 
-    def leaf_known(record: Any, events: Events, as_of: datetime) -> bool | None:
-        value = value_of(record, events, as_of)
-        return None if value is None else check(value, as_of)
-
-    return field_fast_path(node) or leaf, field_fast_known(node) or leaf_known
+def compile_node(node: Condition) -> Compiled:
+    """``node`` compiled once into its two-valued and three-valued closures."""
+    if isinstance(node, Criteria):
+        return compile_node(node.desugared())
+    if isinstance(node, AllOf | AnyOf):
+        compiled = [compile_node(item) for item in node.items]
+        preds = [c.predicate for c in compiled]
+        knowns = [c.known for c in compiled]
+        if isinstance(node, AllOf):
+            return Compiled(_all(preds), _all_known(knowns))
+        return Compiled(_any(preds), _any_known(knowns))
+    if isinstance(node, Not):
+        inner = compile_node(node.item)
+        return Compiled(_not(inner.predicate), _not_known(inner.known))
+    return compile_leaf(node)
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -371,11 +414,11 @@ def compile_condition(condition: Condition) -> CompiledCondition:
 @functools.lru_cache(maxsize=512)
 def _compile_cached(condition: Condition) -> CompiledCondition:
     check_top_level(condition)
-    pred, known = compile_node(condition)
+    compiled = compile_node(condition)
     return CompiledCondition(
         condition,
-        pred,
-        known,
+        compiled.predicate,
+        compiled.known,
         needs_events=needs_events(condition),
         uses_as_of=uses_as_of(condition),
         on=record_type(condition),
@@ -401,4 +444,4 @@ def compile_event_filter(where: Condition) -> EventFilter:
     True
     """
     query = EventQuery((), where=where)  # checks: props only, no nested events
-    return compile_node(cast(Condition, query.where))[0]
+    return compile_node(cast(Condition, query.where)).predicate

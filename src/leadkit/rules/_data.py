@@ -35,8 +35,7 @@ from leadkit.model import (
     User,
 )
 from leadkit.rules._errors import RuleError
-from leadkit.rules._literals import TEXT_KINDS, require_kind
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
     Between,
@@ -61,6 +60,7 @@ from leadkit.rules._nodes import (
     info_of,
     record_type,
 )
+from leadkit.rules._literals import TEXT_KINDS, require_kind
 from leadkit.rules._period import Period
 from leadkit.rules._schema import Kind
 

@@ -10,12 +10,9 @@ import attrs
 
 from leadkit._html import html_table
 from leadkit.model import EngagementEvent
-from leadkit.rules._checks import leaf_check, mismatch
-from leadkit.rules._compile import check_as_of, compile_node, sum_numbers
+from leadkit.rules._compile import EventMatcher, aggregate, check_as_of, compile_leaf
 from leadkit.rules._errors import RuleError
-from leadkit.rules._literals import show
-from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
     Condition,
@@ -23,7 +20,6 @@ from leadkit.rules._nodes import (
     EventCount,
     EventExists,
     EventLast,
-    EventQuery,
     EventSum,
     FieldRef,
     Not,
@@ -32,6 +28,9 @@ from leadkit.rules._nodes import (
     check_top_level,
     info_of,
 )
+from leadkit.rules._literals import show
+from leadkit.rules._logic import fold_logic
+from leadkit.rules._operators import mismatch
 
 __all__ = ["Explanation", "explain"]
 
@@ -113,43 +112,31 @@ class Explanation:
         return f"  [{'; '.join(parts)}]" if parts else ""
 
 
-def _kleene_all(values: Sequence[bool | None]) -> bool | None:
-    if any(v is False for v in values):
-        return False
-    return None if any(v is None for v in values) else True
+_Verdict = tuple[bool, bool | None]
+"""``(held, known)``: the two-valued and the three-valued verdict of one part."""
 
 
-def _kleene_any(values: Sequence[bool | None]) -> bool | None:
-    if any(v is True for v in values):
-        return True
-    return None if any(v is None for v in values) else False
+def _all(parts: tuple[_Verdict, ...]) -> _Verdict:
+    knowns = [k for _, k in parts]
+    if any(k is False for k in knowns):
+        known: bool | None = False
+    else:
+        known = None if any(k is None for k in knowns) else True
+    return all(h for h, _ in parts), known
 
 
-def _kleene_logic(node: LogicNode, values: Sequence[bool | None]) -> bool | None:
-    if isinstance(node, LogicRef):
-        return values[node.number - 1]
-    if isinstance(node, LogicNot):
-        inner = _kleene_logic(node.item, values)
-        return None if inner is None else not inner
-    parts = [_kleene_logic(item, values) for item in node.items]
-    return _kleene_all(parts) if isinstance(node, LogicAll) else _kleene_any(parts)
+def _any(parts: tuple[_Verdict, ...]) -> _Verdict:
+    knowns = [k for _, k in parts]
+    if any(k is True for k in knowns):
+        known: bool | None = True
+    else:
+        known = None if any(k is None for k in knowns) else False
+    return any(h for h, _ in parts), known
 
 
-def _matching(
-    query: EventQuery, events: Sequence[EngagementEvent], as_of: datetime
-) -> list[EngagementEvent]:
-    start = query.window.start(as_of) if query.window is not None else None
-    where = compile_node(query.where)[0] if query.where is not None else None
-    found = []
-    for event in events:
-        if query.kinds and event.kind not in query.kinds:
-            continue
-        if event.occurred_at > as_of or (start is not None and event.occurred_at < start):
-            continue
-        if where is not None and not where(event, (), as_of):
-            continue
-        found.append(event)
-    return found
+def _not(part: _Verdict) -> _Verdict:
+    held, known = part
+    return not held, None if known is None else not known
 
 
 def _explain(
@@ -157,21 +144,21 @@ def _explain(
 ) -> Explanation:
     if isinstance(node, AllOf | AnyOf | Criteria):
         children = tuple(_explain(item, record, events, as_of) for item in node.items)
-        helds = [c.held for c in children]
-        knowns = [c.known for c in children]
+        verdicts = [(c.held, c.known) for c in children]
         if isinstance(node, AllOf):
-            held, known = all(helds), _kleene_all(knowns)
+            held, known = _all(tuple(verdicts))
         elif isinstance(node, AnyOf):
-            held, known = any(helds), _kleene_any(knowns)
+            held, known = _any(tuple(verdicts))
         else:
-            held, known = node.logic.evaluate(helds), _kleene_logic(node.logic, knowns)
+            # The criteria's verdicts combined as their desugared logic says.
+            held, known = fold_logic(node.logic, verdicts, all_of=_all, any_of=_any, not_=_not)
         return Explanation(node, held, known, children=children)
     if isinstance(node, Not):
         child = _explain(node.item, record, events, as_of)
-        known = None if child.known is None else not child.known
-        return Explanation(node, not child.held, known, children=(child,))
+        held, known = _not((child.held, child.known))
+        return Explanation(node, held, known, children=(child,))
     if isinstance(node, EventExists):
-        found = _matching(node.query, events, as_of)
+        found = list(EventMatcher.of(node.query).select(events, as_of))
         held = bool(found)
         return Explanation(node, held, held, len(found), tuple(e.id for e in found))
     subject = node.subject  # type: ignore[attr-defined]
@@ -180,20 +167,17 @@ def _explain(
     if isinstance(subject, FieldRef | PropRef):
         value = info_of(subject).get(record)
     else:
-        found = _matching(subject.query, events, as_of)
+        found = list(EventMatcher.of(subject.query).select(events, as_of))
         ids = tuple(e.id for e in found)
-        if isinstance(subject, EventCount):
-            value = len(found)
-        elif isinstance(subject, EventLast):
-            value = max((e.occurred_at for e in found), default=None)
-        else:
-            value = sum_numbers([e.properties.get(subject.prop) for e in found])
+        value = aggregate(subject, found)
     if isinstance(node, Presence):
         held = (value is not None) == node.present
         return Explanation(node, held, held, value, ids)
     if value is None:
         return Explanation(node, False, None, None, ids)
-    result = leaf_check(node)(value, as_of)
+    check = compile_leaf(node).check
+    assert check is not None
+    result = bool(check(value, as_of))
     return Explanation(node, result, result, value, ids, note=mismatch(node, value) or "")
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from leadkit.model import Lead
 from leadkit.rules._errors import RuleError
-from leadkit.rules._logic import LogicNode
-from leadkit.rules._nodes import (
+from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
     Between,
@@ -27,6 +26,7 @@ from leadkit.rules._nodes import (
     Window,
     info_of,
 )
+from leadkit.rules._logic import LogicNode
 from leadkit.rules._period import Period
 
 __all__ = ["Expr", "all_of", "any_of", "criteria", "events", "field", "prop"]

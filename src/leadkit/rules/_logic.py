@@ -20,9 +20,10 @@ filter_logic: expected a number, NOT or '(' at position 12 (end of text) in '1 A
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Sequence
-from typing import TypeAlias
+from collections.abc import Callable, Sequence
+from typing import TypeAlias, TypeVar
 
 import attrs
 
@@ -35,8 +36,11 @@ __all__ = [
     "LogicNode",
     "LogicNot",
     "LogicRef",
+    "fold_logic",
     "parse_filter_logic",
 ]
+
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -46,8 +50,8 @@ class LogicRef:
     number: int
 
     def evaluate(self, results: Sequence[bool]) -> bool:
-        """The result of criterion ``number``."""
-        return results[self.number - 1]
+        """The logic applied to the criteria's ``results`` (see :func:`fold_logic`)."""
+        return _evaluate(self, results)
 
     def __str__(self) -> str:
         return str(self.number)
@@ -60,8 +64,8 @@ class LogicNot:
     item: LogicNode
 
     def evaluate(self, results: Sequence[bool]) -> bool:
-        """True when ``item`` is false."""
-        return not self.item.evaluate(results)
+        """The logic applied to the criteria's ``results`` (see :func:`fold_logic`)."""
+        return _evaluate(self, results)
 
     def __str__(self) -> str:
         inner = str(self.item)
@@ -79,8 +83,8 @@ class LogicAll:
     items: tuple[LogicNode, ...]
 
     def evaluate(self, results: Sequence[bool]) -> bool:
-        """Short-circuit AND."""
-        return all(item.evaluate(results) for item in self.items)
+        """The logic applied to the criteria's ``results`` (see :func:`fold_logic`)."""
+        return _evaluate(self, results)
 
     def __str__(self) -> str:
         return " AND ".join(_wrap(i) for i in self.items)
@@ -93,14 +97,50 @@ class LogicAny:
     items: tuple[LogicNode, ...]
 
     def evaluate(self, results: Sequence[bool]) -> bool:
-        """Short-circuit OR."""
-        return any(item.evaluate(results) for item in self.items)
+        """The logic applied to the criteria's ``results`` (see :func:`fold_logic`)."""
+        return _evaluate(self, results)
 
     def __str__(self) -> str:
         return " OR ".join(_wrap(i) for i in self.items)
 
 
 LogicNode: TypeAlias = LogicRef | LogicNot | LogicAll | LogicAny
+
+
+def fold_logic(
+    node: LogicNode,
+    criteria: Sequence[T],
+    *,
+    all_of: Callable[[tuple[T, ...]], T],
+    any_of: Callable[[tuple[T, ...]], T],
+    not_: Callable[[T], T],
+) -> T:
+    """Filter logic desugared into AND / OR / NOT over the numbered ``criteria``.
+
+    The one place logic is taken apart: each number becomes its criterion, each ``AND``
+    ``all_of`` of its parts, each ``OR`` ``any_of``, each ``NOT`` ``not_``. Conditions
+    desugar into ``AllOf`` / ``AnyOf`` / ``Not`` trees (:meth:`Criteria.desugared`),
+    matching rules into closures, verdicts into a verdict.
+
+    >>> from leadkit.rules import fold_logic, parse_filter_logic
+    >>> logic = parse_filter_logic("1 AND (2 OR NOT 3)", criteria=3)
+    >>> fold_logic(logic, "abc", all_of=" & ".join, any_of=" | ".join,
+    ...            not_=lambda x: f"~{x}")
+    'a & b | ~c'
+    """
+    if isinstance(node, LogicRef):
+        return criteria[node.number - 1]
+    if isinstance(node, LogicNot):
+        return not_(fold_logic(node.item, criteria, all_of=all_of, any_of=any_of, not_=not_))
+    parts = tuple(
+        fold_logic(item, criteria, all_of=all_of, any_of=any_of, not_=not_) for item in node.items
+    )
+    return all_of(parts) if isinstance(node, LogicAll) else any_of(parts)
+
+
+def _evaluate(node: LogicNode, results: Sequence[bool]) -> bool:
+    return fold_logic(node, results, all_of=all, any_of=any, not_=operator.not_)
+
 
 MAX_LOGIC_DEPTH = 100
 """How deeply filter logic may nest parentheses and NOTs (real logic uses a handful)."""

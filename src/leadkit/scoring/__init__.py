@@ -35,12 +35,12 @@ from leadkit.scoring._grading import (
 )
 from leadkit.scoring._matrix import DEFAULT_GRADE_BANDS, DEFAULT_SCORE_BANDS, priority_matrix
 from leadkit.scoring._model import ScoringModel
-from leadkit.scoring._ready import (
+from leadkit.scoring._rules import EventRule, Group, ProfileRule, Rule
+from leadkit.scoring._shipped_models import (
     default_grading_profile,
     default_marketing_model,
     japanese_b2b_model,
 )
-from leadkit.scoring._rules import EventRule, Group, ProfileRule, Rule
 
 __all__ = [
     "DEFAULT_GRADE_BANDS",

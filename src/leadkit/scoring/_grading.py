@@ -15,9 +15,9 @@ from leadkit.scoring._card import show_value
 from leadkit.scoring._checks import check_name, check_text
 from leadkit.scoring._engine import check_as_of
 from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._explanation_values import seen_values
 from leadkit.scoring._grade import Grade
 from leadkit.scoring._leads import index_leads
-from leadkit.scoring._seen import seen_values
 
 __all__ = [
     "Criterion",

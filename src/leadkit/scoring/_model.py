@@ -28,8 +28,8 @@ from leadkit.scoring._checks import check_cap, check_name, check_text, number_or
 from leadkit.scoring._decay import Decay, HalfLife, InactivityDecay, LinearDecay
 from leadkit.scoring._engine import Engine, Run, check_as_of, matching_event_ids
 from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._explanation_values import event_ids_of, seen_values
 from leadkit.scoring._rules import EventRule, Group, ProfileRule, Rule
-from leadkit.scoring._seen import event_ids_of, seen_values
 
 __all__ = ["ScoringModel", "model_problems"]
 

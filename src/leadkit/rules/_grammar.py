@@ -1,10 +1,14 @@
-"""The condition tree: immutable attrs nodes that print, compare and serialise.
+"""The grammar of the condition language: what a condition looks at (subjects) and the
+condition nodes themselves, immutable attrs objects that print, compare and serialise.
 
-Nodes hold only field paths, operator names and literal values (regexes as pattern
-strings, windows as :class:`Period`), never Python callables, so that the same tree can be
-compiled to closures, explained, dumped to plain data or rendered to SQL. Every node
-checks itself when it is built: an unknown field, an operator that does not fit the
-field's type or a literal of the wrong type raises :class:`RuleError` at once.
+Subjects are a field of the record, an event property, or an aggregate over the lead's
+engagement events; they hold names only, and :func:`info_of` resolves them (cached) to a
+kind and a getter. Nodes hold only field paths, operator names and literal values
+(regexes as pattern strings, windows as :class:`Period`), never Python callables, so
+that the same tree can be compiled to closures, explained, dumped to plain data or
+rendered to SQL. Every node checks itself when it is built: an unknown field, an
+operator that does not fit the field's type or a literal of the wrong type raises
+:class:`RuleError` at once.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 import attrs
 
+from leadkit.model import Lead
 from leadkit.rules._errors import RuleError
 from leadkit.rules._literals import (
     COMPARE_OPS,
@@ -27,21 +32,10 @@ from leadkit.rules._literals import (
     require_kind,
     show,
 )
-from leadkit.rules._logic import LogicAll, LogicNode, LogicRef, parse_filter_logic
+from leadkit.rules._logic import LogicAll, LogicNode, LogicRef, fold_logic, parse_filter_logic
 from leadkit.rules._period import Period
 from leadkit.rules._regex import compile_user_pattern
-from leadkit.rules._schema import ValueInfo, family_of
-from leadkit.rules._subjects import (
-    EventCount,
-    EventLast,
-    EventQuery,
-    EventSum,
-    FieldRef,
-    PropRef,
-    Subject,
-    check_subject,
-    info_of,
-)
+from leadkit.rules._schema import Kind, ValueInfo, family_of, resolve_field, resolve_prop
 
 if TYPE_CHECKING:
     from leadkit.rules._expr import Expr
@@ -67,9 +61,172 @@ __all__ = [
     "Subject",
     "TextMatch",
     "Window",
+    "check_subject",
+    "check_top_level",
     "info_of",
     "iter_conditions",
+    "needs_events",
+    "record_type",
+    "uses_as_of",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Subjects: what a condition looks at
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_field(instance: FieldRef, attribute: attrs.Attribute[str], value: str) -> None:
+    resolve_field(instance.on, value)
+
+
+@attrs.frozen(slots=True, repr=False)
+class FieldRef:
+    """A field of the record, by dotted path: ``employees``, ``address.prefecture``,
+    ``custom.budget``. ``on`` is the attrs class the path is resolved against."""
+
+    path: str = attrs.field(validator=_check_field)
+    on: type = attrs.field(default=Lead, kw_only=True)
+
+    def __str__(self) -> str:
+        return self.path
+
+    def __repr__(self) -> str:
+        on = "" if self.on is Lead else f", on={self.on.__name__}"
+        return f"FieldRef({self.path!r}{on})"
+
+
+def _check_prop(instance: PropRef, attribute: attrs.Attribute[str], value: str) -> None:
+    resolve_prop(value)
+
+
+@attrs.frozen(slots=True)
+class PropRef:
+    """A property of an engagement event (``url``), or one of its attributes (``kind``,
+    ``occurred_at``, ``id``); only valid inside ``events(...).where(...)``."""
+
+    name: str = attrs.field(validator=_check_prop)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _kinds(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, tuple | list | frozenset | set):
+        raise RuleError(f"event kinds must be strings, got {value!r}", key="events")
+    kinds = set()
+    for kind in value:
+        if not isinstance(kind, str) or not kind.strip():
+            raise RuleError(f"an event kind must be a non-empty string, got {kind!r}", key="events")
+        kinds.add(str(kind))
+    return tuple(sorted(kinds))
+
+
+def _check_where(instance: EventQuery, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, Condition):
+        raise RuleError(f"where(...) takes a condition, got {value!r}", key="where")
+    for node in iter_conditions(value):
+        subject = getattr(node, "subject", None)
+        if isinstance(node, EventExists) or isinstance(subject, EventCount | EventLast | EventSum):
+            raise RuleError(
+                f"events cannot be nested inside events(...).where(...): {node}", key="where"
+            )
+        if isinstance(subject, FieldRef):
+            raise RuleError(
+                f"where(...) filters events by their properties: use prop({subject.path!r}) "
+                f"instead of field({subject.path!r})",
+                key="where",
+            )
+
+
+@attrs.frozen(slots=True)
+class EventQuery:
+    """The events a lead did of some ``kinds`` (all kinds when empty), that satisfy
+    ``where`` (a condition on event properties) and happened within ``window`` before
+    ``as_of``. Events after ``as_of`` never count."""
+
+    kinds: tuple[str, ...] = attrs.field(default=(), converter=_kinds)
+    where: Condition | None = attrs.field(default=None, validator=_check_where, kw_only=True)
+    window: Period | None = attrs.field(default=None, kw_only=True)
+
+    def __str__(self) -> str:
+        text = " | ".join(self.kinds) if self.kinds else "any event"
+        if self.where is not None:
+            text += f" where {self.where}"
+        if self.window is not None:
+            text += f" within {self.window}"
+        return text
+
+
+@attrs.frozen(slots=True)
+class EventCount:
+    """How many events match the query (a number; 0 when none)."""
+
+    query: EventQuery
+
+    def __str__(self) -> str:
+        return f"count({self.query})"
+
+
+@attrs.frozen(slots=True)
+class EventLast:
+    """When the latest matching event happened (a datetime; missing when none)."""
+
+    query: EventQuery
+
+    def __str__(self) -> str:
+        return f"last({self.query})"
+
+
+def _check_sum_prop(instance: EventSum, attribute: attrs.Attribute[str], value: str) -> None:
+    info = resolve_prop(value)
+    if info.kind not in (Kind.ANY, Kind.NUMBER):
+        raise RuleError(f"sum() needs a numeric property, {value} is {info.kind.described}")
+
+
+@attrs.frozen(slots=True)
+class EventSum:
+    """The sum of a numeric property over the matching events (0 when none; values that
+    are not numbers are skipped)."""
+
+    query: EventQuery
+    prop: str = attrs.field(validator=_check_sum_prop)
+
+    def __str__(self) -> str:
+        return f"sum({self.prop} of {self.query})"
+
+
+Subject: TypeAlias = FieldRef | PropRef | EventCount | EventLast | EventSum
+
+_AGGREGATE_INFO = {
+    EventCount: ValueInfo("count", Kind.NUMBER, lambda _: None),
+    EventSum: ValueInfo("sum", Kind.NUMBER, lambda _: None),
+    EventLast: ValueInfo("last", Kind.DATETIME, lambda _: None),
+}
+
+
+def info_of(subject: Subject) -> ValueInfo:
+    """The kind and label of what ``subject`` yields (the getter only for fields/props)."""
+    if isinstance(subject, FieldRef):
+        return resolve_field(subject.on, subject.path)
+    if isinstance(subject, PropRef):
+        return resolve_prop(subject.name)
+    if isinstance(subject, EventCount | EventLast | EventSum):
+        return attrs.evolve(_AGGREGATE_INFO[type(subject)], label=str(subject))
+    raise RuleError(f"a condition looks at field(...), prop(...) or events(...), not {subject!r}")
+
+
+def check_subject(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, FieldRef | PropRef | EventCount | EventLast | EventSum):
+        raise RuleError(
+            f"a condition looks at field(...), prop(...) or events(...), not {value!r}",
+            key="field",
+        )
+
 
 CompareOp: TypeAlias = Literal["==", "!=", "<", "<=", ">", ">="]
 TextOp: TypeAlias = Literal["contains", "startswith", "endswith"]
@@ -513,6 +670,18 @@ class Criteria(Condition):
             text = logic if isinstance(logic, str) else str(logic)
             parsed = parse_filter_logic(text, criteria=len(self.items), path="logic")
         object.__setattr__(self, "logic", parsed)
+
+    def desugared(self) -> Condition:
+        """The criteria as the ``AllOf`` / ``AnyOf`` / ``Not`` tree their logic spells
+        out: what compiling, routing's index and every other evaluator work on.
+
+        >>> from leadkit.rules import criteria, field
+        >>> rule = criteria([field("industry") == "IT", field("employees") >= 100,
+        ...                  field("title").contains("部長")], logic="1 AND (2 OR NOT 3)")
+        >>> str(rule.desugared())
+        "industry == 'IT' AND (employees >= 100 OR NOT title contains '部長')"
+        """
+        return fold_logic(self.logic, self.items, all_of=AllOf, any_of=AnyOf, not_=Not)
 
     def __str__(self) -> str:
         numbered = "; ".join(f"{n}: {item}" for n, item in enumerate(self.items, start=1))

@@ -1,4 +1,5 @@
-"""A dispatch index over assignment entries, so that routing does not test every entry.
+"""A dispatch index over ordered conditions (routing's assignment entries), so that finding
+the first one that holds does not test every condition.
 
 At compile time each entry's condition is put in disjunctive normal form (criteria
 logic, ``all``/``any``). In each disjunct, equality and membership tests on a field
@@ -28,7 +29,9 @@ from typing import Any
 import attrs
 
 from leadkit.model import EngagementEvent, normalise_text
-from leadkit.rules import (
+from leadkit.rules._compile import compile_condition
+from leadkit.rules._expr import all_of
+from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
     Between,
@@ -37,18 +40,13 @@ from leadkit.rules import (
     Criteria,
     FieldRef,
     IsIn,
-    LogicAll,
-    LogicNode,
-    LogicNot,
-    LogicRef,
     Not,
-    all_of,
-    compile,
+    info_of,
 )
-from leadkit.rules._nodes import info_of
+from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
 from leadkit.rules._schema import Kind, family_of
 
-__all__ = ["EntryIndex", "IndexStats", "first_match_linear"]
+__all__ = ["FirstMatchIndex", "IndexStats", "first_match_linear"]
 
 Pred = Callable[[Any, Sequence[EngagementEvent], datetime], bool]
 KeyFn = Callable[[Any], object]
@@ -292,7 +290,7 @@ def _dim_name(dim: _Dim) -> str:
     return f"{dim.path} (normalised)" if dim.normalise else dim.path
 
 
-class EntryIndex:
+class FirstMatchIndex:
     """The first entry whose condition holds, found through hash tables.
 
     ``conditions`` are the entries' conditions in order.
@@ -305,7 +303,7 @@ class EntryIndex:
         for position, condition in enumerate(conditions):
             disjuncts = _analyse(position, condition)
             if disjuncts is None:
-                scanned.append((position, compile(condition).predicate))
+                scanned.append((position, compile_condition(condition).predicate))
             else:
                 analysed.extend(disjuncts)
         bounds: dict[str, set[Any]] = {}
@@ -338,7 +336,7 @@ class EntryIndex:
                     dims.append(chosen_dim)
             chosen.sort(key=lambda c: dims.index(c[0]))
             signature = tuple(dims.index(c[0]) for c in chosen)
-            residual = compile(all_of(rest)).predicate if rest else None
+            residual = compile_condition(all_of(rest)).predicate if rest else None
             table = tables.setdefault(signature, {})
             for combination in itertools.product(*(keys for _, keys in chosen)):
                 key = combination[0] if len(combination) == 1 else combination
