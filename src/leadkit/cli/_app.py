@@ -173,6 +173,9 @@ def main(
 
     ctx = Context(stdout=out, stderr=err, progress=Progress(err, quiet=args.quiet))
     try:
+        from leadkit.cli._output import check_outputs
+
+        check_outputs(args)
         status: int = args.run(args, ctx)
     except LeadkitError as exc:
         err.write(f"leadkit: error: {exc}\n")

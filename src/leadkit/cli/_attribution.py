@@ -8,7 +8,7 @@ from pathlib import Path
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._inputs import header_map, read_table
-from leadkit.cli._output import FORMATS, emit
+from leadkit.cli._output import add_output_options, emit
 
 __all__ = ["configure", "run"]
 
@@ -42,8 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--half-life", type=float, metavar="DAYS", help="for time-decay")
     parser.add_argument("--all", action="store_true", help="open and lost opportunities too")
     parser.add_argument("--by", choices=_BY, default="campaign", help="rows per ...")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    parser.add_argument("--out", type=Path, metavar="FILE", help="write to a .csv/.json file")
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -78,7 +77,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         "source": report.source_table,
         "credit": report.credit_table,
     }[args.by]()
-    emit([table], fmt=args.format, out=args.out, stdout=ctx.stdout)
+    emit([table], fmt=args.format, out=args.out, stdout=ctx.stdout, raw_csv=args.raw_csv)
     if report.unattributed and args.out is None and args.format == "table":
         ctx.stdout.write(
             f"\n{len(report.unattributed)} opportunities had no campaign touch: "

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
 from leadkit.cli._inputs import add_input_options, header_map, read_table
-from leadkit.cli._output import FORMATS, emit
+from leadkit.cli._output import add_output_options, emit
 
 __all__ = ["configure", "run"]
 
@@ -29,8 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EXAMPLES
     add_input_options(parser, events=False)
     parser.add_argument("--explain", action="store_true", help="show the evidence of each pair")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    parser.add_argument("--out", type=Path, metavar="FILE", help="write to a .csv/.json file")
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -67,7 +65,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if evidence_column:
         columns += ("evidence",)
     title = f"{len(found)} groups of duplicates among {len(leads):,} leads"
-    emit([Table(columns, rows, title=title)], fmt=args.format, out=args.out, stdout=ctx.stdout)
+    emit(
+        [Table(columns, rows, title=title)],
+        fmt=args.format,
+        out=args.out,
+        stdout=ctx.stdout,
+        raw_csv=args.raw_csv,
+    )
     if args.explain and not evidence_column:
         for number, cluster in enumerate(found, start=1):
             ctx.stdout.write(f"\ngroup {number}: {cluster}\n")

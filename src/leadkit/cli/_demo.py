@@ -7,9 +7,20 @@ from pathlib import Path
 
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, CliError
-from leadkit.cli._output import FORMATS, render
+from leadkit.cli._output import add_output_options, render
 
 __all__ = ["configure", "run"]
+
+# The files --export writes (the demo flow's export list; checked before the demo runs).
+_EXPORT_NAMES = (
+    "leads.csv",
+    "accounts.csv",
+    "contacts.csv",
+    "opportunities.csv",
+    "campaigns.csv",
+    "campaign_members.csv",
+    "users.csv",
+)
 
 EXAMPLES = """\
 examples:
@@ -44,8 +55,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also write the resulting leads, accounts, contacts, opportunities ... as CSV",
     )
     parser.add_argument("--top", type=int, default=10, help="how many top leads to list")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    parser.set_defaults(run=run)
+    add_output_options(parser, out=False, folder="export")
+    parser.set_defaults(run=run, output_files=tuple(_EXPORT_NAMES))
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -55,6 +66,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     # The flow imports every capability; only the demo pays for that at start-up.
     from leadkit.cli._demo_flow import DemoSettings, run_demo
 
-    tables = run_demo(ctx, db=args.db, settings=DemoSettings(top=args.top, export=args.export))
-    ctx.stdout.write(render(tables, args.format))
+    settings = DemoSettings(top=args.top, export=args.export, formula_safe=not args.raw_csv)
+    tables = run_demo(ctx, db=args.db, settings=settings)
+    ctx.stdout.write(render(tables, args.format, formula_safe=not args.raw_csv))
     return EXIT_OK

@@ -79,6 +79,7 @@ class DemoSettings:
 
     top: int = 10
     export: Path | None = None
+    formula_safe: bool = True
     qualify_min_grade: str = "C+"
     seat_price: Money = Money(120_000, "JPY")
 
@@ -129,13 +130,13 @@ _EXPORTS = (
 )
 
 
-def _export(db: Path, folder: Path) -> list[Path]:
+def _export(db: Path, folder: Path, *, formula_safe: bool) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with SqliteUnitOfWork(db) as uow:
         for name, table, record_type in _EXPORTS:
             records = sorted(getattr(uow, table).all(), key=lambda r: r.id)
-            write_csv(records, folder / name, record_type)
+            write_csv(records, folder / name, record_type, formula_safe=formula_safe)
             written.append(folder / name)
     return written
 
@@ -304,7 +305,9 @@ class _Flow:
         final_leads = list({**leads_by_id, **{lead.id: lead for lead in converted}}.values())
         if self.settings.export is not None:
             with self.step(f"export the database as CSV to {self.settings.export}"):
-                written = _export(self.db, self.settings.export)
+                written = _export(
+                    self.db, self.settings.export, formula_safe=self.settings.formula_safe
+                )
             self.notes.append(f"{len(written)} CSV files written to {self.settings.export}")
         report_as_of = qualified_at + timedelta(hours=1)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
 from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
-from leadkit.cli._output import FORMATS, emit
+from leadkit.cli._output import add_output_options, emit
 
 __all__ = ["configure", "run"]
 
@@ -46,8 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_input_options(parser)
     parser.add_argument("--by", choices=_GROUPS, default="all", help="group the funnel")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    parser.add_argument("--out", type=Path, metavar="FILE", help="write to a .csv/.json file")
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -105,5 +104,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         leads = [attrs.evolve(lead, lead_source=source_name(lead.lead_source)) for lead in leads]
     report = funnel(histories, as_of=when, by=args.by, leads=leads)
     title = f"Funnel of {len(leads):,} leads at {when.isoformat(timespec='minutes')}"
-    emit([funnel_table(report, title=title)], fmt=args.format, out=args.out, stdout=ctx.stdout)
+    emit(
+        [funnel_table(report, title=title)],
+        fmt=args.format,
+        out=args.out,
+        stdout=ctx.stdout,
+        raw_csv=args.raw_csv,
+    )
     return EXIT_OK

@@ -15,6 +15,8 @@ __all__ = ["add_input_options", "as_of", "header_map", "read_table"]
 
 T = TypeVar("T")
 
+_DEFAULT_ENCODING = "utf-8-sig"
+
 
 def add_input_options(parser: argparse.ArgumentParser, *, events: bool = True) -> None:
     """``--leads``, ``--headers`` and, for commands that look at behaviour, ``--events`` and
@@ -28,7 +30,7 @@ def add_input_options(parser: argparse.ArgumentParser, *, events: bool = True) -
         )
     parser.add_argument(
         "--encoding",
-        default="utf-8-sig",
+        default=_DEFAULT_ENCODING,
         help="text encoding of the CSV files (default utf-8, with or without a BOM; "
         "cp932 for Shift_JIS files from Excel)",
     )
@@ -103,7 +105,7 @@ def read_table(
     record_type: type[T],
     *,
     headers: Mapping[str, str | None] | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str = _DEFAULT_ENCODING,
 ) -> list[T]:
     """Every record of a CSV table, or a ``LoadError`` naming each bad line and column."""
     from leadkit.io import read_csv
@@ -112,14 +114,32 @@ def read_table(
         raise CliError(f"{path}: no such file", hint="check the path (it is relative to here)")
     try:
         return read_csv(path, record_type, header_map=headers, encoding=encoding)
-    except LookupError:
-        raise UsageError(
-            f"unknown encoding {encoding!r}", hint="for example --encoding cp932"
-        ) from None
     except LoadError as err:
-        if any("not " in p.message and " text" in p.message for p in err.problems):
+        if any(p.path == ("encoding",) for p in err.problems):
+            raise UsageError(
+                f"unknown encoding {encoding!r}", hint="for example --encoding cp932"
+            ) from None
+        if any("NUL characters" in p.message for p in err.problems):
             raise CliError(
-                f"{path}: not {'UTF-8' if encoding == 'utf-8-sig' else encoding} text",
-                hint="Excel saves Japanese CSV as Shift_JIS: add --encoding cp932",
+                f"{path}: not {_encoding_name(encoding)} text (it contains NUL characters)",
+                hint="a UTF-16 file without a byte order mark? add --encoding utf-16-le, "
+                "or save it as UTF-8",
+            ) from None
+        if any(p.message.startswith(f"not {encoding} text") for p in err.problems):
+            raise CliError(
+                f"{path}: not {_encoding_name(encoding)} text", hint=_encoding_hint(encoding)
             ) from None
         raise
+
+
+def _encoding_name(encoding: str) -> str:
+    return "UTF-8" if encoding == _DEFAULT_ENCODING else encoding
+
+
+def _encoding_hint(encoding: str) -> str:
+    """What to try next; never the option the user already gave."""
+    if encoding == _DEFAULT_ENCODING:
+        return "Excel saves Japanese CSV as Shift_JIS: add --encoding cp932"
+    if encoding.lower().replace("-", "_") in ("cp932", "shift_jis", "sjis", "ms932"):
+        return "the file is not Shift_JIS either: check how it was saved (UTF-8? UTF-16?)"
+    return f"the file is not {encoding}: check how it was saved, or try --encoding cp932"

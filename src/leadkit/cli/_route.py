@@ -8,7 +8,7 @@ from pathlib import Path
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
 from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
-from leadkit.cli._output import FORMATS, emit
+from leadkit.cli._output import add_output_options, emit
 
 __all__ = ["configure", "run"]
 
@@ -36,8 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_input_options(parser)
     parser.add_argument("--explain", action="store_true", help="say why each lead went where")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    parser.add_argument("--out", type=Path, metavar="FILE", help="write to a .csv/.json file")
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -84,5 +83,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.explain:
         columns += ("why",)
     table = Table(columns, rows, title=f"Routing of {len(leads):,} leads ({args.rules.name})")
-    emit([table], fmt=args.format, out=args.out, stdout=ctx.stdout)
+    emit([table], fmt=args.format, out=args.out, stdout=ctx.stdout, raw_csv=args.raw_csv)
     return EXIT_OK

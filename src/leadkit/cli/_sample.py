@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from leadkit.cli._context import Context
-from leadkit.cli._errors import EXIT_OK, CliError
+from leadkit.cli._errors import EXIT_OK
 
 __all__ = ["configure", "run"]
 
@@ -26,7 +26,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = "Write the bundled sample CSVs and example rule files."
     parser.epilog = EXAMPLES
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="target folder")
-    parser.set_defaults(run=run)
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite sample files already in the folder"
+    )
+    parser.set_defaults(run=run, output_folder="out", output_files=_names())
+
+
+def _names() -> tuple[str, ...]:
+    from leadkit.cli._examples import EXAMPLE_FILES
+    from leadkit.sample._bundle import FILES
+
+    return (*(name for name, _, _ in FILES), *EXAMPLE_FILES)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -34,9 +44,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from leadkit.cli._examples import EXAMPLE_FILES, example_text
     from leadkit.sample import load_sample, save_sample
 
-    folder: Path = args.out
-    if folder.exists() and not folder.is_dir():
-        raise CliError(f"{folder} is a file, not a folder", hint="give --out a folder name")
+    folder: Path = args.out  # checked by check_outputs before this runs
     with ctx.progress.step("write the sample"):
         written = save_sample(load_sample(), folder)
         for name in EXAMPLE_FILES:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
-from leadkit.cli._output import FORMATS, emit
+from leadkit.cli._output import add_output_options, emit
 
 if TYPE_CHECKING:
     from leadkit.scoring import GradingProfile, ScoringModel
@@ -55,8 +55,7 @@ def configure_score(score: argparse.ArgumentParser) -> None:
     add_input_options(score)
     score.add_argument("--explain", action="store_true", help="show each rule's points")
     score.add_argument("--top", type=int, metavar="N", help="only the N highest scores")
-    score.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    score.add_argument("--out", type=Path, metavar="FILE", help="write to a .csv/.json file")
+    add_output_options(score)
     score.set_defaults(run=run_score)
 
 
@@ -68,8 +67,7 @@ def configure_grade(grade: argparse.ArgumentParser) -> None:
                        help="grading profile or scheme file, or default")  # fmt: skip
     add_input_options(grade)
     grade.add_argument("--explain", action="store_true", help="show each criterion's verdict")
-    grade.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    grade.add_argument("--out", type=Path, metavar="FILE", help="write to a .csv/.json file")
+    add_output_options(grade)
     grade.set_defaults(run=run_grade)
 
 
@@ -119,8 +117,14 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
     when = as_of(args.as_of)
     with ctx.progress.step("read model, leads and events"):
         model = load_model(args.model)
-        leads = read_table(args.leads, Lead, headers=header_map(args.headers))
-        events = read_table(args.events, EngagementEvent) if args.events is not None else []
+        leads = read_table(
+            args.leads, Lead, headers=header_map(args.headers), encoding=args.encoding
+        )
+        events = (
+            read_table(args.events, EngagementEvent, encoding=args.encoding)
+            if args.events is not None
+            else []
+        )
         known = {lead.id for lead in leads}
         events = [e for e in events if e.lead_id in known]
     with ctx.progress.step(f"score {len(leads):,} leads"):
@@ -138,7 +142,13 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
     if args.explain:
         columns += ("why",)
     title = f"Scores of {len(leads):,} leads ({model.name}, as of {when.date().isoformat()})"
-    emit([Table(columns, rows, title=title)], fmt=args.format, out=args.out, stdout=ctx.stdout)
+    emit(
+        [Table(columns, rows, title=title)],
+        fmt=args.format,
+        out=args.out,
+        stdout=ctx.stdout,
+        raw_csv=args.raw_csv,
+    )
     return EXIT_OK
 
 
@@ -150,7 +160,9 @@ def run_grade(args: argparse.Namespace, ctx: Context) -> int:
     when = as_of(args.as_of)
     with ctx.progress.step("read profile and leads"):
         profile = load_profile(args.profile)
-        leads = read_table(args.leads, Lead, headers=header_map(args.headers))
+        leads = read_table(
+            args.leads, Lead, headers=header_map(args.headers), encoding=args.encoding
+        )
     columns: tuple[str, ...] = ("lead", "name", "company", "grade")
     if args.explain:
         columns += ("matched", "not matched", "unknown")
@@ -171,5 +183,11 @@ def run_grade(args: argparse.Namespace, ctx: Context) -> int:
                 (lead.id, lead.name.display, lead.company, str(grades[lead.id])) for lead in leads
             ]
     title = f"Grades of {len(leads):,} leads ({profile.name})"
-    emit([Table(columns, rows, title=title)], fmt=args.format, out=args.out, stdout=ctx.stdout)
+    emit(
+        [Table(columns, rows, title=title)],
+        fmt=args.format,
+        out=args.out,
+        stdout=ctx.stdout,
+        raw_csv=args.raw_csv,
+    )
     return EXIT_OK

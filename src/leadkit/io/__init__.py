@@ -4,9 +4,11 @@ and CSV tables of records."""
 from leadkit.io._converter import converter, dumps, loads, structure, unstructure
 from leadkit.io._csv import (
     JAPANESE_LEAD_HEADERS,
+    CsvRowWriter,
     CsvSource,
     CsvTarget,
     csv_columns,
+    formula_safe_cell,
     read_csv,
     read_events_csv,
     read_leads_csv,
@@ -18,11 +20,13 @@ from leadkit.io._files import load_data
 
 __all__ = [
     "JAPANESE_LEAD_HEADERS",
+    "CsvRowWriter",
     "CsvSource",
     "CsvTarget",
     "converter",
     "csv_columns",
     "dumps",
+    "formula_safe_cell",
     "load_data",
     "loads",
     "read_csv",

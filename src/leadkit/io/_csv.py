@@ -12,10 +12,22 @@ Custom-field cells carry their type in their spelling, so that a table round-tri
 ``2026-04-01`` a date, ``2026-04-01T09:00:00+09:00`` a datetime, anything else text. Text
 that would read as one of those (or is empty, or starts with ``'``) is written with a
 leading ``'``, the spreadsheet convention for "this is text".
+
+Formula injection: a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is a live formula for Excel, LibreOffice and Google Sheets. Every CSV leadkit
+writes (these tables, :meth:`leadkit.reports.Table.to_csv`, the ``leadkit`` command) goes
+through one cell writer that puts a ``'`` in front of such a cell, as OWASP recommends.
+Plain numbers and phone numbers (only digits, spaces and ``+ - . , ( ) /`` after the
+sign, such as ``-5``, ``-1.5e0`` or ``+81-3-1234-5678``) are left as they are: a
+spreadsheet may compute them, but they cannot call a function. A cell that already begins
+with ``'`` before such a character gets one more, so the readers here, which remove one
+``'`` in front of a formula character, give back exactly what was written.
+``formula_safe=False`` writes (and reads) cells untouched, for machine-to-machine files.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import enum
@@ -26,6 +38,7 @@ import re
 import types
 import typing
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -51,9 +64,11 @@ from leadkit.model import (
 
 __all__ = [
     "JAPANESE_LEAD_HEADERS",
+    "CsvRowWriter",
     "CsvSource",
     "CsvTarget",
     "csv_columns",
+    "formula_safe_cell",
     "read_csv",
     "read_events_csv",
     "read_leads_csv",
@@ -123,6 +138,66 @@ _MISSING: Any = object()
 
 
 # ---------------------------------------------------------------------------------------------
+# The one CSV cell writer: every CSV leadkit writes goes through it
+# ---------------------------------------------------------------------------------------------
+
+
+class _Dialect(csv.Dialect):
+    """RFC 4180: comma, double quotes, CRLF rows, so that a bare CR in a cell is quoted."""
+
+    delimiter = ","
+    quotechar = '"'
+    doublequote = True
+    skipinitialspace = False
+    lineterminator = "\r\n"
+    quoting = csv.QUOTE_MINIMAL
+    strict = True
+
+
+_FORMULA_START = frozenset("=+-@\t\r")
+_FORMULA_MARK = "'"
+# Arithmetic on digits only: a number or a phone number. No letter, no function call.
+_HARMLESS = re.compile(r"[+-][0-9 ().,/-]*[0-9][0-9 ().,/-]*(?:[eE][+-]?[0-9]+)?")
+
+
+def _is_formula(cell: str) -> bool:
+    """Would ``cell`` (after any leading ``'``) start a live formula in a spreadsheet?"""
+    rest = cell.lstrip(_FORMULA_MARK)
+    return bool(rest) and rest[0] in _FORMULA_START and not _HARMLESS.fullmatch(rest)
+
+
+def formula_safe_cell(cell: str) -> str:
+    """``cell`` as leadkit writes it to CSV: a ``'`` in front of a live formula.
+
+    >>> formula_safe_cell("=HYPERLINK(A1)"), formula_safe_cell("+81-3-1234-5678")
+    ("'=HYPERLINK(A1)", '+81-3-1234-5678')
+    """
+    return _FORMULA_MARK + cell if _is_formula(cell) else cell
+
+
+def _read_cell(cell: str) -> str:
+    """The inverse of :func:`formula_safe_cell`: one ``'`` off a neutralised formula."""
+    return cell[1:] if cell.startswith(_FORMULA_MARK) and _is_formula(cell) else cell
+
+
+class CsvRowWriter:
+    """Writes rows of text cells in leadkit's one CSV configuration (RFC 4180, CRLF,
+    minimal quoting, formulas neutralised unless ``formula_safe=False``)."""
+
+    __slots__ = ("_formula_safe", "_writer")
+
+    def __init__(self, handle: IO[str], *, formula_safe: bool = True) -> None:
+        self._writer = csv.writer(handle, dialect=_Dialect)
+        self._formula_safe = formula_safe
+
+    def writerow(self, cells: Iterable[str]) -> None:
+        """Write one row."""
+        if self._formula_safe:
+            cells = [formula_safe_cell(cell) for cell in cells]
+        self._writer.writerow(cells)
+
+
+# ---------------------------------------------------------------------------------------------
 # Scalar cells
 # ---------------------------------------------------------------------------------------------
 
@@ -149,7 +224,15 @@ def _decode_integer(cell: str) -> int:
     text = _clean(cell)
     if not _INTEGER.fullmatch(text):
         raise _CellError(f"expected an integer, got {cell!r}")
-    return int(text.replace(",", ""))
+    return _int(text.replace(",", ""), cell)
+
+
+def _int(digits: str, cell: str) -> int:
+    # Python refuses to convert more than 4,300 digits (a denial-of-service guard).
+    try:
+        return int(digits)
+    except ValueError:
+        raise _CellError(f"a number of {len(digits):,} digits is too long to read") from None
 
 
 def _decode_decimal(cell: str) -> Decimal:
@@ -255,7 +338,7 @@ _SCALARS: dict[Any, _Scalar] = {
 
 _TEXT_MARK = "'"
 _CUSTOM_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_CUSTOM_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+_CUSTOM_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]*")
 _CUSTOM_FLOAT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+|-?inf|nan")
 _CUSTOM_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CUSTOM_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*", re.DOTALL)
@@ -273,8 +356,9 @@ def _encode_custom(value: CustomValue) -> str:
         return text if ("e" in text or text in ("inf", "-inf", "nan")) else f"{text}e0"
     if isinstance(value, Decimal):
         text = format(value, "f")
-        # A point keeps a whole Decimal from reading back as an int.
-        return text if "." in text else f"{text}.0"
+        # A bare point keeps a whole Decimal from reading back as an int, and keeps its
+        # scale: Decimal("5") is written 5. and Decimal("5.0") 5.0.
+        return text if "." in text else f"{text}."
     if isinstance(value, datetime | date):
         return value.isoformat()
     if value == "" or value.startswith(_TEXT_MARK) or value in _CUSTOM_BOOL:
@@ -290,7 +374,7 @@ def _decode_custom(cell: str) -> CustomValue:
     if cell in _CUSTOM_BOOL:
         return _CUSTOM_BOOL[cell]
     if _CUSTOM_INT.fullmatch(cell):
-        return int(cell)
+        return _int(cell, cell)
     if _CUSTOM_DECIMAL.fullmatch(cell):
         return Decimal(cell)
     if _CUSTOM_FLOAT.fullmatch(cell):
@@ -561,7 +645,7 @@ def _construct(
         row.problem(header_of("status"), err.message)
     except LeadkitError as err:
         row.problem(_column_of(err.path, cls, header_of), err.message)
-    except (TypeError, ValueError) as err:  # pragma: no cover - a guard, not a path
+    except (TypeError, ValueError, ArithmeticError) as err:  # a guard, not a path
         row.problem(None, f"invalid record ({err})")
     return _MISSING
 
@@ -594,8 +678,21 @@ def _record_header_of(record_type: type) -> Callable[[str], str]:
 # ---------------------------------------------------------------------------------------------
 
 
+class _FileProblem(Exception):
+    """The file itself cannot be read (not one cell): the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @contextmanager
 def _open(source: CsvSource, mode: str, encoding: str) -> Iterator[IO[str]]:
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError):
+        problem = Problem("encoding", f"unknown encoding {encoding!r}; try utf-8 or cp932")
+        raise LoadError([problem], what=_name(source)) from None
     if not isinstance(source, str | os.PathLike):
         if not hasattr(source, "read" if mode == "r" else "write"):
             raise ValidationError(
@@ -616,6 +713,32 @@ def _open(source: CsvSource, mode: str, encoding: str) -> Iterator[IO[str]]:
     else:
         with open(path, mode, encoding=encoding, newline="") as text:
             yield text
+
+
+def _lines(handle: IO[str], encoding: str) -> Iterator[str]:
+    """The lines of ``handle``; every way the bytes can be unreadable is a :class:`_FileProblem`.
+
+    This is the one guard of the readers: a truncated or corrupt ``.gz``, bytes that are
+    not ``encoding``, NUL characters (UTF-16 without a byte order mark), a failing disk.
+    """
+    try:
+        for line in handle:
+            if not isinstance(line, str):
+                raise _FileProblem("expected text: open files in text mode with newline=''")
+            if "\x00" in line:
+                raise _FileProblem(
+                    "the text contains NUL characters: a UTF-16 file without a byte order "
+                    "mark? pass encoding='utf-16-le' (or save the file as UTF-8)"
+                )
+            yield line
+    except UnicodeDecodeError:
+        raise _FileProblem(
+            f"not {encoding} text; pass encoding='cp932' for Shift_JIS files"
+        ) from None
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        raise _FileProblem("a damaged or truncated gzip file") from None
+    except OSError as err:
+        raise _FileProblem(f"cannot read: {err.strerror or err}") from None
 
 
 def _name(source: CsvSource) -> str:
@@ -693,6 +816,7 @@ def read_csv(
     *,
     header_map: Mapping[str, str | None] | None = None,
     encoding: str = "utf-8-sig",
+    formula_safe: bool = True,
 ) -> list[T]:
     """Read a CSV table of ``record_type`` records (see :func:`csv_columns`).
 
@@ -702,8 +826,13 @@ def read_csv(
     may have thousands separators (``1,200``); dates may be written ``2026/4/1``. Blank
     lines are ignored.
 
+    A cell that :func:`write_csv` neutralised as a formula (``'=SUM(A1)``) reads back
+    without its ``'``; ``formula_safe=False`` reads every cell exactly as it is.
+
     Every problem is collected, with its line and column, into one
-    :class:`~leadkit.errors.LoadError`; nothing is returned unless every row is good.
+    :class:`~leadkit.errors.LoadError`; nothing is returned unless every row is good. So
+    is a file that cannot be read at all (missing, a damaged ``.gz``, not ``encoding``
+    text, UTF-16 without a byte order mark, an unknown encoding name).
 
     >>> import io
     >>> from leadkit.model import Lead
@@ -721,12 +850,14 @@ def read_csv(
     problems: list[Problem] = []
     try:
         with _open(source, "r", encoding) as handle:
-            reader = csv.reader(handle, strict=True)
+            reader = csv.reader(_lines(handle, encoding), strict=True)
             header = next(reader, None)
             if header is None:
                 raise LoadError(
                     [Problem("line 1", "the file is empty; expected a header")], what=what
                 )
+            if formula_safe:
+                header = [_read_cell(cell) for cell in header]
             columns, header_problems = _map_header(header, record_type, header_map)
             if header_problems:
                 raise LoadError(header_problems, what=what)
@@ -739,16 +870,16 @@ def read_csv(
                 if len(cells) != len(columns):
                     row.problem(None, f"expected {len(columns)} cells, found {len(cells)}")
                     continue
+                if formula_safe:
+                    cells = [_read_cell(cell) for cell in cells]
                 row.cells = {c: v for c, v in zip(columns, cells, strict=True) if c is not None}
                 record = _read_row(record_type, parts, row, header_of)
                 if record is not _MISSING:
                     records.append(record)
     except csv.Error as err:
         problems.append(Problem(f"line {reader.line_num}", f"malformed CSV: {err}"))
-    except UnicodeDecodeError:
-        problems.append(
-            Problem("", f"not {encoding} text; pass encoding='cp932' for Shift_JIS files")
-        )
+    except _FileProblem as err:
+        problems.append(Problem(what, err.message))
     except OSError as err:
         problems.append(Problem(what, f"cannot read: {err.strerror or err}"))
     if problems:
@@ -781,6 +912,7 @@ def write_csv(
     record_type: type[T],
     *,
     encoding: str = "utf-8",
+    formula_safe: bool = True,
 ) -> int:
     """Write ``records`` as a CSV table with a header; return the number of rows written.
 
@@ -788,6 +920,11 @@ def write_csv(
     field name used by any record, in name order. A path ending in ``.gz`` is written
     gzip-compressed (byte-for-byte reproducible). Use ``encoding="utf-8-sig"`` for a file
     that Excel opens with Japanese intact.
+
+    Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return first; plain numbers and phone numbers excepted) are written with a
+    leading ``'``, which :func:`read_csv` removes again; ``formula_safe=False`` writes
+    them untouched, for files only programs read. Rows end with CRLF (RFC 4180).
 
     >>> import io
     >>> from datetime import UTC, datetime
@@ -821,13 +958,19 @@ def write_csv(
             header.extend(part.prefix + name for name in custom_names[part.attr])
     try:
         with _open(target, "w", encoding) as handle:
-            writer = csv.writer(handle)
+            writer = CsvRowWriter(handle, formula_safe=formula_safe)
             writer.writerow(header)
             for record in rows:
                 writer.writerow(_encode_record(record, parts, custom_names))
     except OSError as err:
         raise LoadError(
             [Problem(_name(target), f"cannot write: {err.strerror or err}")], what=_name(target)
+        ) from None
+    except UnicodeEncodeError as err:
+        shown = err.object[err.start : err.end]
+        raise LoadError(
+            [Problem(_name(target), f"{shown!r} cannot be written in {encoding}; try utf-8")],
+            what=_name(target),
         ) from None
     except TypeError:
         raise ValidationError(
@@ -864,14 +1007,23 @@ def read_leads_csv(
     *,
     header_map: Mapping[str, str | None] | None = None,
     encoding: str = "utf-8-sig",
+    formula_safe: bool = True,
 ) -> list[Lead]:
     """Read leads from CSV: :func:`read_csv` for :class:`~leadkit.model.Lead`."""
-    return read_csv(source, Lead, header_map=header_map, encoding=encoding)
+    return read_csv(
+        source, Lead, header_map=header_map, encoding=encoding, formula_safe=formula_safe
+    )
 
 
-def write_leads_csv(leads: Iterable[Lead], target: CsvTarget, *, encoding: str = "utf-8") -> int:
+def write_leads_csv(
+    leads: Iterable[Lead],
+    target: CsvTarget,
+    *,
+    encoding: str = "utf-8",
+    formula_safe: bool = True,
+) -> int:
     """Write leads as CSV: :func:`write_csv` for :class:`~leadkit.model.Lead`."""
-    return write_csv(leads, target, Lead, encoding=encoding)
+    return write_csv(leads, target, Lead, encoding=encoding, formula_safe=formula_safe)
 
 
 def read_events_csv(
@@ -879,13 +1031,20 @@ def read_events_csv(
     *,
     header_map: Mapping[str, str | None] | None = None,
     encoding: str = "utf-8-sig",
+    formula_safe: bool = True,
 ) -> list[EngagementEvent]:
     """Read engagement events: :func:`read_csv` for :class:`~leadkit.model.EngagementEvent`."""
-    return read_csv(source, EngagementEvent, header_map=header_map, encoding=encoding)
+    return read_csv(
+        source, EngagementEvent, header_map=header_map, encoding=encoding, formula_safe=formula_safe
+    )
 
 
 def write_events_csv(
-    events: Iterable[EngagementEvent], target: CsvTarget, *, encoding: str = "utf-8"
+    events: Iterable[EngagementEvent],
+    target: CsvTarget,
+    *,
+    encoding: str = "utf-8",
+    formula_safe: bool = True,
 ) -> int:
     """Write engagement events: :func:`write_csv` for :class:`~leadkit.model.EngagementEvent`."""
-    return write_csv(events, target, EngagementEvent, encoding=encoding)
+    return write_csv(events, target, EngagementEvent, encoding=encoding, formula_safe=formula_safe)

@@ -32,9 +32,9 @@ class ReportMixin:
         """One JSON-compatible dict per row."""
         return self.table().to_records()
 
-    def to_csv(self) -> str:
-        """CSV text with a header row."""
-        return self.table().to_csv()
+    def to_csv(self, *, formula_safe: bool = True) -> str:
+        """CSV text with a header row (see :meth:`Table.to_csv`)."""
+        return self.table().to_csv(formula_safe=formula_safe)
 
     def to_dataframe(self) -> Any:
         """A pandas DataFrame of the records (needs ``leadkit[pandas]``)."""

@@ -6,7 +6,6 @@ report looks the same in a terminal, a notebook and a CSV file.
 
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -210,11 +209,23 @@ class Table:
         """One JSON-compatible dict per row, keyed by column name."""
         return [{c: _plain(v) for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
 
-    def to_csv(self) -> str:
-        """CSV text with a header row; cells as in :meth:`to_text` (money as ``1,200 JPY``
-        is split into ``amount`` and ``currency`` by the callers that need numbers)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+    def to_csv(self, *, formula_safe: bool = True) -> str:
+        r"""CSV text with a header row; cells as in :meth:`to_text` (money as ``1,200 JPY``
+        is split into ``amount`` and ``currency`` by the callers that need numbers).
+
+        Written like every CSV of leadkit (:class:`leadkit.io.CsvRowWriter`): RFC 4180
+        with CRLF rows, so a carriage return inside a cell is quoted, and a cell that a
+        spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first;
+        plain numbers and phone numbers excepted) gets a leading ``'``.
+        ``formula_safe=False`` leaves such cells as they are.
+
+        >>> Table(("name", "note"), [("=1+2", "a\rb")]).to_csv()
+        'name,note\r\n\'=1+2,"a\rb"\r\n'
+        """
+        from leadkit.io import CsvRowWriter
+
+        out = io.StringIO(newline="")
+        writer = CsvRowWriter(out, formula_safe=formula_safe)
         writer.writerow(self.columns)
         for row in self.rows:
             writer.writerow([_csv_cell(v) for v in row])
