@@ -215,7 +215,7 @@ def test_an_existing_account_only_gets_its_empty_fields_filled(
     seed(_full_lead(), existing)
     settings = ConversionSettings(field_mapping=FieldMapping(account={"budget": "annual_budget"}))
     result = _convert(
-        uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1"), settings=settings
+        uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1"), settings=settings
     )
     account = _account(result)
     assert not result.account_created
@@ -236,7 +236,7 @@ def test_an_existing_account_with_nothing_to_fill_is_not_rewritten(
 ) -> None:
     existing = Account(id="a-1", name="Sample", created_at=T0)
     seed(make_lead(id="l-1"), existing)
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1"))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1"))
     assert result.account == existing
 
 
@@ -251,9 +251,7 @@ def test_an_existing_contact_must_belong_to_the_account(
     )
     before = snapshot(uow_factory)
     with pytest.raises(ContactNotInAccountError) as raised:
-        _convert(
-            uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1", contact_id="c-2")
-        )
+        _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", contact="c-2"))
     assert raised.value.code == "contact_not_in_account"
     assert "a-2" in str(raised.value)
     assert snapshot(uow_factory) == before
@@ -271,7 +269,7 @@ def test_an_existing_contact_keeps_its_values_and_lead_source_unless_asked(
         created_at=T0,
     )
     seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), contact)
-    request = ConversionRequest("l-1", CONVERTED, account_id="a-1", contact_id="c-1")
+    request = ConversionRequest("l-1", CONVERTED, account="a-1", contact="c-1")
     result = _convert(uow_factory, request)
     stored = _contact(result)
     assert stored.name == PersonName("Yamada", "Taro")
@@ -289,7 +287,7 @@ def test_overwrite_lead_source_replaces_it_on_the_existing_contact(
     )
     seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), contact)
     request = ConversionRequest(
-        "l-1", CONVERTED, account_id="a-1", contact_id="c-1", overwrite_lead_source=True
+        "l-1", CONVERTED, account="a-1", contact="c-1", overwrite_lead_source=True
     )
     result = _convert(uow_factory, request)
     assert _contact(result).lead_source == "Trade Show"
@@ -308,9 +306,45 @@ def test_a_contact_with_the_same_email_in_the_account_is_reused(
         created_at=T0 - timedelta(days=9),
     )  # fmt: skip
     seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), same, elsewhere)
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1"))
+    result = _convert(
+        uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", contact="match")
+    )
     assert result.contact_id == "c-1"
     assert not result.contact_created
+    assert result.contact_match is not None
+    assert result.contact_match.contact.id == "c-1"
+    assert "same email" in result.contact_match.reason
+
+
+def test_without_match_a_new_contact_is_created_in_the_existing_account(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce convertLead(): with an accountId and no contactId, a new contact is
+    created in that account; an existing contact is used only when named."""
+    same = Contact(
+        id="c-1", account_id="a-1", name=PersonName("Y"), email="taro.yamada@sample.co.jp",
+        lead_source="Web", created_at=T0,
+    )  # fmt: skip
+    seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), same)
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1"))
+    assert result.contact_created
+    assert result.contact_match is None
+    assert _contact(result).account_id == "a-1"
+    with uow_factory() as uow:
+        assert attrs.evolve(uow.contacts.get("c-1"), version=0) == same
+
+
+def test_a_match_that_finds_no_contact_creates_one(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0))
+    request = ConversionRequest(
+        "l-1", CONVERTED, account="a-1", contact="match", overwrite_lead_source=True
+    )
+    result = _convert(uow_factory, request)
+    assert result.contact_created
+    assert _contact(result).lead_source == "Trade Show"
+    assert "no existing contact matched" in result.notes
 
 
 def test_a_new_account_always_gets_a_new_contact(
@@ -321,9 +355,24 @@ def test_a_new_account_always_gets_a_new_contact(
         created_at=T0,
     )  # fmt: skip
     seed(_full_lead(company="Brand New KK"), elsewhere)
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_created
     assert result.contact_created
+
+
+def test_without_match_a_new_account_is_created_even_if_one_matches(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce convertLead(): "If no accountId is specified, a new account is
+    created"; the UI offers matches but never picks one silently."""
+    existing = Account(id="a-1", name="ABC Co., Ltd.", website="abc.co.jp", created_at=T0)
+    seed(make_lead(id="l-1", company="ABC株式会社", email="taro@abc.co.jp"), existing)
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    assert result.account_created
+    assert result.account_match is None
+    assert result.account_id != "a-1"
+    with uow_factory() as uow:
+        assert attrs.evolve(uow.accounts.get("a-1"), version=0) == existing
 
 
 # -- finding the account -------------------------------------------------------------------
@@ -336,9 +385,11 @@ def test_the_matcher_finds_an_account_by_company_key(
         make_lead(id="l-1", company="ＡＢＣ（株）", email="taro@gmail.com"),
         Account(id="a-1", name="ABC Co., Ltd.", website="https://abc.co.jp", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_id == "a-1"
-    assert any("found by match_account" in n for n in result.notes)
+    assert result.account_match is not None
+    assert result.account_match.account.id == "a-1"
+    assert result.account_match.reason == "same company name as 'ＡＢＣ（株）'"
 
 
 def test_the_email_domain_picks_among_accounts_of_the_same_name(
@@ -349,8 +400,10 @@ def test_the_email_domain_picks_among_accounts_of_the_same_name(
         Account(id="a-old", name="ABC", created_at=T0 - timedelta(days=30)),
         Account(id="a-jp", name="株式会社ABC", website="www.abc-japan.co.jp", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_id == "a-jp"
+    assert result.account_match is not None
+    assert "website on abc-japan.co.jp" in result.account_match.reason
 
 
 def test_an_account_on_another_domain_is_not_the_same_company(
@@ -360,7 +413,7 @@ def test_an_account_on_another_domain_is_not_the_same_company(
         make_lead(id="l-1", company="ABC Inc.", email="john@abc.com"),
         Account(id="a-jp", name="ABC株式会社", website="https://abc.co.jp", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_created
 
 
@@ -371,7 +424,7 @@ def test_a_unique_account_on_the_email_domain_matches_despite_another_name(
         make_lead(id="l-1", company="ソニー", email="taro@sony.co.jp"),
         Account(id="a-1", name="Sony Group Corporation", website="sony.co.jp", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_id == "a-1"
 
 
@@ -384,7 +437,7 @@ def test_the_oldest_of_equal_candidates_wins_and_merged_accounts_never_match(
         Account(id="a-2", name="ABC", created_at=T0 - timedelta(days=2)),
         Account(id="a-3", name="ABC", created_at=T0 - timedelta(days=1)),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_id == "a-2"
 
 
@@ -394,7 +447,7 @@ def test_without_a_matcher_a_new_account_is_created(
     seed(make_lead(id="l-1", company="ABC"), Account(id="a-1", name="ABC", created_at=T0))
     result = _convert(
         uow_factory,
-        ConversionRequest("l-1", CONVERTED),
+        ConversionRequest("l-1", CONVERTED, account="match"),
         settings=ConversionSettings(account_matcher=None),
     )
     assert result.account_created
@@ -410,11 +463,13 @@ def test_a_custom_matcher_is_used(uow_factory: UnitOfWorkFactory, seed: Seed) ->
 
     result = _convert(
         uow_factory,
-        ConversionRequest("l-1", CONVERTED),
+        ConversionRequest("l-1", CONVERTED, account="match"),
         settings=ConversionSettings(account_matcher=always_a_x),
     )
     assert result.account_id == "a-x"
     assert len(calls) == 1
+    assert result.account_match is not None
+    assert result.account_match.reason == "found by always_a_x"
 
 
 # -- the opportunity -----------------------------------------------------------------------
@@ -455,7 +510,7 @@ def test_an_existing_opportunity_of_the_account_is_linked_and_filled(
     )  # fmt: skip
     seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), deal)
     result = _convert(
-        uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1", opportunity_id="o-1")
+        uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", opportunity_id="o-1")
     )
     linked = _opportunity(result)
     assert not result.opportunity_created
@@ -477,7 +532,7 @@ def test_an_opportunity_of_another_account_is_refused(
     seed(make_lead(id="l-1"), Account(id="a-1", name="Sample", created_at=T0), deal)
     with pytest.raises(OpportunityNotInAccountError):
         _convert(
-            uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1", opportunity_id="o-1")
+            uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", opportunity_id="o-1")
         )
 
 
@@ -558,7 +613,7 @@ def test_campaign_memberships_move_to_the_contact(
         already,
     )
     result = _convert(
-        uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1", contact_id="c-1")
+        uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", contact="c-1")
     )
     with uow_factory() as uow:
         assert uow.campaign_members.by_lead("l-1") == []
@@ -687,9 +742,9 @@ def test_a_custom_catalogue_in_the_settings(tmp_path: object) -> None:
     ("request_kwargs", "path"),
     [
         ({"lead_id": "l-missing"}, "ConversionRequest.lead_id"),
-        ({"account_id": "a-missing"}, "ConversionRequest.account_id"),
-        ({"account_id": "a-1", "contact_id": "c-missing"}, "ConversionRequest.contact_id"),
-        ({"account_id": "a-1", "opportunity_id": "o-missing"}, "ConversionRequest.opportunity_id"),
+        ({"account": "a-missing"}, "ConversionRequest.account"),
+        ({"account": "a-1", "contact": "c-missing"}, "ConversionRequest.contact"),
+        ({"account": "a-1", "opportunity_id": "o-missing"}, "ConversionRequest.opportunity_id"),
     ],
 )
 def test_unknown_ids_are_not_found_errors_naming_the_request_field(
@@ -715,7 +770,7 @@ def test_merged_records_are_refused(uow_factory: UnitOfWorkFactory, seed: Seed) 
     with pytest.raises(MergedRecordError, match="l-master"):
         _convert(uow_factory, ConversionRequest("l-loser", CONVERTED))
     with pytest.raises(MergedRecordError, match="a-master"):
-        _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-loser"))
+        _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="a-loser"))
 
 
 def test_as_of_must_be_aware(uow_factory: UnitOfWorkFactory, seed: Seed) -> None:
@@ -738,10 +793,11 @@ def test_the_result_explains_itself(uow_factory: UnitOfWorkFactory, seed: Seed) 
         make_lead(id="l-1", company="ABC", email="t@abc.co.jp"),
         Account(id="a-1", name="ABC株式会社", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, no_opportunity=True))
+    request = ConversionRequest("l-1", CONVERTED, account="match", no_opportunity=True)
+    result = _convert(uow_factory, request)
     text = result.explain()
     assert text.startswith("lead 'l-1' converted:")
-    assert "existing account 'a-1' (ABC株式会社) found by match_account" in text
+    assert "existing account 'a-1' (ABC株式会社) matched: same company name as 'ABC'" in text
     assert "no opportunity, as requested" in text
     assert "read-only" in text
 
