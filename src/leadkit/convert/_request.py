@@ -13,6 +13,7 @@ from leadkit.convert._errors import AccountRequiredError, ConflictingOpportunity
 from leadkit.convert._matching import AccountMatcher, match_account
 from leadkit.errors import ValidationError
 from leadkit.model import CustomFields, Money, OwnerRef, StatusCatalogue
+from leadkit.stages import StageHistory
 
 __all__ = ["MATCH", "NEW", "ConversionRequest", "ConversionSettings", "FieldMapping", "Target"]
 
@@ -120,6 +121,36 @@ class ConversionRequest:
     owner: OwnerRef | None = attrs.field(default=None, kw_only=True)
     converted_by: OwnerRef | None = attrs.field(default=None, kw_only=True)
     overwrite_lead_source: bool = attrs.field(default=False, kw_only=True)
+
+    @classmethod
+    def from_qualification(
+        cls, history: StageHistory, converted_status: str, **options: Any
+    ) -> ConversionRequest:
+        """A request for the lead of ``history`` whose new opportunity takes the amount,
+        close date, name and stage sales gave when qualifying it (:func:`~leadkit.stages.
+        qualify`); ``options`` are the request's other fields and override them.
+
+        A history without a qualification is a :class:`ValidationError`: such a lead is
+        not an SQL yet.
+        """
+        if not isinstance(history, StageHistory):
+            raise ValidationError(
+                f"expected a StageHistory, got {type(history).__name__}", path="history"
+            )
+        deal = history.qualification
+        if deal is None:
+            raise ValidationError(
+                f"lead {history.lead_id!r} was never qualified (stages.qualify): there is no "
+                "amount or close date to carry into the opportunity",
+                path="history",
+            )
+        values: dict[str, Any] = {
+            "opportunity_amount": deal.amount,
+            "opportunity_close_date": deal.close_date,
+            "opportunity_name": deal.opportunity_name,
+            "opportunity_stage": deal.stage,
+        }
+        return cls(history.lead_id, converted_status, **{**values, **options})
 
     @property
     def account_id(self) -> str | None:
