@@ -52,7 +52,13 @@ from leadkit.repository import SqliteUnitOfWork
 from leadkit.repository._sqlite import release_database
 from leadkit.routing import InMemoryState, Roster, Router, load_assignment_rules
 from leadkit.sample import SAMPLE_AS_OF, SampleData, load_sample
-from leadkit.scoring import Grade, ScoreCard, default_grading_profile, japanese_b2b_model
+from leadkit.scoring import (
+    Grade,
+    ScoreCard,
+    default_grading_profile,
+    japanese_b2b_model,
+    priority_matrix,
+)
 from leadkit.stages import (
     Stage,
     StageHistory,
@@ -272,23 +278,23 @@ class _Flow:
         )
 
         with self.step(f"convert {len(deals)} SQLs (取引開始) into accounts, contacts, deals"):
+            # The amount and close date given at qualification become the deal's; leads
+            # of existing customers are matched to their account and contact on purpose.
             requests = [
-                ConversionRequest(lead_id, "Closed - Converted", owner=_user(leads_by_id[lead_id]))
+                ConversionRequest.from_qualification(
+                    histories[lead_id],
+                    "Closed - Converted",
+                    account="match",
+                    contact="match",
+                    owner=_user(leads_by_id[lead_id]),
+                )
                 for lead_id in deals
             ]
             results = convert_leads(
                 requests, functools.partial(SqliteUnitOfWork, self.db), as_of=qualified_at
             )
-            opportunities: list[Opportunity] = []
+            opportunities = [r.opportunity for r in results if r.opportunity is not None]
             with SqliteUnitOfWork(self.db) as uow:
-                for result in results:
-                    if result.opportunity is not None:
-                        priced = attrs.evolve(
-                            uow.opportunities.get(result.opportunity.id),
-                            amount=deals[result.lead_id],
-                        )
-                        opportunities.append(uow.opportunities.update(priced))
-                uow.commit()
                 converted = uow.leads.get_many([r.lead_id for r in results if r.success])
                 members = uow.campaign_members.all()
         failed = [r for r in results if not r.success]
@@ -370,13 +376,14 @@ class _Flow:
                     lead.company,
                     round(card.total, 1),
                     str(grades[lead_id]),
+                    priority_matrix(grades[lead_id], card),
                     stage.label if stage else "",
                     _owner_name(lead.owner, names),
                     why,
                 )
             )
         return Table(
-            ("lead", "company", "score", "grade", "stage", "owner", "why (top rules)"),
+            ("lead", "company", "score", "grade", "priority", "stage", "owner", "why (top rules)"),
             rows,
             title=f"Top {len(rows)} leads by score",
         )
