@@ -91,14 +91,15 @@ def model_only(leads: list[Lead]) -> int:
 
 def one_unit_each(factory: UnitOfWorkFactory, leads: list[Lead]) -> int:
     for lead in leads:
-        convert_lead(ConversionRequest(lead.id, CONVERTED), factory(), as_of=AS_OF)
+        convert_lead(ConversionRequest(lead.id, CONVERTED, account="match"), factory(), as_of=AS_OF)
     return len(leads)
 
 
 def in_batches(factory: UnitOfWorkFactory, leads: list[Lead]) -> int:
     done = 0
     for start in range(0, len(leads), BATCH):
-        requests = [ConversionRequest(lead.id, CONVERTED) for lead in leads[start : start + BATCH]]
+        batch = leads[start : start + BATCH]
+        requests = [ConversionRequest(lead.id, CONVERTED, account="match") for lead in batch]
         results = convert_leads(requests, factory, as_of=AS_OF, all_or_none=True)
         done += sum(result.success for result in results)
     return done

@@ -39,6 +39,7 @@ __all__ = [
     "ConversionError",
     "ConversionRolledBackError",
     "ConvertedLeadMergeError",
+    "ConvertingStatusError",
     "DatabaseFileError",
     "DuplicateBlockedError",
     "DuplicateIdError",
@@ -302,6 +303,14 @@ class UnknownStatusError(ValidationError):
     """A status name is not in the status catalogue in force."""
 
     code = "unknown_status"
+
+
+class ConvertingStatusError(ValidationError):
+    """A lead was given a converting status (such as "Closed - Converted") without being
+    converted: the status and the conversion are one fact, set only by
+    :func:`leadkit.convert.convert_lead`."""
+
+    code = "converting_status"
 
 
 # -- rules, scoring, routing, stages -----------------------------------------------------

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from leadkit.repository import SqliteUnitOfWork
 from tests.cli._run import leadkit
+
+
+def _tables(text: str) -> dict[str, list[list[str]]]:
+    """The demo's tables by title: the rows under each title's dashed rule, split on runs
+    of two spaces or more."""
+    tables: dict[str, list[list[str]]] = {}
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        if n + 2 < len(lines) and set(lines[n + 2]) <= {"-", " "} and lines[n + 2].strip():
+            rows = []
+            for row in lines[n + 3 :]:
+                if not row.strip():
+                    break
+                rows.append(re.split(r"\s{2,}", row.strip()))
+            tables[line] = rows
+    return tables
 
 
 def test_demo_shows_the_whole_flow_and_runs_again_the_same(tmp_path: Path) -> None:
@@ -14,13 +31,32 @@ def test_demo_shows_the_whole_flow_and_runs_again_the_same(tmp_path: Path) -> No
     assert first.returncode == 0, first.stderr
     for heading in (
         "groups of duplicates among 2,000 leads",
-        "Funnel: from inquiry to opportunity",
+        "Funnel: from inquiry to won deals",
+        "Closed deals from earlier campaigns",
         "Top 10 leads by score",
         "Each owner's load",
         "Campaign influence on the new pipeline",
+        "Campaign influence on won revenue",
         "Source effectiveness",
     ):
         assert heading in first.stdout
+    tables = _tables(first.stdout)
+    # The sample's sales history reaches won: the funnel, a win rate, won revenue per
+    # source and per campaign are not zeros (issue 12).
+    won_rows = [row for row in tables["Funnel: from inquiry to won deals"] if row[2] == "won"]
+    assert any(int(row[3].replace(",", "")) > 0 for row in won_rows)
+    closed = tables["Closed deals from earlier campaigns"][0]
+    assert int(closed[1]) > 0
+    assert int(closed[2]) > 0
+    assert closed[3].endswith("%")
+    assert closed[4].endswith("JPY")
+    won_revenue = [v for k, v in tables.items() if k.startswith("Campaign influence on won")]
+    assert won_revenue
+    assert all(row[-1].endswith("JPY") for row in won_revenue[0])
+    assert any(row[-1].endswith("JPY") for row in tables["Source effectiveness"])
+    # The top leads show their priority cell (grade band x score band).
+    top = tables["Top 10 leads by score"]
+    assert all(re.fullmatch(r"[A-D][1-4]", row[4]) for row in top)
     # Progress goes to stderr, one line per step when it is not a terminal.
     assert "find duplicates (名寄せ) ... done in" in first.stderr
     assert "score (behaviour) and grade (fit) ... done in" in first.stderr

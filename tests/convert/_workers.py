@@ -17,9 +17,8 @@ def convert_when_started(
     """Wait for the start signal, convert ``lead_id``, report (lead, outcome, detail)."""
     start.wait(timeout=30)
     try:
-        result = convert_lead(
-            ConversionRequest(lead_id, CONVERTED), SqliteUnitOfWork(path), as_of=AS_OF
-        )
+        request = ConversionRequest(lead_id, CONVERTED, account="match")
+        result = convert_lead(request, SqliteUnitOfWork(path), as_of=AS_OF)
     except LeadkitError as error:
         results.put((lead_id, "error", error.code))
     except Exception as error:  # reported, so that the test fails fast and says why

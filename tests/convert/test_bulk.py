@@ -12,8 +12,8 @@ from leadkit.testing.contract import FailingUnitOfWork, snapshot
 from tests.convert.conftest import AS_OF, CONVERTED, Seed, make_lead
 
 
-def _requests(*lead_ids: str) -> list[ConversionRequest]:
-    return [ConversionRequest(lead_id, CONVERTED) for lead_id in lead_ids]
+def _requests(*lead_ids: str, account: str = "match") -> list[ConversionRequest]:
+    return [ConversionRequest(lead_id, CONVERTED, account=account) for lead_id in lead_ids]
 
 
 def test_each_request_gets_its_result_in_order(uow_factory: UnitOfWorkFactory, seed: Seed) -> None:
@@ -27,7 +27,8 @@ def test_each_request_gets_its_result_in_order(uow_factory: UnitOfWorkFactory, s
     assert [r.success for r in results] == [True, False, False, True]
     assert results[1].error_codes == ("owner_required",)
     assert results[2].error_codes == ("not_found",)
-    # The third lead joins the account the first one created (same company key).
+    # Asked to match, the third lead joins the account the first one created (same
+    # company key).
     assert results[3].account_id == results[0].account_id
     assert not results[3].account_created
     with uow_factory() as uow:
@@ -63,6 +64,16 @@ def test_all_or_none_writes_everything_when_all_succeed(
     assert results[0].account_id == results[1].account_id  # the second saw the first's account
     with uow_factory() as uow:
         assert all(lead.is_converted for lead in uow.leads)
+
+
+def test_without_match_each_lead_of_a_company_gets_its_own_account(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce convertLead(): without an accountId a new account is created."""
+    seed(make_lead(id="l-1"), make_lead(id="l-2"))
+    results = convert_leads(_requests("l-1", "l-2", account="new"), uow_factory, as_of=AS_OF)
+    assert all(r.account_created for r in results)
+    assert results[0].account_id != results[1].account_id
 
 
 def test_the_same_lead_twice_in_one_batch(uow_factory: UnitOfWorkFactory, seed: Seed) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from leadkit.convert import (
     AlreadyConvertedError,
+    ConflictingOpportunityOptionsError,
     ContactNotInAccountError,
     ConversionRequest,
     ConversionResult,
@@ -28,6 +29,7 @@ from leadkit.model import (
     Address,
     CampaignMember,
     Contact,
+    ConvertingStatusError,
     CustomFields,
     EngagementEvent,
     Event,
@@ -40,6 +42,8 @@ from leadkit.model import (
     PersonName,
     StatusCatalogue,
     Task,
+    TaskStatus,
+    use_catalogues,
 )
 from leadkit.repository import (
     LeadReadOnlyError,
@@ -47,6 +51,7 @@ from leadkit.repository import (
     UnitOfWorkFactory,
     UnitOfWorkStateError,
 )
+from leadkit.stages import Stage, StageHistory, qualify, transition
 from leadkit.testing.contract import snapshot
 from tests.convert.conftest import AS_OF, CONVERTED, T0, Seed, make_lead
 
@@ -215,7 +220,7 @@ def test_an_existing_account_only_gets_its_empty_fields_filled(
     seed(_full_lead(), existing)
     settings = ConversionSettings(field_mapping=FieldMapping(account={"budget": "annual_budget"}))
     result = _convert(
-        uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1"), settings=settings
+        uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1"), settings=settings
     )
     account = _account(result)
     assert not result.account_created
@@ -236,7 +241,7 @@ def test_an_existing_account_with_nothing_to_fill_is_not_rewritten(
 ) -> None:
     existing = Account(id="a-1", name="Sample", created_at=T0)
     seed(make_lead(id="l-1"), existing)
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1"))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1"))
     assert result.account == existing
 
 
@@ -251,9 +256,7 @@ def test_an_existing_contact_must_belong_to_the_account(
     )
     before = snapshot(uow_factory)
     with pytest.raises(ContactNotInAccountError) as raised:
-        _convert(
-            uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1", contact_id="c-2")
-        )
+        _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", contact="c-2"))
     assert raised.value.code == "contact_not_in_account"
     assert "a-2" in str(raised.value)
     assert snapshot(uow_factory) == before
@@ -271,7 +274,7 @@ def test_an_existing_contact_keeps_its_values_and_lead_source_unless_asked(
         created_at=T0,
     )
     seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), contact)
-    request = ConversionRequest("l-1", CONVERTED, account_id="a-1", contact_id="c-1")
+    request = ConversionRequest("l-1", CONVERTED, account="a-1", contact="c-1")
     result = _convert(uow_factory, request)
     stored = _contact(result)
     assert stored.name == PersonName("Yamada", "Taro")
@@ -289,7 +292,7 @@ def test_overwrite_lead_source_replaces_it_on_the_existing_contact(
     )
     seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), contact)
     request = ConversionRequest(
-        "l-1", CONVERTED, account_id="a-1", contact_id="c-1", overwrite_lead_source=True
+        "l-1", CONVERTED, account="a-1", contact="c-1", overwrite_lead_source=True
     )
     result = _convert(uow_factory, request)
     assert _contact(result).lead_source == "Trade Show"
@@ -308,9 +311,45 @@ def test_a_contact_with_the_same_email_in_the_account_is_reused(
         created_at=T0 - timedelta(days=9),
     )  # fmt: skip
     seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), same, elsewhere)
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1"))
+    result = _convert(
+        uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", contact="match")
+    )
     assert result.contact_id == "c-1"
     assert not result.contact_created
+    assert result.contact_match is not None
+    assert result.contact_match.contact.id == "c-1"
+    assert "same email" in result.contact_match.reason
+
+
+def test_without_match_a_new_contact_is_created_in_the_existing_account(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce convertLead(): with an accountId and no contactId, a new contact is
+    created in that account; an existing contact is used only when named."""
+    same = Contact(
+        id="c-1", account_id="a-1", name=PersonName("Y"), email="taro.yamada@sample.co.jp",
+        lead_source="Web", created_at=T0,
+    )  # fmt: skip
+    seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), same)
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1"))
+    assert result.contact_created
+    assert result.contact_match is None
+    assert _contact(result).account_id == "a-1"
+    with uow_factory() as uow:
+        assert attrs.evolve(uow.contacts.get("c-1"), version=0) == same
+
+
+def test_a_match_that_finds_no_contact_creates_one(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0))
+    request = ConversionRequest(
+        "l-1", CONVERTED, account="a-1", contact="match", overwrite_lead_source=True
+    )
+    result = _convert(uow_factory, request)
+    assert result.contact_created
+    assert _contact(result).lead_source == "Trade Show"
+    assert "no existing contact matched" in result.notes
 
 
 def test_a_new_account_always_gets_a_new_contact(
@@ -321,9 +360,24 @@ def test_a_new_account_always_gets_a_new_contact(
         created_at=T0,
     )  # fmt: skip
     seed(_full_lead(company="Brand New KK"), elsewhere)
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_created
     assert result.contact_created
+
+
+def test_without_match_a_new_account_is_created_even_if_one_matches(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce convertLead(): "If no accountId is specified, a new account is
+    created"; the UI offers matches but never picks one silently."""
+    existing = Account(id="a-1", name="ABC Co., Ltd.", website="abc.co.jp", created_at=T0)
+    seed(make_lead(id="l-1", company="ABC株式会社", email="taro@abc.co.jp"), existing)
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    assert result.account_created
+    assert result.account_match is None
+    assert result.account_id != "a-1"
+    with uow_factory() as uow:
+        assert attrs.evolve(uow.accounts.get("a-1"), version=0) == existing
 
 
 # -- finding the account -------------------------------------------------------------------
@@ -336,9 +390,11 @@ def test_the_matcher_finds_an_account_by_company_key(
         make_lead(id="l-1", company="ＡＢＣ（株）", email="taro@gmail.com"),
         Account(id="a-1", name="ABC Co., Ltd.", website="https://abc.co.jp", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_id == "a-1"
-    assert any("found by match_account" in n for n in result.notes)
+    assert result.account_match is not None
+    assert result.account_match.account.id == "a-1"
+    assert result.account_match.reason == "same company name as 'ＡＢＣ（株）'"
 
 
 def test_the_email_domain_picks_among_accounts_of_the_same_name(
@@ -349,8 +405,10 @@ def test_the_email_domain_picks_among_accounts_of_the_same_name(
         Account(id="a-old", name="ABC", created_at=T0 - timedelta(days=30)),
         Account(id="a-jp", name="株式会社ABC", website="www.abc-japan.co.jp", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_id == "a-jp"
+    assert result.account_match is not None
+    assert "website on abc-japan.co.jp" in result.account_match.reason
 
 
 def test_an_account_on_another_domain_is_not_the_same_company(
@@ -360,7 +418,7 @@ def test_an_account_on_another_domain_is_not_the_same_company(
         make_lead(id="l-1", company="ABC Inc.", email="john@abc.com"),
         Account(id="a-jp", name="ABC株式会社", website="https://abc.co.jp", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_created
 
 
@@ -371,7 +429,7 @@ def test_a_unique_account_on_the_email_domain_matches_despite_another_name(
         make_lead(id="l-1", company="ソニー", email="taro@sony.co.jp"),
         Account(id="a-1", name="Sony Group Corporation", website="sony.co.jp", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_id == "a-1"
 
 
@@ -384,7 +442,7 @@ def test_the_oldest_of_equal_candidates_wins_and_merged_accounts_never_match(
         Account(id="a-2", name="ABC", created_at=T0 - timedelta(days=2)),
         Account(id="a-3", name="ABC", created_at=T0 - timedelta(days=1)),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED))
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="match"))
     assert result.account_id == "a-2"
 
 
@@ -394,7 +452,7 @@ def test_without_a_matcher_a_new_account_is_created(
     seed(make_lead(id="l-1", company="ABC"), Account(id="a-1", name="ABC", created_at=T0))
     result = _convert(
         uow_factory,
-        ConversionRequest("l-1", CONVERTED),
+        ConversionRequest("l-1", CONVERTED, account="match"),
         settings=ConversionSettings(account_matcher=None),
     )
     assert result.account_created
@@ -410,11 +468,13 @@ def test_a_custom_matcher_is_used(uow_factory: UnitOfWorkFactory, seed: Seed) ->
 
     result = _convert(
         uow_factory,
-        ConversionRequest("l-1", CONVERTED),
+        ConversionRequest("l-1", CONVERTED, account="match"),
         settings=ConversionSettings(account_matcher=always_a_x),
     )
     assert result.account_id == "a-x"
     assert len(calls) == 1
+    assert result.account_match is not None
+    assert result.account_match.reason == "found by always_a_x"
 
 
 # -- the opportunity -----------------------------------------------------------------------
@@ -455,7 +515,7 @@ def test_an_existing_opportunity_of_the_account_is_linked_and_filled(
     )  # fmt: skip
     seed(_full_lead(), Account(id="a-1", name="Sample", created_at=T0), deal)
     result = _convert(
-        uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1", opportunity_id="o-1")
+        uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", opportunity_id="o-1")
     )
     linked = _opportunity(result)
     assert not result.opportunity_created
@@ -477,7 +537,7 @@ def test_an_opportunity_of_another_account_is_refused(
     seed(make_lead(id="l-1"), Account(id="a-1", name="Sample", created_at=T0), deal)
     with pytest.raises(OpportunityNotInAccountError):
         _convert(
-            uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1", opportunity_id="o-1")
+            uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", opportunity_id="o-1")
         )
 
 
@@ -558,7 +618,7 @@ def test_campaign_memberships_move_to_the_contact(
         already,
     )
     result = _convert(
-        uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-1", contact_id="c-1")
+        uow_factory, ConversionRequest("l-1", CONVERTED, account="a-1", contact="c-1")
     )
     with uow_factory() as uow:
         assert uow.campaign_members.by_lead("l-1") == []
@@ -687,9 +747,9 @@ def test_a_custom_catalogue_in_the_settings(tmp_path: object) -> None:
     ("request_kwargs", "path"),
     [
         ({"lead_id": "l-missing"}, "ConversionRequest.lead_id"),
-        ({"account_id": "a-missing"}, "ConversionRequest.account_id"),
-        ({"account_id": "a-1", "contact_id": "c-missing"}, "ConversionRequest.contact_id"),
-        ({"account_id": "a-1", "opportunity_id": "o-missing"}, "ConversionRequest.opportunity_id"),
+        ({"account": "a-missing"}, "ConversionRequest.account"),
+        ({"account": "a-1", "contact": "c-missing"}, "ConversionRequest.contact"),
+        ({"account": "a-1", "opportunity_id": "o-missing"}, "ConversionRequest.opportunity_id"),
     ],
 )
 def test_unknown_ids_are_not_found_errors_naming_the_request_field(
@@ -715,7 +775,7 @@ def test_merged_records_are_refused(uow_factory: UnitOfWorkFactory, seed: Seed) 
     with pytest.raises(MergedRecordError, match="l-master"):
         _convert(uow_factory, ConversionRequest("l-loser", CONVERTED))
     with pytest.raises(MergedRecordError, match="a-master"):
-        _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account_id="a-loser"))
+        _convert(uow_factory, ConversionRequest("l-1", CONVERTED, account="a-loser"))
 
 
 def test_as_of_must_be_aware(uow_factory: UnitOfWorkFactory, seed: Seed) -> None:
@@ -738,10 +798,11 @@ def test_the_result_explains_itself(uow_factory: UnitOfWorkFactory, seed: Seed) 
         make_lead(id="l-1", company="ABC", email="t@abc.co.jp"),
         Account(id="a-1", name="ABC株式会社", created_at=T0),
     )
-    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, no_opportunity=True))
+    request = ConversionRequest("l-1", CONVERTED, account="match", no_opportunity=True)
+    result = _convert(uow_factory, request)
     text = result.explain()
     assert text.startswith("lead 'l-1' converted:")
-    assert "existing account 'a-1' (ABC株式会社) found by match_account" in text
+    assert "existing account 'a-1' (ABC株式会社) matched: same company name as 'ABC'" in text
     assert "no opportunity, as requested" in text
     assert "read-only" in text
 
@@ -757,3 +818,244 @@ def test_money_and_decimal_custom_values_survive_storage(
     with uow_factory() as uow:
         stored = uow.contacts.get(_contact(result).id)
     assert stored.custom == {"budget": Decimal("12.50"), "since": date(2025, 1, 1)}
+
+
+# -- status and conversion are one fact ----------------------------------------------------
+
+
+def test_a_converting_status_cannot_be_set_by_an_edit(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce Lead object: IsConverted, ConvertedDate and the converted ids are set
+    by convertLead() only; a converting LeadStatus is applied by the conversion."""
+    seed(make_lead(id="l-1"))
+    with uow_factory() as uow:
+        lead = uow.leads.get("l-1")
+        with pytest.raises(ConvertingStatusError) as raised:
+            attrs.evolve(lead, status=CONVERTED)
+        assert format_path(raised.value.path) == "Lead.status"
+        assert "convert_lead" in str(raised.value)
+    with pytest.raises(ConvertingStatusError):
+        make_lead(id="l-2", status=CONVERTED)
+    # The lead is still open and can be converted the proper way.
+    assert _lead(_convert(uow_factory, ConversionRequest("l-1", CONVERTED))).is_converted
+
+
+def test_a_repository_update_cannot_set_a_converting_status(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """A lead built under another catalogue (where "Won" does not convert) is refused by
+    the repository where "Won" does convert."""
+    won = StatusCatalogue(
+        [
+            LeadStatus("Open", "Open", is_default=True),
+            LeadStatus("Won", "Won", is_converted=True, is_closed=True),
+        ]
+    )
+    loose = StatusCatalogue(
+        [
+            LeadStatus("Open", "Open", is_default=True),
+            LeadStatus("Won", "Won"),
+            LeadStatus("Done", "Done", is_converted=True, is_closed=True),
+        ]
+    )
+    with use_catalogues(statuses=won):
+        seed(make_lead(id="l-1", status="Open"))
+    with use_catalogues(statuses=loose):
+        edited = attrs.evolve(make_lead(id="l-1", status="Open"), status="Won")
+    with use_catalogues(statuses=won), uow_factory() as uow:
+        with pytest.raises(ConvertingStatusError) as raised:
+            uow.leads.update(attrs.evolve(edited, version=uow.leads.get("l-1").version))
+        assert raised.value.code == "converting_status"
+        assert not uow.leads.get("l-1").is_converted
+
+
+def test_a_converted_lead_keeps_its_converting_status(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    seed(make_lead(id="l-1"))
+    lead = _lead(_convert(uow_factory, ConversionRequest("l-1", CONVERTED)))
+    with pytest.raises(ConvertingStatusError):
+        attrs.evolve(lead, status="Working - Contacted")
+
+
+# -- open activities and the new owner -----------------------------------------------------
+
+
+def _activities_of_the_lead() -> list[Task | Event]:
+    later, earlier = AS_OF + timedelta(days=2), AS_OF - timedelta(days=2)
+    return [
+        Task(id="t-open-sato", subject="電話", lead_id="l-1", owner=SATO, created_at=T0),
+        Task(id="t-open-other", subject="資料", lead_id="l-1", owner=INBOUND, created_at=T0),
+        Task(
+            id="t-done", subject="初回", lead_id="l-1", owner=SATO, created_at=T0,
+            status=TaskStatus.COMPLETED, completed_at=T0,
+        ),
+        Event(id="e-next", subject="訪問", start=later, end=later + timedelta(hours=1),
+              lead_id="l-1", owner=SATO, created_at=T0),
+        Event(id="e-past", subject="展示会", start=earlier, end=earlier + timedelta(hours=1),
+              lead_id="l-1", owner=SATO, created_at=T0),
+    ]  # fmt: skip
+
+
+def _owners_after(uow_factory: UnitOfWorkFactory) -> dict[str, OwnerRef | None]:
+    with uow_factory() as uow:
+        activities: list[Task | Event] = [*uow.tasks.all(), *uow.events.all()]
+    return {a.id: a.owner for a in activities}
+
+
+def test_open_activities_move_to_a_new_owner_and_history_keeps_its_owner(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce Help, "Activity history on a Lead when it is converted": when a new
+    owner is assigned, open activities go to the new owner; activity history keeps its
+    assigned user. leadkit without converted_by moves every open task and future event."""
+    seed(make_lead(id="l-1", owner=SATO), *_activities_of_the_lead())
+    result = _convert(uow_factory, ConversionRequest("l-1", CONVERTED, owner=TANAKA))
+    assert _owners_after(uow_factory) == {
+        "t-open-sato": TANAKA,
+        "t-open-other": TANAKA,
+        "t-done": SATO,
+        "e-next": TANAKA,
+        "e-past": SATO,
+    }
+    assert any("3 open activities moved to the new owner 'u-tanaka'" in n for n in result.notes)
+
+
+def test_with_converted_by_only_that_users_open_tasks_and_events_move(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce Help, same article: open tasks assigned to the user converting the
+    lead go to the new owner, tasks of other users do not; events of the converting
+    user go to the new owner whether open or in the history."""
+    seed(make_lead(id="l-1", owner=SATO), *_activities_of_the_lead())
+    request = ConversionRequest("l-1", CONVERTED, owner=TANAKA, converted_by=SATO)
+    _convert(uow_factory, request)
+    assert _owners_after(uow_factory) == {
+        "t-open-sato": TANAKA,
+        "t-open-other": INBOUND,
+        "t-done": SATO,
+        "e-next": TANAKA,
+        "e-past": TANAKA,
+    }
+
+
+def test_activities_keep_their_owners_when_the_owner_does_not_change(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    seed(make_lead(id="l-1", owner=SATO), *_activities_of_the_lead())
+    _convert(uow_factory, ConversionRequest("l-1", CONVERTED, owner=SATO))
+    assert _owners_after(uow_factory) == {a.id: a.owner for a in _activities_of_the_lead()}
+
+
+def test_converted_by_must_be_a_user() -> None:
+    with pytest.raises(ValidationError) as raised:
+        ConversionRequest("l-1", CONVERTED, converted_by=INBOUND)
+    assert format_path(raised.value.path) == "ConversionRequest.converted_by"
+
+
+# -- qualification reaches the opportunity -------------------------------------------------
+
+
+def _qualified(lead_id: str, **options: Any) -> StageHistory:
+    history = transition(StageHistory(lead_id), Stage.SGL, at=T0, by="u-sato")
+    return qualify(
+        history,
+        at=T0 + timedelta(days=1),
+        by="u-sato",
+        amount=Money(2_400_000, "JPY"),
+        close_date=date(2026, 8, 31),
+        **options,
+    )
+
+
+def test_the_qualification_reaches_the_new_opportunity(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """DESIGN's domain facts: an SQL is a real opportunity with value and close date;
+    Salesforce convertLead() creates the opportunity from the qualified lead."""
+    seed(make_lead(id="l-1"))
+    history = _qualified("l-1", opportunity_name="サンプル 導入", opportunity_stage="Proposal")
+    request = ConversionRequest.from_qualification(history, CONVERTED)
+    opportunity = _opportunity(_convert(uow_factory, request))
+    assert opportunity.amount == Money(2_400_000, "JPY")
+    assert opportunity.close_date == date(2026, 8, 31)
+    assert (opportunity.name, opportunity.stage) == ("サンプル 導入", "Proposal")
+    with uow_factory() as uow:
+        assert uow.opportunities.get(opportunity.id) == opportunity
+
+
+def test_the_request_overrides_the_qualification_and_the_defaults_stay(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce convertLead(): the opportunity is named after the company unless
+    opportunityName is given; leadkit's default close date is the fiscal quarter end."""
+    seed(make_lead(id="l-1"), make_lead(id="l-2"))
+    request = ConversionRequest.from_qualification(
+        _qualified("l-1"), CONVERTED, opportunity_amount=Money(3_000_000, "JPY")
+    )
+    opportunity = _opportunity(_convert(uow_factory, request))
+    assert opportunity.amount == Money(3_000_000, "JPY")
+    assert opportunity.name == "株式会社サンプル"
+    assert opportunity.stage == "Prospecting"
+    plain = _opportunity(_convert(uow_factory, ConversionRequest("l-2", CONVERTED)))
+    assert (plain.amount, plain.close_date) == (None, date(2026, 6, 30))
+
+
+def test_a_lead_never_qualified_has_nothing_to_carry() -> None:
+    history = transition(StageHistory("l-1"), Stage.SGL, at=T0, by="u-sato")
+    with pytest.raises(ValidationError, match="never qualified"):
+        ConversionRequest.from_qualification(history, CONVERTED)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"opportunity_amount": 100}, "ConversionRequest.opportunity_amount"),
+        ({"opportunity_close_date": AS_OF}, "ConversionRequest.opportunity_close_date"),
+        ({"opportunity_stage": " "}, "ConversionRequest.opportunity_stage"),
+    ],
+)
+def test_bad_opportunity_values_name_the_field(kwargs: dict[str, Any], path: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        ConversionRequest("l-1", CONVERTED, **kwargs)
+    assert format_path(raised.value.path) == path
+
+
+def test_opportunity_values_do_not_go_with_an_existing_or_no_opportunity() -> None:
+    with pytest.raises(ConflictingOpportunityOptionsError):
+        ConversionRequest("l-1", CONVERTED, no_opportunity=True, opportunity_stage="Proposal")
+    with pytest.raises(ConflictingOpportunityOptionsError):
+        ConversionRequest(
+            "l-1",
+            CONVERTED,
+            account="a-1",
+            opportunity_id="o-1",
+            opportunity_amount=Money(1, "JPY"),
+        )
+
+
+def test_the_opportunity_can_be_closed_won_or_lost(
+    uow_factory: UnitOfWorkFactory, seed: Seed
+) -> None:
+    """Salesforce Opportunity object: IsClosed and IsWon follow the stage (Closed Won,
+    Closed Lost), with the CloseDate and Amount of the deal."""
+    seed(make_lead(id="l-1"), make_lead(id="l-2"))
+    won = _opportunity(
+        _convert(uow_factory, ConversionRequest.from_qualification(_qualified("l-1"), CONVERTED))
+    )
+    lost = _opportunity(_convert(uow_factory, ConversionRequest("l-2", CONVERTED)))
+    with uow_factory() as uow:
+        uow.opportunities.update(
+            won.closed_won(on=date(2026, 7, 1), amount=Money(2_100_000, "JPY"))
+        )
+        uow.opportunities.update(lost.closed_lost(on=date(2026, 7, 2)))
+        uow.commit()
+    with uow_factory() as uow:
+        stored_won, stored_lost = uow.opportunities.get(won.id), uow.opportunities.get(lost.id)
+    assert (stored_won.is_closed, stored_won.is_won, stored_won.stage) == (True, True, "Closed Won")
+    assert stored_won.amount == Money(2_100_000, "JPY")
+    assert (stored_won.close_date, stored_won.probability) == (date(2026, 7, 1), 100)
+    assert (stored_lost.is_closed, stored_lost.is_won, stored_lost.probability) == (True, False, 0)
+    with pytest.raises(ValidationError, match="already closed"):
+        stored_won.closed_lost(on=date(2026, 7, 3))

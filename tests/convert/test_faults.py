@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from leadkit.model import (
     Contact,
     EngagementEvent,
     Event,
+    Money,
+    OwnerRef,
     PersonName,
     Task,
 )
@@ -42,7 +45,8 @@ def _seed_a_busy_lead(seed: Seed) -> ConversionRequest:
         CampaignMember(id="m-2", campaign_id="cmp-2", lead_id="l-1", created_at=T0),  # (5)
         CampaignMember(id="m-3", campaign_id="cmp-3", lead_id="l-1", created_at=T0),  # dropped (6)
         CampaignMember(id="m-4", campaign_id="cmp-3", contact_id="c-1", created_at=T0),
-        Task(id="t-1", subject="Call", lead_id="l-1", created_at=T0),  # (7)
+        Task(id="t-1", subject="Call", lead_id="l-1", owner=OwnerRef.user("u-old"),
+             created_at=T0),  # (7)
         Task(id="t-2", subject="Mail", lead_id="l-1", created_at=T0),  # (8)
         Event(id="e-1", subject="Visit", start=T0, end=T0 + timedelta(hours=1), lead_id="l-1",
               created_at=T0),  # (9)
@@ -50,14 +54,30 @@ def _seed_a_busy_lead(seed: Seed) -> ConversionRequest:
         EngagementEvent(id="ev-2", kind="form_submit", occurred_at=T0, lead_id="l-1"),  # (11)
         # the lead itself (12), then the commit (13)
     )  # fmt: skip
-    return ConversionRequest("l-1", CONVERTED)
+    return ConversionRequest("l-1", CONVERTED, account="match", contact="match")
 
 
+def _seed_a_busy_lead_for_another_owner(seed: Seed) -> ConversionRequest:
+    """The busy lead converted for a new owner, with the opportunity's values given and
+    the lead source overwritten: every option of the request that changes a write."""
+    _seed_a_busy_lead(seed)
+    return ConversionRequest(
+        "l-1", CONVERTED, account="a-1", contact="c-1", overwrite_lead_source=True,
+        owner=OwnerRef.user("u-new"), converted_by=OwnerRef.user("u-old"),
+        opportunity_name="ABC 更新", opportunity_amount=Money(1_000_000, "JPY"),
+        opportunity_close_date=date(2026, 9, 30), opportunity_stage="Negotiation",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("busy", [_seed_a_busy_lead, _seed_a_busy_lead_for_another_owner])
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_a_failure_at_every_write_step_leaves_the_store_unchanged(
-    uow_factory: UnitOfWorkFactory, seed: Seed, when: str
+    uow_factory: UnitOfWorkFactory,
+    seed: Seed,
+    when: str,
+    busy: Callable[[Seed], ConversionRequest],
 ) -> None:
-    request = _seed_a_busy_lead(seed)
+    request = busy(seed)
     before = snapshot(uow_factory)
     failures, result = fail_at_every_step(
         uow_factory,

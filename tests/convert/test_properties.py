@@ -23,10 +23,13 @@ from leadkit.model import (
     Address,
     CampaignMember,
     Contact,
+    Event,
     Lead,
+    Money,
     Opportunity,
     OwnerRef,
     Task,
+    TaskStatus,
 )
 from leadkit.repository import InMemoryStore, SqliteUnitOfWork, UnitOfWorkFactory
 from leadkit.testing import strategies as lks
@@ -130,25 +133,45 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             )
         )
     ]
+    users = [None, OwnerRef.user("u-new"), OwnerRef.user("u-other"), lead.owner]
     tasks = [
-        Task(id=f"t-{n}", subject="Call", lead_id="l-1", created_at=T0)
-        for n in range(draw(st.integers(0, 2)))
-    ]
+        Task(
+            id=f"t-{n}", subject="Call", lead_id="l-1", created_at=T0,
+            owner=draw(st.sampled_from(users)),
+            status=TaskStatus.COMPLETED if done else TaskStatus.OPEN,
+            completed_at=T0 if done else None,
+        )
+        for n, done in enumerate(draw(st.lists(st.booleans(), max_size=2)))
+    ]  # fmt: skip
+    events = [
+        Event(
+            id=f"e-{n}", subject="Visit", lead_id="l-1", created_at=T0,
+            start=start, end=start + timedelta(hours=1), owner=draw(st.sampled_from(users)),
+        )
+        for n, start in enumerate(
+            draw(st.lists(st.sampled_from([AS_OF - timedelta(days=3), AS_OF + timedelta(days=3)]),
+                          max_size=2))
+        )
+    ]  # fmt: skip
 
-    kwargs: dict[str, Any] = {"overwrite_lead_source": draw(st.booleans())}
+    kwargs: dict[str, Any] = {}
     if flaw == "missing account":
-        kwargs["account_id"] = "a-missing"
+        kwargs["account"] = "a-missing"
     elif flaw == "merged account" and len(live) < len(accounts):
-        kwargs["account_id"] = accounts[1].id
-    elif draw(st.booleans()) and live:
-        kwargs["account_id"] = draw(st.sampled_from(live))
-    chosen = kwargs.get("account_id")
+        kwargs["account"] = accounts[1].id
+    else:
+        kwargs["account"] = draw(st.sampled_from(["new", "match", *live]))
+    chosen = None if kwargs["account"] in ("new", "match") else kwargs["account"]
     mine = [c.id for c in contacts if c.account_id == chosen]
     theirs = [c.id for c in contacts if c.account_id != chosen]
     if chosen and flaw == "foreign contact" and theirs:
-        kwargs["contact_id"] = draw(st.sampled_from(theirs))
+        kwargs["contact"] = draw(st.sampled_from(theirs))
     elif draw(st.booleans()) and chosen and mine:
-        kwargs["contact_id"] = draw(st.sampled_from(mine))
+        kwargs["contact"] = draw(st.sampled_from(mine))
+    else:
+        kwargs["contact"] = draw(st.sampled_from(["new", "match"]))
+    if kwargs["contact"] != "new":
+        kwargs["overwrite_lead_source"] = draw(st.booleans())
     deals = [o.id for o in opportunities if o.account_id == chosen]
     foreign_deals = [o.id for o in opportunities if o.account_id != chosen]
     option = draw(OPPORTUNITY_OPTIONS)
@@ -158,14 +181,19 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         kwargs["no_opportunity"] = True
     elif option == "named":
         kwargs["opportunity_name"] = "商談"
+        kwargs["opportunity_amount"] = Money(draw(st.integers(0, 10**9)), "JPY")
+        kwargs["opportunity_close_date"] = AS_OF.date() + timedelta(days=draw(st.integers(0, 400)))
+        kwargs["opportunity_stage"] = draw(st.sampled_from(["Prospecting", "Negotiation"]))
     elif option == "existing" and chosen and deals:
         kwargs["opportunity_id"] = draw(st.sampled_from(deals))
     queue_owned = lead.owner is not None and lead.owner.is_queue
     if flaw != "queue owner" and (queue_owned or draw(st.booleans())):
         kwargs["owner"] = OwnerRef.user("u-new")
+    if draw(st.booleans()):
+        kwargs["converted_by"] = draw(st.sampled_from(users[1:3]))
     status = "Working - Contacted" if flaw == "status" else CONVERTED
     return {
-        "records": [lead, *accounts, *contacts, *opportunities, *members, *tasks],
+        "records": [lead, *accounts, *contacts, *opportunities, *members, *tasks, *events],
         "request": ConversionRequest("l-1", status, **kwargs),
     }
 
@@ -187,6 +215,7 @@ def _seed(factory: UnitOfWorkFactory, records: list[Any]) -> None:
         Opportunity: "opportunities",
         CampaignMember: "campaign_members",
         Task: "tasks",
+        Event: "events",
     }
     with factory() as uow:
         for record in records:
@@ -240,10 +269,33 @@ def _check_invariants(
         opportunity = by_id["opportunities"][conversion.opportunity_id]
         assert opportunity.account_id == account.id
         assert opportunity == result.opportunity
-    if request.account_id:
+    # Existing records only when asked: "new" always creates, an id is that record, a
+    # match is reported (and a failed match creates).
+    if request.account == "new":
+        assert result.account_created
+        assert result.account_match is None
+    elif request.account == "match":
+        assert result.account_created == (result.account_match is None)
+        if result.account_match is not None:
+            assert result.account_match.account.id == account.id
+    else:
         assert account.id == request.account_id
-    if request.contact_id:
+        assert not result.account_created
+    if request.contact == "new":
+        assert result.contact_created
+        assert result.contact_match is None
+    elif request.contact == "match":
+        assert result.contact_created == (result.contact_match is None)
+    else:
         assert contact.id == request.contact_id
+        assert not result.contact_created
+    if result.opportunity_created:
+        opportunity = result.opportunity
+        assert opportunity is not None
+        assert opportunity.amount == request.opportunity_amount
+        if request.opportunity_close_date is not None:
+            assert opportunity.close_date == request.opportunity_close_date
+        assert opportunity.stage == (request.opportunity_stage or "Prospecting")
     # Exactly the records said to be created were created.
     for name, created in (
         ("accounts", result.account_created),
@@ -258,13 +310,28 @@ def _check_invariants(
     lead_campaigns = {m.campaign_id for m in before["campaign_members"] if m.lead_id == "l-1"}
     contact_campaigns = {m.campaign_id for m in members if m.contact_id == contact.id}
     assert lead_campaigns <= contact_campaigns
-    for task in after["tasks"]:
-        assert (task.lead_id, task.contact_id, task.account_id, task.opportunity_id) == (
-            None,
-            contact.id,
-            account.id,
-            conversion.opportunity_id,
-        )
+    for activity in [*after["tasks"], *after["events"]]:
+        assert (
+            activity.lead_id,
+            activity.contact_id,
+            activity.account_id,
+            activity.opportunity_id,
+        ) == (None, contact.id, account.id, conversion.opportunity_id)
+    # Open activities follow a new owner; completed history keeps its owner.
+    lead_before = old["leads"]["l-1"]
+    new_owner = request.owner if request.owner not in (None, lead_before.owner) else None
+    for name in ("tasks", "events"):
+        for id, previous in old[name].items():
+            now = by_id[name][id]
+            if new_owner is None:
+                expected = previous.owner
+            elif request.converted_by is None:
+                expected = new_owner if previous.is_open(as_of=AS_OF) else previous.owner
+            else:
+                mine = previous.owner == request.converted_by
+                moves = mine and (name == "events" or previous.is_open(as_of=AS_OF))
+                expected = new_owner if moves else previous.owner
+            assert now.owner == expected, (name, previous, now)
     # Existing records: no non-empty field overwritten, except the contact's lead source
     # when asked; records not part of the conversion not touched at all.
     for name in ("accounts", "contacts", "opportunities"):

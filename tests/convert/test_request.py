@@ -30,8 +30,8 @@ CONVERTED = "Closed - Converted"
     "options",
     [
         {"no_opportunity": True, "opportunity_name": "Deal"},
-        {"no_opportunity": True, "opportunity_id": "o-1", "account_id": "a-1"},
-        {"opportunity_name": "Deal", "opportunity_id": "o-1", "account_id": "a-1"},
+        {"no_opportunity": True, "opportunity_id": "o-1", "account": "a-1"},
+        {"opportunity_name": "Deal", "opportunity_id": "o-1", "account": "a-1"},
     ],
 )
 def test_conflicting_opportunity_options(options: dict[str, Any]) -> None:
@@ -41,17 +41,40 @@ def test_conflicting_opportunity_options(options: dict[str, Any]) -> None:
     assert isinstance(raised.value, ValidationError)
 
 
-@pytest.mark.parametrize("field", ["contact_id", "opportunity_id"])
-def test_an_existing_contact_or_opportunity_needs_its_account(field: str) -> None:
+@pytest.mark.parametrize("account", ["new", "match"])
+@pytest.mark.parametrize("field", ["contact", "opportunity_id"])
+def test_an_existing_contact_or_opportunity_needs_its_account(field: str, account: str) -> None:
+    """Salesforce LeadConvert: a contactId needs the accountId it belongs to."""
     with pytest.raises(AccountRequiredError) as raised:
-        ConversionRequest("l-1", CONVERTED, **{field: "x-1"})  # type: ignore[arg-type]
+        ConversionRequest("l-1", CONVERTED, account=account, **{field: "x-1"})  # type: ignore[arg-type]
     assert format_path(raised.value.path) == f"ConversionRequest.{field}"
+
+
+def test_overwriting_the_lead_source_needs_an_existing_contact() -> None:
+    """Salesforce convertLead(): overwriteLeadSource replaces the LeadSource of the
+    *target* (existing) contact; with a new contact there is nothing to overwrite."""
+    with pytest.raises(ValidationError) as raised:
+        ConversionRequest("l-1", CONVERTED, account="a-1", overwrite_lead_source=True)
+    assert format_path(raised.value.path) == "ConversionRequest.overwrite_lead_source"
+    assert "overwrite_lead_source" in str(raised.value)
+    ConversionRequest("l-1", CONVERTED, account="a-1", contact="c-1", overwrite_lead_source=True)
+    ConversionRequest("l-1", CONVERTED, account="a-1", contact="match", overwrite_lead_source=True)
+
+
+def test_the_choices_and_the_ids() -> None:
+    request = ConversionRequest("l-1", CONVERTED)
+    assert (request.account, request.contact) == ("new", "new")
+    assert (request.account_id, request.contact_id) == (None, None)
+    named = ConversionRequest("l-1", CONVERTED, account="a-1", contact="c-1")
+    assert (named.account_id, named.contact_id) == ("a-1", "c-1")
+    matched = ConversionRequest("l-1", CONVERTED, account="match", contact="match")
+    assert (matched.account_id, matched.contact_id) == (None, None)
 
 
 def test_valid_combinations() -> None:
     ConversionRequest("l-1", CONVERTED, no_opportunity=True)
     ConversionRequest("l-1", CONVERTED, opportunity_name="x" * 80)
-    ConversionRequest("l-1", CONVERTED, account_id="a", contact_id="c", opportunity_id="o")
+    ConversionRequest("l-1", CONVERTED, account="a", contact="c", opportunity_id="o")
 
 
 @pytest.mark.parametrize(
@@ -60,8 +83,8 @@ def test_valid_combinations() -> None:
         ({"opportunity_name": "x" * 81}, "ConversionRequest.opportunity_name"),
         ({"owner": OwnerRef.queue("q-1")}, "ConversionRequest.owner"),
         ({"owner": "u-1"}, "ConversionRequest.owner"),
-        ({"account_id": ""}, "ConversionRequest.account_id"),
-        ({"account_id": 7}, "ConversionRequest.account_id"),
+        ({"account": ""}, "ConversionRequest.account"),
+        ({"account": 7}, "ConversionRequest.account"),
         ({"no_opportunity": "yes"}, "ConversionRequest.no_opportunity"),
         ({"overwrite_lead_source": 1}, "ConversionRequest.overwrite_lead_source"),
     ],

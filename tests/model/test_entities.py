@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from leadkit.errors import LeadkitError, ValidationError
+from leadkit.errors import LeadkitError, ValidationError, format_path
 from leadkit.model import (
     Address,
     CampaignMember,
@@ -262,3 +262,83 @@ def test_an_engagement_event_knows_its_posix_timestamp_and_keeps_it_out_of_equal
     assert moved.timestamp == T0.timestamp()
     assert "timestamp" not in repr(event)
     assert attrs.evolve(event) == event
+
+
+# -- issue 12: every invalid lead is a ValidationError with a path --------------------------
+
+
+@pytest.mark.parametrize(
+    ("left_out", "path"),
+    [("company", "Lead.company"), ("name", "Lead.name"), ("created_at", "Lead.created_at")],
+)
+def test_a_required_lead_field_left_out_is_a_validation_error(left_out: str, path: str) -> None:
+    """Salesforce Lead object: LastName and Company are required (Company: "Required.
+    The lead's company"); leaving one out is a validation error, not a TypeError."""
+    fields: dict[str, object] = {
+        "name": PersonName("山田"),
+        "company": "ABC",
+        "created_at": T0,
+    }
+    del fields[left_out]
+    with pytest.raises(ValidationError) as raised:
+        Lead(**fields)  # type: ignore[arg-type]
+    assert format_path(raised.value.path) == path
+    assert "required" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("company", 255),
+        ("title", 128),
+        ("department", 80),
+        ("phone", 40),
+        ("mobile", 40),
+        ("website", 255),
+        ("industry", 255),
+        ("lead_source", 255),
+        ("description", 32_000),
+    ],
+)
+def test_lead_text_fields_have_the_lead_object_limits(field: str, limit: int) -> None:
+    """Salesforce field reference, Lead: Company 255, Title 128, Phone and MobilePhone
+    40, Website 255, Industry 255, LeadSource 255, Description 32000 (Department, not a
+    Lead field there, takes Contact.Department's 80: conversion carries it there)."""
+    assert getattr(make_lead(**{field: "x" * limit}), field) == "x" * limit
+    with pytest.raises(ValidationError) as raised:
+        make_lead(**{field: "x" * (limit + 1)})
+    assert format_path(raised.value.path) == f"Lead.{field}"
+    assert f"at most {limit}" in str(raised.value)
+
+
+def test_lead_email_has_at_most_80_characters() -> None:
+    """Salesforce field reference, Lead: Email (email, 80)."""
+    fits = "a" * 67 + "@example.com"
+    assert len(make_lead(email=fits).email or "") == 79
+    with pytest.raises(ValidationError) as raised:
+        make_lead(email="a" * 69 + "@example.com")
+    assert format_path(raised.value.path) == "Lead.email"
+
+
+def test_first_and_last_name_limits() -> None:
+    """Salesforce field reference, Lead: FirstName 40, LastName 80."""
+    assert PersonName("x" * 80, "y" * 40).given == "y" * 40
+    with pytest.raises(ValidationError) as given:
+        PersonName("Smith", "y" * 41)
+    assert format_path(given.value.path) == "PersonName.given"
+    with pytest.raises(ValidationError) as family:
+        PersonName("x" * 81)
+    assert format_path(family.value.path) == "PersonName.family"
+
+
+@pytest.mark.parametrize("code", ["YEN", "ABC", "jpy", "EURO", "XYZ"])
+def test_money_accepts_only_iso_4217_codes(code: str) -> None:
+    """ISO 4217: the yen is JPY; three capital letters alone do not make a currency."""
+    with pytest.raises(ValidationError) as raised:
+        Money(1, code)
+    assert format_path(raised.value.path) == "Money.currency"
+
+
+@pytest.mark.parametrize("code", ["JPY", "USD", "EUR", "KWD", "CHF", "XAU"])
+def test_money_accepts_iso_4217_codes(code: str) -> None:
+    assert Money(1, code).currency == code

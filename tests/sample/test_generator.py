@@ -128,9 +128,11 @@ def test_campaign_events_and_members_agree(sample: SampleData) -> None:
     campaigns = {campaign.id for campaign in sample.campaigns}
     members = {(m.campaign_id, m.lead_id) for m in sample.campaign_members}
     leads = {lead.id for lead in sample.leads}
+    contacts = {contact.id for contact in sample.contacts}
     for member in sample.campaign_members:
         assert member.campaign_id in campaigns
-        assert member.lead_id in leads
+        # A lead's membership, or (the sales history) a contact's response.
+        assert member.lead_id in leads or member.contact_id in contacts
         assert member.responded == (member.first_responded_at is not None)
     linked = [event for event in sample.events if event.campaign_id is not None]
     assert len(linked) > 1000
@@ -306,3 +308,37 @@ def test_bad_options_are_refused_with_their_name(options: dict[str, object], pat
     with pytest.raises(ValidationError) as info:
         generate(**options)  # type: ignore[arg-type]
     assert format_path(info.value.path) == path
+
+
+def test_the_sales_history_has_won_and_lost_deals_of_existing_accounts(
+    sample: SampleData,
+) -> None:
+    """DESIGN's domain facts: the waterfall ends in won/lost; conversion turns a lead
+    into an account, a contact and an opportunity. The sample's earlier leads were
+    converted into existing accounts and their deals closed before as_of."""
+    accounts = {a.id: a for a in sample.accounts}
+    contacts = {c.id: c for c in sample.contacts}
+    deals = {o.id: o for o in sample.opportunities}
+    campaigns = {c.id: c for c in sample.campaigns}
+    assert any(o.is_won for o in deals.values())
+    assert any(not o.is_won for o in deals.values())
+    assert len(sample.converted_leads) == len(deals)
+    for lead in sample.converted_leads:
+        conversion = lead.conversion
+        assert conversion is not None
+        assert conversion.opportunity_id is not None
+        deal = deals[conversion.opportunity_id]
+        assert contacts[conversion.contact_id].account_id == conversion.account_id
+        assert deal.account_id == conversion.account_id in accounts
+        assert deal.is_closed
+        assert deal.amount is not None
+        assert lead.created_at < conversion.converted_at
+        assert deal.close_date < SAMPLE_AS_OF.date()
+        assert deal.campaign_id is not None
+        campaign = campaigns[deal.campaign_id]
+        assert campaign.end_date is not None
+        assert campaign.end_date < deal.close_date
+    responses = {m.contact_id for m in sample.campaign_members if m.contact_id is not None}
+    assert {lead.conversion.contact_id for lead in sample.converted_leads if lead.conversion} <= (
+        responses
+    )

@@ -14,6 +14,7 @@ from leadkit.model import Money, Opportunity
 from leadkit.stages import (
     TRANSITIONS,
     IllegalTransitionError,
+    Qualification,
     Stage,
     StageError,
     StageHistory,
@@ -204,8 +205,27 @@ def test_history_round_trips_through_json() -> None:
         "at": T0.isoformat(),
         "by": "u-1",
         "reason": "test",
+        "qualification": None,
     }
     assert loads(dumps(h), StageHistory) == h
+
+
+def test_a_qualification_round_trips_and_old_data_without_one_loads() -> None:
+    """An SQL carries its deal (amount, close date); data written before the
+    qualification was recorded (no key) loads with none."""
+    h = walk("lead-1", Stage.INQUIRY, Stage.MQL, Stage.SAL)
+    h = qualify(
+        h, at=T0 + 5 * DAY, by="u-1", amount=Money(5_000, "JPY"), close_date=date(2026, 9, 30),
+        opportunity_name="ABC 導入", opportunity_stage="Proposal",
+    )  # fmt: skip
+    assert h.qualification == Qualification(
+        Money(5_000, "JPY"), date(2026, 9, 30), opportunity_name="ABC 導入", stage="Proposal"
+    )
+    assert loads(dumps(h), StageHistory) == h
+    data = unstructure(h)
+    for step in data["transitions"]:
+        del step["qualification"]
+    assert structure(data, StageHistory).qualification is None
 
 
 def test_loading_an_illegal_or_naive_history_names_the_path() -> None:

@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import attrs
@@ -42,6 +42,7 @@ from leadkit.model import (
     use_id_factory,
 )
 from leadkit.reports import (
+    Percent,
     Table,
     TimeDecay,
     attribute,
@@ -52,7 +53,13 @@ from leadkit.repository import SqliteUnitOfWork
 from leadkit.repository._sqlite import release_database
 from leadkit.routing import InMemoryState, Roster, Router, load_assignment_rules
 from leadkit.sample import SAMPLE_AS_OF, SampleData, load_sample
-from leadkit.scoring import Grade, ScoreCard, default_grading_profile, japanese_b2b_model
+from leadkit.scoring import (
+    Grade,
+    ScoreCard,
+    default_grading_profile,
+    japanese_b2b_model,
+    priority_matrix,
+)
 from leadkit.stages import (
     Stage,
     StageHistory,
@@ -62,7 +69,10 @@ from leadkit.stages import (
     funnel,
     grade_rank,
     load_stage_policy,
+    mark_lost,
+    mark_won,
     qualify,
+    transition,
 )
 
 __all__ = ["DemoSettings", "run_demo"]
@@ -104,13 +114,37 @@ def _store(db: Path, data: SampleData) -> None:
             uow.contacts.add(contact)
         for campaign in data.campaigns:
             uow.campaigns.add(campaign)
-        for lead in data.leads:
+        for lead in (*data.leads, *data.converted_leads):
             uow.leads.add(lead)
+        for opportunity in data.opportunities:
+            uow.opportunities.add(opportunity)
         for member in data.campaign_members:
             uow.campaign_members.add(member)
         for event in data.events:
             uow.engagement_events.add(event)
         uow.commit()
+
+
+def _past_history(lead: Lead, deal: Opportunity) -> StageHistory:
+    """The stages an earlier lead of the sample's sales history went through: in through
+    a campaign (Inquiry), qualified by marketing and sales, converted, then won or lost."""
+    assert lead.conversion is not None
+    assert deal.amount is not None
+    by = lead.owner.id if lead.owner is not None else "user-sato"
+    history = transition(StageHistory(lead.id), Stage.INQUIRY, at=lead.created_at, by=by)
+    history = transition(history, Stage.MQL, at=lead.created_at + timedelta(days=3), by=by)
+    history = accept(history, at=lead.created_at + timedelta(days=4), by=by)
+    history = qualify(
+        history,
+        at=lead.conversion.converted_at,
+        by=by,
+        amount=deal.amount,
+        close_date=deal.close_date,
+    )
+    closed = datetime.combine(deal.close_date, time(17, 0), tzinfo=UTC)
+    if deal.is_won:
+        return mark_won(history, at=closed, by=by)
+    return mark_lost(history, at=closed, by=by, reason="lost to a competitor")
 
 
 def _deal_size(lead: Lead, settings: DemoSettings) -> Money:
@@ -273,23 +307,23 @@ class _Flow:
         )
 
         with self.step(f"convert {len(deals)} SQLs (取引開始) into accounts, contacts, deals"):
+            # The amount and close date given at qualification become the deal's; leads
+            # of existing customers are matched to their account and contact on purpose.
             requests = [
-                ConversionRequest(lead_id, "Closed - Converted", owner=_user(leads_by_id[lead_id]))
+                ConversionRequest.from_qualification(
+                    histories[lead_id],
+                    "Closed - Converted",
+                    account="match",
+                    contact="match",
+                    owner=_user(leads_by_id[lead_id]),
+                )
                 for lead_id in deals
             ]
             results = convert_leads(
                 requests, functools.partial(SqliteUnitOfWork, self.db), as_of=qualified_at
             )
-            opportunities: list[Opportunity] = []
+            opportunities = [r.opportunity for r in results if r.opportunity is not None]
             with SqliteUnitOfWork(self.db) as uow:
-                for result in results:
-                    if result.opportunity is not None:
-                        priced = attrs.evolve(
-                            uow.opportunities.get(result.opportunity.id),
-                            amount=deals[result.lead_id],
-                        )
-                        opportunities.append(uow.opportunities.update(priced))
-                uow.commit()
                 converted = uow.leads.get_many([r.lead_id for r in results if r.success])
                 members = uow.campaign_members.all()
         failed = [r for r in results if not r.success]
@@ -302,7 +336,22 @@ class _Flow:
             if self.keep_db
             else "the database was temporary; keep one with --db leadkit-demo.sqlite3"
         )
-        final_leads = list({**leads_by_id, **{lead.id: lead for lead in converted}}.values())
+        # The sales history of the sample: earlier leads converted and their deals closed.
+        deals_by_id = {o.id: o for o in data.opportunities}
+        for lead in data.converted_leads:
+            if lead.conversion is not None and lead.conversion.opportunity_id in deals_by_id:
+                histories[lead.id] = _past_history(
+                    lead, deals_by_id[lead.conversion.opportunity_id]
+                )
+        new_pipeline = opportunities
+        opportunities = [*data.opportunities, *new_pipeline]
+        final_leads = list(
+            {
+                **leads_by_id,
+                **{lead.id: lead for lead in converted},
+                **{lead.id: lead for lead in data.converted_leads},
+            }.values()
+        )
         if self.settings.export is not None:
             with self.step(f"export the database as CSV to {self.settings.export}"):
                 written = _export(
@@ -313,12 +362,13 @@ class _Flow:
 
         with self.step("reports"):
             self.tables.append(self._funnel(histories, report_as_of, final_leads))
+            self.tables.append(self._closed(data.opportunities))
             self.tables.append(self._top(cards, grades, histories, leads_by_id, names))
             self.tables.append(
                 self._load(final_leads, opportunities, histories, data, report_as_of)
             )
             influence = attribute(
-                opportunities,
+                new_pipeline,
                 members,
                 leads=final_leads,
                 campaigns=data.campaigns,
@@ -329,6 +379,19 @@ class _Flow:
             self.tables.append(
                 attrs.evolve(
                     table, title="Campaign influence on the new pipeline (time decay, 30 days)"
+                )
+            )
+            won = attribute(
+                opportunities,
+                members,
+                leads=final_leads,
+                campaigns=data.campaigns,
+                model=TimeDecay(half_life_days=30),
+                won_only=True,
+            )
+            self.tables.append(
+                attrs.evolve(
+                    won.table(), title="Campaign influence on won revenue (time decay, 30 days)"
                 )
             )
             self.tables.append(
@@ -349,7 +412,27 @@ class _Flow:
         self, histories: dict[str, StageHistory], as_of: datetime, leads: list[Lead]
     ) -> Table:
         report = funnel(histories.values(), as_of=as_of, leads=leads)
-        return funnel_table(report, title="Funnel: from inquiry to opportunity")
+        return funnel_table(report, title="Funnel: from inquiry to won deals")
+
+    def _closed(self, opportunities: Sequence[Opportunity]) -> Table:
+        """Deals closed before the demo's day (the sample's sales history): the win rate
+        and the revenue won, per currency."""
+        closed = [o for o in opportunities if o.is_closed]
+        won = [o for o in closed if o.is_won]
+        totals: dict[str, Money] = {}
+        for deal in won:
+            if deal.amount is not None:
+                seen = totals.get(deal.amount.currency)
+                totals[deal.amount.currency] = deal.amount if seen is None else seen + deal.amount
+        rate = Percent(len(won) / len(closed)) if closed else None
+        counts = (len(closed), len(won), len(closed) - len(won), rate)
+        amounts: list[Money | None] = [*totals.values()] or [None]
+        rows = [(*counts, money) for money in amounts]
+        return Table(
+            ("closed", "won", "lost", "win_rate", "won_amount"),
+            rows,
+            title="Closed deals from earlier campaigns",
+        )
 
     def _top(
         self,
@@ -373,13 +456,14 @@ class _Flow:
                     lead.company,
                     round(card.total, 1),
                     str(grades[lead_id]),
+                    priority_matrix(grades[lead_id], card),
                     stage.label if stage else "",
                     _owner_name(lead.owner, names),
                     why,
                 )
             )
         return Table(
-            ("lead", "company", "score", "grade", "stage", "owner", "why (top rules)"),
+            ("lead", "company", "score", "grade", "priority", "stage", "owner", "why (top rules)"),
             rows,
             title=f"Top {len(rows)} leads by score",
         )

@@ -23,15 +23,26 @@ from leadkit.convert._errors import (
     OwnerRequiredError,
 )
 from leadkit.convert._fiscal import fiscal_quarter_end
-from leadkit.convert._matching import AccountMatcher, match_account
-from leadkit.convert._request import ConversionRequest, ConversionSettings, FieldMapping, Target
+from leadkit.convert._matching import AccountMatch, AccountMatcher, ContactMatch, match_account
+from leadkit.convert._request import (
+    MATCH,
+    NEW,
+    ConversionRequest,
+    ConversionSettings,
+    FieldMapping,
+    Target,
+)
 from leadkit.convert._result import ConversionResult
 
 __all__ = [
+    "MATCH",
+    "NEW",
+    "AccountMatch",
     "AccountMatcher",
     "AccountRequiredError",
     "AlreadyConvertedError",
     "ConflictingOpportunityOptionsError",
+    "ContactMatch",
     "ContactNotInAccountError",
     "ConversionError",
     "ConversionRequest",

@@ -86,6 +86,8 @@ def apply_conversion(plan: Plan, uow: UnitOfWork) -> ConversionResult:
         account_created=plan.account.new,
         contact_created=plan.contact.new,
         opportunity_created=plan.opportunity is not None and plan.opportunity.new,
+        account_match=plan.account_match,
+        contact_match=plan.contact_match,
         notes=plan.notes,
     )
 

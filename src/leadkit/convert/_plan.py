@@ -3,9 +3,8 @@ before the first write."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import attrs
 
@@ -19,7 +18,8 @@ from leadkit.convert._errors import (
     OwnerRequiredError,
 )
 from leadkit.convert._fiscal import fiscal_quarter_end
-from leadkit.convert._request import ConversionRequest, ConversionSettings
+from leadkit.convert._matching import AccountMatch, ContactMatch, match_contact
+from leadkit.convert._request import MATCH, ConversionRequest, ConversionSettings
 from leadkit.errors import NotFoundError
 from leadkit.model import (
     Account,
@@ -39,18 +39,11 @@ from leadkit.model import (
 from leadkit.repository import Record, Repository, UnitOfWork
 
 R = TypeVar("R", bound=Record)
+_NAME_LENGTH = 80
 T = TypeVar("T")
 
 
-class _Dated(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def created_at(self) -> datetime: ...
-
-
-D = TypeVar("D", bound=_Dated)
+A = TypeVar("A", Task, Event)
 F = TypeVar("F", Account, Contact, Opportunity)
 
 
@@ -72,16 +65,14 @@ class Plan:
     account: Write[Account]
     contact: Write[Contact]
     opportunity: Write[Opportunity] | None
+    account_match: AccountMatch | None
+    contact_match: ContactMatch | None
     members_moved: tuple[CampaignMember, ...]
     members_dropped: tuple[CampaignMember, ...]
     tasks: tuple[Task, ...]
     events: tuple[Event, ...]
     engagement_events: tuple[EngagementEvent, ...]
     notes: tuple[str, ...]
-
-
-def _oldest(records: Iterable[D]) -> D | None:
-    return min(records, key=lambda r: (r.created_at, r.id), default=None)
 
 
 def _get(repository: Repository[R], id: str, kind: str, where: str) -> R:
@@ -166,6 +157,8 @@ class _Planner:
         self.as_of = as_of
         self.settings = settings
         self.notes: list[str] = []
+        self.account_match: AccountMatch | None = None
+        self.contact_match: ContactMatch | None = None
 
     def carry(self, lead: Lead, target: _fields.Target) -> Any:
         return self.settings.field_mapping.carry(lead.custom, target)
@@ -184,18 +177,24 @@ class _Planner:
         request, settings = self.request, self.settings
         account: Account | None = None
         if request.account_id is not None:
-            where = "ConversionRequest.account_id"
+            where = "ConversionRequest.account"
             account = _get(self.uow.accounts, request.account_id, "account", where)
             _refuse_merged(account, "account", where)
             self.notes.append(f"account {account.id!r} ({account.name}) given in the request")
-        elif settings.account_matcher is not None:
-            account = settings.account_matcher(lead, self.uow)
-            if account is not None:
-                _refuse_merged(account, "account", "ConversionSettings.account_matcher")
+        elif request.account == MATCH:
+            found = settings.account_matcher(lead, self.uow) if settings.account_matcher else None
+            if isinstance(found, Account):
                 matcher = getattr(settings.account_matcher, "__name__", "the account matcher")
+                found = AccountMatch(found, f"found by {matcher}")
+            if found is not None:
+                account = found.account
+                _refuse_merged(account, "account", "ConversionSettings.account_matcher")
+                self.account_match = found
                 self.notes.append(
-                    f"existing account {account.id!r} ({account.name}) found by {matcher}"
+                    f"existing account {account.id!r} ({account.name}) matched: {found.reason}"
                 )
+            else:
+                self.notes.append("no existing account matched")
         values = _fields.account_values(lead, owner)
         if account is None:
             account = Account(
@@ -215,7 +214,7 @@ class _Planner:
         request, account_id = self.request, account.record.id
         contact: Contact | None = None
         if request.contact_id is not None:
-            where = "ConversionRequest.contact_id"
+            where = "ConversionRequest.contact"
             contact = _get(self.uow.contacts, request.contact_id, "contact", where)
             _refuse_merged(contact, "contact", where)
             if contact.account_id != account_id:
@@ -225,14 +224,14 @@ class _Planner:
                     path=where,
                 )
             self.notes.append(f"contact {contact.id!r} given in the request")
-        elif not account.new and lead.email:
-            contact = _oldest(
-                c
-                for c in self.uow.contacts.by_email_key(lead.email)
-                if c.account_id == account_id and c.master_record_id is None
-            )
-            if contact is not None:
-                self.notes.append(f"existing contact {contact.id!r}: same email in the account")
+        elif request.contact == MATCH:
+            found = None if account.new else match_contact(lead, account_id, self.uow)
+            if found is not None:
+                contact = found.contact
+                self.contact_match = found
+                self.notes.append(f"existing contact {contact.id!r} matched: {found.reason}")
+            else:
+                self.notes.append("no existing contact matched")
         values = _fields.contact_values(lead, owner)
         if contact is None:
             contact = Contact(
@@ -288,19 +287,28 @@ class _Planner:
             opportunity, filled = self.fill(found, lead, "opportunity", values)
             return Write(opportunity, new=False, changed=filled)
         settings = self.settings
-        close_date = fiscal_quarter_end(self.as_of, start_month=settings.fiscal_year_start_month)
+        close_date = request.opportunity_close_date
+        when = "as requested"
+        if close_date is None:
+            close_date = fiscal_quarter_end(
+                self.as_of, start_month=settings.fiscal_year_start_month
+            )
+            when = "end of the fiscal quarter"
         opportunity = Opportunity(
-            name=request.opportunity_name or lead.company[:80],
+            name=request.opportunity_name or lead.company[:_NAME_LENGTH],
             account_id=account_id,
             close_date=close_date,
-            stage=settings.opportunity_stage,
+            stage=request.opportunity_stage or settings.opportunity_stage,
+            amount=request.opportunity_amount,
             created_at=self.as_of,
             custom=self.carry(lead, "opportunity"),
             **values,
         )
+        amount = opportunity.amount
+        worth = f", {amount.amount} {amount.currency}" if amount is not None else ""
         self.notes.append(
-            f"new opportunity {opportunity.id!r} ({opportunity.name}), closing {close_date} "
-            "(end of the fiscal quarter)"
+            f"new opportunity {opportunity.id!r} ({opportunity.name}{worth}), stage "
+            f"{opportunity.stage!r}, closing {close_date} ({when})"
         )
         return Write(opportunity, new=True, changed=True)
 
@@ -334,16 +342,49 @@ class _Planner:
         return tuple(moved), tuple(dropped)
 
     def activities(
-        self, lead: Lead, relations: dict[str, Any]
+        self, lead: Lead, owner: OwnerRef | None, relations: dict[str, Any]
     ) -> tuple[tuple[Task, ...], tuple[Event, ...]]:
-        """The lead's tasks and events, attached to the contact, account and opportunity."""
-        tasks = tuple(attrs.evolve(t, **relations) for t in self.uow.tasks.by_lead(lead.id))
-        events = tuple(attrs.evolve(e, **relations) for e in self.uow.events.by_lead(lead.id))
+        """The lead's tasks and events, attached to the contact, account and opportunity;
+        when the new records get another owner than the lead's, the open ones move to it
+        (with ``converted_by``: that user's open tasks and events)."""
+        new_owner = owner if owner is not None and owner != lead.owner else None
+        by = self.request.converted_by
+        as_of = self.as_of
+
+        def moves(activity: Task | Event) -> bool:
+            if new_owner is None or activity.owner == new_owner:
+                return False
+            if by is None:
+                return activity.is_open(as_of=as_of)
+            if activity.owner != by:
+                return False
+            return isinstance(activity, Event) or activity.is_open(as_of=as_of)
+
+        moved = 0
+
+        def attach(activity: A) -> A:
+            nonlocal moved
+            changes = dict(relations)
+            if moves(activity):
+                changes["owner"] = new_owner
+                moved += 1
+            # attrs.evolve is typed for attrs classes; tasks and events are.
+            return cast(A, attrs.evolve(cast(Any, activity), **changes))
+
+        tasks = tuple(attach(t) for t in self.uow.tasks.by_lead(lead.id))
+        events = tuple(attach(e) for e in self.uow.events.by_lead(lead.id))
         if tasks or events:
             also = " and opportunity" if relations["opportunity_id"] is not None else ""
             self.notes.append(
                 f"{len(tasks)} task(s) and {len(events)} event(s) attached to the contact, "
                 f"account{also}"
+            )
+        if moved:
+            whose = f"of {by.id!r} " if by is not None else ""
+            assert new_owner is not None
+            self.notes.append(
+                f"{moved} open activit{'y' if moved == 1 else 'ies'} {whose}moved to the new "
+                f"owner {new_owner.id!r}; completed ones keep their owner"
             )
         return tasks, events
 
@@ -384,7 +425,7 @@ def plan_conversion(
         "account_id": account.record.id,
         "opportunity_id": opportunity_id,
     }
-    tasks, events = planner.activities(lead, relations)
+    tasks, events = planner.activities(lead, owner, relations)
     engagement = planner.engagement(lead, contact.record.id)
     conversion = LeadConversion(
         converted_at=as_of,
@@ -402,6 +443,8 @@ def plan_conversion(
         account=account,
         contact=contact,
         opportunity=opportunity,
+        account_match=planner.account_match,
+        contact_match=planner.contact_match,
         members_moved=moved,
         members_dropped=dropped,
         tasks=tasks,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any, Literal
 
 import attrs
@@ -11,9 +12,10 @@ import attrs
 from leadkit.convert._errors import AccountRequiredError, ConflictingOpportunityOptionsError
 from leadkit.convert._matching import AccountMatcher, match_account
 from leadkit.errors import ValidationError
-from leadkit.model import CustomFields, OwnerRef, StatusCatalogue
+from leadkit.model import CustomFields, Money, OwnerRef, StatusCatalogue
+from leadkit.stages import StageHistory
 
-__all__ = ["ConversionRequest", "ConversionSettings", "FieldMapping", "Target"]
+__all__ = ["MATCH", "NEW", "ConversionRequest", "ConversionSettings", "FieldMapping", "Target"]
 
 Target = Literal["account", "contact", "opportunity"]
 """A record kind conversion writes custom fields to."""
@@ -34,59 +36,151 @@ def _flag(value: object, where: str) -> None:
         raise ValidationError(f"expected True or False, got {value!r}", path=where)
 
 
+NEW = "new"
+"""The request's choice to create a new account or contact (the default)."""
+MATCH = "match"
+"""The request's choice to look for an existing account (with the settings' matcher) or
+contact (same normalised email in the account), and create one only if none is found."""
+
+_CHOICES = (NEW, MATCH)
+
+
+def _choice(value: object, where: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f'expected "new", "match" or a record id, got {value!r}', path=where)
+
+
+def _money(value: object, where: str) -> None:
+    if value is not None and not isinstance(value, Money):
+        raise ValidationError(
+            f"expected Money (such as Money(1_200_000, 'JPY')) or None, got "
+            f"{type(value).__name__} {value!r}",
+            path=where,
+        )
+
+
+def _day(value: object, where: str) -> None:
+    if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise ValidationError(
+            f"expected a date or None, got {type(value).__name__} {value!r}", path=where
+        )
+
+
 @attrs.frozen
 class ConversionRequest:
     """One lead to convert, with the options users know from the leading CRMs.
 
     * ``lead_id`` and ``converted_status`` (a converting status of the catalogue) are
       required.
-    * ``account_id``: an existing account to merge into; without it the settings'
-      matcher may find one, or a new account is created from the lead.
-    * ``contact_id``: an existing contact of that account (giving one without
-      ``account_id`` is an error); without it a contact of the account with the same
-      normalised email is reused, or a new one is created.
+    * ``account``: ``"new"`` (the default) creates a new account from the lead; an
+      account id merges into that account; ``"match"`` asks the settings' matcher for an
+      existing account (the result's ``account_match`` says which and why) and creates
+      a new one when none matches.
+    * ``contact``: ``"new"`` (the default) creates a new contact; a contact id uses that
+      contact, which must belong to the account (so ``account`` must be an id too);
+      ``"match"`` reuses the account's oldest contact with the lead's normalised email
+      (``contact_match`` says which), else creates one.
     * The opportunity is created by default, named after the company; give
       ``opportunity_name`` (at most 80 characters) to name it, ``opportunity_id`` to link
       an existing one of the account instead, or ``no_opportunity=True`` for none.
-      Contradictory combinations raise :class:`ConflictingOpportunityOptionsError`.
+      ``opportunity_amount``, ``opportunity_close_date`` and ``opportunity_stage`` set
+      the new opportunity's values (default: the lead's qualification, then the
+      settings). Contradictory combinations raise
+      :class:`ConflictingOpportunityOptionsError`.
     * ``owner``: the user who owns the records created (default: the lead's owner;
-      required when a queue owns the lead).
-    * ``overwrite_lead_source``: also replace a non-empty lead source on an existing
-      contact (otherwise only empty fields of existing records are filled).
+      required when a queue owns the lead). When it differs from the lead's owner, the
+      lead's open activities move to it (see ``converted_by``).
+    * ``converted_by``: the user converting the lead. When given, only the open tasks
+      and the events of that user move to the new owner (the leading CRM's rule); when
+      not, every open task and future event moves.
+    * ``overwrite_lead_source``: replace a non-empty lead source on the existing contact
+      (otherwise only empty fields of existing records are filled); only allowed when
+      converting into an existing contact (``contact`` an id or ``"match"``).
 
     >>> ConversionRequest("lead-1", "Closed - Converted", no_opportunity=True,
     ...                   opportunity_name="Big deal")
     Traceback (most recent call last):
     ...
     leadkit.errors.ConflictingOpportunityOptionsError: ...
+    >>> ConversionRequest("lead-1", "Closed - Converted", overwrite_lead_source=True)
+    Traceback (most recent call last):
+    ...
+    leadkit.errors.ValidationError: ...
     """
 
     lead_id: str
     converted_status: str
-    account_id: str | None = attrs.field(default=None, kw_only=True)
-    contact_id: str | None = attrs.field(default=None, kw_only=True)
+    account: str = attrs.field(default=NEW, kw_only=True)
+    contact: str = attrs.field(default=NEW, kw_only=True)
     opportunity_name: str | None = attrs.field(default=None, kw_only=True)
     opportunity_id: str | None = attrs.field(default=None, kw_only=True)
+    opportunity_amount: Money | None = attrs.field(default=None, kw_only=True)
+    opportunity_close_date: date | None = attrs.field(default=None, kw_only=True)
+    opportunity_stage: str | None = attrs.field(default=None, kw_only=True)
     no_opportunity: bool = attrs.field(default=False, kw_only=True)
     owner: OwnerRef | None = attrs.field(default=None, kw_only=True)
+    converted_by: OwnerRef | None = attrs.field(default=None, kw_only=True)
     overwrite_lead_source: bool = attrs.field(default=False, kw_only=True)
+
+    @classmethod
+    def from_qualification(
+        cls, history: StageHistory, converted_status: str, **options: Any
+    ) -> ConversionRequest:
+        """A request for the lead of ``history`` whose new opportunity takes the amount,
+        close date, name and stage sales gave when qualifying it (:func:`~leadkit.stages.
+        qualify`); ``options`` are the request's other fields and override them.
+
+        A history without a qualification is a :class:`ValidationError`: such a lead is
+        not an SQL yet.
+        """
+        if not isinstance(history, StageHistory):
+            raise ValidationError(
+                f"expected a StageHistory, got {type(history).__name__}", path="history"
+            )
+        deal = history.qualification
+        if deal is None:
+            raise ValidationError(
+                f"lead {history.lead_id!r} was never qualified (stages.qualify): there is no "
+                "amount or close date to carry into the opportunity",
+                path="history",
+            )
+        values: dict[str, Any] = {
+            "opportunity_amount": deal.amount,
+            "opportunity_close_date": deal.close_date,
+            "opportunity_name": deal.opportunity_name,
+            "opportunity_stage": deal.stage,
+        }
+        return cls(history.lead_id, converted_status, **{**values, **options})
+
+    @property
+    def account_id(self) -> str | None:
+        """The existing account named by id, if ``account`` is one."""
+        return None if self.account in _CHOICES else self.account
+
+    @property
+    def contact_id(self) -> str | None:
+        """The existing contact named by id, if ``contact`` is one."""
+        return None if self.contact in _CHOICES else self.contact
 
     def __attrs_post_init__(self) -> None:
         where = "ConversionRequest"
         _text(self.lead_id, f"{where}.lead_id", optional=False)
         _text(self.converted_status, f"{where}.converted_status", optional=False)
-        for name in ("account_id", "contact_id", "opportunity_id", "opportunity_name"):
+        _choice(self.account, f"{where}.account")
+        _choice(self.contact, f"{where}.contact")
+        for name in ("opportunity_id", "opportunity_name", "opportunity_stage"):
             _text(getattr(self, name), f"{where}.{name}")
+        _money(self.opportunity_amount, f"{where}.opportunity_amount")
+        _day(self.opportunity_close_date, f"{where}.opportunity_close_date")
         _flag(self.no_opportunity, f"{where}.no_opportunity")
         _flag(self.overwrite_lead_source, f"{where}.overwrite_lead_source")
-        if self.owner is not None and not (
-            isinstance(self.owner, OwnerRef) and not self.owner.is_queue
-        ):
-            raise ValidationError(
-                f"records made by conversion are owned by a user; got {self.owner!r} "
-                "(use OwnerRef.user(...))",
-                path=f"{where}.owner",
-            )
+        for name in ("owner", "converted_by"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, OwnerRef) and not value.is_queue):
+                raise ValidationError(
+                    f"expected a user (OwnerRef.user(...)), got {value!r}",
+                    path=f"{where}.{name}",
+                )
         if self.opportunity_name is not None and (
             len(self.opportunity_name) > _OPPORTUNITY_NAME_LENGTH
         ):
@@ -95,25 +189,43 @@ class ConversionRequest:
                 f"this one has {len(self.opportunity_name)}",
                 path=f"{where}.opportunity_name",
             )
-        if self.no_opportunity and (self.opportunity_name or self.opportunity_id):
-            given = "opportunity_name" if self.opportunity_name else "opportunity_id"
+        new_values = (
+            "opportunity_name",
+            "opportunity_amount",
+            "opportunity_close_date",
+            "opportunity_stage",
+        )
+        given = [name for name in new_values if getattr(self, name) is not None]
+        if self.no_opportunity and (given or self.opportunity_id):
+            named = given[0] if given else "opportunity_id"
             raise ConflictingOpportunityOptionsError(
-                f"no_opportunity=True cannot go with {given}; drop one of them",
+                f"no_opportunity=True cannot go with {named}; drop one of them",
                 path=f"{where}.no_opportunity",
             )
-        if self.opportunity_name and self.opportunity_id:
+        if given and self.opportunity_id:
             raise ConflictingOpportunityOptionsError(
-                "give opportunity_name to create a new opportunity or opportunity_id to "
+                f"give {given[0]} to create a new opportunity or opportunity_id to "
                 "link an existing one, not both",
                 path=f"{where}.opportunity_id",
             )
-        for name in ("contact_id", "opportunity_id"):
-            if getattr(self, name) and not self.account_id:
-                raise AccountRequiredError(
-                    f"an existing {name[:-3]} can only be used with the account it belongs "
-                    "to: give account_id too",
-                    path=f"{where}.{name}",
-                )
+        if self.contact_id is not None and self.account_id is None:
+            raise AccountRequiredError(
+                "an existing contact can only be used with the account it belongs "
+                "to: give that account's id as account",
+                path=f"{where}.contact",
+            )
+        if self.opportunity_id and self.account_id is None:
+            raise AccountRequiredError(
+                "an existing opportunity can only be used with the account it belongs "
+                "to: give that account's id as account",
+                path=f"{where}.opportunity_id",
+            )
+        if self.overwrite_lead_source and self.contact == NEW:
+            raise ValidationError(
+                "overwrite_lead_source=True applies only when converting into an existing "
+                'contact: give its id as contact, or contact="match"',
+                path=f"{where}.overwrite_lead_source",
+            )
 
 
 def _pairs(value: Mapping[str, str] | tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -201,7 +313,7 @@ def _check_optional_catalogue(
 def _check_matcher(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not callable(value):
         raise ValidationError(
-            "expected a callable (lead, uow) -> Account | None, or None",
+            "expected a callable (lead, uow) -> AccountMatch | Account | None",
             path="ConversionSettings.account_matcher",
         )
 
@@ -229,8 +341,8 @@ class ConversionSettings:
     * ``field_mapping``: which custom fields are carried (none by default).
     * ``fiscal_year_start_month``: the new opportunity closes at the end of the current
       fiscal quarter (1 = calendar year; 4 = April, common in Japan).
-    * ``account_matcher``: finds an existing account when the request names none
-      (default :func:`match_account`; ``None`` always creates a new account).
+    * ``account_matcher``: finds an existing account when the request asks for
+      ``account="match"`` (default :func:`match_account`; ``None``: nothing matches).
     * ``statuses``: the status catalogue the converted status must be in (default: the
       catalogue in force, :func:`~leadkit.model.active_statuses`).
     * ``opportunity_stage``: the stage of a new opportunity.

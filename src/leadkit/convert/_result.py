@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from leadkit.convert._matching import AccountMatch, ContactMatch
 from leadkit.convert._request import ConversionRequest
 from leadkit.errors import LeadkitError
 from leadkit.model import Account, Contact, Lead, Opportunity
@@ -16,9 +17,10 @@ class ConversionResult:
     """What converting one lead did, and why.
 
     On success: the converted lead and the account, contact and opportunity as stored,
-    whether each was created (or an existing one used), and ``notes`` saying what was
-    decided. On failure (in bulk conversion): ``errors`` and nothing else; storage was not
-    changed for this request.
+    whether each was created (or an existing one used), ``account_match`` and
+    ``contact_match`` (the existing record a ``"match"`` request found, and why), and
+    ``notes`` saying what was decided. On failure (in bulk conversion): ``errors`` and
+    nothing else; storage was not changed for this request.
     """
 
     request: ConversionRequest
@@ -29,6 +31,8 @@ class ConversionResult:
     account_created: bool = attrs.field(default=False, kw_only=True)
     contact_created: bool = attrs.field(default=False, kw_only=True)
     opportunity_created: bool = attrs.field(default=False, kw_only=True)
+    account_match: AccountMatch | None = attrs.field(default=None, kw_only=True)
+    contact_match: ContactMatch | None = attrs.field(default=None, kw_only=True)
     notes: tuple[str, ...] = attrs.field(default=(), kw_only=True)
     errors: tuple[LeadkitError, ...] = attrs.field(default=(), kw_only=True)
 

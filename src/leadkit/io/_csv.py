@@ -60,6 +60,7 @@ from leadkit.model import (
     OwnerRef,
     PersonName,
     UnknownStatusError,
+    is_required,
 )
 
 __all__ = [
@@ -566,7 +567,7 @@ def _scalar_for(tp: Any, where: str) -> _Scalar:
 
 
 def _is_required(field: attrs.Attribute[Any]) -> bool:
-    return field.default is attrs.NOTHING
+    return is_required(field)
 
 
 _PARTS: dict[type[Any], tuple[_Part, ...]] = {}

@@ -4,7 +4,7 @@ This package imports nothing else of leadkit (except :mod:`leadkit.errors`); eve
 else builds on it.
 """
 
-from leadkit.errors import UnknownStatusError
+from leadkit.errors import ConvertingStatusError, UnknownStatusError
 from leadkit.model._catalogues import (
     DEFAULT_SOURCES,
     DEFAULT_STATUSES,
@@ -39,6 +39,7 @@ from leadkit.model._entities import (
     completed_activities,
     open_activities,
 )
+from leadkit.model._fields import is_required
 from leadkit.model._ids import IdFactory, new_id, random_ids, sequential_ids, use_id_factory
 from leadkit.model._normalise import (
     FREE_MAIL_DOMAINS,
@@ -84,6 +85,7 @@ __all__ = [
     "CampaignStatus",
     "Channel",
     "Contact",
+    "ConvertingStatusError",
     "CustomFields",
     "CustomValue",
     "EngagementEvent",
@@ -121,6 +123,7 @@ __all__ = [
     "find_prefecture",
     "is_empty",
     "is_free_mail",
+    "is_required",
     "new_id",
     "normalise_text",
     "open_activities",

@@ -14,7 +14,7 @@ from typing import TypeAlias
 
 import attrs
 
-from leadkit.errors import UnknownStatusError, ValidationError
+from leadkit.errors import ConvertingStatusError, UnknownStatusError, ValidationError
 from leadkit.model import _fields as f
 from leadkit.model import _validators as v
 from leadkit.model._catalogues import active_statuses
@@ -90,7 +90,11 @@ class Lead:
     """A person who showed interest and is not yet a customer's contact (リード).
 
     A lead needs a family name and a company; everything else is optional. The status
-    must be in the status catalogue in force (the default catalogue unless changed).
+    must be in the status catalogue in force (the default catalogue unless changed), and
+    a converting status comes only with a conversion (see :mod:`leadkit.convert`). Text
+    fields have the Lead object's limits of the leading CRM: company 255 characters,
+    title 128, department 80, email 80, phone and mobile 40, website, industry and lead
+    source 255, description 32,000 (first name 40 and last name 80: :class:`PersonName`).
 
     >>> from datetime import datetime, UTC
     >>> from leadkit.model import Lead, PersonName, Address
@@ -107,19 +111,19 @@ class Lead:
     """
 
     id: str = f.id_field("lead")
-    name: PersonName = attrs.field(validator=v.instance_of(PersonName), kw_only=True)
+    name: PersonName = f.required(v.instance_of(PersonName))
     company: str = f.required_text(max_length=255)
-    title: str | None = f.text()
-    department: str | None = f.text()
-    email: str | None = f.email()
-    phone: str | None = f.text()
-    mobile: str | None = f.text()
-    website: str | None = f.text()
-    industry: str | None = f.text()
+    title: str | None = f.text(max_length=128)
+    department: str | None = f.text(max_length=80)
+    email: str | None = f.email(max_length=80)
+    phone: str | None = f.text(max_length=40)
+    mobile: str | None = f.text(max_length=40)
+    website: str | None = f.text(max_length=255)
+    industry: str | None = f.text(max_length=255)
     employees: int | None = f.count()
     annual_revenue: Money | None = f.money()
     address: Address = f.address()
-    lead_source: str | None = f.text()
+    lead_source: str | None = f.text(max_length=255)
     status: str = attrs.field(factory=_default_status, validator=_check_status, kw_only=True)
     owner: OwnerRef | None = f.owner()
     rating: Rating | None = attrs.field(
@@ -127,7 +131,7 @@ class Lead:
     )
     email_opt_out: bool = f.flag()
     do_not_call: bool = f.flag()
-    description: str | None = f.text()
+    description: str | None = f.text(max_length=32_000)
     created_at: datetime = f.timestamp()
     custom: CustomFields = attrs.field(factory=CustomFields, converter=to_custom, kw_only=True)
     conversion: LeadConversion | None = attrs.field(
@@ -135,6 +139,22 @@ class Lead:
     )
     master_record_id: str | None = f.ref()
     version: int = f.version()
+
+    def __attrs_post_init__(self) -> None:
+        converting = active_statuses().get(self.status).is_converted
+        if converting and self.conversion is None:
+            raise ConvertingStatusError(
+                f"{self.status!r} is a converting status: a lead gets it only by being "
+                "converted (leadkit.convert.convert_lead), which also makes the account, "
+                "contact and opportunity; choose an open or closed status instead",
+                path="Lead.status",
+            )
+        if self.conversion is not None and self.conversion.status != self.status:
+            raise ConvertingStatusError(
+                f"a converted lead keeps the status it was converted with "
+                f"({self.conversion.status!r}), not {self.status!r}; it is read-only",
+                path="Lead.status",
+            )
 
     @property
     def is_converted(self) -> bool:
@@ -187,7 +207,7 @@ class Contact:
 
     id: str = f.id_field("contact")
     account_id: str = f.required_text()
-    name: PersonName = attrs.field(validator=v.instance_of(PersonName), kw_only=True)
+    name: PersonName = f.required(v.instance_of(PersonName))
     title: str | None = f.text()
     department: str | None = f.text()
     email: str | None = f.email()
@@ -224,7 +244,7 @@ class Opportunity:
     id: str = f.id_field("opportunity")
     name: str = f.required_text(max_length=80)
     account_id: str = f.required_text()
-    close_date: date = attrs.field(validator=v.plain_date, kw_only=True)
+    close_date: date = f.required(v.plain_date)
     stage: str = attrs.field(default="Prospecting", validator=v.non_empty_str(), kw_only=True)
     amount: Money | None = f.money()
     probability: int | None = _probability
@@ -241,6 +261,52 @@ class Opportunity:
     def __attrs_post_init__(self) -> None:
         if self.is_won and not self.is_closed:
             raise ValidationError("a won opportunity must be closed", path="Opportunity.is_won")
+
+    def _close(self, *, won: bool, on: object, amount: object, stage: str) -> Opportunity:
+        if self.is_closed:
+            outcome = "won" if self.is_won else "lost"
+            raise ValidationError(
+                f"opportunity {self.id!r} is already closed ({outcome}, {self.close_date})",
+                path="Opportunity.is_closed",
+            )
+        if not isinstance(on, date) or isinstance(on, datetime):
+            raise ValidationError(
+                f"expected the close date as a date, got {type(on).__name__} {on!r}",
+                path="Opportunity.close_date",
+            )
+        changes: dict[str, object] = {
+            "is_closed": True,
+            "is_won": won,
+            "close_date": on,
+            "stage": stage,
+            "probability": 100 if won else 0,
+        }
+        if amount is not None:
+            changes["amount"] = amount
+        return attrs.evolve(self, **changes)  # type: ignore[arg-type]
+
+    def closed_won(
+        self, *, on: date, amount: Money | None = None, stage: str = "Closed Won"
+    ) -> Opportunity:
+        """This opportunity won on ``on`` (the close date), for ``amount`` if given
+        (otherwise the amount it has): closed, won, probability 100. Store it with
+        ``uow.opportunities.update``. An opportunity already closed cannot close again.
+
+        >>> from datetime import date, datetime, UTC
+        >>> deal = Opportunity(name="ABC 導入", account_id="a-1", close_date=date(2026, 6, 30),
+        ...                    amount=Money(2_400_000, "JPY"),
+        ...                    created_at=datetime(2026, 4, 1, tzinfo=UTC))
+        >>> won = deal.closed_won(on=date(2026, 6, 12), amount=Money(2_100_000, "JPY"))
+        >>> won.is_won, won.stage, won.close_date, won.amount.amount
+        (True, 'Closed Won', datetime.date(2026, 6, 12), Decimal('2100000'))
+        """
+        return self._close(won=True, on=on, amount=amount, stage=stage)
+
+    def closed_lost(
+        self, *, on: date, amount: Money | None = None, stage: str = "Closed Lost"
+    ) -> Opportunity:
+        """This opportunity lost on ``on``: closed, not won, probability 0."""
+        return self._close(won=False, on=on, amount=amount, stage=stage)
 
 
 class TaskStatus(enum.Enum):

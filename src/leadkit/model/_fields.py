@@ -32,9 +32,20 @@ def text(*, max_length: int | None = None) -> Any:
     return attrs.field(default=None, converter=opt_str, validator=v.optional(check), kw_only=True)
 
 
+def required(validator: v.Validator) -> Any:
+    """A required field: leaving it out is a :class:`ValidationError` naming it."""
+    return attrs.field(default=v.MISSING, validator=v.required(validator), kw_only=True)
+
+
+def is_required(field: attrs.Attribute[Any]) -> bool:
+    """True when a record field must be given: it has no default, or its default is the
+    "required" marker of :func:`required` (so leaving it out is a ValidationError)."""
+    return field.default is attrs.NOTHING or field.default is v.MISSING
+
+
 def required_text(*, max_length: int | None = None) -> Any:
     """A required, non-empty text field."""
-    return attrs.field(validator=v.non_empty_str(max_length=max_length), kw_only=True)
+    return required(v.non_empty_str(max_length=max_length))
 
 
 def ref() -> Any:
@@ -44,9 +55,12 @@ def ref() -> Any:
     )
 
 
-def email() -> Any:
-    """An optional email address, checked for syntax."""
-    return attrs.field(default=None, converter=opt_str, validator=v.optional(v.email), kw_only=True)
+def email(*, max_length: int | None = None) -> Any:
+    """An optional email address, checked for syntax (and length)."""
+    check = v.email
+    if max_length is not None:
+        check = v.all_of(v.email, v.non_empty_str(max_length=max_length))
+    return attrs.field(default=None, converter=opt_str, validator=v.optional(check), kw_only=True)
 
 
 def count() -> Any:
@@ -85,7 +99,7 @@ def flag(default: bool = False) -> Any:
 
 def timestamp() -> Any:
     """A required, timezone-aware point in time."""
-    return attrs.field(validator=v.aware_datetime, kw_only=True)
+    return required(v.aware_datetime)
 
 
 def opt_timestamp() -> Any:
@@ -112,11 +126,13 @@ __all__ = [
     "email",
     "flag",
     "id_field",
+    "is_required",
     "money",
     "opt_str",
     "opt_timestamp",
     "owner",
     "ref",
+    "required",
     "required_text",
     "text",
     "timestamp",

@@ -76,6 +76,49 @@ def instance_of(types: type | tuple[type, ...]) -> Validator:
     return _InstanceOf(types)
 
 
+class _Missing:
+    """The default of a required field: leaving the field out is then a
+    :class:`ValidationError` naming it, not Python's ``TypeError``."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+"""The default of a required field (see :func:`required`)."""
+
+
+@attrs.frozen(repr=False)
+class _Required:
+    inner: Validator
+
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is MISSING:
+            raise ValidationError(
+                f"required key is missing (a {type(instance).__name__} needs {attribute.name})",
+                path=_where(instance, attribute),
+            )
+        self.inner(instance, attribute, value)
+
+    def __repr__(self) -> str:
+        return f"<required {self.inner!r}>"
+
+
+def required(inner: Validator) -> Validator:
+    """The field must be given (its default is :data:`MISSING`) and pass ``inner``."""
+    return _Required(inner)
+
+
 @attrs.frozen(repr=False)
 class _Optional:
     inner: Validator

@@ -13,7 +13,12 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 import attrs
 
-from leadkit.errors import ConcurrencyError, NotFoundError, ValidationError
+from leadkit.errors import (
+    ConcurrencyError,
+    ConvertingStatusError,
+    NotFoundError,
+    ValidationError,
+)
 from leadkit.model import (
     Account,
     Campaign,
@@ -286,6 +291,14 @@ class LeadTableRepository(TableRepository[Lead]):
                 f"lead {stored.id!r}: leads.update cannot mark a lead converted; convert it "
                 "with leadkit.convert.convert_lead (which uses leads.save_conversion)",
                 path=f"leads.{stored.id}.conversion",
+            )
+        # The lead checks this itself when built; a lead built under another catalogue
+        # could still arrive here with a status that converts in the one in force.
+        if any(s.api_name == record.status for s in active_statuses().converted):
+            raise ConvertingStatusError(
+                f"lead {stored.id!r}: {record.status!r} is a converting status; a lead gets "
+                "it only by leadkit.convert.convert_lead",
+                path=f"leads.{stored.id}.status",
             )
 
     def save_conversion(self, lead: Lead, /) -> Lead:

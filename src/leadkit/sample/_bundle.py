@@ -24,6 +24,7 @@ from leadkit.model import (
     Contact,
     EngagementEvent,
     Lead,
+    Opportunity,
     Queue,
     User,
 )
@@ -53,6 +54,8 @@ FILES: tuple[tuple[str, type[Any], str], ...] = (
     ("accounts.csv", Account, "accounts"),
     ("contacts.csv", Contact, "contacts"),
     ("duplicates.csv", DuplicateRow, "duplicates"),
+    ("converted_leads.csv", Lead, "converted_leads"),
+    ("opportunities.csv", Opportunity, "opportunities"),
 )
 
 
@@ -83,8 +86,10 @@ def save_sample(data: SampleData, directory: str | os.PathLike[str]) -> list[Pat
 
     The files are those :func:`load_sample` reads: ``leads.csv``, ``events.csv.gz``,
     ``campaigns.csv``, ``campaign_members.csv``, ``users.csv``, ``queues.csv``,
-    ``accounts.csv``, ``contacts.csv`` and ``duplicates.csv`` (the ground truth of
-    deliberate duplicates). The same data always gives the same bytes.
+    ``accounts.csv``, ``contacts.csv``, ``duplicates.csv`` (the ground truth of
+    deliberate duplicates), ``converted_leads.csv`` and ``opportunities.csv`` (the sales
+    history: earlier leads converted into existing accounts, and their closed deals).
+    The same data always gives the same bytes.
     """
     if not isinstance(data, SampleData):
         raise ValidationError(f"expected SampleData, got {type(data).__name__}", path="data")

@@ -13,6 +13,7 @@ from leadkit.model import (
     Contact,
     EngagementEvent,
     Lead,
+    Opportunity,
     Queue,
     User,
 )
@@ -80,7 +81,10 @@ class SampleData:
     ``accounts`` and ``contacts`` are existing customers: some leads come from the same
     companies (so conversion into an existing account can be shown) and a few are the
     same people as contacts. ``duplicates`` is the ground truth of deliberate duplicate
-    leads. No lead is converted.
+    leads. No lead of ``leads`` is converted: the sales history is apart, in
+    ``converted_leads`` (contacts of existing accounts who came in through an earlier
+    campaign) and the ``opportunities`` they became, closed won or lost; their campaign
+    responses are in ``campaign_members``, on the contacts.
     """
 
     leads: tuple[Lead, ...]
@@ -92,3 +96,5 @@ class SampleData:
     accounts: tuple[Account, ...]
     contacts: tuple[Contact, ...]
     duplicates: tuple[DuplicateGroup, ...]
+    converted_leads: tuple[Lead, ...] = ()
+    opportunities: tuple[Opportunity, ...] = ()

@@ -24,6 +24,7 @@ from leadkit.model import (
 )
 from leadkit.sample import _org
 from leadkit.sample._data import DuplicateGroup, SampleChunk, SampleData
+from leadkit.sample._deals import closed_deals
 from leadkit.sample._events import block_activity
 from leadkit.sample._leads import JST, SOURCES, LeadFactory, Settings
 from leadkit.sample._people import Company, Person, make_company, make_person
@@ -236,6 +237,14 @@ class SampleGenerator:
             events.extend(chunk.events)
             members.extend(chunk.campaign_members)
             duplicates.extend(chunk.duplicates)
+        history, deals, responses = closed_deals(
+            self.accounts,
+            self.contacts,
+            _org.campaigns(self.as_of),
+            as_of=self.as_of,
+            seed=self.seed,
+        )
+        members.extend(responses)
         return SampleData(
             leads=tuple(leads),
             events=tuple(events),
@@ -246,6 +255,8 @@ class SampleGenerator:
             accounts=self.accounts,
             contacts=self.contacts,
             duplicates=tuple(duplicates),
+            converted_leads=history,
+            opportunities=deals,
         )
 
 

@@ -29,6 +29,7 @@ from leadkit.stages._funnel import (
 )
 from leadkit.stages._history import (
     TRANSITIONS,
+    Qualification,
     StageHistory,
     Stay,
     Transition,
@@ -62,6 +63,7 @@ __all__ = [
     "GroupBy",
     "IllegalTransitionError",
     "MqlRule",
+    "Qualification",
     "Reason",
     "ScoreLike",
     "SlaBreach",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
+from typing import Any
 
 import attrs
 
@@ -19,6 +20,7 @@ from leadkit.stages._stage import Stage
 
 __all__ = [
     "TRANSITIONS",
+    "Qualification",
     "StageHistory",
     "Stay",
     "Transition",
@@ -75,15 +77,70 @@ def _stage(value: str | Stage) -> Stage:
     return Stage.parse(value)
 
 
+def _check_deal_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise StageError(
+            f"expected a non-empty str or None, got {value!r}",
+            path=f"Qualification.{attribute.name}",
+        )
+    if attribute.name == "opportunity_name" and isinstance(value, str) and len(value) > 80:
+        raise StageError(
+            f"an opportunity name has at most 80 characters, this one has {len(value)}",
+            path="Qualification.opportunity_name",
+        )
+
+
+def _check_amount(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Money):
+        raise StageError(
+            f"an SQL is a real opportunity: give it an amount (Money), got {value!r}",
+            path="Qualification.amount",
+        )
+
+
+def _check_close(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise StageError(
+            f"an SQL is a real opportunity: give it a close date (a date), got {value!r}",
+            path="Qualification.close_date",
+        )
+
+
+@attrs.frozen(slots=True)
+class Qualification:
+    """The deal sales saw when qualifying a lead as an SQL: its amount and close date, and
+    optionally the opportunity's name and stage. Conversion creates the opportunity with
+    them (:meth:`leadkit.convert.ConversionRequest.from_qualification`)."""
+
+    amount: Money = attrs.field(validator=_check_amount)
+    close_date: date = attrs.field(validator=_check_close)
+    opportunity_name: str | None = attrs.field(
+        default=None, validator=_check_deal_text, kw_only=True
+    )
+    stage: str | None = attrs.field(default=None, validator=_check_deal_text, kw_only=True)
+
+
+def _check_qualification(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Qualification):
+        raise StageError(
+            f"expected a Qualification or None, got {type(value).__name__}",
+            path="Transition.qualification",
+        )
+
+
 @attrs.frozen(slots=True)
 class Transition:
-    """One move: from which stage (``None`` for the first), to which, when, by whom, why."""
+    """One move: from which stage (``None`` for the first), to which, when, by whom, why;
+    a move to SQL made by :func:`qualify` also carries the :class:`Qualification`."""
 
     from_stage: Stage | None = attrs.field(converter=_optional_stage)
     to_stage: Stage = attrs.field(converter=_stage)
     at: datetime = attrs.field(validator=_aware)
     by: str = attrs.field(validator=_who)
     reason: str = attrs.field(default="", validator=_text)
+    qualification: Qualification | None = attrs.field(
+        default=None, validator=_check_qualification, kw_only=True
+    )
 
     def __str__(self) -> str:
         source = self.from_stage.label if self.from_stage else "(new)"
@@ -234,6 +291,14 @@ class StageHistory:
         kept = tuple(t for t in self.transitions if t.at <= as_of)
         return self if len(kept) == len(self.transitions) else StageHistory(self.lead_id, kept)
 
+    @property
+    def qualification(self) -> Qualification | None:
+        """What sales gave when it last qualified the lead (:func:`qualify`), if ever."""
+        for step in reversed(self.transitions):
+            if step.qualification is not None:
+                return step.qualification
+        return None
+
     def append(self, step: Transition) -> StageHistory:
         """A new history with ``step`` added (checked like every other step)."""
         if not isinstance(step, Transition):
@@ -263,11 +328,23 @@ def transition(
     Checks the transition table (``IllegalTransitionError`` names both stages) and that
     ``at`` is aware and not before the last transition (``StageError``).
     """
+    return _move(history, to, at=at, by=by, reason=reason)
+
+
+def _move(
+    history: StageHistory,
+    to: Stage,
+    *,
+    at: datetime,
+    by: str,
+    reason: str,
+    qualification: Qualification | None = None,
+) -> StageHistory:
     history = _history(history)
     target = Stage.parse(to)
     if target not in TRANSITIONS[history.current]:
         raise illegal(history.lead_id, history.current, target)
-    step = Transition(history.current, target, at, by, reason)
+    step = Transition(history.current, target, at, by, reason, qualification=qualification)
     last = history.last_at
     if last is not None and step.at < last:
         raise StageError(
@@ -317,11 +394,16 @@ def qualify(
     amount: Money | None = None,
     close_date: date | None = None,
     reason: str | None = None,
+    opportunity_name: str | None = None,
+    opportunity_stage: str | None = None,
 ) -> StageHistory:
     """Sales qualifies a lead as a real opportunity: SAL or SGL → SQL.
 
     An SQL needs an amount and a close date: give an ``opportunity`` that has both, or
-    ``amount`` and ``close_date`` directly. The default reason records them.
+    ``amount`` and ``close_date`` directly. The default reason records them. The move
+    carries them (and ``opportunity_name`` and ``opportunity_stage``, if given) as a
+    :class:`Qualification` (``history.qualification``), which conversion turns into the
+    new opportunity's values.
     """
     history = _history(history)
     _from(history, (Stage.SAL, Stage.SGL), "qualify", Stage.SQL)
@@ -345,9 +427,12 @@ def qualify(
         )
     if not isinstance(amount, Money):
         raise StageError(f"expected Money, got {type(amount).__name__}", path="amount")
+    deal = Qualification(
+        amount, close_date, opportunity_name=opportunity_name, stage=opportunity_stage
+    )
     shown = f"{amount.amount} {amount.currency}"
     text = reason if reason else f"{label}{shown}, closes {close_date.isoformat()}"
-    return transition(history, Stage.SQL, at=at, by=by, reason=text)
+    return _move(history, Stage.SQL, at=at, by=by, reason=text, qualification=deal)
 
 
 def recycle(history: StageHistory, *, at: datetime, by: str, reason: str) -> StageHistory:
