@@ -18,7 +18,7 @@ from leadkit.dedupe._comparator import Comparator, Scorer
 from leadkit.dedupe._evidence import Evidence, FieldEvidence, MatchPair
 from leadkit.dedupe._fields import MatchContext
 from leadkit.errors import ValidationError
-from leadkit.rules import LogicAll, LogicNode, LogicNot, LogicRef, parse_filter_logic
+from leadkit.rules import LogicAll, LogicNode, LogicRef, fold_logic, parse_filter_logic
 
 __all__ = ["CompiledRule", "MatchingRule"]
 
@@ -157,6 +157,27 @@ class MatchingRule:
         )
 
 
+def _every(parts: tuple[Decide, ...]) -> Decide:
+    def every(a: Row, b: Row) -> bool:
+        return all(part(a, b) for part in parts)
+
+    return every
+
+
+def _some(parts: tuple[Decide, ...]) -> Decide:
+    def some(a: Row, b: Row) -> bool:
+        return any(part(a, b) for part in parts)
+
+    return some
+
+
+def _negation(part: Decide) -> Decide:
+    def negation(a: Row, b: Row) -> bool:
+        return not part(a, b)
+
+    return negation
+
+
 class CompiledRule:
     """A matching rule compiled for one run: key functions, a fast decision, explanations."""
 
@@ -195,28 +216,12 @@ class CompiledRule:
 
         return held
 
-    def _node(self, node: LogicNode) -> Decide:
-        if isinstance(node, LogicRef):
-            return self._held(node.number)
-        if isinstance(node, LogicNot):
-            inner = self._node(node.item)
-            return lambda a, b: not inner(a, b)
-        parts = tuple(self._node(item) for item in node.items)
-        if isinstance(node, LogicAll):
-
-            def every(a: Row, b: Row) -> bool:
-                return all(part(a, b) for part in parts)
-
-            return every
-
-        def some(a: Row, b: Row) -> bool:
-            return any(part(a, b) for part in parts)
-
-        return some
-
     def _logic_decider(self) -> Decide:
         assert self.rule.logic_tree is not None
-        return self._node(self.rule.logic_tree)
+        criteria = [self._held(n) for n in range(1, len(self.rule.criteria) + 1)]
+        return fold_logic(
+            self.rule.logic_tree, criteria, all_of=_every, any_of=_some, not_=_negation
+        )
 
     def _score_decider(self) -> Decide:
         criteria = self.rule.criteria

@@ -40,10 +40,8 @@ from leadkit.rules._grammar import (
     Criteria,
     FieldRef,
     IsIn,
-    Not,
     info_of,
 )
-from leadkit.rules._logic import LogicAll, LogicNode, LogicNot, LogicRef
 from leadkit.rules._schema import Kind, family_of
 
 __all__ = ["FirstMatchIndex", "IndexStats", "first_match_linear"]
@@ -77,19 +75,10 @@ def _product(parts: Sequence[list[list[Condition]]]) -> list[list[Condition]]:
     return result
 
 
-def _logic_condition(node: LogicNode, items: tuple[Condition, ...]) -> Condition:
-    if isinstance(node, LogicRef):
-        return items[node.number - 1]
-    if isinstance(node, LogicNot):
-        return Not(_logic_condition(node.item, items))
-    parts = tuple(_logic_condition(i, items) for i in node.items)
-    return AllOf(parts) if isinstance(node, LogicAll) else AnyOf(parts)
-
-
 def _dnf(node: Condition) -> list[list[Condition]]:
     """Disjuncts (lists of conjuncts) whose OR is ``node`` under two-valued logic."""
     if isinstance(node, Criteria):
-        return _dnf(_logic_condition(node.logic, node.items))
+        return _dnf(node.desugared())
     if isinstance(node, AllOf):
         return _product([_dnf(item) for item in node.items])
     if isinstance(node, AnyOf):

@@ -25,14 +25,7 @@ import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit.model import EngagementEvent, Lead
-from leadkit.rules import (
-    CompiledCondition,
-    EventExists,
-    EventFilter,
-    Period,
-    compile,
-    compile_event_filter,
-)
+from leadkit.rules import CompiledCondition, EventExists, EventMatcher, Period, compile
 from leadkit.scoring._decay import DAY_SECONDS, HalfLife, InactivityDecay, LinearDecay
 from leadkit.scoring._errors import ScoringError
 from leadkit.scoring._leads import index_leads
@@ -60,25 +53,10 @@ def check_as_of(as_of: object) -> datetime:
 
 
 @attrs.frozen(slots=True)
-class _Selection:
-    """The events a rule or an ``events(...)`` condition looks at."""
-
-    kinds: frozenset[str]
-    where: EventFilter | None
-    window: Period | None
-
-    @classmethod
-    def of(cls, condition: EventExists) -> _Selection:
-        query = condition.query
-        where = None if query.where is None else compile_event_filter(query.where)
-        return cls(frozenset(query.kinds), where, query.window)
-
-
-@attrs.frozen(slots=True)
 class _EventSpec:
     rule_index: int
     rule: EventRule
-    selection: _Selection
+    selection: EventMatcher
     points: float
     group: int
     # Simple rules (no where, no window) are answered from the per-kind tables; the
@@ -91,7 +69,7 @@ class _EventSpec:
 class _FoldSpec:
     rule_index: int
     rule: ProfileRule
-    selection: _Selection
+    selection: EventMatcher
     points: float
     group: int
     simple: bool  # no where: the latest age per kind answers it
@@ -172,7 +150,7 @@ class Engine:
         extra_slots = flag_slots = 0
         for index, rule in enumerate(model.rules):
             if isinstance(rule, EventRule):
-                selection = _Selection.of(rule.events)
+                selection = EventMatcher.of(rule.events.query)
                 simple = selection.where is None and selection.window is None
                 event_specs.append(
                     _EventSpec(
@@ -189,7 +167,7 @@ class Engine:
             elif isinstance(rule.when, EventExists):
                 # "Some event matched" is answered during the event pass, without keeping
                 # each lead's events and walking them again.
-                selection = _Selection.of(rule.when)
+                selection = EventMatcher.of(rule.when.query)
                 simple = selection.where is None
                 fold_specs.append(
                     _FoldSpec(
@@ -493,7 +471,7 @@ class Engine:
             if mins is not None and age < mins[at]:
                 mins[at] = age
 
-    def _selections(self) -> list[_Selection]:
+    def _selections(self) -> list[EventMatcher]:
         return [s.selection for s in self._event_specs] + [s.selection for s in self._fold_specs]
 
     def _kinds(self) -> set[str]:
@@ -694,22 +672,9 @@ def matching_event_ids(
     engine: Engine, events: Sequence[EngagementEvent], as_of: datetime
 ) -> dict[int, tuple[str, ...]]:
     """For each event rule (by its index in the model), the ids of the lead's ``events``
-    that it counted at ``as_of``: the same tests as the event pass, kept for a breakdown."""
-    as_of_ts = as_of.timestamp()
-    windows = engine.windows(as_of)
-    found: dict[int, tuple[str, ...]] = {}
-    for spec in engine._event_specs:
-        selection = spec.selection
-        window = _NEVER if selection.window is None else windows[selection.window]
-        ids = []
-        for event in events:
-            if selection.kinds and event.kind not in selection.kinds:
-                continue
-            age = as_of_ts - event.timestamp
-            if age < 0.0 or age > window:
-                continue
-            if selection.where is not None and not selection.where(event, (), as_of):
-                continue
-            ids.append(event.id)
-        found[spec.rule_index] = tuple(ids)
-    return found
+    that it counted at ``as_of``: the rule's :class:`~leadkit.rules.EventMatcher`, the one
+    the event pass reads its kinds, window and filter from, kept for a breakdown."""
+    return {
+        spec.rule_index: tuple(e.id for e in spec.selection.select(events, as_of))
+        for spec in engine._event_specs
+    }
