@@ -7,7 +7,7 @@ names (so that a scoring call still raises a ``ScoringError``), with the argumen
 from __future__ import annotations
 
 import math
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from leadkit.repository import UnitOfWork
 
 __all__ = [
+    "EARLIEST",
     "LARGEST",
+    "LATEST",
     "MAX_DAYS",
     "aware_datetime",
     "finite_number",
@@ -33,6 +35,12 @@ real score or amount, far below where arithmetic on it would overflow a float or
 MAX_DAYS = 36_600
 """The longest span in days (about 100 years) a rule may count; longer is a typo, and
 would overflow date arithmetic near the ends of the calendar."""
+
+
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 31, tzinfo=UTC) - timedelta(microseconds=1)
+"""The first and last moments (UTC) a leadkit time may be: a day inside the calendar at
+either end, so that its local time exists in every time zone."""
 
 
 def _name(path: PathLike) -> str:
@@ -53,11 +61,25 @@ def aware_datetime(
     Traceback (most recent call last):
     ...
     leadkit.errors.ValidationError: as_of: as_of must be a timezone-aware datetime ...
+    >>> aware_datetime(datetime(9999, 12, 31, tzinfo=UTC))
+    Traceback (most recent call last):
+    ...
+    leadkit.errors.ValidationError: as_of: as_of must lie between 0001-01-02 and 9999-12-30 ...
     """
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise error(
             f"{_name(path)} must be a timezone-aware datetime (add tzinfo, e.g. tzinfo=UTC),"
             f" got {value!r}",
+            path=path,
+        )
+    try:
+        inside = EARLIEST <= value.astimezone(UTC) <= LATEST
+    except (OverflowError, ValueError):
+        inside = False
+    if not inside:
+        raise error(
+            f"{_name(path)} must lie between {EARLIEST.date()} and {LATEST.date()} (UTC),"
+            f" got {value.isoformat()}",
             path=path,
         )
     return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
@@ -38,7 +38,8 @@ class Period:
     """A span of calendar time counted back from ``as_of``.
 
     Months and years are calendar months (``dateutil.relativedelta``): one month before
-    31 March is 28 (or 29) February. Days, weeks and hours are exact.
+    31 March is 28 (or 29) February. Days, weeks and hours are exact. A window that would
+    begin before year 1 begins at the calendar's first instant (``datetime.min`` in UTC).
 
     >>> from datetime import datetime, UTC
     >>> Period(months=1).start(datetime(2026, 3, 31, tzinfo=UTC)).date()
@@ -93,6 +94,18 @@ class Period:
         return start
 
     def _compute_function(self) -> Callable[[Any], Any]:
+        compute = self._arithmetic()
+
+        def start(as_of: Any) -> Any:
+            try:
+                return compute(as_of)
+            except (OverflowError, ValueError):
+                # The window reaches back before year 1: it holds everything since then.
+                return datetime.min.replace(tzinfo=UTC) if isinstance(as_of, datetime) else date.min
+
+        return start
+
+    def _arithmetic(self) -> Callable[[Any], Any]:
         if self.is_calendar:
             delta_r = relativedelta(
                 years=self.years,
