@@ -31,16 +31,12 @@ if TYPE_CHECKING:
         DuplicateBlockedError,
         DuplicateRule,
         DuplicateRuleSet,
-        IntakeForm,
-        IntakeOutcome,
-        IntakeResult,
         MatchIndex,
         MatchingRule,
         MergeResult,
         Survivorship,
         check_duplicates,
         find_duplicates,
-        intake,
         match_one,
         merge_accounts,
         merge_contacts,
@@ -53,6 +49,7 @@ if TYPE_CHECKING:
         NotFoundError,
         ValidationError,
     )
+    from leadkit.intake import IntakeForm, IntakeOutcome, IntakeResult
     from leadkit.io import dumps, loads, read_leads_csv, structure, unstructure, write_leads_csv
     from leadkit.model import (
         Account,
@@ -242,7 +239,6 @@ __all__ = [
     "field",
     "find_duplicates",
     "funnel",
-    "intake",
     "japanese_b2b_model",
     "load_assignment_rules",
     "load_grading_profile",
@@ -279,16 +275,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "DuplicateBlockedError",
         "DuplicateRule",
         "DuplicateRuleSet",
-        "IntakeForm",
-        "IntakeOutcome",
-        "IntakeResult",
         "MatchIndex",
         "MatchingRule",
         "MergeResult",
         "Survivorship",
         "check_duplicates",
         "find_duplicates",
-        "intake",
         "match_one",
         "merge_accounts",
         "merge_contacts",
@@ -300,6 +292,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "LoadError",
         "NotFoundError",
         "ValidationError",
+    ),
+    "intake": (
+        "IntakeForm",
+        "IntakeOutcome",
+        "IntakeResult",
     ),
     "io": (
         "dumps",
@@ -405,6 +402,9 @@ _HOME: dict[str, str] = {
     name: f"leadkit.{package}" for package, names in _EXPORTS.items() for name in names
 }
 
+# ``leadkit.intake`` is the intake package (issue 11), so the ``intake`` function is not a
+# root name any more: call ``leadkit.intake.intake``.
+
 # Subpackages reachable as attributes after a bare ``import leadkit`` (``leadkit.io``),
 # as they were when this package imported them eagerly.
 _SUBPACKAGES = frozenset(
@@ -412,6 +412,7 @@ _SUBPACKAGES = frozenset(
         "convert",
         "dedupe",
         "errors",
+        "intake",
         "io",
         "model",
         "repository",
