@@ -19,6 +19,7 @@ from leadkit.intake._ratelimit import (
     RateDecision,
     RateLimiter,
     SqliteRateLimiter,
+    UnitOfWorkRateLimiter,
 )
 
 __all__ = [
@@ -32,5 +33,6 @@ __all__ = [
     "RateLimiter",
     "SqliteRateLimiter",
     "Submission",
+    "UnitOfWorkRateLimiter",
     "intake",
 ]

@@ -5,27 +5,38 @@ Time is always given (``as_of``), never read from the clock, so limits are testa
 replayable. Only accepted submissions count: a refused one does not extend the wait,
 and a submission accepted by the limiter but rejected afterwards (a storage failure, a
 blocking duplicate) is given back with :meth:`RateLimiter.refund`.
+
+The counts are stored by the repository (:attr:`~leadkit.repository.UnitOfWork.rate_limits`),
+one unit of work per call (:class:`UnitOfWorkRateLimiter`); :class:`InMemoryRateLimiter`
+and :class:`SqliteRateLimiter` are that over an in-memory store and a SQLite file.
 """
 
 from __future__ import annotations
 
-import bisect
+import functools
 import os
-import sqlite3
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit._sqlite_file import open_database, set_up
-from leadkit.errors import ConcurrencyError, DatabaseFileError, ValidationError
+from leadkit.errors import ValidationError
+from leadkit.repository import (
+    InMemoryStore,
+    RateLimitRepository,
+    SqliteUnitOfWork,
+    UnitOfWorkFactory,
+)
 
-__all__ = ["InMemoryRateLimiter", "RateDecision", "RateLimiter", "SqliteRateLimiter"]
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
+__all__ = [
+    "InMemoryRateLimiter",
+    "RateDecision",
+    "RateLimiter",
+    "SqliteRateLimiter",
+    "UnitOfWorkRateLimiter",
+]
 
 
 @attrs.frozen
@@ -80,26 +91,71 @@ def _check_hit(key: object, as_of: object) -> tuple[str, datetime]:
     return key, aware_datetime(as_of)
 
 
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def _moment(micros: int) -> datetime:
-    return _EPOCH + micros * _MICROSECOND
-
-
 def _decide(
-    key: str, hits: list[int], now: int, limit: int, window: timedelta
+    key: str, hits: list[datetime], limit: int, window: timedelta
 ) -> tuple[RateDecision, bool]:
-    """``hits``: accepted submissions in (now - window, now], sorted."""
+    """``hits``: accepted submissions in (now - window, now], oldest first."""
     if len(hits) < limit:
         return RateDecision(key, True, len(hits) + 1, limit, window), True
-    retry = _moment(hits[len(hits) - limit]) + window
+    retry = hits[len(hits) - limit] + window
     return RateDecision(key, False, len(hits), limit, window, retry_at=retry), False
 
 
-class InMemoryRateLimiter:
-    """A :class:`RateLimiter` in memory (one process; thread-safe).
+def _hit(
+    limits: RateLimitRepository, key: str, as_of: datetime, limit: int, window: timedelta
+) -> RateDecision:
+    hits = limits.hits(key, after=as_of - window, until=as_of)
+    decision, accept = _decide(key, hits, limit, window)
+    if accept:
+        limits.add(key, as_of)
+    newest = limits.latest(key)
+    if newest is not None:
+        # Hits older than the newest window can never count again.
+        limits.forget(key, until=newest - window)
+    return decision
+
+
+class UnitOfWorkRateLimiter:
+    """A :class:`RateLimiter` whose counts a unit of work keeps: each :meth:`hit` and
+    :meth:`refund` is one unit of work from ``factory`` on its
+    :attr:`~leadkit.repository.UnitOfWork.rate_limits`, committed before it returns.
+
+    The counts then follow the records' connection and transaction policy and may live
+    in the same store. Calls on one object are serialised by a lock; concurrent
+    processes by the store (SQLite's write lock, taken before the count is read, so two
+    submissions from one key cannot both take the last place).
+    """
+
+    def __init__(self, factory: UnitOfWorkFactory, *, limit: int, window: timedelta) -> None:
+        if not callable(factory):
+            raise ValidationError(f"factory makes units of work, got {factory!r}", path="factory")
+        self.limit, self.window = _check_limits(limit, window)
+        self._factory = factory
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(limit={self.limit}, window={self.window!r})"
+
+    def hit(self, key: str, *, as_of: datetime) -> RateDecision:
+        """Record a submission from ``key`` at ``as_of`` if the limit allows it."""
+        key, as_of = _check_hit(key, as_of)
+        with self._lock, self._factory() as uow:
+            decision = _hit(uow.rate_limits, key, as_of, self.limit, self.window)
+            uow.commit()
+        return decision
+
+    def refund(self, key: str, *, as_of: datetime) -> bool:
+        """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of``."""
+        key, as_of = _check_hit(key, as_of)
+        with self._lock, self._factory() as uow:
+            found = uow.rate_limits.remove(key, as_of)
+            uow.commit()
+        return found
+
+
+class InMemoryRateLimiter(UnitOfWorkRateLimiter):
+    """A :class:`RateLimiter` in memory (one process; thread-safe): counts kept in an
+    :class:`~leadkit.repository.InMemoryStore` (its own unless ``store`` is given).
 
     >>> from datetime import datetime, timedelta, UTC
     >>> limiter = InMemoryRateLimiter(limit=2, window=timedelta(hours=1))
@@ -110,61 +166,24 @@ class InMemoryRateLimiter:
     True
     """
 
-    def __init__(self, *, limit: int, window: timedelta) -> None:
-        self.limit, self.window = _check_limits(limit, window)
-        self._hits: dict[str, list[int]] = {}
-        self._lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"InMemoryRateLimiter(limit={self.limit}, window={self.window!r})"
-
-    def hit(self, key: str, *, as_of: datetime) -> RateDecision:
-        """Record a submission from ``key`` at ``as_of`` if the limit allows it."""
-        key, as_of = _check_hit(key, as_of)
-        now = _micros(as_of)
-        start = now - self.window // _MICROSECOND
-        with self._lock:
-            hits = self._hits.setdefault(key, [])
-            inside = hits[bisect.bisect_right(hits, start) : bisect.bisect_right(hits, now)]
-            decision, accept = _decide(key, inside, now, self.limit, self.window)
-            if accept:
-                bisect.insort(hits, now)
-            # Hits older than the newest window can never count again.
-            del hits[: bisect.bisect_right(hits, hits[-1] - self.window // _MICROSECOND)]
-            if not hits:
-                del self._hits[key]
-        return decision
-
-    def refund(self, key: str, *, as_of: datetime) -> bool:
-        """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of``."""
-        key, as_of = _check_hit(key, as_of)
-        now = _micros(as_of)
-        with self._lock:
-            hits = self._hits.get(key, [])
-            place = bisect.bisect_left(hits, now)
-            if place == len(hits) or hits[place] != now:
-                return False
-            del hits[place]
-            if not hits:
-                del self._hits[key]
-        return True
+    def __init__(
+        self, *, limit: int, window: timedelta, store: InMemoryStore | None = None
+    ) -> None:
+        self.store = store if store is not None else InMemoryStore()
+        super().__init__(self.store.unit_of_work, limit=limit, window=window)
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS leadkit_rate_limit (key TEXT NOT NULL, at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS leadkit_rate_limit_key_at ON leadkit_rate_limit (key, at);
-"""
-
-
-class SqliteRateLimiter:
+class SqliteRateLimiter(UnitOfWorkRateLimiter):
     """A :class:`RateLimiter` in a SQLite file, shared by every process that opens it.
 
-    The table ``leadkit_rate_limit`` may live in the same file as a
-    :class:`~leadkit.repository.SqliteUnitOfWork`'s records. Each :meth:`hit` is one
-    ``BEGIN IMMEDIATE`` transaction, so concurrent submissions from one key cannot both
-    take the last place. The file is created when missing (unless ``create=False``);
-    another application's database, a file that is not a database or an unusable path
-    raises :class:`~leadkit.errors.DatabaseFileError`.
+    The same as ``UnitOfWorkRateLimiter(functools.partial(SqliteUnitOfWork, path, ...))``:
+    the counts are the table ``leadkit_rate_limit`` of a leadkit database, which may also
+    hold the records. Each :meth:`hit` is one ``BEGIN IMMEDIATE`` transaction, so
+    concurrent submissions from one key cannot both take the last place; a transaction
+    that waits longer than ``timeout`` raises :class:`~leadkit.errors.ConcurrencyError`.
+    The file is created when missing (unless ``create=False``); another application's
+    database, a file that is not a database or an unusable path raises
+    :class:`~leadkit.errors.DatabaseFileError` here, before anything is written.
     """
 
     def __init__(
@@ -176,92 +195,15 @@ class SqliteRateLimiter:
         timeout: float = 5.0,
         create: bool = True,
     ) -> None:
-        self.limit, self.window = _check_limits(limit, window)
+        limit, window = _check_limits(limit, window)
         if not isinstance(path, str | os.PathLike):
             raise ValidationError(f"path is a file path, got {path!r}", path="path")
         self.path = os.fspath(path)
         self.timeout = timeout
-        # Checked before anything is written: a foreign file keeps even its journal mode.
-        connection, _ = open_database(self.path, create=create, timeout=timeout)
-        try:
-            # WAL: submissions that only read (refused ones) never wait for a writer.
-            connection.execute("PRAGMA journal_mode=WAL")
-            set_up(connection, self.path, create=create, schema=_SCHEMA, table="leadkit_rate_limit")
-        finally:
-            connection.close()
+        factory = functools.partial(SqliteUnitOfWork, self.path, timeout=timeout, create=create)
+        with factory():  # checks the file, creates or migrates the schema
+            pass
+        super().__init__(factory, limit=limit, window=window)
 
     def __repr__(self) -> str:
         return f"SqliteRateLimiter({self.path!r}, limit={self.limit}, window={self.window!r})"
-
-    def _connect(self) -> sqlite3.Connection:
-        # Absolute: a relative name starting with "file:" must not be read as a URI.
-        connection = sqlite3.connect(
-            os.path.abspath(self.path), timeout=self.timeout, isolation_level=None
-        )
-        # A lost hit after a power cut only lets one more submission through.
-        connection.execute("PRAGMA synchronous=NORMAL")
-        return connection
-
-    def _failed(self, exc: sqlite3.Error) -> Exception:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            return ConcurrencyError(
-                f"the rate limit is locked by another process ({exc}); raise timeout",
-                path="rate_limiter",
-            )
-        return DatabaseFileError(f"cannot be used for rate limits ({exc})", file=self.path)
-
-    def refund(self, key: str, *, as_of: datetime) -> bool:
-        """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of``."""
-        key, as_of = _check_hit(key, as_of)
-        try:
-            connection = self._connect()
-            try:
-                deleted = connection.execute(
-                    "DELETE FROM leadkit_rate_limit WHERE rowid = (SELECT rowid FROM "
-                    "leadkit_rate_limit WHERE key = ? AND at = ? LIMIT 1)",
-                    (key, _micros(as_of)),
-                ).rowcount
-            finally:
-                connection.close()
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
-        return deleted == 1
-
-    def hit(self, key: str, *, as_of: datetime) -> RateDecision:
-        """Record a submission from ``key`` at ``as_of`` if the limit allows it."""
-        key, as_of = _check_hit(key, as_of)
-        now = _micros(as_of)
-        start = now - self.window // _MICROSECOND
-        try:
-            return self._hit(key, now, start)
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
-
-    def _hit(self, key: str, now: int, start: int) -> RateDecision:
-        connection = self._connect()
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            rows = connection.execute(
-                "SELECT at FROM leadkit_rate_limit WHERE key = ? AND at > ? AND at <= ? "
-                "ORDER BY at",
-                (key, start, now),
-            ).fetchall()
-            decision, accept = _decide(key, [at for (at,) in rows], now, self.limit, self.window)
-            if accept:
-                connection.execute("INSERT INTO leadkit_rate_limit VALUES (?, ?)", (key, now))
-            newest = connection.execute(
-                "SELECT MAX(at) FROM leadkit_rate_limit WHERE key = ?", (key,)
-            ).fetchone()[0]
-            if newest is not None:
-                connection.execute(
-                    "DELETE FROM leadkit_rate_limit WHERE key = ? AND at <= ?",
-                    (key, newest - self.window // _MICROSECOND),
-                )
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
-        finally:
-            connection.close()
-        return decision
