@@ -22,7 +22,8 @@ from pathlib import Path
 import attrs
 from _timing import best_of
 
-from leadkit.dedupe import IntakeForm, IntakeOutcome, intake, merge_leads
+from leadkit.dedupe import merge_leads
+from leadkit.intake import IntakeForm, IntakeOutcome, intake
 from leadkit.model import CampaignMember, EngagementEvent, EventKind, Lead, PersonName, Task
 from leadkit.repository import InMemoryStore, SqliteUnitOfWork, UnitOfWorkFactory
 

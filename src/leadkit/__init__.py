@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     )
     from leadkit.dedupe import (
         find_duplicates,
-        intake,
         merge_leads,
     )
     from leadkit.errors import (
@@ -95,9 +94,6 @@ if TYPE_CHECKING:
         DuplicateBlockedError as DuplicateBlockedError,
         DuplicateRule as DuplicateRule,
         DuplicateRuleSet as DuplicateRuleSet,
-        IntakeForm as IntakeForm,
-        IntakeOutcome as IntakeOutcome,
-        IntakeResult as IntakeResult,
         MatchIndex as MatchIndex,
         MatchingRule as MatchingRule,
         MergeResult as MergeResult,
@@ -110,6 +106,11 @@ if TYPE_CHECKING:
     from leadkit.errors import (
         ConcurrencyError as ConcurrencyError,
         NotFoundError as NotFoundError,
+    )
+    from leadkit.intake import (
+        IntakeForm as IntakeForm,
+        IntakeOutcome as IntakeOutcome,
+        IntakeResult as IntakeResult,
     )
     from leadkit.io import (
         structure as structure,
@@ -213,7 +214,6 @@ __all__ = [
     "field",
     "find_duplicates",
     "funnel",
-    "intake",
     "load_assignment_rules",
     "load_grading_profile",
     "load_sample",
@@ -232,7 +232,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "dedupe": (
         "find_duplicates",
-        "intake",
         "merge_leads",
     ),
     "errors": (
@@ -301,9 +300,6 @@ _DEPRECATED: dict[str, tuple[str, ...]] = {
         "DuplicateBlockedError",
         "DuplicateRule",
         "DuplicateRuleSet",
-        "IntakeForm",
-        "IntakeOutcome",
-        "IntakeResult",
         "MatchIndex",
         "MatchingRule",
         "MergeResult",
@@ -316,6 +312,11 @@ _DEPRECATED: dict[str, tuple[str, ...]] = {
     "errors": (
         "ConcurrencyError",
         "NotFoundError",
+    ),
+    "intake": (
+        "IntakeForm",
+        "IntakeOutcome",
+        "IntakeResult",
     ),
     "io": (
         "structure",
@@ -400,6 +401,7 @@ _SUBPACKAGES = frozenset(
         "convert",
         "dedupe",
         "errors",
+        "intake",
         "io",
         "model",
         "repository",

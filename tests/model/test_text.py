@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadkit.dedupe import InMemoryRateLimiter, IntakeOutcome, intake
 from leadkit.errors import LoadError, ValidationError, format_path
+from leadkit.intake import InMemoryRateLimiter, IntakeOutcome, intake
 from leadkit.io import structure
 from leadkit.model import Account, Address, Lead, PersonName, User
 from leadkit.repository import SqliteUnitOfWork

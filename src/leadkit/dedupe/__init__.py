@@ -8,8 +8,13 @@ pairs carry their evidence; a :class:`MatchIndex` checks one new record at a tim
 (:func:`match_one`). Duplicate rules decide what a create or an edit does when matches
 exist: allow, alert, or block.
 
+Web-to-lead intake (the form, the rate limit, the outcome) lives in :mod:`leadkit.intake`;
+its names are still importable from here as deprecated aliases.
+
 Fuzzy comparisons use rapidfuzz, imported the first time a rule runs.
 """
+
+from typing import TYPE_CHECKING
 
 from leadkit.dedupe._blocking import BLOCK_PARTS, Block, KeyPart
 from leadkit.dedupe._codec import (
@@ -56,8 +61,6 @@ from leadkit.dedupe._evidence import (
     SkippedBlock,
 )
 from leadkit.dedupe._fields import MatchContext, MatchRecord, read_field
-from leadkit.dedupe._intake import IntakeOutcome, IntakeResult, Submission, intake
-from leadkit.dedupe._intake_form import DEFAULT_FORM_FIELDS, LEAD_TARGETS, IntakeForm
 from leadkit.dedupe._merge import (
     AlreadyMergedError,
     ConvertedLeadMergeError,
@@ -68,12 +71,6 @@ from leadkit.dedupe._merge import (
     merge_leads,
 )
 from leadkit.dedupe._names import NameMatch, NamePart
-from leadkit.dedupe._ratelimit import (
-    InMemoryRateLimiter,
-    RateDecision,
-    RateLimiter,
-    SqliteRateLimiter,
-)
 from leadkit.dedupe._rule import MatchingRule
 from leadkit.dedupe._similarity import METRICS
 from leadkit.dedupe._survivorship import (
@@ -102,11 +99,9 @@ __all__ = [
     "CONTACT_RULE",
     "DEFAULT_ACCOUNT_DUPLICATE_RULES",
     "DEFAULT_CONTACT_DUPLICATE_RULES",
-    "DEFAULT_FORM_FIELDS",
     "DEFAULT_LEAD_DUPLICATE_RULES",
     "FIRST_NON_EMPTY",
     "LEAD_RULE",
-    "LEAD_TARGETS",
     "LEAD_VS_CONTACT_RULE",
     "LONGEST",
     "MASTER_WINS",
@@ -138,10 +133,6 @@ __all__ = [
     "FieldRule",
     "FirstNonEmpty",
     "FuzzyMatch",
-    "InMemoryRateLimiter",
-    "IntakeForm",
-    "IntakeOutcome",
-    "IntakeResult",
     "KeyMatch",
     "KeyPart",
     "Longest",
@@ -159,12 +150,8 @@ __all__ = [
     "NamePart",
     "Operation",
     "PhoneMatch",
-    "RateDecision",
-    "RateLimiter",
     "Scorer",
     "SkippedBlock",
-    "SqliteRateLimiter",
-    "Submission",
     "Survivorship",
     "SurvivorshipError",
     "check_duplicates",
@@ -172,7 +159,6 @@ __all__ = [
     "dump_matching_rule",
     "dump_survivorship",
     "find_duplicates",
-    "intake",
     "load_duplicate_rules",
     "load_matching_rule",
     "load_survivorship",
@@ -182,3 +168,46 @@ __all__ = [
     "merge_leads",
     "read_field",
 ]
+
+# Deprecated: intake moved to ``leadkit.intake`` (issue 11). These names are still
+# importable from here, resolved on first use (PEP 562), so that ``leadkit.dedupe`` does
+# not import the intake package that depends on it.
+_MOVED_TO_INTAKE = frozenset(
+    {
+        "DEFAULT_FORM_FIELDS",
+        "LEAD_TARGETS",
+        "InMemoryRateLimiter",
+        "IntakeForm",
+        "IntakeOutcome",
+        "IntakeResult",
+        "RateDecision",
+        "RateLimiter",
+        "SqliteRateLimiter",
+        "Submission",
+        "intake",
+    }
+)
+
+if TYPE_CHECKING:
+    from leadkit.intake import DEFAULT_FORM_FIELDS as DEFAULT_FORM_FIELDS
+    from leadkit.intake import LEAD_TARGETS as LEAD_TARGETS
+    from leadkit.intake import InMemoryRateLimiter as InMemoryRateLimiter
+    from leadkit.intake import IntakeForm as IntakeForm
+    from leadkit.intake import IntakeOutcome as IntakeOutcome
+    from leadkit.intake import IntakeResult as IntakeResult
+    from leadkit.intake import RateDecision as RateDecision
+    from leadkit.intake import RateLimiter as RateLimiter
+    from leadkit.intake import SqliteRateLimiter as SqliteRateLimiter
+    from leadkit.intake import Submission as Submission
+    from leadkit.intake import intake as intake
+else:
+
+    def __getattr__(name: str) -> object:
+        """The intake names that moved to :mod:`leadkit.intake` (deprecated here)."""
+        if name in _MOVED_TO_INTAKE:
+            import leadkit.intake
+
+            value: object = getattr(leadkit.intake, name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module 'leadkit.dedupe' has no attribute {name!r}")

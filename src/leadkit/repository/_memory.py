@@ -17,6 +17,7 @@ from leadkit.errors import ConcurrencyError
 from leadkit.repository._generic import Table
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, Keys, TableSpec
+from leadkit.repository._state import MemoryRateLimits, MemoryRoutingState
 from leadkit.repository._unit import BaseUnitOfWork
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
@@ -67,6 +68,8 @@ class InMemoryStore:
         self._tables: dict[str, _Committed[Any]] = {
             name: _Committed(spec) for name, spec in TABLES.items()
         }
+        self._routing_state: dict[str, int] = {}
+        self._rate_limits: dict[str, list[int]] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
@@ -261,7 +264,9 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             name: _OverlayTable(committed, self.store._lock)
             for name, committed in self.store._tables.items()
         }
-        super().__init__()
+        self._state = MemoryRoutingState(self.store._routing_state, self._guard)
+        self._limits = MemoryRateLimits(self.store._rate_limits, self._guard)
+        super().__init__(routing_state=self._state, rate_limits=self._limits)
 
     def __repr__(self) -> str:
         state = "active" if self._active else "inactive"
@@ -275,6 +280,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             stale = [
                 f"{name}.{id}" for name, table in self._tables.items() for id in table.conflicts()
             ]
+            stale += [f"routing_state.{key}" for key in self._state.conflicts()]
+            stale += [f"rate_limits.{key}" for key in self._limits.conflicts()]
             if stale:
                 raise ConcurrencyError(
                     f"another unit of work changed {', '.join(stale)} after this one read "
@@ -283,8 +290,12 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
                 )
             for table in self._tables.values():
                 table.apply()
+            self._state.apply()
+            self._limits.apply()
         self._rollback()
 
     def _rollback(self) -> None:
         for table in self._tables.values():
             table.reset()
+        self._state.reset()
+        self._limits.reset()

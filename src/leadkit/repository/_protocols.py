@@ -25,11 +25,16 @@ Promises every adapter keeps:
   the same way first, so ``by_email_key("Taro@Example.jp")`` works too.
 * Repositories are usable only inside ``with uow:``; nothing is written unless
   ``uow.commit()`` is called before the block ends; an exception rolls everything back.
+* Besides records, a unit of work holds the routing state (:class:`RoutingStateRepository`:
+  round-robin turns, capacity counts) and the rate limits
+  (:class:`RateLimitRepository`: accepted submissions per key), in the same transaction as
+  the records and under the same rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
@@ -59,8 +64,10 @@ __all__ = [
     "LeadRepository",
     "OpportunityRepository",
     "QueueRepository",
+    "RateLimitRepository",
     "Record",
     "Repository",
+    "RoutingStateRepository",
     "TaskRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -279,6 +286,47 @@ class QueueRepository(Repository[Queue], Protocol):
     """Queues (shared owners)."""
 
 
+class RoutingStateRepository(Protocol):
+    """Routing's strategy state: a map from text keys (``open/u-1``, a pool's turn) to
+    whole numbers. Missing keys read as None; a transaction sees its own writes."""
+
+    def get(self, key: str, /) -> int | None:
+        """The value stored at ``key``, or None."""
+        ...
+
+    def set(self, key: str, value: int, /) -> None:
+        """Store ``value`` at ``key``."""
+        ...
+
+    def items(self) -> dict[str, int]:
+        """Every stored key and value."""
+        ...
+
+
+class RateLimitRepository(Protocol):
+    """Accepted submissions per key (an IP address, an e-mail address), as moments."""
+
+    def hits(self, key: str, /, *, after: datetime, until: datetime) -> list[datetime]:
+        """The moments recorded for ``key`` in (``after``, ``until``], oldest first."""
+        ...
+
+    def latest(self, key: str, /) -> datetime | None:
+        """The newest moment recorded for ``key``, or None."""
+        ...
+
+    def add(self, key: str, at: datetime, /) -> None:
+        """Record one submission from ``key`` at ``at``."""
+        ...
+
+    def remove(self, key: str, at: datetime, /) -> bool:
+        """Remove one submission recorded for ``key`` at exactly ``at``; True if found."""
+        ...
+
+    def forget(self, key: str, /, *, until: datetime) -> None:
+        """Remove every moment recorded for ``key`` at or before ``until``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository.
 
@@ -353,6 +401,16 @@ class UnitOfWork(Protocol):
     @property
     def queues(self) -> QueueRepository:
         """Queues."""
+        ...
+
+    @property
+    def routing_state(self) -> RoutingStateRepository:
+        """Routing's strategy state (turns, open-lead counts)."""
+        ...
+
+    @property
+    def rate_limits(self) -> RateLimitRepository:
+        """Accepted submissions per key, for rate limits."""
         ...
 
     def __enter__(self) -> Self:

@@ -31,6 +31,8 @@ from leadkit.repository._errors import SchemaVersionError
 from leadkit.repository._generic import Table
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
+from leadkit.repository._state import SCHEMA as STATE_SCHEMA
+from leadkit.repository._state import SqliteRateLimits, SqliteRoutingState
 from leadkit.repository._unit import BaseUnitOfWork
 
 __all__ = ["SCHEMA_VERSION", "SqliteUnitOfWork"]
@@ -81,6 +83,8 @@ _MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE accounts ADD COLUMN parent_id TEXT;"
     "UPDATE accounts SET parent_id = json_extract(data, '$.parent_id');"
     "CREATE INDEX accounts_parent_id ON accounts (parent_id);",
+    # 3: routing state and rate limits, in the records' transaction (issue 11).
+    STATE_SCHEMA,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -350,7 +354,10 @@ class SqliteUnitOfWork(BaseUnitOfWork):
         self._conn: sqlite3.Connection | None = None
         self._in_transaction = False
         self._tables = {name: _SqliteTable(spec, self._connection) for name, spec in TABLES.items()}
-        super().__init__()
+        super().__init__(
+            routing_state=SqliteRoutingState(self._connection, self._guard),
+            rate_limits=SqliteRateLimits(self._connection, self._guard),
+        )
 
     def __repr__(self) -> str:
         state = "active" if self._active else "inactive"

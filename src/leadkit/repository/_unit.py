@@ -19,14 +19,20 @@ from leadkit.repository._generic import (
     Table,
     TableRepository,
 )
+from leadkit.repository._protocols import RateLimitRepository, RoutingStateRepository
 
 
 class BaseUnitOfWork:
-    """Repositories plus transaction bookkeeping; adapters fill in the five hooks."""
+    """Repositories plus transaction bookkeeping; adapters fill in the five hooks and
+    give the routing state and rate limit repositories to ``__init__``."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, routing_state: RoutingStateRepository, rate_limits: RateLimitRepository
+    ) -> None:
         self._active = False
         self._repositories = Repositories(self._table, self._guard)
+        self._routing_state = routing_state
+        self._rate_limits = rate_limits
 
     # -- hooks -------------------------------------------------------------------------
 
@@ -151,3 +157,13 @@ class BaseUnitOfWork:
     def queues(self) -> TableRepository[Queue]:
         """Queues."""
         return self._repositories.queues
+
+    @property
+    def routing_state(self) -> RoutingStateRepository:
+        """Routing's strategy state (turns, open-lead counts), in this transaction."""
+        return self._routing_state
+
+    @property
+    def rate_limits(self) -> RateLimitRepository:
+        """Accepted submissions per key, for rate limits, in this transaction."""
+        return self._rate_limits

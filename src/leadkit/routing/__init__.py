@@ -32,7 +32,12 @@ from leadkit.routing._load import (
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
 from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
 from leadkit.routing._sqlite import SqliteState
-from leadkit.routing._state import InMemoryState, RoutingState, StateTransaction
+from leadkit.routing._state import (
+    InMemoryState,
+    RoutingState,
+    StateTransaction,
+    UnitOfWorkState,
+)
 from leadkit.routing._strategies import (
     CapacityBased,
     Caps,
@@ -80,6 +85,7 @@ __all__ = [
     "Strategy",
     "StrategyReasoning",
     "Target",
+    "UnitOfWorkState",
     "WeightedRoundRobin",
     "WorkingHours",
     "dump_assignment_rules",

@@ -3,9 +3,11 @@ per day and week, and when each member was last given a lead.
 
 The protocol is a small transactional map from text keys to integers. Routing reads what
 it needs, decides and writes back inside one :meth:`RoutingState.transaction`, so that
-a decision and its bookkeeping happen together or not at all. :class:`InMemoryState`
-serves tests, notebooks and dry runs; :class:`~leadkit.routing.SqliteState` survives
-restarts and serialises several processes.
+a decision and its bookkeeping happen together or not at all. The state is stored by the
+repository (:attr:`~leadkit.repository.UnitOfWork.routing_state`), one unit of work per
+transaction (:class:`UnitOfWorkState`): :class:`InMemoryState` serves tests, notebooks
+and dry runs; :class:`~leadkit.routing.SqliteState` survives restarts and serialises
+several processes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from leadkit.repository import InMemoryStore, UnitOfWorkFactory
 from leadkit.routing._errors import RoutingError
 
 __all__ = [
@@ -24,6 +27,7 @@ __all__ = [
     "RoutingState",
     "StateMethods",
     "StateTransaction",
+    "UnitOfWorkState",
     "last_assigned_key",
     "open_key",
     "period_key",
@@ -135,23 +139,49 @@ class StateMethods:
         return None if value is None else from_micros(value)
 
 
-class _MemoryTransaction:
-    __slots__ = ("_base", "_writes")
+class UnitOfWorkState(StateMethods):
+    """Routing state kept by a unit of work: each :meth:`transaction` is one unit of work
+    from ``factory``, whose :attr:`~leadkit.repository.UnitOfWork.routing_state` it yields
+    and commits on normal exit (an exception rolls it back).
 
-    def __init__(self, base: dict[str, int]) -> None:
-        self._base = base
-        self._writes: dict[str, int] = {}
+    The state then follows the records' connection and transaction policy, and may live in
+    the same store as the records (``functools.partial(SqliteUnitOfWork, path)``,
+    ``store.unit_of_work``). Transactions of one object are serialised by a lock; two
+    processes (or two objects) are isolated by the store itself (SQLite's write lock; the
+    in-memory store's commit check, which raises
+    :class:`~leadkit.errors.ConcurrencyError` on a conflict).
+    """
 
-    def get(self, key: str) -> int | None:
-        value = self._writes.get(key)
-        return self._base.get(key) if value is None else value
+    def __init__(self, factory: UnitOfWorkFactory) -> None:
+        if not callable(factory):
+            raise RoutingError(f"factory makes units of work, got {factory!r}", path="factory")
+        self._factory = factory
+        self._lock = threading.RLock()
 
-    def set(self, key: str, value: int) -> None:
-        self._writes[key] = value
+    @contextmanager
+    def _transaction(self) -> Iterator[StateTransaction]:
+        with self._lock, self._factory() as uow:
+            yield uow.routing_state
+            # Reached only when the block did not raise: a failed decision writes nothing.
+            uow.commit()
+
+    def transaction(self) -> AbstractContextManager[StateTransaction]:
+        """An isolated transaction; commits on exit, rolls back on error."""
+        return self._transaction()
+
+    def values(self) -> dict[str, int]:
+        """A copy of every stored value (for inspection and tests)."""
+        with self._lock, self._factory() as uow:
+            return uow.routing_state.items()
+
+    def snapshot(self) -> InMemoryState:
+        """An independent in-memory copy."""
+        return InMemoryState(self.values())
 
 
-class InMemoryState(StateMethods):
-    """State in a dict, guarded by a lock (safe across threads, not processes).
+class InMemoryState(UnitOfWorkState):
+    """State in an :class:`~leadkit.repository.InMemoryStore` (its own unless ``store`` is
+    given, to keep routing state beside the records); safe across threads, not processes.
 
     >>> state = InMemoryState()
     >>> with state.transaction() as txn:
@@ -160,28 +190,15 @@ class InMemoryState(StateMethods):
     (3, 2)
     """
 
-    def __init__(self, values: Mapping[str, int] | None = None) -> None:
-        self._values: dict[str, int] = dict(values or {})
-        self._lock = threading.RLock()
+    def __init__(
+        self, values: Mapping[str, int] | None = None, *, store: InMemoryStore | None = None
+    ) -> None:
+        self.store = store if store is not None else InMemoryStore()
+        super().__init__(self.store.unit_of_work)
+        if values:
+            with self.transaction() as txn:
+                for key, value in values.items():
+                    txn.set(key, value)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[StateTransaction]:
-        with self._lock:
-            txn = _MemoryTransaction(self._values)
-            yield txn
-            # Reached only when the block did not raise: a failed decision writes nothing.
-            self._values.update(txn._writes)
-
-    def transaction(self) -> AbstractContextManager[StateTransaction]:
-        """An isolated transaction (the lock is held until it ends)."""
-        return self._transaction()
-
-    def snapshot(self) -> InMemoryState:
-        """An independent copy."""
-        with self._lock:
-            return InMemoryState(self._values)
-
-    def values(self) -> dict[str, int]:
-        """A copy of every stored value (for inspection and tests)."""
-        with self._lock:
-            return dict(self._values)
+    def __repr__(self) -> str:
+        return f"<InMemoryState on {self.store!r}>"

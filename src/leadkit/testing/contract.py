@@ -66,6 +66,8 @@ from leadkit.repository import (
     LeadRepository,
     OpportunityRepository,
     QueueRepository,
+    RateLimitRepository,
+    RoutingStateRepository,
     TaskRepository,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -245,6 +247,16 @@ class FailingUnitOfWork:
     def queues(self) -> QueueRepository:
         """Queues."""
         return cast(QueueRepository, self._wrap("queues"))
+
+    @property
+    def routing_state(self) -> RoutingStateRepository:
+        """The inner unit's routing state (its writes are not counted as steps)."""
+        return self.inner.routing_state
+
+    @property
+    def rate_limits(self) -> RateLimitRepository:
+        """The inner unit's rate limits (its writes are not counted as steps)."""
+        return self.inner.rate_limits
 
     def __enter__(self) -> Self:
         self.inner.__enter__()
@@ -831,3 +843,51 @@ class UnitOfWorkContract:
             uow.users.add(User(id="u-9", name="New"))
             uow.commit()
         assert snapshot(uow_factory)["users"] == [User(id="u-9", name="New")]
+
+    # -- routing state and rate limits -----------------------------------------------------
+
+    def test_routing_state_is_part_of_the_transaction(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            assert uow.routing_state.get("open/u-1") is None
+            uow.routing_state.set("open/u-1", 2)
+            uow.routing_state.set("pool/p/next", 7)
+            assert uow.routing_state.get("open/u-1") == 2  # a unit sees its own writes
+            uow.leads.add(_lead())
+            # not committed: the state rolls back with the records
+        with uow_factory() as uow:
+            assert uow.routing_state.items() == {}
+            assert len(uow.leads) == 0
+            uow.routing_state.set("open/u-1", 2)
+            uow.routing_state.set("pool/p/next", 7)
+            uow.commit()
+        with uow_factory() as uow:
+            uow.routing_state.set("open/u-1", 3)
+            uow.rollback()
+            assert uow.routing_state.items() == {"open/u-1": 2, "pool/p/next": 7}
+
+    def test_rate_limits_are_part_of_the_transaction(self, uow_factory: UnitOfWorkFactory) -> None:
+        minute = timedelta(minutes=1)
+        with uow_factory() as uow:
+            for m in (3, 1, 2, 1):
+                uow.rate_limits.add("ip", T0 + m * minute)
+            uow.rate_limits.add("other", T0)
+            assert uow.rate_limits.latest("ip") == T0 + 3 * minute
+            uow.commit()
+        with uow_factory() as uow:
+            limits = uow.rate_limits
+            # (after, until]: the lower end is open, the upper closed; oldest first.
+            assert limits.hits("ip", after=T0 + minute, until=T0 + 3 * minute) == [
+                T0 + 2 * minute,
+                T0 + 3 * minute,
+            ]
+            assert limits.hits("ip", after=T0, until=T0 + minute) == [T0 + minute] * 2
+            assert limits.remove("ip", T0 + minute)  # one of the two
+            assert not limits.remove("ip", T0 + 4 * minute)
+            assert limits.hits("ip", after=T0, until=T0 + minute) == [T0 + minute]
+            limits.forget("ip", until=T0 + 2 * minute)
+            assert limits.hits("ip", after=T0 - minute, until=T0 + 9 * minute) == [T0 + 3 * minute]
+            assert limits.latest("nobody") is None
+            # not committed
+        with uow_factory() as uow:
+            assert len(uow.rate_limits.hits("ip", after=T0, until=T0 + 9 * minute)) == 4
+            assert uow.rate_limits.hits("other", after=T0 - minute, until=T0) == [T0]

@@ -15,21 +15,21 @@ from typing import Any, cast
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.dedupe._duplicate_rules import (
+from leadkit.dedupe import (
     DEFAULT_LEAD_DUPLICATE_RULES,
     DuplicateAction,
     DuplicateBlockedError,
     DuplicateCheck,
     DuplicateFinding,
     DuplicateRuleSet,
+    MatchIndex,
+    MatchPair,
     Operation,
     check_duplicates,
 )
-from leadkit.dedupe._engine import MatchIndex
-from leadkit.dedupe._evidence import MatchPair
-from leadkit.dedupe._intake_form import IntakeForm, read_form
-from leadkit.dedupe._ratelimit import RateLimiter
 from leadkit.errors import LeadkitError, Problem, ValidationError
+from leadkit.intake._form import IntakeForm, read_form
+from leadkit.intake._ratelimit import RateLimiter
 from leadkit.model import Contact, CustomFields, EngagementEvent, Lead, email_key
 from leadkit.model._validators import text_problem
 from leadkit.repository import UnitOfWork

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.dedupe import InMemoryRateLimiter, RateLimiter, SqliteRateLimiter
 from leadkit.errors import DatabaseFileError, ValidationError, format_path
+from leadkit.intake import InMemoryRateLimiter, RateLimiter, SqliteRateLimiter
 
 MakeLimiter = Callable[[int, timedelta], RateLimiter]
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)

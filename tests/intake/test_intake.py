@@ -11,13 +11,10 @@ from leadkit.dedupe import (
     LEAD_VS_CONTACT_RULE,
     DuplicateRule,
     DuplicateRuleSet,
-    InMemoryRateLimiter,
-    IntakeForm,
-    IntakeOutcome,
     MatchIndex,
-    intake,
 )
 from leadkit.errors import ValidationError, format_path
+from leadkit.intake import InMemoryRateLimiter, IntakeForm, IntakeOutcome, intake
 from leadkit.model import Account, Contact, EventKind, LeadConversion, PersonName
 from leadkit.repository import InMemoryUnitOfWork, UnitOfWorkFactory
 from leadkit.testing.contract import FailingUnitOfWork, snapshot
@@ -366,3 +363,29 @@ def test_a_block_with_nothing_to_record_on_is_a_rejection_with_the_matches() -> 
     assert result.outcome is IntakeOutcome.REJECTED
     assert format_path(result.problems[0].path) == "duplicate"
     assert [m.right for m in result.matches] == ["a-1"]
+
+
+def test_the_old_dedupe_names_are_the_intake_objects() -> None:
+    """Issue 11: intake moved to ``leadkit.intake``; the names ``leadkit.dedupe`` exported
+    still resolve there (deprecated aliases, docs/merge-and-intake.md)."""
+    import leadkit.dedupe
+    import leadkit.intake
+
+    old = (
+        "DEFAULT_FORM_FIELDS",
+        "LEAD_TARGETS",
+        "InMemoryRateLimiter",
+        "IntakeForm",
+        "IntakeOutcome",
+        "IntakeResult",
+        "RateDecision",
+        "RateLimiter",
+        "SqliteRateLimiter",
+        "Submission",
+        "intake",
+    )
+    for name in old:
+        assert getattr(leadkit.dedupe, name) is getattr(leadkit.intake, name), name
+        assert name not in leadkit.dedupe.__all__
+    with pytest.raises(AttributeError):
+        _ = leadkit.dedupe.no_such_name  # type: ignore[attr-defined]

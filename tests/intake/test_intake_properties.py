@@ -7,16 +7,8 @@ from datetime import timedelta
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from leadkit.dedupe import (
-    DEFAULT_LEAD_DUPLICATE_RULES,
-    LEAD_RULE,
-    DuplicateRule,
-    DuplicateRuleSet,
-    InMemoryRateLimiter,
-    IntakeForm,
-    IntakeOutcome,
-    intake,
-)
+from leadkit.dedupe import DEFAULT_LEAD_DUPLICATE_RULES, LEAD_RULE, DuplicateRule, DuplicateRuleSet
+from leadkit.intake import InMemoryRateLimiter, IntakeForm, IntakeOutcome, intake
 from leadkit.model import Account, Contact, PersonName
 from leadkit.repository import InMemoryStore
 from tests.dedupe._merge_support import T0, make_lead, seed_into

@@ -304,7 +304,7 @@ def read_form(
 ) -> tuple[Lead | None, dict[str, Any], list[Problem]]:
     """The lead a submission describes, the values read (by lead field), and every problem.
 
-    ``values`` must already be text (see :func:`~leadkit.dedupe.intake`). The lead is
+    ``values`` must already be text (see :func:`~leadkit.intake.intake`). The lead is
     ``None`` when there is any problem.
     """
     reader = _Reader(form, values)
