@@ -15,6 +15,7 @@ from leadkit.dedupe._blocking import BLOCK_PARTS, Block, KeyPart
 from leadkit.dedupe._comparator import Comparator, Scorer
 from leadkit.dedupe._comparators import (
     CompanyMatch,
+    ContactConflict,
     DateMatch,
     DomainMatch,
     EmailMatch,
@@ -59,7 +60,7 @@ from leadkit.dedupe._merge import (
     merge_contacts,
     merge_leads,
 )
-from leadkit.dedupe._names import NameMatch, NamePart
+from leadkit.dedupe._names import NameMatch, NamePart, ParsedName, parse_name, split_full_name
 from leadkit.dedupe._ratelimit import (
     InMemoryRateLimiter,
     RateDecision,
@@ -112,6 +113,7 @@ __all__ = [
     "Comparator",
     "Concatenate",
     "ConditionMatch",
+    "ContactConflict",
     "ConvertedLeadMergeError",
     "DateMatch",
     "DomainMatch",
@@ -150,6 +152,7 @@ __all__ = [
     "NameMatch",
     "NamePart",
     "Operation",
+    "ParsedName",
     "PhoneMatch",
     "RateDecision",
     "RateLimiter",
@@ -166,5 +169,7 @@ __all__ = [
     "merge_accounts",
     "merge_contacts",
     "merge_leads",
+    "parse_name",
     "read_field",
+    "split_full_name",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import attrs
@@ -44,9 +45,20 @@ def ref() -> Any:
     )
 
 
+def opt_email(value: object) -> object:
+    """Converter: as :func:`opt_str`, and a full-width address (ｔａｒｏ＠ａｂｃ．ｊｐ, typed
+    with a Japanese input method) is stored in its ASCII form (NFKC)."""
+    value = opt_str(value)
+    if isinstance(value, str) and not value.isascii():
+        value = unicodedata.normalize("NFKC", value).strip() or None
+    return value
+
+
 def email() -> Any:
-    """An optional email address, checked for syntax."""
-    return attrs.field(default=None, converter=opt_str, validator=v.optional(v.email), kw_only=True)
+    """An optional email address, checked for syntax (full-width forms normalised)."""
+    return attrs.field(
+        default=None, converter=opt_email, validator=v.optional(v.email), kw_only=True
+    )
 
 
 def count() -> Any:
