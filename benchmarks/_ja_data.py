@@ -332,6 +332,13 @@ class _Generator:
         self.entity += 1
         local_style = self.random.choice(["{g}.{f}", "{f}", "{f}-{i}", "{i}{f}", "{f}.{g}"])
         local = local_style.format(g=given[2].lower(), f=family[2].lower(), i=given[2][0].lower())
+        # A mailbox belongs to one person: a second Yuta Nishimura gets nishimura.yuta2@.
+        taken = company.setdefault("mailboxes", set())
+        number = 1
+        while (local if number == 1 else f"{local}{number}") in taken:
+            number += 1
+        local = local if number == 1 else f"{local}{number}"
+        taken.add(local)
         return {
             "entity": self.entity,
             "family": family,
@@ -696,8 +703,12 @@ def _negatives(
     # A shared role address: different people at one company write from info@.
     for company in rnd.sample(list(built.values()), 12):
         local = rnd.choice(ROLE_LOCALS)
+        names = {(p["family"][0], p["given"][0]) for p in people if p["company"] is company}
         for _ in range(2):
             person = gen.person(company)
+            while (person["family"][0], person["given"][0]) in names:  # not a 同姓同名 too
+                person = gen.person(company)
+            names.add((person["family"][0], person["given"][0]))
             person["email"] = f"{local}@{company['domain']}"
             person["phone"] = company["switchboard"]
             gen.records.append(gen.base(person, ("neg_role_address",)))

@@ -112,9 +112,13 @@ def main() -> None:
         f"{len(result.clusters)} clusters; {rejected} e-mails rejected on input; "
         f"{seconds * 1000:.0f} ms CPU"
     )
-    alerts = sum(1 for p in result.pairs if getattr(p, "possible", False))
-    if alerts:
-        print(f"  {alerts} pairs reported as possible duplicates (not merged)")
+    possible = getattr(result, "possible", ())
+    if possible:
+        true_possible = sum(1 for p in possible if frozenset((p.left, p.right)) in truth)
+        print(
+            f"  {len(possible)} pairs reported as possible duplicates, not merged"
+            f" ({true_possible} of them true pairs)"
+        )
 
     def line(label: str, found_part: set[Pair], truth_part: set[Pair]) -> None:
         precision, recall, f1 = scores(found_part, truth_part)

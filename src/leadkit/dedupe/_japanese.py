@@ -17,6 +17,7 @@ __all__ = [
     "VARIANT_KANJI",
     "family_prefix",
     "fold_japanese",
+    "fold_kanji",
     "folded_forms",
     "kana_to_romaji",
     "known_family",
@@ -47,6 +48,11 @@ _KATAKANA = r"\u30a1-\u30fa\u30fc"
 # A long-vowel mark typed as a hyphen, minus, dash or tilde after a katakana letter.
 _LONG_MARK = re.compile(f"(?<=[{_KATAKANA}])[-‐‑‒–—―−~〜ｰ]")
 _VU = (("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"))
+
+
+def fold_kanji(text: str) -> str:
+    """*text* with variant kanji folded only (株式會社 → 株式会社, 髙橋 → 高橋)."""
+    return text if text.isascii() else text.translate(_VARIANT_TABLE)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from leadkit.dedupe._japanese import (
     ROLE_LOCAL_PARTS,
     fold_japanese,
+    fold_kanji,
     strip_branch,
     strip_honorifics,
 )
@@ -81,7 +82,8 @@ def company_match_key(name: str, keep_branch: bool = False) -> str | None:
     """The company key for matching: :func:`~leadkit.model.company_key` of the name
     without a trailing branch or department (unless *keep_branch*) and without 御中, with
     Japanese spellings folded (variant kanji, katakana long vowels and small kana)."""
-    text = strip_honorifics(normalise_text(name))
+    # Variant kanji first, so that 株式會社 is recognised as the legal form it is.
+    text = strip_honorifics(fold_kanji(normalise_text(name)))
     if not keep_branch:
         text = strip_branch(text)[0]
     key = company_key(text)
