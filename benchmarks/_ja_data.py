@@ -414,9 +414,9 @@ class _Generator:
             )
             changed |= new != value
             record[field] = new
-        if not changed:
+        if not changed and not record["family"].isascii():
             # Nothing to vary: 旧字体 in the family name the way a business card prints it.
-            record["family"] = "髙" + record["family"][1:] if record["family"] else record["family"]
+            record["family"] = "髙" + record["family"][1:]
 
     def katakana(self, record: Record, person: dict[str, Any]) -> None:
         record["company"] = katakana_spelling(record["company"], self.random)

@@ -46,7 +46,7 @@ _SMALL_KANA = str.maketrans("ァィゥェォャュョッヮヵヶ", "アイウ�
 _HIRAGANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 _KATAKANA = r"\u30a1-\u30fa\u30fc"
 # A long-vowel mark typed as a hyphen, minus, dash or tilde after a katakana letter.
-_LONG_MARK = re.compile(f"(?<=[{_KATAKANA}])[-‐‑‒–—―−~〜ｰ]")
+_LONG_MARK = re.compile(f"(?<=[{_KATAKANA}])[-‐‑‒–—―−~〜ｰ]+")
 _VU = (("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"))
 
 

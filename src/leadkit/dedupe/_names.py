@@ -163,6 +163,12 @@ class NameMatch:
             return family, kana_key(name.family_kana)
         return family, given, kana_key(name.family_kana), kana_key(name.given_kana)
 
+    @property
+    def contradicting(self) -> bool:
+        """Whether this comparison can show two records to be different people (strict
+        given or full names)."""
+        return self.strict and self.part in ("given", "full")
+
     def contradicts(self, left: Any, right: Any) -> bool:
         """Whether two keys show different people: strict given names, both present (not
         initials), that disagree."""

@@ -192,6 +192,7 @@ class CompiledRule:
             (k, getattr(criterion, "contradicts"))  # noqa: B009 (not part of the protocol)
             for k, criterion in enumerate(rule.criteria)
             if callable(getattr(criterion, "contradicts", None))
+            and getattr(criterion, "contradicting", True)
         )
 
     def contradicts(self, a: Row, b: Row) -> int | None:
