@@ -123,7 +123,7 @@ def test_a_rule_that_cannot_read_a_record_names_it() -> None:
 
 def test_match_one_finds_matches_without_rescanning_best_first() -> None:
     existing = [
-        lead("a", "Sato", "Taro", company="ABC", email="sato@abc.jp"),
+        lead("a", "Sato", "Taro", company="ABC", email="sato@gmail.com"),
         lead("b", "Sato", "Taro", company="ABC", email="taro@abc.jp"),
         lead("c", "Ito", "Ken", company="ABC"),
     ]

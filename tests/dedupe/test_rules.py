@@ -168,14 +168,15 @@ def test_evidence_lists_each_criterion_with_both_values_method_and_result() -> N
     b = lead("b", "山田", "太郎", company="ＡＢＣ（株）", phone="+81 3 1234 5678")
     pair = LEAD_RULE.compare(a, b)
     assert pair.matched
-    assert pair.held == (2, 3, 4, 5)
-    assert pair.evidence[2].method == "jaro_winkler(given)"
+    assert pair.held == (2, 3, 4, 5, 7)
+    assert pair.evidence[2].method == "strict(given)"
     company = pair.evidence[3]
     assert (company.field, company.method) == ("company", "company_key")
     assert (company.left, company.right, company.similarity) == ("株式会社ABC", "ＡＢＣ（株）", 1.0)
     text = str(pair)
     assert text.splitlines()[0] == (
-        "a ~ b: match, score 1.000 (rule 'Standard lead': 1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5))"
+        "a ~ b: match, score 1.000 (rule 'Standard lead':"
+        " 1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6))"
     )
     assert "✗ 1. email by email: (blank) vs (blank) → both blank" in text
     assert (
@@ -195,7 +196,7 @@ def test_evidence_is_a_sequence_equal_to_a_tuple_and_pickles() -> None:
     a = lead("a", "Sato", "Taro", email="taro@abc.jp")
     pair = LEAD_RULE.compare(a, lead("b", "Sato", "Taro", email="taro@abc.jp"))
     assert pair.evidence == tuple(pair.evidence)
-    assert len(pair.evidence) == 5
+    assert len(pair.evidence) == 7
     assert pair.evidence[0].held
     again = pickle.loads(pickle.dumps(pair))
     assert again == pair
@@ -212,7 +213,7 @@ def test_default_lead_rule_branches() -> None:
     by_phone = lead("d", "Sato", "Tarou", company="Other", phone="+81-3-1111-2222")
     colleague = lead("e", "Sato", "Hanako", company="Other", phone="03-1111-2222")
     stranger = lead("f", "Sato", "Hanako", company="ABC Inc.")
-    assert LEAD_RULE.compare(base, by_email).held == (1,)
+    assert LEAD_RULE.compare(base, by_email).held == (1, 7)  # 7: contacts consistent
     assert LEAD_RULE.compare(base, by_name).matched
     assert LEAD_RULE.compare(base, by_phone).matched
     # Colleagues share the switchboard number: given names must agree with the phone too.
@@ -226,7 +227,10 @@ def test_default_lead_rule_given_names_agree_by_initial_closeness_or_absence() -
         return LEAD_RULE.compare(x, lead("y", "Smith", b, company="ACME")).matched
 
     assert same_person("Joseph", "J.")
-    assert same_person("Jonathan", "Jonathon")
+    # Issue 13: strict given names, so a near miss is another person (Takahiro / Takahito),
+    # and a typo like this one no longer agrees either.
+    assert not same_person("Jonathan", "Jonathon")
+    assert not same_person("Kenichi", "Kenichiro")
     assert same_person(None, None)
     assert not same_person("Joseph", "Jason")  # an initial in common is not enough
     assert not same_person("Joseph", None)

@@ -28,6 +28,7 @@ from leadkit.dedupe._codec import (
 from leadkit.dedupe._comparator import Comparator, Scorer
 from leadkit.dedupe._comparators import (
     CompanyMatch,
+    ContactConflict,
     DateMatch,
     DomainMatch,
     EmailMatch,
@@ -70,7 +71,7 @@ from leadkit.dedupe._merge import (
     merge_contacts,
     merge_leads,
 )
-from leadkit.dedupe._names import NameMatch, NamePart
+from leadkit.dedupe._names import NameMatch, NamePart, ParsedName, parse_name, split_full_name
 from leadkit.dedupe._rule import MatchingRule
 from leadkit.dedupe._similarity import METRICS
 from leadkit.dedupe._survivorship import (
@@ -115,6 +116,7 @@ __all__ = [
     "Comparator",
     "Concatenate",
     "ConditionMatch",
+    "ContactConflict",
     "ConvertedLeadMergeError",
     "DateMatch",
     "DomainMatch",
@@ -149,6 +151,7 @@ __all__ = [
     "NameMatch",
     "NamePart",
     "Operation",
+    "ParsedName",
     "PhoneMatch",
     "Scorer",
     "SkippedBlock",
@@ -166,7 +169,9 @@ __all__ = [
     "merge_accounts",
     "merge_contacts",
     "merge_leads",
+    "parse_name",
     "read_field",
+    "split_full_name",
 ]
 
 # Deprecated: intake moved to ``leadkit.intake`` (issue 11). These names are still

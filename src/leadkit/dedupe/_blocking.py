@@ -16,15 +16,17 @@ import attrs
 from leadkit.dedupe._comparators import record_phone_country
 from leadkit.dedupe._fields import MatchContext, field_getter, read_field
 from leadkit.dedupe._keys import (
-    cached_company_key,
+    company_match_key,
     email_key_or_none,
     initial_key,
     kana_key,
+    mailbox_key,
     name_key,
     person_name,
     phone_parts,
     text_key,
 )
+from leadkit.dedupe._names import Reading, strict_readings
 from leadkit.errors import ValidationError
 
 __all__ = ["BLOCK_PARTS", "Block", "KeyPart"]
@@ -45,12 +47,23 @@ def _domain(record: Any, context: MatchContext) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _phone(record: Any, context: MatchContext) -> str | None:
-    value = read_field(record, "phone", context)
-    if not isinstance(value, str):
-        return None
-    parts = phone_parts(value, record_phone_country(record, context))
-    return None if parts is None else f"+{parts[0]}{parts[1]}"
+def _mailbox(record: Any, context: MatchContext) -> str | None:
+    value = read_field(record, "email", context)
+    return mailbox_key(value, True, False) if isinstance(value, str) else None
+
+
+def _phone_field(path: str) -> _PartFunction:
+    def part(record: Any, context: MatchContext) -> str | None:
+        value = read_field(record, path, context)
+        if not isinstance(value, str):
+            return None
+        parts = phone_parts(value, record_phone_country(record, context))
+        return None if parts is None else f"+{parts[0]}{parts[1]}"
+
+    return part
+
+
+_phone = _phone_field("phone")
 
 
 def _name(record: Any, context: MatchContext) -> Any:
@@ -79,7 +92,35 @@ def _initial(record: Any, context: MatchContext) -> str | None:
 
 def _company(record: Any, context: MatchContext) -> str | None:
     value = read_field(record, "company", context)
-    return cached_company_key(value) if isinstance(value, str) else None
+    return company_match_key(value) if isinstance(value, str) else None
+
+
+def _strict_readings(record: Any, context: MatchContext) -> Reading | None:
+    name = _name(record, context)
+    return None if name is None else strict_readings(name)
+
+
+def _surname(record: Any, context: MatchContext) -> str | None:
+    readings = _strict_readings(record, context)
+    return None if readings is None else str(readings[0][0].written)
+
+
+def _family_sound(record: Any, context: MatchContext) -> str | None:
+    readings = _strict_readings(record, context)
+    if readings is None:
+        return None
+    sound: str | None = readings[0][0].sound
+    return sound
+
+
+def _name_sound(record: Any, context: MatchContext) -> str | None:
+    readings = _strict_readings(record, context)
+    if readings is None:
+        return None
+    family, given = readings[0]
+    if given is None or given.initial or family.sound is None or given.sound is None:
+        return None
+    return min(family.sound, given.sound)
 
 
 _BUILTIN: dict[str, _PartFunction] = {
@@ -88,9 +129,14 @@ _BUILTIN: dict[str, _PartFunction] = {
     "email": _email,
     "family": _family,
     "family_kana": _family_kana,
+    "family_sound": _family_sound,
     "given": _given,
     "initial": _initial,
+    "mailbox": _mailbox,
+    "mobile": _phone_field("mobile"),
+    "name_sound": _name_sound,
     "phone": _phone,
+    "surname": _surname,
 }
 
 BLOCK_PARTS = tuple(sorted(_BUILTIN))
@@ -156,7 +202,12 @@ class Block:
     """A blocking key made of one or more parts; records with equal keys are compared.
 
     A part is a built-in name (``email``, ``domain``, ``phone``, ``family``,
-    ``family_kana``, ``given``, ``initial``, ``company``), any field path
+    ``family_kana``, ``given``, ``initial``, ``company``; and for Japanese data
+    ``mailbox``: the e-mail with a plus tag dropped, role addresses blank; ``mobile``;
+    ``surname``: the family name as strict name matching reads it, split off a full name,
+    variant kanji folded; ``family_sound``: its reading in romaji; ``name_sound``: the
+    first in alphabetical order of the family and given names' romaji, the same for
+    either order), any field path
     (``"address.postal_code"``, ``"custom.member_no"``), or a function of the record;
     ``"name:n"`` keeps the first *n* characters (``"company:4"``). A record with a blank
     part has no key for the block and is compared only through other blocks.

@@ -46,7 +46,16 @@ __all__ = [
 
 Source = str | Path | Mapping[str, Any]
 
-_RULE_KEYS = ("schema", "name", "description", "logic", "threshold", "blocking", "criteria")
+_RULE_KEYS = (
+    "schema",
+    "name",
+    "description",
+    "logic",
+    "threshold",
+    "possible",
+    "blocking",
+    "criteria",
+)
 _BLOCK_KEYS = ("parts", "name")
 _SET_KEYS = ("schema", "rules")
 _DUPLICATE_KEYS = ("name", "against", "on_create", "on_edit", "active", "matching_rule")
@@ -73,11 +82,12 @@ def _exported() -> tuple[type, ...]:
 @functools.cache
 def comparator_types() -> dict[str, type]:
     """``type`` name → comparator class, for every attrs comparator ``leadkit.dedupe``
-    exports (a class named ``...Match`` with ``key`` and ``scorer``)."""
+    exports (an attrs class with ``key`` and ``scorer``; ``NameMatch`` is ``name``,
+    ``ContactConflict`` is ``contact_conflict``)."""
     return {
         _snake(cls.__name__.removesuffix("Match")): cls
         for cls in _exported()
-        if cls.__name__.endswith("Match")
+        if attrs.has(cls)
         and hasattr(cls, "scorer")
         and hasattr(cls, "key")
         and not _holds_code(cls)
@@ -271,6 +281,8 @@ def _matching_rule_data(rule: MatchingRule) -> dict[str, Any]:
         data["logic"] = rule.logic
     if rule.threshold is not None:
         data["threshold"] = rule.threshold
+    if rule.possible is not None:
+        data["possible"] = rule.possible
     if rule.blocking:
         data["blocking"] = [_block_data(b, ("blocking", i)) for i, b in enumerate(rule.blocking)]
     data["criteria"] = [_comparator_data(c, ("criteria", i)) for i, c in enumerate(rule.criteria)]
@@ -330,6 +342,7 @@ def _matching_rule(reader: Reader, data: object, path: KeyPath, keys: tuple[str,
     description = reader.text(item, "description", path)
     logic = reader.text(item, "logic", path)
     threshold = reader.number(item, "threshold", path)
+    possible = reader.text(item, "possible", path)
     blocking = [
         _block(reader, b, (*path, "blocking", i))
         for i, b in enumerate(reader.items(item, "blocking", path))
@@ -347,6 +360,7 @@ def _matching_rule(reader: Reader, data: object, path: KeyPath, keys: tuple[str,
         criteria,
         logic=logic,
         threshold=threshold,
+        possible=possible,
         blocking=blocking,
         description=description,
     )

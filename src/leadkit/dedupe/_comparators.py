@@ -24,8 +24,10 @@ from leadkit.dedupe._comparator import (
 from leadkit.dedupe._fields import MatchContext, read_field
 from leadkit.dedupe._keys import (
     cached_company_key,
+    company_match_key,
     date_key,
     email_key_or_none,
+    mailbox_key,
     phone_country,
     phone_parts,
     text_key,
@@ -33,9 +35,11 @@ from leadkit.dedupe._keys import (
 )
 from leadkit.dedupe._similarity import metric
 from leadkit.errors import ValidationError
+from leadkit.model import is_free_mail
 
 __all__ = [
     "CompanyMatch",
+    "ContactConflict",
     "DateMatch",
     "DomainMatch",
     "EmailMatch",
@@ -154,14 +158,28 @@ class FuzzyMatch(_ReadsField):
 
 @attrs.frozen
 class EmailMatch(_ReadsField, _EqualKeys):
-    """The same address by :func:`~leadkit.model.email_key` (width and case ignored).
+    """The same mailbox by :func:`~leadkit.model.email_key` (width and case ignored).
+
+    ``fold_plus`` (default) drops a plus-address tag for matching: ``taro+expo@abc.co.jp``
+    is ``taro@abc.co.jp``. With ``roles=False`` a role address (info@, sales@, contact@,
+    support@, 代表@ ...) reads as blank: people share those, so the same one does not
+    make two records one person.
 
     >>> from leadkit.dedupe import EmailMatch
     >>> EmailMatch().scorer()("taro@abc.co.jp", "taro@abc.co.jp")
     1.0
+    >>> from leadkit.model import Lead, PersonName
+    >>> from datetime import UTC, datetime
+    >>> lead = Lead(name=PersonName("山田"), company="ABC", email="Taro+Expo@abc.co.jp",
+    ...             created_at=datetime(2026, 4, 1, tzinfo=UTC))
+    >>> from leadkit.dedupe import MatchContext
+    >>> EmailMatch().key(lead, MatchContext()), EmailMatch().value(lead, MatchContext())
+    ('taro@abc.co.jp', 'Taro+Expo@abc.co.jp → taro@abc.co.jp')
     """
 
     field: str = field_option("email")
+    fold_plus: bool = flag(True)
+    roles: bool = flag(True)
     weight: float = points(1.0)
     penalty: float = points(0.0)
     match_blank: bool = flag()
@@ -171,10 +189,21 @@ class EmailMatch(_ReadsField, _EqualKeys):
         """``"email"``."""
         return "email"
 
+    def value(self, record: Any, context: MatchContext) -> object:
+        """The address as stored, with its folded form when folding changed more than
+        width and case (``taro+expo@abc.co.jp → taro@abc.co.jp``)."""
+        value = read_field(record, self.field, context)
+        if not isinstance(value, str):
+            return value
+        key = mailbox_key(value, self.fold_plus, self.roles)
+        if key != email_key_or_none(value):
+            return f"{value} → {key if key is not None else '(role address, ignored)'}"
+        return value
+
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
-        """The e-mail key."""
-        value = self.value(record, context)
-        return email_key_or_none(value) if isinstance(value, str) else None
+        """The mailbox key."""
+        value = read_field(record, self.field, context)
+        return mailbox_key(value, self.fold_plus, self.roles) if isinstance(value, str) else None
 
 
 @attrs.frozen
@@ -277,9 +306,17 @@ def record_phone_country(record: Any, context: MatchContext) -> str:
 @attrs.frozen
 class CompanyMatch(_ReadsField):
     """Company names by :func:`~leadkit.model.company_key`: legal forms (株式会社, (株),
-    Inc., Co., Ltd. ...), width, case and punctuation ignored. Different keys are scored by
-    ``metric`` (Jaro-Winkler by default); the default ``threshold`` of 1.0 asks for the same
-    key.
+    ｶﾌﾞｼｷｶﾞｲｼｬ, (ｶ), Inc., Co., Ltd. ...), width, case and punctuation ignored, and
+    Japanese spellings folded: variant kanji (髙 → 高), the katakana long-vowel mark however
+    typed (センター = センタ = センタ－), small kana (キャノン = キヤノン), ヴィ = ビ.
+
+    A trailing branch, office or department (東京支店, 大阪営業所, 本社, 第二営業部,
+    Tokyo Branch, Sales Dept.) is ignored: for a lead it is where in the company the
+    person sits, not another company. ``keep_branch=True`` compares it too (accounts,
+    where a branch may be an account of its own in the hierarchy).
+
+    Different keys are scored by ``metric`` (Jaro-Winkler by default); the default
+    ``threshold`` of 1.0 asks for the same key.
 
     >>> from leadkit.dedupe import CompanyMatch
     >>> CompanyMatch().scorer()("abc", "abc"), CompanyMatch().method
@@ -289,6 +326,7 @@ class CompanyMatch(_ReadsField):
     field: str = field_option("company")
     metric: str = attrs.field(default="jaro_winkler", validator=metric_name, kw_only=True)
     threshold: float = threshold(1.0)
+    keep_branch: bool = flag()
     weight: float = points(1.0)
     penalty: float = points(0.0)
     match_blank: bool = flag()
@@ -298,10 +336,19 @@ class CompanyMatch(_ReadsField):
         """``"company_key"``, or the metric on company keys when fuzzy."""
         return "company_key" if self.threshold >= 1.0 else f"company_key+{self.metric}"
 
+    def value(self, record: Any, context: MatchContext) -> object:
+        """The name as stored, with the folded key when a branch or a Japanese spelling
+        fold changed it (``株式会社髙橋商事 東京支店 → 高橋商事``)."""
+        value = read_field(record, self.field, context)
+        if not isinstance(value, str):
+            return value
+        key = company_match_key(value, self.keep_branch)
+        return value if key == cached_company_key(value) else f"{value} → {key}"
+
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The company key."""
-        value = self.value(record, context)
-        return cached_company_key(value) if isinstance(value, str) else None
+        value = read_field(record, self.field, context)
+        return company_match_key(value, self.keep_branch) if isinstance(value, str) else None
 
     def scorer(self) -> Scorer:
         """1.0 for the same key, else the metric on the keys."""
@@ -311,6 +358,83 @@ class CompanyMatch(_ReadsField):
             return 1.0 if left == right else similarity(left, right)
 
         return score
+
+
+@attrs.frozen
+class ContactConflict:
+    """Whether two records' own contact details are consistent: 1.0 unless they conflict,
+    0.0 when both have a business e-mail (not a free-mail or role address), the mailboxes
+    differ, and no phone or mobile number is shared. Records without contact details are
+    consistent with anything.
+
+    The standard rules ask for consistency with name and company, and report the rest as
+    possible duplicates: 同姓同名 (the same name at one company) with different e-mails and
+    phones cannot be decided by name and company. A conflict also marks the two as
+    different people when clusters are formed, so that a cluster does not chain them
+    through a third record.
+
+    >>> from leadkit.dedupe import ContactConflict
+    >>> consistent = ContactConflict().scorer()
+    >>> consistent(("taro@abc.co.jp", frozenset({"+8131"})), ("t.yamada@abc.co.jp", frozenset()))
+    0.0
+    >>> shared = frozenset({"+8131"})
+    >>> consistent(("taro@abc.co.jp", shared), ("t.yamada@abc.co.jp", shared))
+    1.0
+    """
+
+    field: str = field_option("email")
+    phones: tuple[str, ...] = attrs.field(
+        default=("phone", "mobile"), converter=tuple, kw_only=True
+    )
+    weight: float = points(1.0)
+    penalty: float = points(0.0)
+    match_blank: bool = flag()
+
+    @property
+    def method(self) -> str:
+        """``"contacts_consistent"``."""
+        return "contacts_consistent"
+
+    @property
+    def threshold(self) -> float:
+        """1.0: consistent or not."""
+        return 1.0
+
+    def value(self, record: Any, context: MatchContext) -> object:
+        """The e-mail and phone numbers compared, as stored."""
+        parts = [read_field(record, path, context) for path in (self.field, *self.phones)]
+        shown = [str(part) for part in parts if part is not None]
+        return " / ".join(shown) if shown else None
+
+    def key(self, record: Any, context: MatchContext) -> Hashable | None:
+        """(business mailbox or None, the phone keys); never blank."""
+        value = read_field(record, self.field, context)
+        mailbox = mailbox_key(value, True, False) if isinstance(value, str) else None
+        if mailbox is not None and is_free_mail(mailbox):
+            mailbox = None
+        country = record_phone_country(record, context)
+        numbers = set()
+        for path in self.phones:
+            phone = read_field(record, path, context)
+            if isinstance(phone, str):
+                parts = phone_parts(phone, country)
+                if parts is not None:
+                    numbers.add(parts[0] + parts[1])
+        return mailbox, frozenset(numbers)
+
+    def scorer(self) -> Scorer:
+        """1.0 when the contacts are consistent, 0.0 when they conflict."""
+        return _contacts_consistent
+
+    def contradicts(self, left: Any, right: Any) -> bool:
+        """Whether two keys conflict (two people, for clustering)."""
+        return _contacts_consistent(left, right) == 0.0
+
+
+def _contacts_consistent(left: tuple[Any, ...], right: tuple[Any, ...]) -> float:
+    if left[0] is None or right[0] is None or left[0] == right[0]:
+        return 1.0
+    return 1.0 if left[1] & right[1] else 0.0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,12 +3,19 @@
 They follow the leading CRMs' standard rules, with keys that make them exact where the
 CRMs are fuzzy about width, case and legal forms:
 
-* a person (lead or contact) is a duplicate when the e-mail is the same; or the family
-  name is the same, the given names agree and the company is the same; or the family
-  name is the same, the given names agree and the phone number is the same. Given names
-  agree when one is the other's initial (``J.`` and ``John``), when they are close
-  (Jaro-Winkler 0.9, or the same reading), or when both are missing. Agreeing given names
-  are needed with the phone too: colleagues share the switchboard number;
+* a person (lead or contact) is a duplicate when the e-mail is the same (a plus tag
+  ignored; a role address such as info@ does not count); or the family name is the same,
+  the given names agree and the company is the same, unless their contacts conflict;
+  or the family name is the same, the given names agree and the phone or the mobile
+  number is the same. Names are compared strictly (``NameMatch(strict=True)``):
+  honorifics dropped, a full name in one field split, variant kanji folded, both orders
+  of a Latin-script name, readings across scripts; given names agree when they are the
+  same, one is the other's initial (``J.`` and ``John``), or both are missing, but not
+  when one is a prefix of the other or they differ by a letter or a kanji. Agreeing
+  given names are needed with the phone too: colleagues share the switchboard number.
+  Contacts conflict when both records have a business e-mail, the two differ, and no
+  phone number is shared: same name at the same company is then a possible duplicate
+  (``Duplicates.possible``, an alert), not a match (同姓同名);
 * an account is a duplicate when the company key is the same and so is the domain (the
   website's host), or neither has one.
 
@@ -24,6 +31,7 @@ import attrs
 from leadkit.dedupe._blocking import Block
 from leadkit.dedupe._comparators import (
     CompanyMatch,
+    ContactConflict,
     DomainMatch,
     EmailMatch,
     ExactMatch,
@@ -34,27 +42,28 @@ from leadkit.dedupe._rule import MatchingRule
 
 __all__ = ["ACCOUNT_RULE", "CONTACT_RULE", "LEAD_RULE", "LEAD_VS_CONTACT_RULE"]
 
-_PERSON_LOGIC = "1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5)"
+_PERSON_LOGIC = "1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6)"
+_PERSON_POSSIBLE = "2 AND 3 AND 4 AND NOT (1 OR 5 OR 6 OR 7)"
 
 
 def _person_rule(name: str, company: str, description: str) -> MatchingRule:
+    blocks = [Block("mailbox")]
+    for contact in (company, "phone", "mobile"):
+        blocks += [Block(part, contact) for part in ("surname", "family_sound", "name_sound")]
     return MatchingRule(
         name,
         [
-            EmailMatch(),
-            NameMatch(part="family", threshold=1.0),
-            NameMatch(part="given", match_blank=True),
+            EmailMatch(roles=False),
+            NameMatch(part="family", threshold=1.0, strict=True),
+            NameMatch(part="given", match_blank=True, strict=True),
             CompanyMatch(company) if company == "company" else ExactMatch(company),
             PhoneMatch(),
+            PhoneMatch("mobile"),
+            ContactConflict(),
         ],
         logic=_PERSON_LOGIC,
-        blocking=[
-            Block("email"),
-            Block("family", company),
-            Block("family_kana", company),
-            Block("family", "phone"),
-            Block("family_kana", "phone"),
-        ],
+        possible=_PERSON_POSSIBLE,
+        blocking=blocks,
         description=description,
     )
 
@@ -62,18 +71,23 @@ def _person_rule(name: str, company: str, description: str) -> MatchingRule:
 LEAD_RULE = _person_rule(
     "Standard lead",
     "company",
-    "Same e-mail; or same family name, agreeing given names and the same company; or same"
-    " family name, agreeing given names and the same phone.",
+    "Same e-mail; or same family name, agreeing given names and the same company (unless"
+    " e-mails and phones conflict: then a possible duplicate); or same family name,"
+    " agreeing given names and the same phone or mobile.",
 )
-"""Leads: 1 e-mail; 2 family name (or its reading); 3 given name (initials, Jaro-Winkler
-0.9, readings; two missing agree); 4 company key; 5 phone.
-Logic ``1 OR (2 AND 3 AND 4) OR (2 AND 3 AND 5)``."""
+"""Leads: 1 e-mail (plus tag ignored, role addresses blank); 2 family name (or its
+reading); 3 given name (strict: same, initial, same reading across scripts; two missing
+agree); 4 company key (branch ignored); 5 phone; 6 mobile; 7 contacts consistent (no
+two different business e-mails without a shared number).
+Logic ``1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6)``; possible
+duplicates ``2 AND 3 AND 4 AND NOT (1 OR 5 OR 6 OR 7)``."""
 
 CONTACT_RULE = _person_rule(
     "Standard contact",
     "account_id",
-    "Same e-mail; or same family name, agreeing given names and the same account; or same"
-    " family name, agreeing given names and the same phone.",
+    "Same e-mail; or same family name, agreeing given names and the same account (unless"
+    " e-mails and phones conflict: then a possible duplicate); or same family name,"
+    " agreeing given names and the same phone or mobile.",
 )
 """Contacts: as :data:`LEAD_RULE`, with the same account in place of the company."""
 
@@ -88,10 +102,11 @@ account, so build the contact index with ``account_names``."""
 
 ACCOUNT_RULE = MatchingRule(
     "Standard account",
-    [CompanyMatch(), DomainMatch(match_blank=True)],
+    [CompanyMatch(keep_branch=True), DomainMatch(match_blank=True)],
     logic="1 AND 2",
     blocking=[Block("company")],
     description="Same company key, and the same website domain or neither has one.",
 )
-"""Accounts: 1 company key (legal form, width, case, punctuation ignored); 2 domain of
+"""Accounts: 1 company key (legal form, width, case, punctuation ignored; a branch or
+department is compared, since it may be an account of its own); 2 domain of
 the website, two blanks matching. Logic ``1 AND 2``."""

@@ -208,7 +208,7 @@ def match_one(record: Any, index: MatchIndex) -> tuple[MatchPair, ...]:
     >>> new = Lead(id="lead-2", name=PersonName("Smith", "J."), company="ACME",
     ...            email="JOHN@ACME.COM", created_at=t)
     >>> [(pair.right, pair.held) for pair in match_one(new, index)]
-    [('lead-1', (1, 2, 3, 4))]
+    [('lead-1', (1, 2, 3, 4, 7))]
     """
     if not isinstance(index, MatchIndex):
         raise ValidationError(f"expected a MatchIndex, got {type(index).__name__}", path="index")
@@ -267,6 +267,8 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
     rows = index._rows
     decide = index._compiled.decide
     matched: list[tuple[int, int]] = []
+    possible = index._compiled.possible
+    doubtful: list[tuple[int, int]] = []
     compared = 0
     skipped: list[SkippedBlock] = []
 
@@ -278,6 +280,8 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
                 compared += 1
                 if decide(a, rows[j]):  # type: ignore[arg-type]
                     matched.append((i, j))
+                elif possible is not None and possible(a, rows[j]):  # type: ignore[arg-type]
+                    doubtful.append((i, j))
     else:
         too_big: list[set[str]] = [set() for _ in index.rule.blocking]
         for number, (block, blocks) in enumerate(
@@ -302,7 +306,9 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
                         compared += 1
                         if decide(a, rows[j]):  # type: ignore[arg-type]
                             matched.append((i, j))
-    return _build(index, matched, compared, skipped)
+                        elif possible is not None and possible(a, rows[j]):  # type: ignore[arg-type]
+                            doubtful.append((i, j))
+    return _build(index, matched, doubtful, compared, skipped)
 
 
 def _compared_before(i: int, j: int, earlier: list[tuple[list[str | None], set[str]]]) -> bool:
@@ -317,6 +323,7 @@ def _compared_before(i: int, j: int, earlier: list[tuple[list[str | None], set[s
 def _build(
     index: MatchIndex,
     matched: list[tuple[int, int]],
+    doubtful: list[tuple[int, int]],
     compared: int,
     skipped: list[SkippedBlock],
 ) -> Duplicates:
@@ -337,19 +344,112 @@ def _build(
     members: dict[int, list[int]] = {}
     for p in sorted(parent):
         members.setdefault(root(p), []).append(p)
-    pairs: dict[int, list[MatchPair]] = {}
     records, rows = index._records, index._rows
     compiled, context = index._compiled, index.context
+    explained: dict[tuple[int, int], MatchPair] = {}
+    edges: dict[int, list[tuple[int, int]]] = {}
     for i, j in sorted(matched):
-        pair = compiled.explain(records[i], records[j], rows[i], rows[j], context)  # type: ignore[arg-type]
-        pairs.setdefault(root(i), []).append(pair)
+        explained[i, j] = compiled.explain(records[i], records[j], rows[i], rows[j], context)  # type: ignore[arg-type]
+        edges.setdefault(root(i), []).append((i, j))
+
+    groups: list[tuple[list[int], list[tuple[int, int]], tuple[str, ...]]] = []
+    left_out: list[tuple[int, int]] = []
+    for first, group in members.items():
+        group_edges = edges[first]
+        if compiled._contradicting:
+            parts = _split(index, group, group_edges, explained)
+            groups.extend(parts)
+            kept = {edge for _, part_edges, _ in parts for edge in part_edges}
+            left_out.extend(edge for edge in group_edges if edge not in kept)
+        else:
+            groups.append((group, group_edges, ()))
+    groups.sort(key=lambda item: item[0][0])
     clusters = tuple(
-        Cluster(ids=tuple(records[p].id for p in group), pairs=tuple(pairs[first]))
-        for first, group in sorted(members.items())
+        Cluster(
+            ids=tuple(records[p].id for p in group),
+            pairs=tuple(explained[edge] for edge in sorted(group_edges)),
+            notes=notes,
+        )
+        for group, group_edges, notes in groups
+        if len(group) > 1
+    )
+    possible = tuple(
+        explained.get((i, j)) or compiled.explain(records[i], records[j], rows[i], rows[j], context)  # type: ignore[arg-type]
+        for i, j in sorted(doubtful + left_out)
     )
     return Duplicates(
         clusters=clusters,
         records=len(index),
         compared=compared,
         skipped_blocks=tuple(sorted(skipped, key=lambda s: (s.block, s.key))),
+        possible=possible,
     )
+
+
+_MAX_SPLIT = 500  # members; larger groups are left as they are (checking is quadratic)
+
+
+def _split(
+    index: MatchIndex,
+    group: list[int],
+    group_edges: list[tuple[int, int]],
+    explained: dict[tuple[int, int], MatchPair],
+) -> list[tuple[list[int], list[tuple[int, int]], tuple[str, ...]]]:
+    """Split a transitive group so that no two records that contradict each other end up
+    together: join along the strongest pairs first (most criteria held, then score), and
+    leave out a pair that would bring two contradicting records into one cluster."""
+    rows, records = index._rows, index._records
+    compiled = index._compiled
+    criteria = index.rule.criteria
+    if len(group) > _MAX_SPLIT:
+        return [(group, group_edges, ())]
+    conflicts: dict[int, dict[int, int]] = {}
+    for x, i in enumerate(group):
+        for j in group[x + 1 :]:
+            number = compiled.contradicts(rows[i], rows[j])  # type: ignore[arg-type]
+            if number is not None:
+                conflicts.setdefault(i, {})[j] = number
+                conflicts.setdefault(j, {})[i] = number
+    if not conflicts:
+        return [(group, group_edges, ())]
+    owner = {p: p for p in group}
+    sets: dict[int, set[int]] = {p: {p} for p in group}
+    kept: list[tuple[int, int]] = []
+    notes: dict[int, list[str]] = {}
+    ranked = sorted(group_edges, key=lambda e: (-len(explained[e].held), -explained[e].score, e))
+    for i, j in ranked:
+        a, b = owner[i], owner[j]
+        if a == b:
+            kept.append((i, j))
+            continue
+        clash = next(
+            (
+                (x, y, conflicts[x][y])
+                for x in sets[a]
+                for y in conflicts.get(x, {})
+                if y in sets[b]
+            ),
+            None,
+        )
+        if clash is not None:
+            x, y, number = clash
+            criterion = criteria[number - 1]
+            notes.setdefault(a, []).append(
+                f"pair {records[i].id} ~ {records[j].id} left out: it would join"
+                f" {records[x].id} and {records[y].id}, who differ by criterion {number}"
+                f" ({criterion.field} by {criterion.method})"
+            )
+            continue
+        if len(sets[a]) < len(sets[b]):
+            a, b = b, a
+        for p in sets[b]:
+            owner[p] = a
+        sets[a] |= sets.pop(b)
+        notes.setdefault(a, []).extend(notes.pop(b, []))
+        kept.append((i, j))
+    result = []
+    for leader, member_set in sets.items():
+        ordered = sorted(member_set)
+        mine = [edge for edge in kept if owner[edge[0]] == leader]
+        result.append((ordered, mine, tuple(notes.get(leader, []))))
+    return result

@@ -108,6 +108,8 @@ class MatchPair:
     ``left`` and ``right`` are record ids: in :func:`find_duplicates` ``left`` is the
     earlier record; in :func:`match_one` it is the record being checked. ``combined_by``
     says how the criteria were combined (the filter logic, or the score threshold).
+    ``possible`` marks a pair that does not match but meets the rule's ``possible``
+    logic: a possible duplicate for a person to decide.
     """
 
     left: str
@@ -117,6 +119,7 @@ class MatchPair:
     rule: str
     combined_by: str
     evidence: Sequence[FieldEvidence]
+    possible: bool = attrs.field(default=False, kw_only=True)
 
     @property
     def held(self) -> tuple[int, ...]:
@@ -124,7 +127,7 @@ class MatchPair:
         return tuple(item.criterion for item in self.evidence if item.held)
 
     def __str__(self) -> str:
-        verdict = "match" if self.matched else "no match"
+        verdict = "match" if self.matched else "possible duplicate" if self.possible else "no match"
         head = (
             f"{self.left} ~ {self.right}: {verdict}, score {self.score:.3f}"
             f" (rule {self.rule!r}: {self.combined_by})"
@@ -135,10 +138,16 @@ class MatchPair:
 @attrs.frozen
 class Cluster:
     """Records that are duplicates of each other, directly or through others (the
-    transitive group), in input order, with the matching pairs that link them."""
+    transitive group), in input order, with the matching pairs that link them.
+
+    ``notes`` say how the group was formed when it is not simply transitive: two records
+    that contradict each other (different given names, conflicting contacts) are never
+    joined through a third, and a matching pair left out for that reason is named.
+    """
 
     ids: tuple[str, ...]
     pairs: tuple[MatchPair, ...]
+    notes: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -151,6 +160,7 @@ class Cluster:
 
     def __str__(self) -> str:
         lines = [f"{len(self.ids)} records: {', '.join(self.ids)}"]
+        lines.extend(f"  note: {note}" for note in self.notes)
         lines.extend("  " + line for pair in self.pairs for line in str(pair).splitlines())
         return "\n".join(lines)
 
@@ -174,12 +184,17 @@ class SkippedBlock:
 @attrs.frozen
 class Duplicates:
     """The result of :func:`find_duplicates`: clusters in input order, and how much work
-    it took. Iterating yields the clusters."""
+    it took. Iterating yields the clusters. ``possible`` holds the pairs for a person to
+    decide, kept out of the clusters: those the rule reports as possible duplicates (its
+    ``possible`` logic, ``pair.possible``), and matching pairs left out of a cluster
+    because their records contradict each other or another member (see
+    :attr:`Cluster.notes`)."""
 
     clusters: tuple[Cluster, ...]
     records: int
     compared: int
     skipped_blocks: tuple[SkippedBlock, ...] = ()
+    possible: tuple[MatchPair, ...] = ()
 
     @property
     def pairs(self) -> tuple[MatchPair, ...]:

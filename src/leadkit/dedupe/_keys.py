@@ -12,6 +12,13 @@ import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
+from leadkit.dedupe._japanese import (
+    ROLE_LOCAL_PARTS,
+    fold_japanese,
+    fold_kanji,
+    strip_branch,
+    strip_honorifics,
+)
 from leadkit.errors import ValidationError
 from leadkit.model import (
     PersonName,
@@ -24,10 +31,12 @@ from leadkit.model import (
 
 __all__ = [
     "cached_company_key",
+    "company_match_key",
     "date_key",
     "email_key_or_none",
     "initial_key",
     "kana_key",
+    "mailbox_key",
     "name_key",
     "person_name",
     "phone_country",
@@ -68,9 +77,43 @@ def cached_company_key(name: str) -> str | None:
     return company_key(name) or None
 
 
+@lru_cache(maxsize=1 << 16)
+def company_match_key(name: str, keep_branch: bool = False) -> str | None:
+    """The company key for matching: :func:`~leadkit.model.company_key` of the name
+    without a trailing branch or department (unless *keep_branch*) and without 御中, with
+    Japanese spellings folded (variant kanji, katakana long vowels and small kana)."""
+    # Variant kanji first, so that 株式會社 is recognised as the legal form it is.
+    text = strip_honorifics(fold_kanji(normalise_text(name)))
+    if not keep_branch:
+        text = strip_branch(text)[0]
+    key = company_key(text)
+    if not key:
+        return None
+    folded = fold_japanese(key)
+    return folded or key
+
+
 def email_key_or_none(value: str) -> str | None:
     """:func:`~leadkit.model.email_key`, None when blank."""
     return email_key(value) or None
+
+
+@lru_cache(maxsize=1 << 16)
+def mailbox_key(value: str, fold_plus: bool = True, roles: bool = True) -> str | None:
+    """The e-mail key of a mailbox: :func:`~leadkit.model.email_key` with a
+    plus-address tag dropped (``taro+expo@`` is ``taro@``) when *fold_plus*; None when
+    blank, or for a role address (info@, sales@ ...) unless *roles*."""
+    key = email_key(value)
+    if not key:
+        return None
+    local, at, domain = key.rpartition("@")
+    if not at:
+        return key
+    if fold_plus and "+" in local[1:]:
+        local = local[: local.index("+", 1)]
+    if not roles and local in ROLE_LOCAL_PARTS:
+        return None
+    return f"{local}@{domain}"
 
 
 @lru_cache(maxsize=64)

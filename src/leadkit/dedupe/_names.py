@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Hashable
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
 import attrs
 
@@ -16,11 +19,19 @@ from leadkit.dedupe._comparator import (
     points,
 )
 from leadkit.dedupe._fields import MatchContext, read_field
+from leadkit.dedupe._japanese import (
+    family_prefix,
+    fold_japanese,
+    known_family,
+    romaji_key,
+    strip_honorifics,
+)
 from leadkit.dedupe._keys import initial_key, kana_key, name_key, person_name
 from leadkit.dedupe._similarity import metric
 from leadkit.errors import ValidationError
+from leadkit.model import PersonName, contains_japanese, normalise_text
 
-__all__ = ["NameMatch", "NamePart"]
+__all__ = ["NameMatch", "NamePart", "ParsedName", "parse_name", "split_full_name"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,6 +77,20 @@ class NameMatch:
     records have them, and the better similarity counts: 髙橋 and 高橋 read タカハシ alike.
     Parts are compared without spaces and punctuation (``"O'Brien"`` = ``"OBRIEN"``).
 
+    ``strict=True`` is the comparison for Japanese B2B data (名寄せ) that the standard
+    rules use. Names are first read as :func:`parse_name` does: honorifics and titles
+    dropped (様, 殿, さん, Mr.), a full name typed into one field split (山田太郎 →
+    山田 + 太郎), variant kanji folded (髙橋 → 高橋), and for Latin script both orders
+    tried (Yamada Taro = Taro Yamada). Then a part agrees (1.0) when the written forms are
+    equal, or the readings are (kanji on one record, kana or romaji on the other: 山田 with
+    the reading ヤマダ = ヤマダ = Yamada), or a given name is the other's initial. No
+    fuzzy similarity: a prefix (真一 / 真一郎, Kenichi / Kenichiro) or one different
+    letter or kanji (Takahiro / Takahito, 正弘 / 正彦) is not agreement, and two given
+    names in different kanji with the same reading (裕子 / 優子, both ユウコ) score 0.5:
+    weak evidence, below the default threshold. Two given names that are present and
+    disagree *contradict* each other, which keeps :func:`find_duplicates` from chaining
+    them into one cluster through a third record.
+
     >>> from leadkit.dedupe import NameMatch
     >>> from leadkit.model import PersonName
     >>> rule = NameMatch()
@@ -87,19 +112,26 @@ class NameMatch:
     initials: bool = flag(True)
     transposition: bool = flag(True)
     kana: bool = flag(True)
+    strict: bool = flag()
     weight: float = points(1.0)
     penalty: float = points(0.0)
     match_blank: bool = flag()
 
     @property
     def method(self) -> str:
-        """``"initial"``, or the metric with the part: ``"jaro_winkler(family)"``."""
-        return "initial" if self.part == "initial" else f"{self.metric}({self.part})"
+        """``"initial"``, or the metric with the part: ``"jaro_winkler(family)"``;
+        ``"strict(family)"`` for a strict comparison."""
+        if self.part == "initial":
+            return "initial"
+        return f"strict({self.part})" if self.strict else f"{self.metric}({self.part})"
 
     def value(self, record: Any, context: MatchContext) -> object:
         """The part compared, as stored: the display name for ``"full"``, else the family
-        or given name (with its reading when there is one)."""
+        or given name (with its reading when there is one). Strict comparisons add what
+        reading the name changed: ``髙橋 → 高橋``, ``山田太郎様 → 山田 | 太郎``."""
         name = person_name(read_field(record, self.field, context), self.field)
+        if name is not None and self.strict and self.part != "initial":
+            return _strict_value(name, self.part)
         if name is None or self.part == "full":
             return None if name is None else name.display
         written: str | None = name.family if self.part == "family" else name.given
@@ -113,6 +145,8 @@ class NameMatch:
 
     def name_key(self, name: Any) -> Hashable | None:
         """The key of a PersonName for this comparator's part (None when blank)."""
+        if self.strict and self.part != "initial":
+            return _strict_key(name, self.part)
         family = name_key(name.family)
         given = name_key(name.given) if name.given else None
         part = self.part
@@ -129,8 +163,23 @@ class NameMatch:
             return family, kana_key(name.family_kana)
         return family, given, kana_key(name.family_kana), kana_key(name.given_kana)
 
+    @property
+    def contradicting(self) -> bool:
+        """Whether this comparison can show two records to be different people (strict
+        given or full names)."""
+        return self.strict and self.part in ("given", "full")
+
+    def contradicts(self, left: Any, right: Any) -> bool:
+        """Whether two keys show different people: strict given names, both present (not
+        initials), that disagree."""
+        if not self.strict or self.part not in ("given", "full"):
+            return False
+        return _best(left, right)[2]
+
     def scorer(self) -> Scorer:
         """The similarity of two keys of this part."""
+        if self.strict and self.part != "initial":
+            return _STRICT_SCORERS[self.part]
         similarity = metric(self.metric)
         kana = self.kana
         initials = self.initials
@@ -192,3 +241,227 @@ def _whole_forms(family: str, given: str | None, transposition: bool) -> tuple[s
     if given is None:
         return (family,)
     return (family + given, given + family) if transposition else (family + given,)
+
+
+# ---------------------------------------------------------------------------------------------
+# Strict comparison: names read the way Japanese data needs (名寄せ)
+# ---------------------------------------------------------------------------------------------
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_IDEOGRAPH = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+class _Part(NamedTuple):
+    """One name part read for matching."""
+
+    written: str  # normalised, folded, without spaces and punctuation
+    reading: str | None  # the reading in katakana, folded
+    sound: str | None  # romaji of the reading, or of a name written in kana or Latin
+    kanji: bool  # written with kanji
+    initial: bool  # a Latin initial ("T.")
+
+
+class ParsedName(NamedTuple):
+    """A name as :func:`parse_name` reads it: family and given name (None when there is
+    none) as they will be compared, their readings, and whether the order is known."""
+
+    family: str
+    given: str | None
+    family_kana: str | None
+    given_kana: str | None
+    order_known: bool
+
+
+def split_full_name(text: str, *, reading: str | None = None) -> tuple[str, str | None]:
+    """Split a full name typed into one field into (family name, given name).
+
+    Honorifics go first (``"山田　太郎様"``). A name with a space splits there: Japanese
+    script reads family name first; Latin script is family name first when the first word
+    is a common Japanese family name and the last is not (``"Yamada Taro"``), else last
+    (``"Taro Yamada"``, ``"John Smith"``). A name without a space splits after a common
+    family name (山田太郎 → 山田, 太郎). What cannot be split reliably comes back whole,
+    with None for the given name. *reading* is not needed to split; it is accepted so that
+    callers can pass what they have.
+
+    >>> split_full_name("山田　太郎様"), split_full_name("山田太郎"), split_full_name("Yamada Taro")
+    (('山田', '太郎'), ('山田', '太郎'), ('Yamada', 'Taro'))
+    >>> split_full_name("Taro Yamada"), split_full_name("John Smith"), split_full_name("鈴")
+    (('Yamada', 'Taro'), ('Smith', 'John'), ('鈴', None))
+    """
+    cleaned = _strip_original(text)
+    words = cleaned.split()
+    if len(words) >= 2 and all(any(ch.isalnum() for ch in word) for word in words):
+        if contains_japanese(cleaned):
+            return words[0], " ".join(words[1:])
+        first, last = words[0], words[-1]
+        if known_family(first) and not known_family(last):
+            return first, " ".join(words[1:])
+        return last, " ".join(words[:-1])
+    if len(words) == 1 and contains_japanese(cleaned):
+        length = family_prefix(words[0])
+        if length:
+            return words[0][:length], words[0][length:]
+    return cleaned or text, None
+
+
+def _strip_original(text: str) -> str:
+    """*text* (NFKC, spaces collapsed) without honorifics, keeping its case."""
+    nfkc = " ".join(unicodedata.normalize("NFKC", text).split())
+    stripped = strip_honorifics(nfkc.casefold())
+    if stripped == nfkc.casefold():
+        return nfkc
+    # The honorifics are at the ends: cut the same number of characters off the original.
+    start = nfkc.casefold().find(stripped)
+    return nfkc[start : start + len(stripped)] if start >= 0 else stripped
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_name(name: PersonName) -> ParsedName:
+    """How strict name matching reads *name*: honorifics dropped, a full name in the family
+    field split (:func:`split_full_name`), and a reading with a space split the same way.
+
+    >>> from leadkit.model import PersonName
+    >>> parse_name(PersonName("山田太郎様", family_kana="ヤマダ タロウ"))[:4]
+    ('山田', '太郎', 'ヤマダ', 'タロウ')
+    >>> parse_name(PersonName("Taro", "Yamada")).order_known
+    False
+    """
+    family = _strip_original(name.family)
+    given = _strip_original(name.given) if name.given else None
+    family_kana = " ".join(name.family_kana.split()) if name.family_kana else None
+    given_kana = " ".join(name.given_kana.split()) if name.given_kana else None
+    if not given:
+        family, given = split_full_name(family)
+    if family_kana and not given_kana and " " in family_kana:
+        family_kana, given_kana = family_kana.split(" ", 1)
+    latin = bool(given) and family.isascii() and bool(given and given.isascii())
+    return ParsedName(family, given or None, family_kana, given_kana, not latin)
+
+
+@lru_cache(maxsize=1 << 16)
+def _part(text: str, reading: str | None) -> _Part:
+    plain = _NOT_ALNUM.sub("", normalise_text(text))
+    written = fold_japanese(plain)
+    kana = kana_key(reading) if reading else None
+    folded_reading = fold_japanese(kana) if kana else None
+    sound = romaji_key(kana) if kana else None
+    if sound is None and written:
+        sound = romaji_key(plain)
+    initial = len(written) == 1 and written.isascii()
+    return _Part(
+        written, folded_reading or None, sound, _IDEOGRAPH.search(written) is not None, initial
+    )
+
+
+Reading = tuple[tuple[_Part, "_Part | None"], ...]
+
+
+@lru_cache(maxsize=1 << 16)
+def strict_readings(name: PersonName) -> Reading | None:
+    """The interpretations of *name*: (family, given) parts, both orders for Latin script."""
+    parsed = parse_name(name)
+    family = _part(parsed.family, parsed.family_kana)
+    if not family.written:
+        return None
+    given = _part(parsed.given, parsed.given_kana) if parsed.given else None
+    if given is not None and not given.written:
+        given = None
+    if given is None:
+        return ((family, None),)
+    if parsed.order_known:
+        return ((family, given),)
+    return ((family, given), (given, family))
+
+
+def _family_agree(a: _Part, b: _Part) -> bool:
+    return (
+        a.written == b.written
+        or (a.reading is not None and a.reading == b.reading)
+        or (a.sound is not None and a.sound == b.sound)
+    )
+
+
+def _first_letter(part: _Part) -> str | None:
+    if part.written.isascii():
+        return part.written[0]
+    return part.sound[0] if part.sound else None
+
+
+def _given_score(a: _Part, b: _Part) -> tuple[float, bool]:
+    """(score, contradicts) of two given names."""
+    if a.initial or b.initial:
+        letters = _first_letter(a), _first_letter(b)
+        return (1.0 if letters[0] is not None and letters[0] == letters[1] else 0.0), False
+    if a.written == b.written:
+        return 1.0, False
+    if a.kanji and b.kanji:
+        if a.reading is not None and a.reading == b.reading:
+            return 0.5, False
+        return 0.0, True
+    if a.sound is not None and a.sound == b.sound:
+        return 1.0, False
+    comparable = (a.sound is not None and b.sound is not None) or (a.kanji == b.kanji)
+    return 0.0, comparable
+
+
+def _best(left: Reading, right: Reading) -> tuple[float, float, bool]:
+    """(family score, given score, contradicts) of the best-agreeing interpretations."""
+    best = (-1.0, -1.0, True)
+    for family_a, given_a in left:
+        for family_b, given_b in right:
+            family = 1.0 if _family_agree(family_a, family_b) else 0.0
+            if given_a is None or given_b is None:
+                given, contradicts = (1.0 if given_a is given_b else 0.0), False
+            else:
+                given, contradicts = _given_score(given_a, given_b)
+            if (family, given) > best[:2]:
+                best = (family, given, contradicts)
+    return best
+
+
+def _strict_key(name: Any, part: str) -> Hashable | None:
+    readings = strict_readings(name)
+    if readings is None:
+        return None
+    if part == "given" and all(given is None for _, given in readings):
+        return None
+    return readings
+
+
+def _strict_family(left: Reading, right: Reading) -> float:
+    return max(1.0 if _family_agree(a, b) else 0.0 for a, _ in left for b, _ in right)
+
+
+def _strict_given(left: Reading, right: Reading) -> float:
+    return _best(left, right)[1]
+
+
+def _strict_full(left: Reading, right: Reading) -> float:
+    family, given, _ = _best(left, right)
+    return (family + given) / 2
+
+
+_STRICT_SCORERS: dict[str, Scorer] = {
+    "family": _strict_family,
+    "given": _strict_given,
+    "full": _strict_full,
+}
+
+
+def _strict_value(name: PersonName, part: str) -> str | None:
+    """The name as stored, and what strict reading made of it when that differs:
+    ``髙橋 → 高橋``, ``山田太郎様 → 山田 | 太郎``, ``(山田太郎様) → 太郎`` for a given name
+    split off the family field."""
+    parsed = parse_name(name)
+    if part == "full":
+        stored = name.display
+        read = " | ".join(fold_japanese(p) for p in (parsed.family, parsed.given) if p)
+    else:
+        written = parsed.family if part == "family" else parsed.given
+        if written is None:
+            return None
+        stored = name.family if part == "family" else (name.given or f"({name.family})")
+        read = fold_japanese(written)
+    reading = {"family": name.family_kana, "given": name.given_kana}.get(part)
+    shown = f"{stored} ({reading})" if reading else stored
+    return shown if read == stored else f"{shown} → {read}"

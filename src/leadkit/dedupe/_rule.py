@@ -59,6 +59,9 @@ class MatchingRule:
     * ``threshold``: combine by score instead: each criterion that holds adds
       ``weight × similarity``, each that fails on two present values subtracts its
       ``penalty``, blanks add nothing; the pair matches when the sum reaches ``threshold``.
+    * ``possible``: a filter logic for pairs that do not match but should be looked at
+      by a person: :func:`find_duplicates` reports them as possible duplicates
+      (``Duplicates.possible``) without putting them into clusters.
     * ``blocking``: which records are compared at all (see :class:`Block`); a pair is a
       candidate when it shares the key of any block. Without blocks every pair is
       compared, which is fine for a few thousand records.
@@ -83,7 +86,9 @@ class MatchingRule:
     threshold: float | None = attrs.field(default=None, kw_only=True)
     blocking: tuple[Block, ...] = attrs.field(default=(), converter=_blocks, kw_only=True)
     description: str | None = attrs.field(default=None, kw_only=True)
+    possible: str | None = attrs.field(default=None, kw_only=True)
     logic_tree: LogicNode | None = attrs.field(init=False, eq=False, repr=False)
+    possible_tree: LogicNode | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -124,6 +129,12 @@ class MatchingRule:
             numbers = tuple(LogicRef(n) for n in range(1, len(self.criteria) + 1))
             tree = numbers[0] if len(numbers) == 1 else LogicAll(numbers)
         object.__setattr__(self, "logic_tree", tree)
+        possible = None
+        if self.possible is not None:
+            possible = parse_filter_logic(
+                self.possible, criteria=len(self.criteria), path="MatchingRule.possible"
+            )
+        object.__setattr__(self, "possible_tree", possible)
 
     @property
     def combined_by(self) -> str:
@@ -181,7 +192,7 @@ def _negation(part: Decide) -> Decide:
 class CompiledRule:
     """A matching rule compiled for one run: key functions, a fast decision, explanations."""
 
-    __slots__ = ("_keys", "_plan", "_scorers", "decide", "rule")
+    __slots__ = ("_contradicting", "_keys", "_plan", "_scorers", "decide", "possible", "rule")
 
     def __init__(self, rule: MatchingRule) -> None:
         self.rule = rule
@@ -193,6 +204,26 @@ class CompiledRule:
         self.decide: Decide = (
             self._score_decider() if rule.logic_tree is None else self._logic_decider()
         )
+        self.possible: Decide | None = (
+            None if rule.possible_tree is None else self._tree_decider(rule.possible_tree)
+        )
+        # Criteria that can tell two records apart as different people (strict given
+        # names, conflicting contacts): clusters never join two such records.
+        self._contradicting = tuple(
+            (k, getattr(criterion, "contradicts"))  # noqa: B009 (not part of the protocol)
+            for k, criterion in enumerate(rule.criteria)
+            if callable(getattr(criterion, "contradicts", None))
+            and getattr(criterion, "contradicting", True)
+        )
+
+    def contradicts(self, a: Row, b: Row) -> int | None:
+        """The number of the first criterion by which rows *a* and *b* are different
+        people, or None."""
+        for k, contradicts in self._contradicting:
+            x, y = a[k], b[k]
+            if x is not None and y is not None and contradicts(x, y):
+                return k + 1
+        return None
 
     def row(self, record: Any, context: MatchContext) -> Row:
         """The record's keys, one per criterion."""
@@ -216,12 +247,13 @@ class CompiledRule:
 
         return held
 
+    def _tree_decider(self, tree: LogicNode) -> Decide:
+        criteria = [self._held(n) for n in range(1, len(self.rule.criteria) + 1)]
+        return fold_logic(tree, criteria, all_of=_every, any_of=_some, not_=_negation)
+
     def _logic_decider(self) -> Decide:
         assert self.rule.logic_tree is not None
-        criteria = [self._held(n) for n in range(1, len(self.rule.criteria) + 1)]
-        return fold_logic(
-            self.rule.logic_tree, criteria, all_of=_every, any_of=_some, not_=_negation
-        )
+        return self._tree_decider(self.rule.logic_tree)
 
     def _score_decider(self) -> Decide:
         criteria = self.rule.criteria
@@ -308,6 +340,9 @@ class CompiledRule:
             ]
             score = sum(compared) / len(compared) if compared else 0.0
             matched = rule.logic_tree.evaluate(held)
+        possible = (
+            not matched and rule.possible_tree is not None and rule.possible_tree.evaluate(held)
+        )
         by_score = rule.logic_tree is None
 
         def build() -> tuple[FieldEvidence, ...]:
@@ -336,4 +371,5 @@ class CompiledRule:
             rule=rule.name,
             combined_by=rule.combined_by,
             evidence=Evidence(build),
+            possible=possible,
         )

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from leadkit.dedupe._names import split_full_name
 from leadkit.errors import KeyPath, Problem, ValidationError
 from leadkit.io._reader import Reader
 from leadkit.model import (
@@ -23,7 +24,6 @@ from leadkit.model import (
     EventKind,
     Lead,
     PersonName,
-    contains_japanese,
 )
 
 __all__ = ["DEFAULT_FORM_FIELDS", "LEAD_TARGETS", "IntakeForm", "read_form"]
@@ -51,7 +51,10 @@ LEAD_TARGETS: tuple[str, ...] = (
     *(f"address.{part}" for part in _ADDRESS_PARTS),
 )
 """The lead fields a form field can fill, besides ``custom.<name>``. ``name`` is a full
-name split on the first space (family name first when written in Japanese)."""
+name split by :func:`~leadkit.dedupe.split_full_name`: honorifics dropped; at the first
+space, family name first when written in Japanese, and in Latin script when the first
+word is a common Japanese family name ("Yamada Taro"); after a known family name when
+there is no space (山田太郎)."""
 
 # Width-folded before storing: typed on phones, often in full width (０３－１２３４).
 _NFKC_TARGETS = frozenset({"email", "phone", "mobile", "employees", "address.postal_code"})
@@ -206,12 +209,9 @@ def _clean(target: str, text: str) -> str:
 
 
 def _split_name(text: str) -> tuple[str, str | None]:
-    parts = unicodedata.normalize("NFKC", text).split()
-    if len(parts) == 1:
-        return parts[0], None
-    if contains_japanese(text):
-        return parts[0], " ".join(parts[1:])
-    return parts[-1], " ".join(parts[:-1])
+    # Issue 13: the matcher's own splitting, so that "Yamada Taro" is family Yamada and
+    # 山田太郎 splits after a known family name.
+    return split_full_name(text)
 
 
 def _employees(text: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import attrs
@@ -55,12 +56,22 @@ def ref() -> Any:
     )
 
 
+def opt_email(value: object) -> object:
+    """Converter: as :func:`opt_str`, and a full-width address (ｔａｒｏ＠ａｂｃ．ｊｐ, typed
+    with a Japanese input method) is stored in its ASCII form (NFKC)."""
+    value = opt_str(value)
+    if isinstance(value, str) and not value.isascii():
+        value = unicodedata.normalize("NFKC", value).strip() or None
+    return value
+
+
 def email(*, max_length: int | None = None) -> Any:
-    """An optional email address, checked for syntax (and length)."""
+    """An optional email address, checked for syntax (and length); a full-width form is
+    normalised first."""
     check = v.email
     if max_length is not None:
         check = v.all_of(v.email, v.non_empty_str(max_length=max_length))
-    return attrs.field(default=None, converter=opt_str, validator=v.optional(check), kw_only=True)
+    return attrs.field(default=None, converter=opt_email, validator=v.optional(check), kw_only=True)
 
 
 def count() -> Any:

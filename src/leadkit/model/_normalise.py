@@ -130,6 +130,11 @@ _JAPANESE_FORMS = (
     "カブシキガイシャ",
     "カブシキカイシャ",
     "ユウゲンガイシャ",
+    "ユウゲンカイシャ",
+    "ゴウドウガイシャ",
+    "ゴウドウカイシャ",
+    "ゴウシガイシャ",
+    "ゴウメイガイシャ",
 )
 # Abbreviations only count inside brackets: a bare 株 or 同 is part of a name.
 _JAPANESE_ABBREVIATIONS = (
@@ -151,14 +156,28 @@ _JAPANESE_ABBREVIATIONS = (
     "福",
     "独",
     "宗",
+    # Bank-style (全銀) abbreviations in half-width kana: (ｶ) 株式会社, (ﾕ) 有限会社,
+    # (ﾄﾞ) 合同会社, (ｼ) 合資会社, (ﾒ) 合名会社, (ｻﾞｲ) 財団法人, (ｼﾔ) 社団法人, (ｲ) 医療法人.
     "カ",
     "ユ",
+    "ド",
+    "シ",
+    "メ",
+    "ザイ",
+    "シヤ",
+    "イ",
+    "ガク",
+    "フク",
 )
+_ABBREVIATION = "(?:" + "|".join(sorted(_JAPANESE_ABBREVIATIONS, key=len, reverse=True)) + ")"
+_BANK_KANA = "(?:カ|ユ|ド|シ|メ|ザイ|シヤ|イ|ガク|フク)"
 _JAPANESE_LEGAL = re.compile(
     "|".join(_JAPANESE_FORMS)
-    + r"|\(\s*(?:"
-    + "|".join(sorted(_JAPANESE_ABBREVIATIONS, key=len, reverse=True))
-    + r")\s*\)"
+    + r"|\(\s*"
+    + _ABBREVIATION
+    + r"\s*\)"
+    # Bank style writes a form before the name as "ｶ)" and after it as "(ｶ".
+    + f"|^{_BANK_KANA}\\)|\\({_BANK_KANA}$"
 )
 
 # English (and European) legal forms, matched as whole words only, after dotted initials
@@ -502,6 +521,8 @@ def _parse_phone(phone: str, default_country: str) -> tuple[str, list[str]]:
     else:
         prefix = next((p for p in country.international_prefixes if digits.startswith(p)), None)
         if prefix is None:
+            if _country_code_without_plus(groups, country):
+                return _split_calling_code(groups)
             return country.calling_code, _drop_trunk(groups, country.trunk_prefix)
         prefix_length = len(prefix)
 
@@ -510,6 +531,23 @@ def _parse_phone(phone: str, default_country: str) -> tuple[str, list[str]]:
         groups = _digit_groups(_TRUNK_IN_PARENS.sub(" ", text))
     groups = _drop_digits(groups, prefix_length)
     return _split_calling_code(groups)
+
+
+def _country_code_without_plus(groups: list[str], country: _Country) -> bool:
+    """Whether *groups* start with a country code written without "+" (``81-3-1234-5678``).
+
+    Only where the default country dials a trunk prefix: a national number there starts
+    with it, so a first group that is a known calling code and not the trunk prefix is a
+    country code; the rest must still look like a number (six digits or more).
+    """
+    trunk = country.trunk_prefix
+    first = groups[0] if len(groups) > 1 else ""
+    return (
+        bool(trunk)
+        and first in _BY_CALLING_CODE
+        and not first.startswith(trunk)
+        and sum(len(group) for group in groups[1:]) >= 6
+    )
 
 
 def _split_calling_code(groups: list[str]) -> tuple[str, list[str]]:
@@ -532,7 +570,10 @@ def phone_key(phone: str, *, default_country: str = "JP") -> str:
     Japan, "1" in the US/Canada; Italy keeps its leading 0). International numbers are
     recognised by a leading "+" or an international prefix of *default_country* ("00", and
     "010" from Japan, "011" from the US); a trunk prefix after the country code, written
-    "(0)" or not, is dropped. Extensions ("ext. 12", "x12", "内線12", "#12") are ignored.
+    "(0)" or not, is dropped. A first group that is a known country code, written without
+    "+" (``81-3-1234-5678``), counts as one where *default_country* has a trunk prefix (a
+    national number there starts with it). Extensions ("ext. 12", "x12", "内線12", "#12") are
+    ignored.
     Returns "" when *phone* has no digits (or nothing after the country code).
 
     Supported countries: AU CA CH CN DE ES FR GB HK ID IN IT JP KR MY NL NZ PH SG TH TW US VN;
@@ -540,6 +581,8 @@ def phone_key(phone: str, *, default_country: str = "JP") -> str:
 
     >>> phone_key("03-1234-5678"), phone_key("+81 (0)3 1234 5678"), phone_key("010-81-3-1234-5678")
     ('+81312345678', '+81312345678', '+81312345678')
+    >>> phone_key("81-3-1234-5678"), phone_key("０３－１２３４－５６７８")
+    ('+81312345678', '+81312345678')
     >>> phone_key("(212) 555-0123 ext. 4", default_country="US")
     '+12125550123'
     """
