@@ -29,7 +29,7 @@ from leadkit.dedupe._survivorship import FieldRule, Survivorship
 from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, plain_mapping, type_name
+from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
 from leadkit.model import Account, Contact, Lead
 from leadkit.rules import Condition, dump_condition
 from leadkit.rules._data import MODELS, read_condition
@@ -538,17 +538,10 @@ def load_survivorship(source: Source) -> Survivorship:
 
 
 PLAIN_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
-    "MatchingRule": (
-        dump_matching_rule,
-        lambda data: load_matching_rule(plain_mapping(data, what="matching rule")),
+    "MatchingRule": mapping_codec(dump_matching_rule, load_matching_rule, what="matching rule"),
+    "DuplicateRuleSet": mapping_codec(
+        dump_duplicate_rules, load_duplicate_rules, what="duplicate rules"
     ),
-    "DuplicateRuleSet": (
-        dump_duplicate_rules,
-        lambda data: load_duplicate_rules(plain_mapping(data, what="duplicate rules")),
-    ),
-    "Survivorship": (
-        dump_survivorship,
-        lambda data: load_survivorship(plain_mapping(data, what="survivorship")),
-    ),
+    "Survivorship": mapping_codec(dump_survivorship, load_survivorship, what="survivorship"),
 }
 """How the one converter writes and reads dedupe types (see :mod:`leadkit.io`)."""

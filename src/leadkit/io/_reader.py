@@ -255,6 +255,15 @@ def check_schema(
         reader.fail(where, f"expected schema {version}, got {schema!r}{hint}")
 
 
+def mapping_codec(
+    dump: Callable[[Any], Any], load: Callable[[Mapping[str, Any]], Any], *, what: str
+) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """A ``PLAIN_CODECS`` entry: ``dump`` as it is, and ``load`` behind
+    :func:`plain_mapping`, so that the converter never hands a loader a string it would
+    take for a file name."""
+    return dump, lambda data: load(plain_mapping(data, what=what))
+
+
 def plain_mapping(data: object, *, what: str = "data") -> Mapping[str, Any]:
     """``data`` when it is a mapping, else a :class:`LoadError`: what the converter's hooks
     call before a loader that would take a string for a file name."""

@@ -11,7 +11,7 @@ from typing import Any
 from leadkit.errors import KeyPath, LoadError, Problem
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, plain_mapping, type_name
+from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
 from leadkit.model import OwnerKind, OwnerRef
 from leadkit.routing._availability import Availability, Leave, WorkingHours
 from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
@@ -381,13 +381,9 @@ def load_team_availability(source: str | Path | Mapping[str, Any]) -> dict[str, 
 
 
 PLAIN_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
-    "AssignmentRules": (
-        dump_assignment_rules,
-        lambda data: load_assignment_rules(plain_mapping(data, what="assignment rules")),
+    "AssignmentRules": mapping_codec(
+        dump_assignment_rules, load_assignment_rules, what="assignment rules"
     ),
-    "Availability": (
-        dump_availability,
-        lambda data: load_availability(plain_mapping(data, what="availability")),
-    ),
+    "Availability": mapping_codec(dump_availability, load_availability, what="availability"),
 }
 """How the one converter writes and reads routing types (see :mod:`leadkit.io`)."""

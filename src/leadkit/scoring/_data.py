@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, plain_mapping, type_name
+from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
 from leadkit.rules import Condition, EventExists, to_data
 from leadkit.rules._data import read_condition
 from leadkit.scoring._checks import MAX_POINTS
@@ -452,17 +452,14 @@ def load_grading_scheme(source: Source) -> GradingScheme:
 
 
 PLAIN_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
-    "ScoringModel": (
-        model_to_data,
-        lambda data: model_from_data(check_plain(plain_mapping(data, what="scoring model"))),
+    "ScoringModel": mapping_codec(
+        model_to_data, lambda d: model_from_data(check_plain(d)), what="scoring model"
     ),
-    "GradingProfile": (
-        profile_to_data,
-        lambda data: profile_from_data(check_plain(plain_mapping(data, what="grading profile"))),
+    "GradingProfile": mapping_codec(
+        profile_to_data, lambda d: profile_from_data(check_plain(d)), what="grading profile"
     ),
-    "GradingScheme": (
-        scheme_to_data,
-        lambda data: scheme_from_data(check_plain(plain_mapping(data, what="grading scheme"))),
+    "GradingScheme": mapping_codec(
+        scheme_to_data, lambda d: scheme_from_data(check_plain(d)), what="grading scheme"
     ),
 }
 """How the one converter writes and reads scoring types (see :mod:`leadkit.io`)."""
