@@ -296,16 +296,24 @@ def dump_matching_rule(rule: MatchingRule) -> dict[str, Any]:
     return {"schema": SCHEMA_VERSION, **_matching_rule_data(rule)}
 
 
+def _tagged(
+    reader: Reader, types: Mapping[str, type], data: Mapping[str, Any], path: KeyPath, key: str
+) -> Any:
+    """The object an option mapping describes, its class named by ``data[key]``."""
+    kind = data.get(key)
+    cls = types.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        reader.fail((*path, key), f"expected one of {', '.join(types)}, got {kind!r}")
+        return None
+    return _build(reader, cls, data, path, key)
+
+
 def _comparator(reader: Reader, data: object, path: KeyPath) -> Any:
     types = comparator_types()
     if not isinstance(data, Mapping):
         reader.fail(path, f"a criterion is an object with a type, got {type_name(data)}")
         return None
-    kind = data.get("type")
-    if kind not in types:
-        reader.fail((*path, "type"), f"expected one of {', '.join(types)}, got {kind!r}")
-        return None
-    return _build(reader, types[kind], data, path, "type")
+    return _tagged(reader, types, data, path, "type")
 
 
 def _block(reader: Reader, data: object, path: KeyPath) -> Any:
@@ -501,11 +509,7 @@ def _field_rule(reader: Reader, data: object, path: KeyPath) -> Any:
     if not isinstance(data, Mapping):
         reader.fail(path, f"a rule is a name or an object with a rule, got {type_name(data)}")
         return None
-    kind = data.get("rule")
-    if kind not in types:
-        reader.fail((*path, "rule"), f"expected one of {', '.join(types)}, got {kind!r}")
-        return None
-    return _build(reader, types[kind], data, path, "rule")
+    return _tagged(reader, types, data, path, "rule")
 
 
 def load_survivorship(source: Source) -> Survivorship:
