@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _hook() -> ModuleType:
     spec = importlib.util.spec_from_file_location("cjk_lines", ROOT / "docs/_ext/cjk_lines.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -20,7 +21,8 @@ def _hook() -> ModuleType:
 
 def test_examples_in_the_hook_hold() -> None:
     result = doctest.testmod(_hook())
-    assert result.attempted >= 2 and result.failed == 0
+    assert result.attempted >= 2
+    assert result.failed == 0
 
 
 def test_only_breaks_between_japanese_characters_are_joined() -> None:
