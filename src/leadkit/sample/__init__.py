@@ -17,12 +17,15 @@ from leadkit.sample._generator import (
     generate,
     iter_leads,
 )
+from leadkit.sample._outcomes import SAMPLE_BASE_LOG_ODDS, SAMPLE_PROPENSITY, sample_outcomes
 from leadkit.sample._summary import summary
 from leadkit.sample._variants import Variation
 
 __all__ = [
     "CHUNK_SIZE",
     "SAMPLE_AS_OF",
+    "SAMPLE_BASE_LOG_ODDS",
+    "SAMPLE_PROPENSITY",
     "SAMPLE_SEED",
     "SAMPLE_SIZE",
     "DuplicateCopy",
@@ -34,6 +37,7 @@ __all__ = [
     "generate",
     "iter_leads",
     "load_sample",
+    "sample_outcomes",
     "save_sample",
     "summary",
 ]
