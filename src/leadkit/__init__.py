@@ -404,6 +404,7 @@ _SUBPACKAGES = frozenset(
         "intake",
         "io",
         "model",
+        "predict",
         "repository",
         "routing",
         "rules",
