@@ -170,3 +170,20 @@ def test_bad_arguments_name_their_path() -> None:
     with pytest.raises(ValidationError) as err:
         evaluate(object(), OUTCOMES)  # type: ignore[arg-type]
     assert err.value.path == ("model",)
+
+
+def test_the_plot_draws_lift_and_calibration_or_names_the_extra(report: Evaluation) -> None:
+    import importlib
+
+    from leadkit.errors import MissingDependencyError
+
+    try:
+        matplotlib = importlib.import_module("matplotlib")
+    except ImportError:
+        with pytest.raises(MissingDependencyError, match=r"leadkit\[plot\]"):
+            report.plot()
+        return
+    matplotlib.use("Agg")
+    lift, calibration = report.plot()
+    assert [bar.get_height() for bar in lift.patches] == [d.lift for d in report.deciles]
+    assert len(calibration.lines) == 2

@@ -50,6 +50,10 @@ _COMMANDS: tuple[_Command, ...] = (
     _Command("route", "assign leads to owners with assignment rules", "_route", "configure"),
     _Command("attribution", "credit won opportunities to campaigns", "_attribution",
              "configure"),
+    _Command("learn", "learn a scoring model from won and lost leads", "_predict",
+             "configure_learn"),
+    _Command("evaluate", "measure a scoring model against outcomes", "_predict",
+             "configure_evaluate"),
     _Command("validate", "check a model, profile, policy or rule set file", "_validate",
              "configure"),
 )  # fmt: skip

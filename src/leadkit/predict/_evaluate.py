@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
+from leadkit._optional import require
 from leadkit.errors import ValidationError
 from leadkit.model import EngagementEvent
 from leadkit.predict._learn import LearnedModel
@@ -228,6 +230,38 @@ class Evaluation(ReportMixin):
 
     def _repr_html_(self) -> str:
         return "\n".join(t.to_html() for t in self.tables())
+
+    def plot(self, *, axes: Any = None) -> Any:
+        """Lift by decile and, for a model with probabilities, the calibration curve.
+
+        Returns the matplotlib axes (two: lift, calibration); pass ``axes`` (a pair) to
+        draw into a figure of your own. Needs ``leadkit[plot]``.
+        """
+        plt = require("matplotlib.pyplot", "plot", purpose="plotting an evaluation")
+        if axes is None:
+            _, axes = plt.subplots(1, 2, figsize=(10, 4))
+        lift_ax, calibration_ax = axes
+        deciles = [d.decile for d in self.deciles]
+        lift_ax.bar(deciles, [d.lift for d in self.deciles], color="#4C72B0")
+        lift_ax.axhline(1.0, color="grey", linewidth=1, linestyle="--")
+        lift_ax.set_xticks(deciles)
+        lift_ax.set_xlabel("decile (1 = best scores)")
+        lift_ax.set_ylabel("lift")
+        lift_ax.set_title(f"{self.model}: lift (AUC {self.auc:.3f})")
+        calibration_ax.plot([0, 1], [0, 1], color="grey", linewidth=1, linestyle="--")
+        if self.reliability:
+            calibration_ax.plot(
+                [r.predicted for r in self.reliability],
+                [r.observed for r in self.reliability],
+                marker="o",
+                color="#DD8452",
+            )
+            calibration_ax.set_title(f"calibration (Brier {self.brier:.4f})")
+        else:
+            calibration_ax.set_title("calibration: the model gives no probabilities")
+        calibration_ax.set_xlabel("predicted")
+        calibration_ax.set_ylabel("observed")
+        return axes
 
 
 def _scores(
