@@ -190,3 +190,29 @@ def test_str_reads_as_a_scorecard(logistic: LearnedModel) -> None:
     text = str(logistic)
     assert "every 20 points double the odds" in text
     assert "demo_request within 90 days" in text
+
+
+def test_outcomes_from_the_records_of_sales() -> None:
+    """The sample's sales history: 28 conversions, 16 deals won and 12 lost (issue 12)."""
+    from leadkit.predict import outcomes_from_records
+    from leadkit.sample import SAMPLE_AS_OF, load_sample
+
+    data = load_sample()
+    leads = [*data.leads, *data.converted_leads]
+    by_deal = outcomes_from_records(leads, data.opportunities, as_of=SAMPLE_AS_OF)
+    assert len(by_deal) == 28
+    assert sum(o.won for o in by_deal) == 16
+    deals = {o.id: o for o in data.opportunities}
+    for outcome in by_deal:
+        conversion = outcome.lead.conversion
+        assert conversion is not None
+        assert outcome.cutoff == conversion.converted_at
+        assert outcome.won == deals[conversion.opportunity_id or ""].is_won
+    converted = outcomes_from_records(
+        leads, data.opportunities, as_of=SAMPLE_AS_OF, won="converted"
+    )
+    assert len(converted) == len(leads)
+    assert sum(o.won for o in converted) == 28
+    with pytest.raises(ValidationError) as err:
+        outcomes_from_records(leads, data.opportunities, as_of=SAMPLE_AS_OF, won="paid")
+    assert err.value.path == ("won",)
