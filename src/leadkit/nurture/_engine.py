@@ -1,0 +1,364 @@
+"""The pure engine: a lead's enrolment, its events since, and ``as_of`` in; the new
+enrolment and the actions due out, each with its reason."""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import attrs
+
+from leadkit._checks import aware_datetime
+from leadkit.errors import ValidationError
+from leadkit.model import EngagementEvent, Lead
+from leadkit.nurture._program import (
+    AddPoints,
+    AddToCampaign,
+    Branch,
+    ChangeStage,
+    End,
+    Notify,
+    Program,
+    RemoveFromCampaign,
+    Send,
+    SetField,
+    Step,
+    Wait,
+)
+from leadkit.rules import Condition
+
+__all__ = ["Action", "Advance", "Enrolment", "Visit", "advance", "advance_many", "enrol"]
+
+Status = Literal["active", "exited", "completed"]
+_MAX_VISITS = 10_000
+
+
+@attrs.frozen
+class Visit:
+    """One step a lead went through: which, when, and how it left (``yes``/``no`` for a
+    branch, ``timeout`` or ``condition`` for a wait with ``until``)."""
+
+    step: str
+    at: datetime
+    outcome: str = ""
+
+
+@attrs.frozen
+class Enrolment:
+    """Where one lead stands in one program.
+
+    ``step`` is the step it is at (None once it has left), ``since`` when it got there,
+    ``status`` ``"active"``, ``"exited"`` (an exit criterion held: ``reason`` says which)
+    or ``"completed"`` (it reached an end). ``visits`` is the whole path so far.
+    """
+
+    program: str
+    lead_id: str
+    enrolled_at: datetime
+    step: str | None
+    since: datetime
+    status: Status = "active"
+    version: str = "1"
+    reason: str = ""
+    visits: tuple[Visit, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        """Still in the program."""
+        return self.status == "active"
+
+
+@attrs.frozen
+class Action:
+    """Something the application should do now, with the reason the program gives.
+
+    ``id`` is deterministic (program, version, lead, step and visit), so advancing the
+    same enrolment twice gives the same ids: an outbox or mail tool that keeps the ids it
+    has seen never acts twice. ``detail`` holds the step's parameters (``template``,
+    ``points``, ``field`` and ``value``, ``stage``, ``campaign_id``, ``who`` and ``message``).
+    """
+
+    id: str
+    kind: str
+    lead_id: str
+    program: str
+    step: str
+    at: datetime
+    reason: str
+    detail: tuple[tuple[str, Any], ...] = ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """One value of :attr:`detail`."""
+        return dict(self.detail).get(key, default)
+
+
+@attrs.frozen
+class Advance:
+    """What one call of :func:`advance` gives: the new enrolment and the actions due."""
+
+    enrolment: Enrolment
+    actions: tuple[Action, ...]
+
+
+class _Timeline:
+    """One lead's events, oldest first, and the conditions evaluated on those up to a time."""
+
+    __slots__ = ("events", "lead", "program", "times")
+
+    def __init__(self, lead: Lead, events: Sequence[EngagementEvent], program: Program) -> None:
+        self.lead = lead
+        self.events = sorted(events, key=lambda e: (e.occurred_at, e.id))
+        self.times = [e.occurred_at for e in self.events]
+        self.program = program
+
+    def holds(self, condition: Condition, at: datetime) -> bool:
+        seen = self.events[: bisect_right(self.times, at)]
+        return bool(self.program.compiled(condition).predicate(self.lead, seen, at))
+
+    def between(self, after: datetime, until: datetime) -> list[datetime]:
+        """The distinct event times in ``(after, until]``."""
+        start = bisect_right(self.times, after)
+        stop = bisect_right(self.times, until)
+        return sorted(set(self.times[start:stop]))
+
+
+def _action_id(program: Program, lead_id: str, step: str, visit: int) -> str:
+    key = f"{program.name}\x1f{program.version}\x1f{lead_id}\x1f{step}\x1f{visit}"
+    return hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
+
+
+def _detail(step: Step) -> tuple[tuple[str, Any], ...]:
+    if isinstance(step, Send):
+        return (("template", step.template),)
+    if isinstance(step, Notify):
+        return (("who", step.who), ("message", step.message))
+    if isinstance(step, AddPoints):
+        return (("points", step.points),)
+    if isinstance(step, SetField):
+        return (("field", step.field), ("value", step.value))
+    if isinstance(step, ChangeStage):
+        return (("stage", step.stage.value),)
+    if isinstance(step, AddToCampaign | RemoveFromCampaign):
+        return (("campaign_id", step.campaign_id),)
+    return ()
+
+
+def _exit_reason(program: Program, timeline: _Timeline, at: datetime) -> str | None:
+    for condition in program.exit:
+        if timeline.holds(condition, at):
+            return f"exit: {condition}"
+    return None
+
+
+def _resume(program: Program, step: Wait, since: datetime) -> datetime:
+    if step.working and program.calendar is not None:
+        return program.calendar.add_working_time(since, step.duration)
+    try:
+        return since + step.duration
+    except OverflowError:
+        return datetime.max.replace(tzinfo=since.tzinfo)
+
+
+def _run(program: Program, enrolment: Enrolment, timeline: _Timeline, as_of: datetime) -> Advance:
+    step_name = enrolment.step
+    since = enrolment.since
+    visits = list(enrolment.visits)
+    actions: list[Action] = []
+    status: Status = enrolment.status
+    reason = enrolment.reason
+    lead_id = enrolment.lead_id
+    while status == "active" and step_name is not None and since <= as_of:
+        if len(visits) - len(enrolment.visits) > _MAX_VISITS:
+            raise ValidationError(f"program {program.name!r} took over {_MAX_VISITS} steps at "
+                                  "once", path=("steps", step_name))  # fmt: skip
+        step = program.steps[step_name]
+        if isinstance(step, Wait):
+            deadline = _resume(program, step, since)
+            checks = [since, *timeline.between(since, min(deadline, as_of))]
+            if deadline <= as_of and deadline not in checks:
+                checks.append(deadline)
+            moved = False
+            for moment in checks:
+                why = _exit_reason(program, timeline, moment)
+                if why is not None:
+                    status, reason, since = "exited", why, moment
+                    visits.append(Visit(step_name, moment, "exit"))
+                    moved = True
+                    break
+                if step.until is not None and timeline.holds(step.until, moment):
+                    visits.append(Visit(step_name, moment, "condition"))
+                    step_name, since, moved = step.next, moment, True
+                    break
+                if moment == deadline:
+                    timeout = step.timeout_next if step.until is not None else None
+                    visits.append(
+                        Visit(step_name, moment, "timeout" if step.until is not None else "")
+                    )
+                    step_name, since, moved = timeout or step.next, moment, True
+                    break
+            if not moved:
+                break  # still waiting at as_of
+            continue
+        why = _exit_reason(program, timeline, since)
+        if why is not None:
+            status, reason = "exited", why
+            visits.append(Visit(step_name, since, "exit"))
+            break
+        visit_number = len(visits)
+        if isinstance(step, Branch):
+            held = timeline.holds(step.when, since)
+            visits.append(Visit(step_name, since, "yes" if held else "no"))
+            step_name = step.yes if held else step.no
+            continue
+        visits.append(Visit(step_name, since))
+        if isinstance(step, End):
+            status, step_name, reason = "completed", None, f"completed at {step_name!r}"
+            break
+        actions.append(
+            Action(
+                _action_id(program, lead_id, step_name, visit_number),
+                step.kind,
+                lead_id,
+                program.name,
+                step_name,
+                since,
+                _reason(program, step_name, visits),
+                _detail(step),
+            )
+        )
+        step_name = step.next
+    final = Enrolment(
+        enrolment.program,
+        lead_id,
+        enrolment.enrolled_at,
+        step_name if status == "active" else None,
+        since,
+        status,
+        enrolment.version,
+        reason,
+        tuple(visits),
+    )
+    return Advance(final, tuple(actions))
+
+
+def _show(duration: timedelta) -> str:
+    """``3 days``, ``4 h``, ``1 day 2 h``: a wait as people say it."""
+    days, seconds = duration.days, duration.seconds
+    hours, minutes = divmod(seconds // 60, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} day" + ("s" if days != 1 else ""))
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes:
+        parts.append(f"{minutes} min")
+    return " ".join(parts) or "0 min"
+
+
+def _reason(program: Program, step: str, visits: Sequence[Visit]) -> str:
+    """Why the step ran: the branches and waits that led to it since the last action."""
+    parts = []
+    for visit in reversed(visits[:-1]):
+        taken = program.steps[visit.step]
+        if isinstance(taken, Branch):
+            parts.append(f"{visit.step!r} was {visit.outcome} ({taken.when})")
+        elif isinstance(taken, Wait):
+            if visit.outcome == "condition" and taken.until is not None:
+                parts.append(f"{visit.step!r} ended when {taken.until} held")
+            elif visit.outcome == "timeout":
+                parts.append(f"{visit.step!r} timed out after {_show(taken.duration)}")
+            else:
+                parts.append(f"{visit.step!r} waited {_show(taken.duration)}")
+        else:
+            break
+    chain = "; ".join(reversed(parts))
+    return f"step {step!r} of {program.name!r}" + (f" because {chain}" if chain else "")
+
+
+def _check_inputs(program: Program, lead: Lead, as_of: datetime) -> None:
+    if not isinstance(program, Program):
+        raise ValidationError(f"expected a Program, got {type(program).__name__}", path="program")
+    if not isinstance(lead, Lead):
+        raise ValidationError(f"expected a Lead, got {type(lead).__name__}", path="lead")
+    aware_datetime(as_of)
+
+
+def enrol(
+    program: Program,
+    lead: Lead,
+    events: Iterable[EngagementEvent] = (),
+    *,
+    as_of: datetime,
+    previous: Iterable[Enrolment] = (),
+) -> Enrolment | None:
+    """Enrol ``lead`` at ``as_of`` when the entry criteria hold and re-entry allows it
+    (``previous``: the lead's earlier enrolments in this program); else None."""
+    _check_inputs(program, lead, as_of)
+    earlier = [e for e in previous if e.program == program.name and e.lead_id == lead.id]
+    if earlier and (
+        program.reentry == "never"
+        or (program.reentry == "after_exit" and any(e.active for e in earlier))
+    ):
+        return None
+    if program.entry is not None:
+        timeline = _Timeline(lead, [e for e in events if e.lead_id == lead.id], program)
+        if not timeline.holds(program.entry, as_of):
+            return None
+    return Enrolment(program.name, lead.id, as_of, program.start, as_of, version=program.version)
+
+
+def advance(
+    program: Program,
+    enrolment: Enrolment,
+    lead: Lead,
+    events: Iterable[EngagementEvent] = (),
+    *,
+    as_of: datetime,
+) -> Advance:
+    """Move ``enrolment`` along ``program`` up to ``as_of``; the actions due on the way.
+
+    Pure and deterministic: conditions see the lead and its events up to the moment each
+    step is reached (a wait with ``until`` is checked when each event happens), never
+    ``as_of`` itself, so advancing in two calls (to Monday, then to Friday) gives the same
+    enrolment and the same actions as one call to Friday, and the same call twice gives
+    the same action ids.
+    """
+    _check_inputs(program, lead, as_of)
+    if not isinstance(enrolment, Enrolment) or enrolment.program != program.name:
+        raise ValidationError("the enrolment is not one of this program", path="enrolment")
+    if enrolment.lead_id != lead.id:
+        raise ValidationError(
+            f"the enrolment is lead {enrolment.lead_id}'s, not {lead.id}'s", path="lead"
+        )
+    mine = [e for e in events if e.lead_id == lead.id]
+    return _run(program, enrolment, _Timeline(lead, mine, program), as_of)
+
+
+def advance_many(
+    program: Program,
+    enrolments: Iterable[Enrolment],
+    leads: Mapping[str, Lead] | Iterable[Lead],
+    events: Iterable[EngagementEvent] = (),
+    *,
+    as_of: datetime,
+) -> dict[str, Advance]:
+    """Advance many enrolments at once: ``{lead id: Advance}``; events are grouped by lead
+    once and every condition is compiled once."""
+    aware_datetime(as_of)
+    by_id = leads if isinstance(leads, Mapping) else {lead.id: lead for lead in leads}
+    grouped: dict[str, list[EngagementEvent]] = defaultdict(list)
+    for event in events:
+        if event.lead_id is not None:
+            grouped[event.lead_id].append(event)
+    result: dict[str, Advance] = {}
+    for enrolment in enrolments:
+        lead = by_id.get(enrolment.lead_id)
+        if lead is None:
+            raise ValidationError(f"no lead {enrolment.lead_id}", path=("leads", enrolment.lead_id))
+        timeline = _Timeline(lead, grouped.get(lead.id, ()), program)
+        result[lead.id] = _run(program, enrolment, timeline, as_of)
+    return result
