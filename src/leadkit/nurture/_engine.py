@@ -104,26 +104,60 @@ class Advance:
     actions: tuple[Action, ...]
 
 
+def _event_order(event: EngagementEvent) -> tuple[datetime, str]:
+    return event.occurred_at, event.id
+
+
 class _Timeline:
     """One lead's events, oldest first, and the conditions evaluated on those up to a time."""
 
-    __slots__ = ("events", "lead", "program", "times")
+    __slots__ = ("counts", "events", "lead", "memo", "program", "times")
 
     def __init__(self, lead: Lead, events: Sequence[EngagementEvent], program: Program) -> None:
         self.lead = lead
-        self.events = sorted(events, key=lambda e: (e.occurred_at, e.id))
+        self.events = sorted(events, key=_event_order)
         self.times = [e.occurred_at for e in self.events]
         self.program = program
+        # Per set of kinds: how many events of those kinds are among the first i events.
+        self.counts: dict[frozenset[str], list[int]] = {}
+        # Per condition: (events of its kinds seen, verdict) at its last evaluation.
+        self.memo: dict[int, tuple[int, bool]] = {}
+
+    def _relevant(self, kinds: frozenset[str], seen: int) -> int:
+        counts = self.counts.get(kinds)
+        if counts is None:
+            counts = [0]
+            for event in self.events:
+                counts.append(counts[-1] + (event.kind in kinds))
+            self.counts[kinds] = counts
+        return counts[seen]
 
     def holds(self, condition: Condition, at: datetime) -> bool:
-        seen = self.events[: bisect_right(self.times, at)]
-        return bool(self.program.compiled(condition).predicate(self.lead, seen, at))
+        check = self.program.check(condition)
+        seen = bisect_right(self.times, at)
+        compiled = check.compiled
+        if not check.timeless:
+            return bool(compiled.predicate(self.lead, self.events[:seen], at))
+        key = seen if check.kinds is None else self._relevant(check.kinds, seen)
+        known = self.memo.get(id(condition))
+        if known is not None and known[0] == key:
+            return known[1]
+        verdict = bool(compiled.predicate(self.lead, self.events[:seen], at))
+        self.memo[id(condition)] = (key, verdict)
+        return verdict
 
-    def between(self, after: datetime, until: datetime) -> list[datetime]:
-        """The distinct event times in ``(after, until]``."""
+    def between(
+        self, after: datetime, until: datetime, kinds: frozenset[str] | None
+    ) -> list[datetime]:
+        """The distinct times in ``(after, until]`` of the events of ``kinds`` (None: all)."""
         start = bisect_right(self.times, after)
         stop = bisect_right(self.times, until)
-        return sorted(set(self.times[start:stop]))
+        if kinds is None:
+            return sorted(set(self.times[start:stop]))
+        events = self.events
+        return sorted(
+            {events[i].occurred_at for i in range(start, stop) if events[i].kind in kinds}
+        )
 
 
 def _action_id(program: Program, lead_id: str, step: str, visit: int) -> str:
@@ -150,7 +184,7 @@ def _detail(step: Step) -> tuple[tuple[str, Any], ...]:
 def _exit_reason(program: Program, timeline: _Timeline, at: datetime) -> str | None:
     for condition in program.exit:
         if timeline.holds(condition, at):
-            return f"exit: {condition}"
+            return f"exit: {program.check(condition).text}"
     return None
 
 
@@ -178,7 +212,8 @@ def _run(program: Program, enrolment: Enrolment, timeline: _Timeline, as_of: dat
         step = program.steps[step_name]
         if isinstance(step, Wait):
             deadline = _resume(program, step, since)
-            checks = [since, *timeline.between(since, min(deadline, as_of))]
+            watched = program.watched_kinds(step_name)
+            checks = [since, *timeline.between(since, min(deadline, as_of), watched)]
             if deadline <= as_of and deadline not in checks:
                 checks.append(deadline)
             moved = False
@@ -265,10 +300,10 @@ def _reason(program: Program, step: str, visits: Sequence[Visit]) -> str:
     for visit in reversed(visits[:-1]):
         taken = program.steps[visit.step]
         if isinstance(taken, Branch):
-            parts.append(f"{visit.step!r} was {visit.outcome} ({taken.when})")
+            parts.append(f"{visit.step!r} was {visit.outcome} ({program.check(taken.when).text})")
         elif isinstance(taken, Wait):
             if visit.outcome == "condition" and taken.until is not None:
-                parts.append(f"{visit.step!r} ended when {taken.until} held")
+                parts.append(f"{visit.step!r} ended when {program.check(taken.until).text} held")
             elif visit.outcome == "timeout":
                 parts.append(f"{visit.step!r} timed out after {_show(taken.duration)}")
             else:

@@ -10,7 +10,14 @@ import attrs
 
 from leadkit.errors import LoadError, Problem, ValidationError
 from leadkit.model import Lead
-from leadkit.rules import CompiledCondition, Condition, compile_condition, field
+from leadkit.rules import (
+    CompiledCondition,
+    Condition,
+    EventQuery,
+    Window,
+    compile_condition,
+    field,
+)
 from leadkit.stages import Stage, WorkingCalendar
 
 __all__ = [
@@ -325,6 +332,54 @@ def _targets(step: Step) -> list[tuple[str, str]]:
     return found
 
 
+def _reads(node: object, kinds: set[str]) -> tuple[bool, bool]:
+    """What ``node`` reads: (only events of the kinds collected into ``kinds``, no time
+    window). An ``EventQuery`` without kinds reads every kind; a window (``within``,
+    ``older_than``) reads the time of evaluation."""
+    if isinstance(node, EventQuery):
+        specific, timeless = _reads(node.where, kinds)
+        kinds.update(node.kinds)
+        return specific and bool(node.kinds), timeless and node.window is None
+    if isinstance(node, Window):
+        _reads(node.subject, kinds)
+        return _reads(node.subject, kinds)[0], False
+    specific, timeless = True, True
+    if isinstance(node, tuple | list):
+        children: list[object] = list(node)
+    elif attrs.has(type(node)):
+        children = [getattr(node, a.name) for a in attrs.fields(type(node))]  # type: ignore[arg-type]
+    else:
+        return True, True
+    for child in children:
+        s, t = _reads(child, kinds)
+        specific, timeless = specific and s, timeless and t
+    return specific, timeless
+
+
+@attrs.frozen(slots=True)
+class ConditionCheck:
+    """A program condition, compiled once, with what its verdict can depend on.
+
+    A ``timeless`` condition (no time window) can only change its verdict when an event
+    of one of ``kinds`` happens (``kinds`` None: any event), so the engine need not
+    evaluate it again until one does.
+    """
+
+    condition: Condition
+    compiled: CompiledCondition
+    timeless: bool
+    kinds: frozenset[str] | None
+    text: str
+
+    @classmethod
+    def of(cls, condition: Condition) -> ConditionCheck:
+        """Compile ``condition`` and find what it reads."""
+        found: set[str] = set()
+        specific, timeless = _reads(condition, found)
+        kinds = frozenset(found) if specific else None
+        return cls(condition, compile_condition(condition), timeless, kinds, str(condition))
+
+
 def _check_reentry(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in ("never", "after_exit", "always"):
         raise ValidationError(
@@ -365,7 +420,8 @@ class Program:
                                                converter=_to_conditions)  # fmt: skip
     reentry: Reentry = attrs.field(default="never", kw_only=True, validator=_check_reentry)
     calendar: WorkingCalendar | None = attrs.field(default=None, kw_only=True)
-    _compiled: dict[int, CompiledCondition] = attrs.field(
+    _checks: dict[int, ConditionCheck] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    _watched: dict[str, frozenset[str] | None] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
 
@@ -390,7 +446,18 @@ class Program:
         if problems:
             raise LoadError(problems, what=f"program {self.name!r}")
         for condition in self.conditions():
-            self._compiled[id(condition)] = compile_condition(condition)
+            self._checks[id(condition)] = ConditionCheck.of(condition)
+        for name, step in self.steps.items():
+            if isinstance(step, Wait):
+                watched = [*self.exit, *([step.until] if step.until is not None else [])]
+                checks = [self._checks[id(c)] for c in watched]
+                kinds: frozenset[str] | None = frozenset()
+                for check in checks:
+                    if not check.timeless or check.kinds is None or kinds is None:
+                        kinds = None
+                    else:
+                        kinds |= check.kinds
+                self._watched[name] = kinds
 
     def conditions(self) -> tuple[Condition, ...]:
         """Every condition of the program: entry, exit criteria, branches and waits."""
@@ -406,7 +473,16 @@ class Program:
 
     def compiled(self, condition: Condition) -> CompiledCondition:
         """``condition`` (one of :meth:`conditions`) compiled, once per program."""
-        return self._compiled[id(condition)]
+        return self._checks[id(condition)].compiled
+
+    def watched_kinds(self, wait: str) -> frozenset[str] | None:
+        """The event kinds whose arrival can end the wait step ``wait`` early (its
+        ``until`` and the exit criteria); None when any event or the passing time can."""
+        return self._watched[wait]
+
+    def check(self, condition: Condition) -> ConditionCheck:
+        """What the engine knows of ``condition`` (one of :meth:`conditions`)."""
+        return self._checks[id(condition)]
 
     def templates(self) -> tuple[str, ...]:
         """The message templates the program sends, in step order."""
