@@ -22,8 +22,7 @@ from datetime import UTC, datetime, timedelta
 from _timing import best_of
 
 from leadkit.model import EngagementEvent, Lead, PersonName
-from leadkit.nurture import Branch, ChangeStage, End, Enrolment, Program, Send, Wait
-from leadkit.nurture import advance_many
+from leadkit.nurture import Branch, ChangeStage, End, Enrolment, Program, Send, Wait, advance_many
 from leadkit.rules import compile_condition, events, prop
 
 T0 = datetime(2026, 4, 1, tzinfo=UTC)
