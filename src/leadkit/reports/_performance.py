@@ -26,8 +26,8 @@ from leadkit.model import (
     User,
     active_statuses,
 )
-from leadkit.reports._attribution import source_name
 from leadkit.reports._report import ReportMixin
+from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table
 
 __all__ = [
@@ -116,6 +116,11 @@ class SourceReport(ReportMixin):
     """Source effectiveness, one row per lead source, most leads first."""
 
     rows: tuple[SourceRow, ...]
+
+    def _table_in(self, locale: str) -> Table:
+        table = self.table().translated(locale)
+        rows = [(source_label(str(r[0]), locale=locale), *r[1:]) for r in table.rows]
+        return attrs.evolve(table, rows=rows)
 
     def table(self) -> Table:
         """The rows as a table."""

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from leadkit._html import html_table
+from leadkit._locale import column
 from leadkit.model import Money
 
 __all__ = ["Percent", "Table", "display_width", "format_cell", "format_money", "table_from_records"]
@@ -240,6 +241,16 @@ class Table:
             cell_text=format_cell,
             right_align=self._numeric_columns(),
         )
+
+    def translated(self, locale: str) -> Table:
+        """The same table with its column headings in ``locale`` (``"en"`` or ``"ja"``;
+        headings the catalogue does not know stay as they are).
+
+        >>> Table(("stage", "leads"), [("MQL", 3)]).translated("ja").columns
+        ('ステージ', 'リード数')
+        """
+        columns = tuple(column(c, locale) for c in self.columns)
+        return attrs.evolve(self, columns=columns) if columns != self.columns else self
 
     def _repr_html_(self) -> str:
         return self.to_html()
