@@ -199,10 +199,12 @@ class Table:
         return "\n".join(lines)
 
     def _numeric_columns(self) -> list[bool]:
-        """Which columns hold numbers (right-aligned in text and HTML)."""
+        """Which columns hold numbers (right-aligned in text and HTML): those whose
+        non-empty cells are all numbers, money, rates or durations. Every other column
+        is text and left-aligned, in the terminal and in Jupyter alike."""
         return [
-            any(_is_numeric(row[i]) for row in self.rows)
-            and not any(isinstance(row[i], str) for row in self.rows)
+            any(row[i] is not None for row in self.rows)
+            and all(row[i] is None or _is_numeric(row[i]) for row in self.rows)
             for i in range(len(self.columns))
         ]
 
