@@ -18,7 +18,7 @@ from typing import Final, Literal
 
 from leadkit.errors import ValidationError
 
-__all__ = ["LOCALES", "Locale", "check_locale", "column", "period_text", "text"]
+__all__ = ["LOCALES", "Locale", "check_locale", "column", "period_text", "text", "title"]
 
 Locale = Literal["en", "ja"]
 LOCALES: Final = ("en", "ja")
@@ -149,6 +149,16 @@ _COLUMNS: Final[dict[str, str]] = {
     "won_amount": "受注額",
 }
 
+# Report titles (English as the reports write them, before any " (model)") → Japanese.
+_TITLES: Final[dict[str, str]] = {
+    "Source effectiveness": "リードソース別の成果",
+    "Open pipeline": "オープンなパイプライン",
+    "Team performance": "チーム別の成果",
+    "Campaign attribution": "キャンペーン別の貢献",
+    "Attribution by lead source": "リードソース別の貢献",
+    "Credits": "貢献の内訳",
+}
+
 _PERIOD_UNITS: Final[dict[str, tuple[str, str]]] = {
     "years": ("year", "年"),
     "months": ("month", "か月"),
@@ -184,6 +194,19 @@ def column(name: str, locale: str) -> str:
     if check_locale(locale) == "ja":
         return _COLUMNS.get(name, name)
     return name
+
+
+def title(name: str, locale: str) -> str:
+    """A report title in ``locale``; a parenthesised tail (the model's name) is kept.
+
+    >>> title("Campaign attribution (time_decay)", "ja")
+    'キャンペーン別の貢献 (time_decay)'
+    """
+    if check_locale(locale) == "en":
+        return name
+    head, paren, tail = name.partition(" (")
+    found = _TITLES.get(head)
+    return name if found is None else found + (paren + tail if paren else "")
 
 
 def period_text(amounts: dict[str, int], locale: str) -> str:

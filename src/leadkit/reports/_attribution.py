@@ -21,7 +21,7 @@ from leadkit.errors import ValidationError
 from leadkit.model import Campaign, CampaignMember, Lead, Money, Opportunity
 from leadkit.reports._allocate import split_money, split_shares
 from leadkit.reports._report import ReportMixin
-from leadkit.reports._sources import source_name
+from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table
 
 __all__ = [
@@ -290,16 +290,23 @@ class AttributionReport(ReportMixin):
             title=f"Campaign attribution ({self.model.name})",
         )
 
-    def source_table(self) -> Table:
-        """Per lead source: opportunities, credited deals, share and amount."""
+    def source_table(self, *, locale: str = "en") -> Table:
+        """Per lead source: opportunities, credited deals, share and amount
+        (``locale="ja"``: Japanese headings and source names)."""
         return Table(
             ("lead_source", "opportunities", "deals", "share", "amount"),
             [
-                (r.lead_source, r.opportunities, r.deals, r.share, r.amounts)
+                (
+                    source_label(r.lead_source, locale=locale),
+                    r.opportunities,
+                    r.deals,
+                    r.share,
+                    r.amounts,
+                )
                 for r in self.by_source()
             ],
             title=f"Attribution by lead source ({self.model.name})",
-        )
+        ).translated(locale)
 
     def credit_table(self) -> Table:
         """Every credit: opportunity, campaign, response date, share and amount."""

@@ -18,6 +18,7 @@ import attrs
 
 from leadkit._html import html_table
 from leadkit._locale import column
+from leadkit._locale import title as title_text
 from leadkit.model import Money
 
 __all__ = ["Percent", "Table", "display_width", "format_cell", "format_money", "table_from_records"]
@@ -245,14 +246,17 @@ class Table:
         )
 
     def translated(self, locale: str) -> Table:
-        """The same table with its column headings in ``locale`` (``"en"`` or ``"ja"``;
-        headings the catalogue does not know stay as they are).
+        """The same table with its column headings and title in ``locale`` (``"en"`` or
+        ``"ja"``; words the catalogue does not know stay as they are).
 
         >>> Table(("stage", "leads"), [("MQL", 3)]).translated("ja").columns
         ('ステージ', 'リード数')
         """
         columns = tuple(column(c, locale) for c in self.columns)
-        return attrs.evolve(self, columns=columns) if columns != self.columns else self
+        heading = None if self.title is None else title_text(self.title, locale)
+        if columns == self.columns and heading == self.title:
+            return self
+        return attrs.evolve(self, columns=columns, title=heading)
 
     def _repr_html_(self) -> str:
         return self.to_html()
