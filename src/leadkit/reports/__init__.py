@@ -53,7 +53,7 @@ from leadkit.reports._performance import (
     source_effectiveness,
     team_performance,
 )
-from leadkit.reports._plot import plot_funnel
+from leadkit.reports._plot import cjk_font, plot_funnel, plot_scores
 from leadkit.reports._report import MissingExtraError, ReportMixin
 from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table, display_width, format_cell, format_money
@@ -92,6 +92,7 @@ __all__ = [
     "Velocity",
     "allocate",
     "attribute",
+    "cjk_font",
     "display_width",
     "format_cell",
     "format_money",
@@ -99,6 +100,7 @@ __all__ = [
     "parse_attribution_model",
     "pipeline",
     "plot_funnel",
+    "plot_scores",
     "source_effectiveness",
     "source_label",
     "source_name",
