@@ -124,3 +124,27 @@ def test_plot_funnel_draws_bars_or_names_the_extra() -> None:
     ax = plot_funnel(stages, title="Sample")
     assert [bar.get_width() for bar in ax.patches] == [90, 420, 2000]
     assert ax.get_title() == "Sample"
+
+
+def test_every_report_has_a_one_line_repr() -> None:
+    """issue 15 "Notebooks and pictures": reprs of reports are short and useful."""
+    from leadkit.model import Lead, PersonName
+    from leadkit.reports import pipeline, source_effectiveness, team_performance
+    from tests.reports._support import AT
+
+    leads = [
+        Lead(
+            id=f"L{i}", name=PersonName("佐藤"), company="ABC", lead_source="展示会", created_at=AT
+        )
+        for i in range(500)
+    ]
+    for report in (
+        source_effectiveness(leads),
+        pipeline(leads),
+        team_performance(leads, as_of=AT),
+    ):
+        text = repr(report)
+        assert "\n" not in text
+        assert len(text) < 120
+        assert text.startswith(f"<{type(report).__name__} ")
+        assert text.endswith(f": {len(report.table().rows):,} row(s)>")

@@ -231,7 +231,7 @@ def _sum_money(values: Iterable[Money | None]) -> tuple[Money, ...]:
     return tuple(Money(totals[c], c) for c in sorted(totals))
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class AttributionReport(ReportMixin):
     """Credits of each opportunity to each campaign, and their sums.
 

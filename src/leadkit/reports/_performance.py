@@ -111,7 +111,7 @@ class SourceRow:
     won_amounts: tuple[Money, ...]
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class SourceReport(ReportMixin):
     """Source effectiveness, one row per lead source, most leads first."""
 
@@ -217,7 +217,7 @@ class PipelineRow:
     amounts: tuple[Money, ...]
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class PipelineReport(ReportMixin):
     """Open leads (by lifecycle stage, or status without histories) and open
     opportunities (by opportunity stage) per owner."""
@@ -284,7 +284,7 @@ class OwnerRow:
     conversion_rate: Percent | None
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class TeamReport(ReportMixin):
     """Team performance: one row per owner, most leads first."""
 

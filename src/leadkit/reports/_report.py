@@ -15,9 +15,9 @@ class ReportMixin:
     """Rendering for a report that can describe itself as a :class:`Table`.
 
     A report class defines :meth:`table`; the mixin gives it :meth:`to_text`,
-    :meth:`to_records`, :meth:`to_csv`, :meth:`to_dataframe` and ``_repr_html_``
-    (Jupyter). ``locale="ja"`` writes the headings (and, where a report knows them, its
-    group names) in Japanese; records and DataFrames keep the English keys.
+    :meth:`to_records`, :meth:`to_csv`, :meth:`to_dataframe`, ``_repr_html_`` (Jupyter)
+    and a one-line ``repr``. ``locale="ja"`` writes the headings (and, where a report
+    knows them, its group names) in Japanese; records and DataFrames keep English keys.
     """
 
     __slots__ = ()
@@ -53,3 +53,10 @@ class ReportMixin:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def __repr__(self) -> str:
+        """One line: the report's kind, its title and how many rows it has (a report
+        class defined with ``attrs`` passes ``repr=False`` to keep this one)."""
+        table = self.table()
+        title = f" {table.title}" if table.title else ""
+        return f"<{type(self).__name__}{title}: {len(table.rows):,} row(s)>"
