@@ -85,7 +85,6 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "card.matched_events": ("{count} event(s)", "{count}件のイベント"),
     "card.line": ("{points:>8}  {rule}: {why}", "{rule} {points}（{why}）"),
-    "card.line_plain": ("{points:>8}  {rule}: {why}", "{rule} {points}（{why}）"),
     "card.col.group": ("group", "グループ"),
     "card.col.rule": ("rule", "ルール"),
     "card.col.points": ("points", "点数"),
