@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadkit.errors import StageError, format_path
@@ -311,3 +311,24 @@ def test_old_stages_names_warn_and_resolve_to_the_reports_ones() -> None:
     assert leadkit.funnel is funnel
     with pytest.raises(AttributeError):
         _ = leadkit.stages.no_such_name  # type: ignore[attr-defined]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="abcXYZ展示会ｾﾐﾅｰ営業部１２", min_size=1, max_size=8),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    )
+)
+def test_columns_line_up_whatever_the_group_names(names: list[str]) -> None:
+    """issue 11: columns are padded by display width (全角 counts two), not len()."""
+    campaigns = {h.lead_id: names[i % len(names)] for i, h in enumerate(HISTORIES)}
+    report = funnel(HISTORIES, by="campaign", campaigns=campaigns, as_of=AS_OF)
+    lines = report.to_text().splitlines()[3:]
+    starts = set()
+    for line in lines:
+        at = min(i for i in (line.find("  marketing"), line.find("  sales")) if i >= 0)
+        starts.add(display_width(line[:at]))  # where the path column starts on screen
+    assert len(starts) == 1
