@@ -238,6 +238,10 @@ class FunnelReport(ReportMixin):
     def _group_label(self, group: str, locale: str) -> str:
         if self.by is GroupBy.SOURCE:
             return source_label(group, locale=locale)
+        if self.by is GroupBy.ALL:
+            return text("by.all", locale)
+        if group == _NONE:
+            return text("source.none", locale)
         return group
 
     def title(self, *, locale: str = "en") -> str:
