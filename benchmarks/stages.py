@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from _timing import best_of
 
 from leadkit.model import Channel, EngagementEvent, Lead, PersonName, active_sources
+from leadkit.reports import funnel
 from leadkit.rules import compile, events, field
 from leadkit.stages import (
     MqlRule,
@@ -28,7 +29,6 @@ from leadkit.stages import (
     Transition,
     WorkingCalendar,
     classify,
-    funnel,
     grade_rank,
 )
 

@@ -55,9 +55,15 @@ def test_html_table_escapes_headers_cells_and_caption_and_right_aligns_numbers()
     _assert_escaped(html)
     assert f"<caption>{ESCAPED}</caption>" in html
     assert '<td style="text-align: right">3</td>' in html
-    assert f"<td>{ESCAPED}</td>" in html
+    assert f'<td style="text-align: left">{ESCAPED}</td>' in html
     assert _rows(html)[1] == [ESCAPED, "3", ""]  # None is an empty cell, not "None"
-    assert "<td>y</td>" in html  # a column with text stays left-aligned
+    # a column with text is left-aligned in so many words: Jupyter's CSS right-aligns
+    # every cell without a style (issue 15 "Notebooks and pictures")
+    assert '<td style="text-align: left">y</td>' in html
+    assert '<th style="text-align: left">note</th>' in html
+    assert '<th style="text-align: right">n</th>' in html
+    assert "<td>" not in html
+    assert "<th>" not in html
 
 
 def test_report_tables_right_align_number_columns_through_the_same_writer() -> None:

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
         Opportunity,
         PersonName,
     )
+    from leadkit.reports import (
+        funnel,
+    )
     from leadkit.repository import (
         InMemoryUnitOfWork,
         SqliteUnitOfWork,
@@ -76,7 +79,6 @@ if TYPE_CHECKING:
     from leadkit.stages import (
         StagePolicy,
         classify,
-        funnel,
     )
 
 if TYPE_CHECKING:
@@ -167,8 +169,10 @@ if TYPE_CHECKING:
         load_grading_scheme as load_grading_scheme,
         priority_matrix as priority_matrix,
     )
-    from leadkit.stages import (
+    from leadkit.reports import (
         FunnelReport as FunnelReport,
+    )
+    from leadkit.stages import (
         IllegalTransitionError as IllegalTransitionError,
         MqlRule as MqlRule,
         Stage as Stage,
@@ -254,6 +258,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Opportunity",
         "PersonName",
     ),
+    "reports": ("funnel",),
     "repository": (
         "InMemoryUnitOfWork",
         "SqliteUnitOfWork",
@@ -282,7 +287,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "stages": (
         "StagePolicy",
         "classify",
-        "funnel",
     ),
 }
 
@@ -373,8 +377,8 @@ _DEPRECATED: dict[str, tuple[str, ...]] = {
         "load_grading_scheme",
         "priority_matrix",
     ),
+    "reports": ("FunnelReport",),
     "stages": (
-        "FunnelReport",
         "IllegalTransitionError",
         "MqlRule",
         "Stage",
@@ -405,6 +409,7 @@ _SUBPACKAGES = frozenset(
         "io",
         "model",
         "predict",
+        "reports",
         "repository",
         "routing",
         "rules",

@@ -12,7 +12,10 @@ from decimal import Decimal
 
 __all__ = ["html_table", "is_number"]
 
+# Both alignments are written out: Jupyter's stylesheet right-aligns every cell unless the
+# cell says otherwise, so a text cell without a style would read right-aligned there.
 _RIGHT = ' style="text-align: right"'
+_LEFT = ' style="text-align: left"'
 
 
 def is_number(value: object) -> bool:
@@ -32,11 +35,14 @@ def html_table(
 
     ``cell_text`` turns a cell into text (``None`` is always empty). ``right_align`` says
     per column whether to right-align it; by default a column is right-aligned when all
-    its non-empty cells are numbers.
+    its non-empty cells are numbers. Every other cell and heading is left-aligned in so
+    many words, since Jupyter's stylesheet would right-align it.
 
     >>> out = html_table(("rule", "points"), [("<b>&", 5)], caption="A & B")
-    >>> "<td>&lt;b&gt;&amp;</td>" in out, '<td style="text-align: right">5</td>' in out
-    (True, True)
+    >>> '<td style="text-align: left">&lt;b&gt;&amp;</td>' in out
+    True
+    >>> '<td style="text-align: right">5</td>' in out
+    True
     """
     grid = [tuple(row) for row in rows]
     if right_align is None:
@@ -46,13 +52,13 @@ def html_table(
             for i in range(len(headers))
         ]
     head = "".join(
-        f"<th{_RIGHT if right else ''}>{html.escape(h)}</th>"
+        f"<th{_RIGHT if right else _LEFT}>{html.escape(h)}</th>"
         for h, right in zip(headers, right_align, strict=True)
     )
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td{_RIGHT if right else ''}>{html.escape('' if v is None else cell_text(v))}</td>"
+            f"<td{_RIGHT if right else _LEFT}>{html.escape('' if v is None else cell_text(v))}</td>"
             for v, right in zip(row, right_align, strict=True)
         )
         + "</tr>"

@@ -207,3 +207,25 @@ def test_attribution_credits_campaigns_of_won_deals(tmp_path: Path) -> None:
     wrong = leadkit(*args, "--model", "linear", cwd=tmp_path)
     assert wrong.returncode == 2
     assert "expected one of first_touch" in wrong.stderr
+
+
+def test_funnel_in_japanese_merges_spellings_of_a_source(tmp_path: Path) -> None:
+    """docs/cli.md: ``--locale ja`` writes the funnel's headings and source names in
+    Japanese; 展示会 and Trade Show are one source (the source catalogue)."""
+    from leadkit.cli import main
+
+    leads = write(tmp_path, "l.csv", LEADS_JA.replace(",Web,2026-03-04", ",Trade Show,2026-03-04"))
+    policy = write(tmp_path, "policy.toml", example_text("stage_policy.toml"))
+    out = io.StringIO()
+    code = main(
+        ["funnel", "--policy", str(policy), "--leads", str(leads), "--as-of", "2026-04-01",
+         "--by", "source", "--locale", "ja"],
+        stdout=out,
+        stderr=io.StringIO(),
+    )  # fmt: skip
+    assert code == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("リードソース別ファネル（4件")
+    assert lines[1].split()[:4] == ["グループ", "経路", "ステージ", "到達"]
+    inquiries = {line.split()[0]: line.split()[3] for line in lines[3:] if " Inquiry " in line}
+    assert inquiries == {"展示会": "2", "Webフォーム": "2"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+import re
 from datetime import date
 
 import pytest
@@ -23,6 +24,27 @@ def test_wide_characters_align_columns() -> None:
     assert [display_width(line) for line in lines] == [12, 12, 12, 12]
     assert lines[2] == "山田太郎   1"
     assert lines[3] == "Bob       22"
+
+
+def test_text_cells_align_left_and_numbers_right_in_text_and_html() -> None:
+    """issue 15 "Notebooks and pictures": text left, numbers right; Jupyter's CSS
+    right-aligns every cell without a style, so HTML states both alignments."""
+    table = Table(
+        ("source", "leads", "rate", "first", "note"),
+        [
+            ("展示会", 120, Percent(0.25), date(2026, 4, 1), None),
+            ("Web", 8, None, date(2026, 4, 12), "多い"),
+        ],
+    )
+    lines = table.to_text().splitlines()
+    assert lines[0] == "source  leads   rate  first       note"
+    assert lines[2] == "展示会    120  25.0%  2026-04-01"
+    assert lines[3] == "Web         8         2026-04-12  多い"
+    html = table.to_html()
+    aligned = re.findall(r'<t([dh]) style="text-align: (left|right)">', html)
+    assert len(aligned) == 5 * 3  # every heading and cell says how it is aligned
+    header = [side for kind, side in aligned if kind == "h"]
+    assert header == ["left", "right", "right", "left", "left"]
 
 
 def test_rows_must_match_columns() -> None:
@@ -102,3 +124,27 @@ def test_plot_funnel_draws_bars_or_names_the_extra() -> None:
     ax = plot_funnel(stages, title="Sample")
     assert [bar.get_width() for bar in ax.patches] == [90, 420, 2000]
     assert ax.get_title() == "Sample"
+
+
+def test_every_report_has_a_one_line_repr() -> None:
+    """issue 15 "Notebooks and pictures": reprs of reports are short and useful."""
+    from leadkit.model import Lead, PersonName
+    from leadkit.reports import pipeline, source_effectiveness, team_performance
+    from tests.reports._support import AT
+
+    leads = [
+        Lead(
+            id=f"L{i}", name=PersonName("佐藤"), company="ABC", lead_source="展示会", created_at=AT
+        )
+        for i in range(500)
+    ]
+    for report in (
+        source_effectiveness(leads),
+        pipeline(leads),
+        team_performance(leads, as_of=AT),
+    ):
+        text = repr(report)
+        assert "\n" not in text
+        assert len(text) < 120
+        assert text.startswith(f"<{type(report).__name__} ")
+        assert text.endswith(f": {len(report.table().rows):,} row(s)>")

@@ -46,6 +46,7 @@ from leadkit.reports import (
     Table,
     TimeDecay,
     attribute,
+    funnel,
     source_effectiveness,
     team_performance,
 )
@@ -66,7 +67,6 @@ from leadkit.stages import (
     accept,
     advance,
     classify,
-    funnel,
     grade_rank,
     load_stage_policy,
     mark_lost,

@@ -46,6 +46,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_input_options(parser)
     parser.add_argument("--by", choices=_GROUPS, default="all", help="group the funnel")
+    parser.add_argument(
+        "--locale",
+        choices=("en", "ja"),
+        default="en",
+        help="language of the headings and source names (ja: 日本語)",
+    )
     add_output_options(parser)
     parser.set_defaults(run=run)
 
@@ -54,14 +60,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     """Classify every lead, then count."""
     from collections import defaultdict
 
-    import attrs
-
     from leadkit.cli._score import load_model, load_profile
     from leadkit.cli._tables import funnel_table
     from leadkit.model import EngagementEvent, Lead
-    from leadkit.reports import source_name
+    from leadkit.reports import funnel
     from leadkit.scoring import Grade
-    from leadkit.stages import StageHistory, advance, classify, funnel, load_stage_policy
+    from leadkit.stages import StageHistory, advance, classify, load_stage_policy
 
     when = as_of(args.as_of)
     with ctx.progress.step("read policy, leads and events"):
@@ -99,13 +103,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             )
             for lead in leads
         ]
-    if args.by == "source":
-        # One row per source of the catalogue: 展示会 and Trade Show are the same source.
-        leads = [attrs.evolve(lead, lead_source=source_name(lead.lead_source)) for lead in leads]
+    # by source, the funnel groups by the source catalogue (展示会 and Trade Show are one)
     report = funnel(histories, as_of=when, by=args.by, leads=leads)
-    title = f"Funnel of {len(leads):,} leads at {when.isoformat(timespec='minutes')}"
     emit(
-        [funnel_table(report, title=title)],
+        [funnel_table(report, locale=args.locale)],
         fmt=args.format,
         out=args.out,
         stdout=ctx.stdout,

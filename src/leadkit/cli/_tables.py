@@ -1,37 +1,25 @@
-"""Tables the commands share: the funnel as rows of stage, reached and rate."""
+"""Tables the commands share: the funnel as the report's own table, side stages left out."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from leadkit.reports import Percent, Table
+import attrs
 
 if TYPE_CHECKING:
-    from leadkit.stages import FunnelReport
+    from leadkit.reports import FunnelReport, Table
 
 __all__ = ["funnel_table"]
 
-_SIDE_STAGES = {"recycled", "disqualified", "lost"}
 
+def funnel_table(
+    report: FunnelReport, *, title: str | None = None, side: bool = False, locale: str = "en"
+) -> Table:
+    """The funnel report's table (:meth:`FunnelReport.table`): one row per group, path and
+    stage, with how many reached it, the rate to the next stage and the time spent.
 
-def funnel_table(report: FunnelReport, *, title: str = "Funnel", side: bool = False) -> Table:
-    """One row per group, path and stage: how many reached it and the rate to the next.
-
-    The side stages (recycled, disqualified, lost) are left out unless ``side``, and so
-    are paths nobody walked.
+    The side stages (recycled, disqualified, lost) are left out unless ``side``; ``title``
+    replaces the report's own.
     """
-    records = report.to_records()
-    walked = {(r["group"], r["path"]) for r in records if r["reached"]}
-    rows = [
-        (
-            r["group"],
-            r["path"],
-            r["stage"],
-            r["reached"],
-            r["next_stage"] or "",
-            Percent(r["rate"]) if r["rate"] is not None else None,
-        )
-        for r in records
-        if (r["group"], r["path"]) in walked and (side or r["stage"] not in _SIDE_STAGES)
-    ]
-    return Table(("group", "path", "stage", "reached", "next", "rate"), rows, title=title)
+    table = report.table(side=side, locale=locale)
+    return table if title is None else attrs.evolve(table, title=title)

@@ -1,9 +1,10 @@
-"""Reports: campaign attribution, source effectiveness, pipeline and team performance.
+"""Reports: the funnel, campaign attribution, source effectiveness, pipeline and team
+performance.
 
 Every report is a frozen record of typed rows that renders as a text table
 (``to_text``), JSON-ready records (``to_records``), CSV (``to_csv``), a pandas DataFrame
-(``to_dataframe``, with ``leadkit[pandas]``) and an HTML table in Jupyter. Reports are
-pure functions of the records you pass in.
+(``to_dataframe``, with ``leadkit[pandas]``) and an HTML table in Jupyter; ``locale="ja"``
+writes the headings in Japanese. Reports are pure functions of the records you pass in.
 
 >>> from leadkit.reports import Table
 >>> print(Table(("source", "leads"), [("展示会", 120), ("Web", 80)]).to_text())
@@ -29,7 +30,15 @@ from leadkit.reports._attribution import (
     Touch,
     attribute,
     parse_attribution_model,
-    source_name,
+)
+from leadkit.reports._funnel import (
+    ConversionRate,
+    FunnelPath,
+    FunnelReport,
+    FunnelRow,
+    GroupBy,
+    Velocity,
+    funnel,
 )
 from leadkit.reports._performance import (
     OwnerRow,
@@ -44,8 +53,9 @@ from leadkit.reports._performance import (
     source_effectiveness,
     team_performance,
 )
-from leadkit.reports._plot import plot_funnel
+from leadkit.reports._plot import cjk_font, plot_funnel, plot_scores
 from leadkit.reports._report import MissingExtraError, ReportMixin
+from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table, display_width, format_cell, format_money
 
 __all__ = [
@@ -54,9 +64,14 @@ __all__ = [
     "AttributionModel",
     "AttributionReport",
     "CampaignCredit",
+    "ConversionRate",
     "Credit",
     "EvenSplit",
     "FirstTouch",
+    "FunnelPath",
+    "FunnelReport",
+    "FunnelRow",
+    "GroupBy",
     "LastTouch",
     "MissingExtraError",
     "OwnerRow",
@@ -74,15 +89,20 @@ __all__ = [
     "TeamReport",
     "TimeDecay",
     "Touch",
+    "Velocity",
     "allocate",
     "attribute",
+    "cjk_font",
     "display_width",
     "format_cell",
     "format_money",
+    "funnel",
     "parse_attribution_model",
     "pipeline",
     "plot_funnel",
+    "plot_scores",
     "source_effectiveness",
+    "source_label",
     "source_name",
     "team_performance",
 ]

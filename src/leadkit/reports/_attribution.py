@@ -18,9 +18,10 @@ from typing import ClassVar, TypeAlias, TypeVar
 import attrs
 
 from leadkit.errors import ValidationError
-from leadkit.model import Campaign, CampaignMember, Lead, Money, Opportunity, active_sources
+from leadkit.model import Campaign, CampaignMember, Lead, Money, Opportunity
 from leadkit.reports._allocate import split_money, split_shares
 from leadkit.reports._report import ReportMixin
+from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table
 
 __all__ = [
@@ -38,24 +39,7 @@ __all__ = [
     "Touch",
     "attribute",
     "parse_attribution_model",
-    "source_name",
 ]
-
-NO_SOURCE = "(none)"
-
-
-def source_name(raw: str | None) -> str:
-    """The lead source a report groups by: the catalogue's name for any of its spellings
-    (``展示会`` and ``Trade Show`` are one source), else the text as given.
-
-    >>> source_name("展示会"), source_name("Podcast"), source_name(None)
-    ('Trade Show', 'Podcast', '(none)')
-    """
-    if not raw:
-        return NO_SOURCE
-    found = active_sources().find(raw)
-    return found.api_name if found is not None else raw
-
 
 _R = TypeVar("_R", Lead, Campaign)
 
@@ -247,7 +231,7 @@ def _sum_money(values: Iterable[Money | None]) -> tuple[Money, ...]:
     return tuple(Money(totals[c], c) for c in sorted(totals))
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class AttributionReport(ReportMixin):
     """Credits of each opportunity to each campaign, and their sums.
 
@@ -306,16 +290,23 @@ class AttributionReport(ReportMixin):
             title=f"Campaign attribution ({self.model.name})",
         )
 
-    def source_table(self) -> Table:
-        """Per lead source: opportunities, credited deals, share and amount."""
+    def source_table(self, *, locale: str = "en") -> Table:
+        """Per lead source: opportunities, credited deals, share and amount
+        (``locale="ja"``: Japanese headings and source names)."""
         return Table(
             ("lead_source", "opportunities", "deals", "share", "amount"),
             [
-                (r.lead_source, r.opportunities, r.deals, r.share, r.amounts)
+                (
+                    source_label(r.lead_source, locale=locale),
+                    r.opportunities,
+                    r.deals,
+                    r.share,
+                    r.amounts,
+                )
                 for r in self.by_source()
             ],
             title=f"Attribution by lead source ({self.model.name})",
-        )
+        ).translated(locale)
 
     def credit_table(self) -> Table:
         """Every credit: opportunity, campaign, response date, share and amount."""

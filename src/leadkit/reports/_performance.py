@@ -26,8 +26,8 @@ from leadkit.model import (
     User,
     active_statuses,
 )
-from leadkit.reports._attribution import source_name
 from leadkit.reports._report import ReportMixin
+from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table
 
 __all__ = [
@@ -111,11 +111,16 @@ class SourceRow:
     won_amounts: tuple[Money, ...]
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class SourceReport(ReportMixin):
     """Source effectiveness, one row per lead source, most leads first."""
 
     rows: tuple[SourceRow, ...]
+
+    def _table_in(self, locale: str) -> Table:
+        table = self.table().translated(locale)
+        rows = [(source_label(str(r[0]), locale=locale), *r[1:]) for r in table.rows]
+        return attrs.evolve(table, rows=rows)
 
     def table(self) -> Table:
         """The rows as a table."""
@@ -212,7 +217,7 @@ class PipelineRow:
     amounts: tuple[Money, ...]
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class PipelineReport(ReportMixin):
     """Open leads (by lifecycle stage, or status without histories) and open
     opportunities (by opportunity stage) per owner."""
@@ -279,7 +284,7 @@ class OwnerRow:
     conversion_rate: Percent | None
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class TeamReport(ReportMixin):
     """Team performance: one row per owner, most leads first."""
 

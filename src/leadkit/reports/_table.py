@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 
 from leadkit._html import html_table
+from leadkit._locale import column
+from leadkit._locale import title as title_text
 from leadkit.model import Money
 
 __all__ = ["Percent", "Table", "display_width", "format_cell", "format_money", "table_from_records"]
@@ -198,10 +200,12 @@ class Table:
         return "\n".join(lines)
 
     def _numeric_columns(self) -> list[bool]:
-        """Which columns hold numbers (right-aligned in text and HTML)."""
+        """Which columns hold numbers (right-aligned in text and HTML): those whose
+        non-empty cells are all numbers, money, rates or durations. Every other column
+        is text and left-aligned, in the terminal and in Jupyter alike."""
         return [
-            any(_is_numeric(row[i]) for row in self.rows)
-            and not any(isinstance(row[i], str) for row in self.rows)
+            any(row[i] is not None for row in self.rows)
+            and all(row[i] is None or _is_numeric(row[i]) for row in self.rows)
             for i in range(len(self.columns))
         ]
 
@@ -240,6 +244,19 @@ class Table:
             cell_text=format_cell,
             right_align=self._numeric_columns(),
         )
+
+    def translated(self, locale: str) -> Table:
+        """The same table with its column headings and title in ``locale`` (``"en"`` or
+        ``"ja"``; words the catalogue does not know stay as they are).
+
+        >>> Table(("stage", "leads"), [("MQL", 3)]).translated("ja").columns
+        ('ステージ', 'リード数')
+        """
+        columns = tuple(column(c, locale) for c in self.columns)
+        heading = None if self.title is None else title_text(self.title, locale)
+        if columns == self.columns and heading == self.title:
+            return self
+        return attrs.evolve(self, columns=columns, title=heading)
 
     def _repr_html_(self) -> str:
         return self.to_html()

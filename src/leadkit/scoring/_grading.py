@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from leadkit._html import html_table
+from leadkit._locale import text
 from leadkit.model import Lead
 from leadkit.rules import CompiledCondition, Condition, Explanation, compile, explain
 from leadkit.scoring._card import show_value
@@ -107,20 +108,36 @@ class CriterionResult:
             return 0
         return self.weight if self.verdict else -self.weight
 
-    def describe(self) -> str:
+    def describe(self, *, locale: str = "en") -> str:
         """One line: mark, move, criterion, values seen."""
         mark = {True: "✓", False: "✗", None: "?"}[self.verdict]
-        move = f"{self.moved:+d}" if self.moved else "±0"
-        values = _seen_text(self.seen)
-        return f"{mark} {move:>3}  {self.name}: {self.criterion.when}" + (
+        values = _seen_text(self.seen, locale)
+        return f"{mark} {self.move:>3}  {self.name}: {self.criterion.when}" + (
             f"  [{values}]" if values else ""
         )
 
+    @property
+    def move(self) -> str:
+        """The move as printed: ``+2``, ``-1`` or ``±0``."""
+        return f"{self.moved:+d}" if self.moved else "±0"
 
-@attrs.frozen(slots=True)
+    @property
+    def outcome(self) -> str:
+        """``matched``, ``unmatched`` or ``unknown``."""
+        return {True: "matched", False: "unmatched", None: "unknown"}[self.verdict]
+
+
+_GRADE_COLUMNS = ("verdict", "criterion", "weight", "moved", "condition", "seen")
+
+
+@attrs.frozen(slots=True, repr=False)
 class GradeCard:
     """A lead's grade under one profile, with the criteria that matched, did not match,
-    or could not be told (``unknown``: a value was missing; they moved nothing)."""
+    or could not be told (``unknown``: a value was missing; they moved nothing).
+
+    ``repr`` is one summary line; :meth:`explain` (``str``) and ``_repr_html_`` (Jupyter)
+    give every criterion; ``locale="ja"`` in Japanese.
+    """
 
     lead_id: str
     grade: Grade
@@ -130,51 +147,64 @@ class GradeCard:
     matched: tuple[CriterionResult, ...]
     unmatched: tuple[CriterionResult, ...]
     unknown: tuple[CriterionResult, ...]
-    results: tuple[CriterionResult, ...] = attrs.field(repr=False)
+    results: tuple[CriterionResult, ...]
 
-    def explain(self) -> str:
+    @property
+    def thirds(self) -> int:
+        """How many thirds of a letter the criteria moved the grade from the start (D)."""
+        return sum(r.moved for r in self.results)
+
+    def headline(self, *, locale: str = "en") -> str:
+        """``Grade B for lead-1 (profile 'fit' v1, as of ...): starts at D, +3 third(s)``."""
+        clamped = not 0 <= START.rank + self.thirds <= 12
+        return text("grade.head", locale, grade=self.grade, lead=self.lead_id,
+                    profile=self.profile, version=self.version,
+                    as_of=self.as_of.isoformat(), start=START, thirds=self.thirds,
+                    clamped=text("grade.clamped", locale) if clamped else "")  # fmt: skip
+
+    def explain(self, *, locale: str = "en") -> str:
         """The grade and every criterion, in the profile's order, as readable text."""
-        thirds = sum(r.moved for r in self.results)
-        lines = [
-            f"Grade {self.grade} for {self.lead_id} (profile {self.profile!r} v{self.version}, "
-            f"as of {self.as_of.isoformat()}): starts at {START}, {thirds:+d} third(s)"
-            + (" (clamped to A+..F)" if not 0 <= START.rank + thirds <= 12 else "")
-        ]
-        lines.extend(f"  {r.describe()}" for r in self.results)
+        lines = [self.headline(locale=locale)]
+        lines.extend(f"  {r.describe(locale=locale)}" for r in self.results)
         return "\n".join(lines)
+
+    def table_rows(self, *, locale: str = "en") -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+        """Column headings and one row per criterion (what ``_repr_html_`` shows)."""
+        rows: list[tuple[object, ...]] = [
+            (text(f"grade.{r.outcome}", locale), r.name, r.weight, r.move,
+             str(r.criterion.when), _seen_text(r.seen, locale))
+            for r in self.results
+        ]  # fmt: skip
+        return tuple(text(f"grade.col.{c}", locale) for c in _GRADE_COLUMNS), rows
+
+    def to_html(self, *, locale: str = "en") -> str:
+        """The grade and every criterion as an HTML table."""
+        columns, rows = self.table_rows(locale=locale)
+        return html_table(columns, rows, caption=self.headline(locale=locale),
+                          right_align=(False, False, True, True, False, False))  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
     def __str__(self) -> str:
         return self.explain()
 
-    def _repr_html_(self) -> str:
-        """The grade and every criterion as an HTML table (Jupyter)."""
-        thirds = sum(r.moved for r in self.results)
-        caption = (
-            f"Grade {self.grade} for {self.lead_id} (profile {self.profile!r} v{self.version}, "
-            f"as of {self.as_of.isoformat()}): starts at {START}, {thirds:+d} third(s)"
-        )
-        verdicts = {True: "matched", False: "unmatched", None: "unknown"}
-        rows = [
-            (
-                verdicts[r.verdict],
-                r.name,
-                r.weight,
-                f"{r.moved:+d}" if r.moved else "±0",
-                str(r.criterion.when),
-                _seen_text(r.seen),
-            )
-            for r in self.results
-        ]
-        return html_table(
-            ("verdict", "criterion", "weight", "moved", "condition", "value seen"),
-            rows,
-            caption=caption,
-            right_align=(False, False, True, True, False, False),
-        )
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def summary(self, *, locale: str = "en") -> str:
+        """One line: lead, grade, profile, ``as_of`` and how many criteria matched."""
+        return text("grade.summary", locale, lead=self.lead_id, grade=self.grade,
+                    profile=self.profile, version=self.version,
+                    as_of=self.as_of.isoformat(timespec="minutes"), matched=len(self.matched),
+                    unmatched=len(self.unmatched), unknown=len(self.unknown))  # fmt: skip
 
 
-def _seen_text(seen: tuple[tuple[str, object], ...]) -> str:
-    return "; ".join(f"{k} is missing" if v is None else f"{k} = {show_value(v)}" for k, v in seen)
+def _seen_text(seen: tuple[tuple[str, object], ...], locale: str = "en") -> str:
+    return "; ".join(
+        text("grade.missing", locale, field=k) if v is None else f"{k} = {show_value(v)}"
+        for k, v in seen
+    )
 
 
 def _criteria(value: object) -> object:

@@ -1,5 +1,5 @@
 """Lifecycle stages: Inquiry, MQL, SAL, SGL, SQL — classification, transitions, history,
-service levels and the funnel.
+service levels. (The funnel moved to :mod:`leadkit.reports`.)
 
 >>> from datetime import datetime, UTC
 >>> from leadkit.model import Lead, PersonName
@@ -15,18 +15,11 @@ service levels and the funnel.
 (<Stage.MQL: 'mql'>, ['Inquiry', 'MQL'])
 """
 
+from typing import TYPE_CHECKING
+
 from leadkit.stages._calendar import WorkingCalendar
 from leadkit.stages._classify import Classification, Reason, ScoreLike, advance, classify
 from leadkit.stages._errors import IllegalTransitionError, StageError
-from leadkit.stages._funnel import (
-    ConversionRate,
-    FunnelPath,
-    FunnelReport,
-    FunnelRow,
-    GroupBy,
-    Velocity,
-    funnel,
-)
 from leadkit.stages._history import (
     TRANSITIONS,
     Qualification,
@@ -56,11 +49,6 @@ __all__ = [
     "GRADE_LADDER",
     "TRANSITIONS",
     "Classification",
-    "ConversionRate",
-    "FunnelPath",
-    "FunnelReport",
-    "FunnelRow",
-    "GroupBy",
     "IllegalTransitionError",
     "MqlRule",
     "Qualification",
@@ -73,7 +61,6 @@ __all__ = [
     "StagePolicy",
     "Stay",
     "Transition",
-    "Velocity",
     "WorkingCalendar",
     "accept",
     "advance",
@@ -81,7 +68,6 @@ __all__ = [
     "disqualify",
     "dump_calendar",
     "dump_stage_policy",
-    "funnel",
     "grade_rank",
     "load_calendar",
     "load_stage_policy",
@@ -93,3 +79,38 @@ __all__ = [
     "reject",
     "transition",
 ]
+
+# Deprecated: the funnel report moved to ``leadkit.reports`` (issue 11). These names are
+# still importable from here, with a DeprecationWarning, resolved on first use (PEP 562)
+# so that ``leadkit.stages`` does not import ``leadkit.reports``, which sits above it.
+_MOVED_TO_REPORTS = frozenset(
+    {"ConversionRate", "FunnelPath", "FunnelReport", "FunnelRow", "GroupBy", "Velocity", "funnel"}
+)
+
+if TYPE_CHECKING:
+    from leadkit.reports import ConversionRate as ConversionRate
+    from leadkit.reports import FunnelPath as FunnelPath
+    from leadkit.reports import FunnelReport as FunnelReport
+    from leadkit.reports import FunnelRow as FunnelRow
+    from leadkit.reports import GroupBy as GroupBy
+    from leadkit.reports import Velocity as Velocity
+    from leadkit.reports import funnel as funnel
+else:
+
+    def __getattr__(name: str) -> object:
+        """The funnel names that moved to :mod:`leadkit.reports` (deprecated here)."""
+        if name in _MOVED_TO_REPORTS:
+            import warnings
+
+            import leadkit.reports
+
+            warnings.warn(
+                f"leadkit.stages.{name} moved; import it from its package:"
+                f" from leadkit.reports import {name}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            # Not kept in the module, so that every use warns, as the first one did.
+            value: object = getattr(leadkit.reports, name)
+            return value
+        raise AttributeError(f"module 'leadkit.stages' has no attribute {name!r}")

@@ -19,10 +19,14 @@ from typing import Any
 import attrs
 
 from leadkit._checks import aware_datetime, time_zone
+from leadkit._locale import text
+from leadkit._optional import require
+from leadkit.errors import StageError
 from leadkit.model import Lead
-from leadkit.stages._errors import StageError
-from leadkit.stages._history import StageHistory
-from leadkit.stages._stage import Stage
+from leadkit.reports._report import ReportMixin
+from leadkit.reports._sources import source_label, source_name
+from leadkit.reports._table import Percent, Table
+from leadkit.stages import Stage, StageHistory
 
 __all__ = [
     "ConversionRate",
@@ -113,19 +117,14 @@ def _hours(value: timedelta | None) -> float | None:
     return None if value is None else value / timedelta(hours=1)
 
 
-def _duration(hours: float | None) -> str:
-    if hours is None:
-        return "-"
-    return f"{hours:.1f}h" if hours < 48 else f"{hours / 24:.1f}d"
-
-
-@attrs.frozen(slots=True)
-class FunnelReport:
+@attrs.frozen(slots=True, repr=False)
+class FunnelReport(ReportMixin):
     """What :func:`funnel` measured: ``rows`` (reached), ``conversions`` and
     ``velocities``, per group and path, in a stable order.
 
-    ``to_records()`` gives one flat dict per group, path and stage —
-    ``pandas.DataFrame(report.to_records())`` makes a table; ``to_text()`` a readable one.
+    Like every report it renders through :meth:`table`: ``to_text()``, ``to_csv()``,
+    ``_repr_html_`` (Jupyter) and, with ``leadkit[pandas]``, ``to_dataframe()`` (the flat
+    :meth:`to_records`, one dict per group, path and stage). ``repr`` is one line.
     """
 
     by: GroupBy
@@ -199,36 +198,96 @@ class FunnelReport:
             )
         return records
 
-    def to_text(self) -> str:
-        """The report as a plain-text table."""
-        header = ("group", "path", "stage", "reached", "→ next", "rate", "median", "p90")
-        lines: list[tuple[str, ...]] = [header]
-        for record in self.to_records():
-            rate = record["rate"]
-            lines.append(
+    def table(self, *, side: bool = True, locale: str = "en") -> Table:
+        """The report as the one report :class:`Table`: a row per group, path and stage
+        (reached, the next stage, the rate to it, median and p90 stay).
+
+        ``side=False`` leaves out the side stages (recycled, disqualified, lost);
+        ``locale="ja"`` writes the headings and source names in Japanese.
+        """
+        conversions = {(c.group, c.path, c.from_stage): c for c in self.conversions}
+        velocities = {(v.group, v.path, v.stage): v for v in self.velocities}
+        rows: list[tuple[object, ...]] = []
+        for row in self.rows:
+            if not side and row.stage in _SIDE_STAGES:
+                continue
+            conversion = conversions.get((row.group, row.path, row.stage))
+            velocity = velocities.get((row.group, row.path, row.stage))
+            rate = conversion.rate if conversion else None
+            rows.append(
                 (
-                    record["group"],
-                    record["path"],
-                    record["stage"],
-                    str(record["reached"]),
-                    record["next_stage"] or "",
-                    "-" if rate is None else f"{rate:.1%}",
-                    _duration(record["median_hours"]),
-                    _duration(record["p90_hours"]),
+                    self._group_label(row.group, locale),
+                    text(f"path.{row.path.value}", locale),
+                    row.stage.label,
+                    row.reached,
+                    conversion.to_stage.label if conversion else None,
+                    None if rate is None else Percent(rate),
+                    velocity.median if velocity else None,
+                    velocity.p90 if velocity else None,
                 )
             )
-        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-        numeric = {3, 5, 6, 7}
+        columns = tuple(
+            text(f"funnel.{c}", locale)
+            for c in ("group", "path", "stage", "reached", "next", "rate", "median", "p90")
+        )
+        return Table(columns, rows, title=self.title(locale=locale))
 
-        def render(line: tuple[str, ...]) -> str:
-            cells = [
-                cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-                for i, cell in enumerate(line)
-            ]
-            return "  ".join(cells).rstrip()
+    def _table_in(self, locale: str) -> Table:
+        return self.table(locale=locale)
 
-        rule = "  ".join("-" * w for w in widths)
-        return "\n".join([render(lines[0]), rule, *(render(line) for line in lines[1:])])
+    def _group_label(self, group: str, locale: str) -> str:
+        if self.by is GroupBy.SOURCE:
+            return source_label(group, locale=locale)
+        if self.by is GroupBy.ALL:
+            return text("by.all", locale)
+        if group == _NONE:
+            return text("source.none", locale)
+        return group
+
+    def title(self, *, locale: str = "en") -> str:
+        """One line: what was grouped, the cohort window and ``as_of``."""
+        window = ""
+        if self.since is not None or self.until is not None:
+            since = "…" if self.since is None else self.since.isoformat(timespec="minutes")
+            until = "…" if self.until is None else self.until.isoformat(timespec="minutes")
+            window = f" [{since}, {until})"
+        return text(
+            "funnel.title" if self.by is GroupBy.ALL else "funnel.title_by",
+            locale,
+            by=text(f"by.{self.by.value}", locale),
+            leads=self.leads,
+            window=window,
+            as_of=self.as_of.isoformat(timespec="minutes"),
+        )
+
+    @property
+    def leads(self) -> int:
+        """How many leads the report counts (each entered one path once)."""
+        return sum(r.reached for r in self.rows if r.stage is r.path.stages[0])
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of :meth:`to_records`, one row per group, path and stage
+        (needs ``leadkit[pandas]``)."""
+        pd = require("pandas", "pandas")
+        return pd.DataFrame.from_records(self.to_records(), columns=list(_RECORD_COLUMNS))
+
+    def __repr__(self) -> str:
+        return f"<FunnelReport {self.title()}: {len(self.groups)} group(s), {len(self.rows)} rows>"
+
+
+_RECORD_COLUMNS = (
+    "by",
+    "group",
+    "path",
+    "stage",
+    "reached",
+    "next_stage",
+    "converted",
+    "rate",
+    "stays",
+    "median_hours",
+    "p90_hours",
+)
 
 
 def _median(values: list[timedelta]) -> timedelta:
@@ -279,7 +338,8 @@ def funnel(
     """Measure the funnel of the leads that entered in ``[since, until)`` (their first
     transition; open ends when None), as their histories stood at ``as_of``.
 
-    ``by`` groups them: ``"all"`` (one group), ``"source"`` or ``"owner"`` (needs
+    ``by`` groups them: ``"all"`` (one group), ``"source"`` (the source catalogue's
+    name, so ``展示会`` and ``Trade Show`` are one group) or ``"owner"`` (both need
     ``leads``), ``"campaign"`` (needs ``campaigns``, a lead id → campaign mapping) or
     ``"month"`` (the cohort month they entered in, in ``timezone``). Leads without a
     value go to ``"(none)"``.
@@ -321,7 +381,8 @@ def funnel(
                 path=f"leads[{history.lead_id!r}]",
             )
         if grouping is GroupBy.SOURCE:
-            return lead.lead_source or _NONE
+            # the catalogue's name: 展示会 and Trade Show are one source
+            return source_name(lead.lead_source)
         return lead.owner.id if lead.owner else _NONE
 
     reached: dict[tuple[str, FunnelPath], dict[Stage, int]] = defaultdict(

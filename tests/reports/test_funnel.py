@@ -6,20 +6,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadkit.errors import format_path
+from leadkit.errors import StageError, format_path
 from leadkit.model import OwnerRef
-from leadkit.stages import (
-    FunnelPath,
-    GroupBy,
-    Stage,
-    StageError,
-    StageHistory,
-    Transition,
-    funnel,
-)
+from leadkit.reports import FunnelPath, FunnelReport, GroupBy, display_width, funnel
+from leadkit.stages import Stage, StageHistory, Transition
 from tests.stages._support import histories, lead
 
 DAY = timedelta(days=1)
@@ -180,7 +173,8 @@ def test_records_and_text() -> None:
     assert inquiry["rate"] == 0.75
     assert inquiry["median_hours"] == 48.0
     text = report.to_text()
-    assert text.splitlines()[0].split() == [
+    assert text.splitlines()[0] == report.title()
+    assert text.splitlines()[1].split() == [
         "group",
         "path",
         "stage",
@@ -192,7 +186,7 @@ def test_records_and_text() -> None:
         "p90",
     ]
     assert "75.0%" in text
-    assert len(text.splitlines()) == len(records) + 2
+    assert len(text.splitlines()) == len(records) + 3  # title, header, rule
 
 
 def test_empty_input_gives_an_empty_report() -> None:
@@ -226,3 +220,115 @@ def test_counts_never_increase_along_a_path_and_rates_and_times_stay_in_range(
             assert timedelta(0) <= velocity.median <= velocity.p90
         else:
             assert velocity.median is None
+
+
+def test_the_report_renders_through_the_one_table() -> None:
+    """issue 11 "Reports own the tables and the funnel": text, CSV and HTML are
+    :meth:`FunnelReport.table`, like every other report."""
+    report = funnel(HISTORIES, since=SINCE, until=AS_OF, as_of=AS_OF)
+    table = report.table()
+    assert report.to_text() == table.to_text()
+    assert report._repr_html_() == table.to_html()
+    assert report.to_csv() == table.to_csv()
+    assert len(table.rows) == len(report.rows)
+    assert len(report.table(side=False).rows) == len(report.rows) - 6  # 3 side stages x 2 paths
+
+
+def test_repr_is_one_short_line() -> None:
+    """issue 15 "Notebooks and pictures": a short repr, not every row (62,609 chars before)."""
+    histories = [history(f"L{i}", (S.INQUIRY, apr(1 + i % 20))) for i in range(300)]
+    report = funnel(histories, by="month", as_of=AS_OF)
+    text = repr(report)
+    assert "\n" not in text
+    assert len(text) < 200
+    assert text.startswith("<FunnelReport Funnel by month of 300 leads")
+
+
+def test_japanese_group_names_stay_aligned() -> None:
+    """issue 11: the old writer padded by len() and misaligned Japanese group names."""
+    leads = [
+        lead(id="L1", lead_source="展示会"),
+        lead(id="L2", lead_source="Trade Show"),
+        lead(id="L3", lead_source="セミナー"),
+        lead(id="L4", lead_source="Web"),
+        lead(id="L5", lead_source="Web"),
+        lead(id="L6", lead_source="Cold Call"),
+    ]
+    report = funnel(HISTORIES, by="source", leads=leads, as_of=AS_OF)
+    lines = report.to_text(locale="ja").splitlines()[3:]  # title, header, rule
+
+    def path_column(line: str) -> int:
+        at = min(i for i in (line.find("マーケティング"), line.find("営業")) if i >= 0)
+        return display_width(line[:at])
+
+    # the "path" column starts at the same terminal column on every line
+    assert len({path_column(line) for line in lines}) == 1
+    assert {line.split()[0] for line in lines} == {"展示会", "セミナー", "Webフォーム", "テレアポ"}
+
+
+def test_by_source_uses_the_source_catalogue() -> None:
+    """issue 15: the funnel split 展示会 from "Trade Show" while the CLI merged them;
+    docs/reports.md: a report groups by the catalogue's name of the source."""
+    leads = [
+        lead(id="L1", lead_source="展示会"),
+        lead(id="L2", lead_source="Trade Show"),
+        lead(id="L3", lead_source="ｾﾐﾅｰ"),
+        lead(id="L4", lead_source="Podcast"),
+        lead(id="L5"),
+        lead(id="L6", lead_source="Web"),
+    ]
+    report = funnel(HISTORIES, by="source", leads=leads, as_of=AS_OF)
+    assert report.groups == ("(none)", "Podcast", "Seminar", "Trade Show", "Web")
+    assert report.reached(S.INQUIRY, group="Trade Show") == 2
+    groups_ja = {row[0] for row in report.table(locale="ja").rows}
+    assert groups_ja == {"（なし）", "Podcast", "セミナー", "展示会", "Webフォーム"}
+
+
+def test_to_dataframe_has_one_row_per_record() -> None:
+    pd = pytest.importorskip("pandas")
+    report = funnel(HISTORIES, since=SINCE, until=AS_OF, as_of=AS_OF)
+    frame = report.to_dataframe()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == list(report.to_records()[0])
+    assert frame["reached"].tolist() == [r.reached for r in report.rows]
+    empty = funnel([], as_of=AS_OF).to_dataframe()
+    assert len(empty) == 0
+    assert "reached" in empty.columns
+
+
+def test_old_stages_names_warn_and_resolve_to_the_reports_ones() -> None:
+    """The deprecated aliases in leadkit.stages (moved in issue 11) still work."""
+    import leadkit
+    import leadkit.stages
+
+    with pytest.warns(DeprecationWarning, match="from leadkit.reports import funnel"):
+        old = leadkit.stages.funnel
+    assert old is funnel
+    with pytest.warns(DeprecationWarning, match="from leadkit.reports import FunnelReport"):
+        assert leadkit.stages.FunnelReport is FunnelReport
+    with pytest.warns(DeprecationWarning, match="leadkit.reports"):
+        assert leadkit.FunnelReport is FunnelReport
+    assert leadkit.funnel is funnel
+    with pytest.raises(AttributeError):
+        _ = leadkit.stages.no_such_name  # type: ignore[attr-defined]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="abcXYZ展示会ｾﾐﾅｰ営業部１２", min_size=1, max_size=8),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    )
+)
+def test_columns_line_up_whatever_the_group_names(names: list[str]) -> None:
+    """issue 11: columns are padded by display width (全角 counts two), not len()."""
+    campaigns = {h.lead_id: names[i % len(names)] for i, h in enumerate(HISTORIES)}
+    report = funnel(HISTORIES, by="campaign", campaigns=campaigns, as_of=AS_OF)
+    lines = report.to_text().splitlines()[3:]
+    starts = set()
+    for line in lines:
+        at = min(i for i in (line.find("  marketing"), line.find("  sales")) if i >= 0)
+        starts.add(display_width(line[:at]))  # where the path column starts on screen
+    assert len(starts) == 1
