@@ -42,6 +42,7 @@ from leadkit.stages._history import (
     reject,
     transition,
 )
+from leadkit.stages._holidays import NEW_YEAR_BREAK, japanese_calendar, japanese_holidays
 from leadkit.stages._policy import MqlRule, StagePolicy
 from leadkit.stages._serial import (
     dump_calendar,
@@ -54,6 +55,7 @@ from leadkit.stages._stage import GRADE_LADDER, Stage, grade_rank
 
 __all__ = [
     "GRADE_LADDER",
+    "NEW_YEAR_BREAK",
     "TRANSITIONS",
     "Classification",
     "ConversionRate",
@@ -83,6 +85,8 @@ __all__ = [
     "dump_stage_policy",
     "funnel",
     "grade_rank",
+    "japanese_calendar",
+    "japanese_holidays",
     "load_calendar",
     "load_stage_policy",
     "mark_lost",
