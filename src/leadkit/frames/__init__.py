@@ -16,8 +16,10 @@ from leadkit.frames._records import (
     records_from_frame,
     to_frame,
 )
+from leadkit.frames._results import RESULT_COLUMNS, score_frame
 
 __all__ = [
+    "RESULT_COLUMNS",
     "Library",
     "Unknown",
     "activities_from_frame",
@@ -25,5 +27,6 @@ __all__ = [
     "frame_columns",
     "leads_from_frame",
     "records_from_frame",
+    "score_frame",
     "to_frame",
 ]

@@ -162,7 +162,11 @@ def records_from_frame(
         names = ", ".join(t.__name__ for t in _RECORD_TYPES)
         raise ValidationError(f"record_type is one of {names}", path="record_type")
     options = read_options(columns=columns, unknown=unknown, timezone=timezone, currency=currency)
-    table = read_frame(frame)
+    return table_records(read_frame(frame), record_type, options)
+
+
+def table_records(table: Table, record_type: type[T], options: ReadOptions) -> list[T]:
+    """The records of a frame already read (see :func:`records_from_frame`)."""
     problems: list[Problem] = []
     plan = _plan(table, record_type, options, problems)
     if problems:
