@@ -235,7 +235,9 @@ def _build_polars(columns: Mapping[str, list[object]], kinds: Mapping[str, str])
             dtype = pl.Datetime("us", _zone_name(zone))
             values = zoned
         elif kind == "decimal":
-            dtype = pl.Decimal(38, max(_scale(v) for v in values if isinstance(v, Decimal)))
+            dtype = pl.Decimal(
+                38, max((_scale(v) for v in values if isinstance(v, Decimal)), default=0)
+            )
         elif kind == "list":
             dtype = pl.List(pl.String)
         try:
