@@ -240,10 +240,15 @@ def _build_polars(columns: Mapping[str, list[object]], kinds: Mapping[str, str])
             )
         elif kind == "list":
             dtype = pl.List(pl.String)
+        elif kind is None and any(v is not None for v in values):
+            # Mixed values (a custom field that is a number here and text there): kept as
+            # they are, never cast to one type.
+            series.append(pl.Series(name, values, dtype=pl.Object))
+            continue
         try:
             series.append(pl.Series(name, values, dtype=dtype, strict=True))
         except (TypeError, ValueError, OverflowError, pl.exceptions.PolarsError):
-            # Mixed values (a custom field that is a number here and text there).
+            # Values a typed column cannot hold (a Decimal of more than 38 digits).
             series.append(pl.Series(name, values, dtype=pl.Object))
     return pl.DataFrame(series)
 
