@@ -156,8 +156,8 @@ def event_kind_warnings(
 def validate_file(path: Path, *, kind: str | None = None) -> tuple[FileKind, object]:
     """Load ``path`` as ``kind`` (guessed from its keys when ``None``); return what it is.
 
-    Raises :class:`~leadkit.errors.LoadError` (every problem with its path) or
-    :class:`CliError` when the file cannot be recognised.
+    Raises ``LoadError`` (every problem with its path) or
+    ``CliError`` when the file cannot be recognised.
     """
     from leadkit.io import load_data
 

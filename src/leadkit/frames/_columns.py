@@ -253,7 +253,7 @@ class Nested:
 
 @attrs.frozen
 class Custom:
-    """A :class:`CustomFields` mapping: one ``<attr>.<name>`` column per name."""
+    """A ``CustomFields`` mapping: one ``<attr>.<name>`` column per name."""
 
     attr: str
 
@@ -382,7 +382,7 @@ class Layout:
         context: Cells,
         problem: Callable[[str | None, str], None],
     ) -> Any:
-        """The record of one row, or :data:`MISSING` after reporting its problems.
+        """The record of one row, or ``MISSING`` after reporting its problems.
 
         ``cells`` holds the row's fixed columns (missing values left out), ``custom``
         the custom-field values of each custom part by name.
@@ -434,7 +434,7 @@ class Layout:
         return _construct(self.record_type, kwargs, self, problem)
 
     def cells_of(self, record: Any) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
-        """The inverse of :meth:`build`: fixed cells (None for no value) and custom ones."""
+        """The inverse of ``build``: fixed cells (None for no value) and custom ones."""
         fixed: dict[str, object] = {}
         custom: dict[str, dict[str, object]] = {}
         for part in self.parts:

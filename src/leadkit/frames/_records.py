@@ -144,7 +144,7 @@ def records_from_frame(
     """The records of ``record_type`` (``Lead``, ``EngagementEvent``, ``Task``,
     ``Event``) in a pandas or Polars DataFrame, one per row, in the frame's order.
 
-    Columns are named as in leadkit's CSV tables (:func:`frame_columns`); ``columns``
+    Columns are named as in leadkit's CSV tables (``frame_columns``); ``columns``
     renames the frame's own (``{"会社名": "company"}``, ``None`` leaves one out), and
     ``unknown`` says what to do with any other column: ``"error"`` (the default),
     ``"ignore"``, or ``"custom"`` to keep it as a custom field. Cells keep their type:
@@ -156,7 +156,7 @@ def records_from_frame(
 
     Every problem is collected, each with its path ``rows[<label>].<column>`` (the
     pandas index label, or the Polars row number), into one
-    :class:`~leadkit.errors.LoadError`; nothing is returned unless every row is good.
+    ``LoadError``; nothing is returned unless every row is good.
     """
     if record_type not in _RECORD_TYPES:
         names = ", ".join(t.__name__ for t in _RECORD_TYPES)
@@ -166,7 +166,7 @@ def records_from_frame(
 
 
 def table_records(table: Table, record_type: type[T], options: ReadOptions) -> list[T]:
-    """The records of a frame already read (see :func:`records_from_frame`)."""
+    """The records of a frame already read (see ``records_from_frame``)."""
     problems: list[Problem] = []
     plan = _plan(table, record_type, options, problems)
     if problems:
@@ -215,7 +215,7 @@ def leads_from_frame(
     timezone: str | None = None,
     currency: str | None = None,
 ) -> list[Lead]:
-    """The leads in a frame: :func:`records_from_frame` for :class:`~leadkit.model.Lead`.
+    """The leads in a frame: ``records_from_frame`` for ``Lead``.
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({
@@ -240,8 +240,8 @@ def events_from_frame(
     timezone: str | None = None,
 ) -> list[EngagementEvent]:
     """The engagement events in a frame (``kind``, ``occurred_at``, ``lead_id`` or
-    ``contact_id``, ``properties.<name>``): :func:`records_from_frame` for
-    :class:`~leadkit.model.EngagementEvent`."""
+    ``contact_id``, ``properties.<name>``): ``records_from_frame`` for
+    ``EngagementEvent``."""
     return records_from_frame(
         frame, EngagementEvent, columns=columns, unknown=unknown, timezone=timezone
     )
@@ -256,7 +256,7 @@ def activities_from_frame(
     timezone: str | None = None,
 ) -> list[Any]:
     """The tasks (``Task``) or calendar events (``Event``) in a frame:
-    :func:`records_from_frame` for one activity type."""
+    ``records_from_frame`` for one activity type."""
     if record_type not in (Task, Event):
         raise ValidationError("record_type is Task or Event", path="record_type")
     return records_from_frame(
@@ -286,7 +286,7 @@ def to_frame(
     index: object = None,
 ) -> Any:
     """A pandas (or, with ``library="polars"``, Polars) DataFrame of ``records``, one row
-    each, with the columns of :func:`frame_columns` and one per custom field used
+    each, with the columns of ``frame_columns`` and one per custom field used
     (``custom.<name>``, in name order). Integers are nullable integer columns, timestamps
     keep their zone (UTC when a column mixes zones), missing values are missing.
 

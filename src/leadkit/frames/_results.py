@@ -17,7 +17,7 @@ from leadkit.model import EngagementEvent, Lead
 __all__ = ["RESULT_COLUMNS", "score_frame"]
 
 RESULT_COLUMNS = ("score", "grade", "priority", "stage", "owner", "why")
-"""The result columns :func:`score_frame` can add, in their order."""
+"""The result columns ``score_frame`` can add, in their order."""
 
 _TOP = 3  # contributions named in "why"
 
@@ -106,8 +106,8 @@ def score_frame(
     stage and the routing entry (``explain=False`` leaves it out and runs faster).
 
     ``events`` is a frame of engagement events (read with the same ``timezone``) or an
-    iterable of :class:`~leadkit.model.EngagementEvent`. ``columns``, ``unknown``,
-    ``timezone`` and ``currency`` read the leads as :func:`leads_from_frame` does.
+    iterable of ``EngagementEvent``. ``columns``, ``unknown``,
+    ``timezone`` and ``currency`` read the leads as ``leads_from_frame`` does.
     """
     aware_datetime(as_of, path="as_of", error=ValidationError)
     if not isinstance(explain, bool):

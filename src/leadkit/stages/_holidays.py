@@ -128,7 +128,7 @@ def japanese_calendar(
     end: time = time(18),
     extra_holidays: Iterable[date] = (),
 ) -> WorkingCalendar:
-    """A :class:`WorkingCalendar` for a Japanese office: Monday to Friday, 9:00-18:00 in
+    """A ``WorkingCalendar`` for a Japanese office: Monday to Friday, 9:00-18:00 in
     ``Asia/Tokyo``, closed on the national holidays of ``years`` (and the year-end break
     with ``new_year_break=True``), plus your own ``extra_holidays`` (創立記念日, お盆休み).
 
