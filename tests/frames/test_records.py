@@ -279,3 +279,22 @@ def test_without_polars_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "polars", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'leadkit\[polars\]'"):
         to_frame([lead], library="polars")
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_integers_past_64_bits_are_kept_as_they_are(library: str) -> None:
+    lead = Lead(
+        name=PersonName("a"),
+        company="x",
+        created_at=datetime(2026, 4, 1, tzinfo=UTC),
+        custom={"huge": 10**20},
+    )
+    frame = to_frame([lead], library=library)  # type: ignore[arg-type]
+    assert leads_from_frame(frame) == [lead]
+
+
+def test_an_index_of_the_wrong_length_is_refused() -> None:
+    lead = Lead(name=PersonName("a"), company="x", created_at=datetime(2026, 4, 1, tzinfo=UTC))
+    with pytest.raises(ValidationError) as raised:
+        to_frame([lead], index=pd.RangeIndex(2))
+    assert raised.value.path == ("index",)

@@ -236,3 +236,11 @@ def test_a_kept_column_named_like_a_result_is_refused() -> None:
 def test_nothing_to_do_is_an_error() -> None:
     with pytest.raises(ValidationError, match="nothing to do"):
         score_frame(_pandas_frame(), as_of=AS_OF)
+
+
+@pytest.mark.parametrize("part", ["model", "grading", "policy", "router"])
+def test_parts_of_the_wrong_type_are_refused(part: str) -> None:
+    options: dict[str, Any] = {part: "not it"}
+    with pytest.raises(ValidationError) as raised:
+        score_frame(_pandas_frame(), as_of=AS_OF, **options)
+    assert raised.value.path == (part,)

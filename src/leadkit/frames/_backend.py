@@ -149,6 +149,9 @@ def _one_zone(values: list[object]) -> list[object]:
     return [v.astimezone(UTC) if isinstance(v, datetime) else v for v in values]
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
 def _kind_of(values: list[object], kind: str | None) -> str | None:
     present = [v for v in values if v is not None]
     if not present:
@@ -156,7 +159,8 @@ def _kind_of(values: list[object], kind: str | None) -> str | None:
     if all(isinstance(v, bool) for v in present):
         return "boolean"
     if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return "integer"
+        # Integers past 64 bits (a custom field) stay Python ints in an object column.
+        return "integer" if all(v in _INT64 for v in present) else None
     if all(isinstance(v, datetime) for v in present):
         return "timestamp"
     if all(isinstance(v, date) and not isinstance(v, datetime) for v in present):

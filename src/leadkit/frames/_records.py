@@ -322,4 +322,15 @@ def to_frame(
                 data[part.prefix + name] = [row[part.attr].get(name) for row in custom_rows]
     if index is not None and library_of(index) is not None:
         index = index.index  # type: ignore[attr-defined]
+    if index is not None:
+        if library != "pandas":
+            raise ValidationError("only a pandas frame has an index", path="index")
+        try:
+            size = len(index)  # type: ignore[arg-type]
+        except TypeError:
+            raise ValidationError("index is a pandas index or frame", path="index") from None
+        if size != len(rows):
+            raise ValidationError(
+                f"the index has {size} labels for {len(rows)} records", path="index"
+            )
     return build_frame(library, data, kinds=layout.kinds(), index=index)

@@ -114,6 +114,7 @@ def score_frame(
         raise ValidationError(f"explain is True or False, got {explain!r}", path="explain")
     if model is None and grading is None and policy is None and router is None:
         raise ValidationError("nothing to do: pass model, grading, policy or router", path="model")
+    _check_parts(model, grading, policy, router)
     table = read_frame(frame)
     if key is not None and key not in table.names:
         raise ValidationError("not a column of the frame", path=("key", key))
@@ -201,6 +202,22 @@ def score_frame(
     if explain:
         results["why"] = ["; ".join(parts) for parts in why]
     return _assemble(frame, table, results, kept)
+
+
+def _check_parts(model: object, grading: object, policy: object, router: object) -> None:
+    from leadkit.routing import Router
+    from leadkit.scoring import GradingProfile, GradingScheme, ScoringModel
+    from leadkit.stages import StagePolicy
+
+    expected: list[tuple[str, object, tuple[type, ...], str]] = [
+        ("model", model, (ScoringModel,), "a ScoringModel"),
+        ("grading", grading, (GradingProfile, GradingScheme), "a GradingProfile or GradingScheme"),
+        ("policy", policy, (StagePolicy,), "a StagePolicy"),
+        ("router", router, (Router,), "a routing Router"),
+    ]
+    for name, value, types, what in expected:
+        if value is not None and not isinstance(value, types):
+            raise ValidationError(f"{name} is {what}, got {type(value).__name__}", path=name)
 
 
 def _check_unique(table: Table, leads: list[Lead], key: str | None) -> None:
