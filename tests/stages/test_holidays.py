@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from leadkit.errors import MissingDependencyError
-from leadkit.stages import StageError, japanese_calendar, japanese_holidays
+from leadkit.stages import (
+    StageError,
+    dump_calendar,
+    japanese_calendar,
+    japanese_holidays,
+    load_calendar,
+)
 
 pytest.importorskip("jpholiday")
 
@@ -94,3 +100,9 @@ def test_without_jpholiday_the_error_names_the_extra(monkeypatch: pytest.MonkeyP
     with pytest.raises(MissingDependencyError, match=r"pip install 'leadkit\[jp\]'") as raised:
         japanese_calendar(years=[2026])
     assert raised.value.extra == "jp"
+
+
+def test_a_japanese_calendar_is_plain_data_like_any_calendar() -> None:
+    """docs/stages.md: calendars round-trip through dump_calendar / load_calendar."""
+    cal = japanese_calendar(years=[2026], new_year_break=True)
+    assert load_calendar(dump_calendar(cal)) == cal
