@@ -244,3 +244,12 @@ def test_parts_of_the_wrong_type_are_refused(part: str) -> None:
     with pytest.raises(ValidationError) as raised:
         score_frame(_pandas_frame(), as_of=AS_OF, **options)
     assert raised.value.path == (part,)
+
+
+def test_an_empty_key_is_refused_with_its_row() -> None:
+    data = _leads()
+    data["crm_id"] = [1, None, 3, 4]
+    frame = pd.DataFrame(data).astype({"crm_id": "Int64"})
+    with pytest.raises(LoadError) as raised:
+        _run(frame, None, key="crm_id")
+    assert [p.path for p in raised.value.problems] == [("rows", 1, "crm_id")]

@@ -124,6 +124,13 @@ def score_frame(
         has_id = any(mapping.get(name, name) == "id" for name in table.names if name != key)
         mapping[key] = None if has_id else "id"
         if not has_id:
+            empty = [
+                Problem(("rows", _label(label), key), "the key is empty; every row needs one")
+                for label, value in zip(table.labels, table.columns[key], strict=True)
+                if value is None
+            ]
+            if empty:
+                raise LoadError(empty, what="DataFrame")
             # The key's values become the lead ids, as text.
             ids: list[object] = [None if v is None else str(v) for v in table.columns[key]]
             table = attrs.evolve(table, columns={**table.columns, key: ids})
@@ -204,6 +211,10 @@ def score_frame(
     return _assemble(frame, table, results, kept)
 
 
+def _label(label: object) -> str | int:
+    return label if isinstance(label, int | str) else str(label)
+
+
 def _check_parts(model: object, grading: object, policy: object, router: object) -> None:
     from leadkit.routing import Router
     from leadkit.scoring import GradingProfile, GradingScheme, ScoringModel
@@ -225,7 +236,7 @@ def _check_unique(table: Table, leads: list[Lead], key: str | None) -> None:
     problems: list[Problem] = []
     for label, lead in zip(table.labels, leads, strict=True):
         if lead.id in seen:
-            row: str | int = label if isinstance(label, int | str) else str(label)
+            row = _label(label)
             column = key if key is not None and "id" not in table.names else "id"
             problems.append(
                 Problem(
