@@ -106,8 +106,8 @@ def score_frame(
     stage and the routing entry (``explain=False`` leaves it out and runs faster).
 
     ``events`` is a frame of engagement events (read with the same ``timezone``) or an
-    iterable of ``EngagementEvent``. ``columns``, ``unknown``,
-    ``timezone`` and ``currency`` read the leads as ``leads_from_frame`` does.
+    iterable of ``EngagementEvent``. ``columns``, ``unknown``, ``timezone`` and
+    ``currency`` read the leads as ``leads_from_frame`` does.
     """
     aware_datetime(as_of, path="as_of", error=ValidationError)
     if not isinstance(explain, bool):
@@ -132,7 +132,7 @@ def score_frame(
             if empty:
                 raise LoadError(empty, what="DataFrame")
             # The key's values become the lead ids, as text.
-            ids: list[object] = [None if v is None else str(v) for v in table.columns[key]]
+            ids: list[object] = [_key_text(v) for v in table.columns[key]]
             table = attrs.evolve(table, columns={**table.columns, key: ids})
     known = frame_columns(Lead)
     for name in kept:
@@ -209,6 +209,13 @@ def score_frame(
     if explain:
         results["why"] = ["; ".join(parts) for parts in why]
     return _assemble(frame, table, results, kept)
+
+
+def _key_text(value: object) -> str:
+    # 101.0 in a float column (pandas' integers beside a missing value) is the key 101.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _label(label: object) -> str | int:
