@@ -1,21 +1,34 @@
 """``leadkit validate FILE``: check a scoring model, grading profile, stage policy,
-assignment rule set or condition, and print every problem with its path."""
+assignment rule set or condition, and print every problem with its path.
+
+Beyond what the loaders refuse, ``validate`` warns about event kinds that no event can
+have: a kind that is neither standard, nor declared in the model's ``event_kinds``, nor
+(with ``--events``) in the events file, yet is close to one that is (``demo_requets``
+for ``demo_request``). Such a rule is valid but counts nothing, for ever.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from leadkit.cli._context import Context
-from leadkit.cli._errors import EXIT_OK, CliError
-from leadkit.errors import LoadError, Problem, format_path
+from leadkit.cli._errors import EXIT_BAD_INPUT, EXIT_OK, CliError
+from leadkit.errors import KeyPath, LoadError, Problem, format_path
 
-__all__ = ["KINDS", "FileKind", "configure", "detect_kind", "validate_file"]
+__all__ = [
+    "KINDS",
+    "FileKind",
+    "configure",
+    "detect_kind",
+    "event_kind_warnings",
+    "validate_file",
+]
 
 
 @attrs.frozen
@@ -82,11 +95,69 @@ def detect_kind(data: Mapping[str, Any]) -> FileKind | None:
     return best
 
 
+def _event_kinds(data: object, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every event kind a document names, with its path: the ``events`` of a scoring
+    rule and of every event condition, wherever it is nested."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            here = (*path, str(key))
+            if key == "events" and isinstance(value, str):
+                yield here, value
+            elif key == "events" and isinstance(value, list):
+                for index, kind in enumerate(value):
+                    if isinstance(kind, str):
+                        yield (*here, index), kind
+            else:
+                yield from _event_kinds(value, here)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _event_kinds(item, (*path, index))
+
+
+_CLOSE = 80  # rapidfuzz ratio from which a kind reads as a typo of another
+
+
+def event_kind_warnings(
+    data: Mapping[str, Any], *, seen_kinds: Iterable[str] | None = None
+) -> list[Problem]:
+    """Warnings for the event kinds in ``data`` that no event can have.
+
+    A kind is known when it is a standard kind (``leadkit.model.EventKind``), listed in
+    the document's ``event_kinds``, or in ``seen_kinds`` (the kinds of real events).
+    An unknown kind is reported when it is close to a known one (a typo, with the
+    suggestion), and, when ``seen_kinds`` is given, whenever no event has it.
+    """
+    from rapidfuzz import fuzz, process
+
+    from leadkit.model import EventKind
+
+    declared = data.get("event_kinds")
+    known = {str(kind) for kind in EventKind}
+    if isinstance(declared, list):
+        known |= {kind for kind in declared if isinstance(kind, str)}
+    seen = None if seen_kinds is None else set(seen_kinds)
+    if seen is not None:
+        known |= seen
+    warnings: list[Problem] = []
+    for where, kind in _event_kinds(data):
+        if kind in known:
+            continue
+        match = process.extractOne(kind, sorted(known), scorer=fuzz.ratio, score_cutoff=_CLOSE)
+        if match is None and seen is None:
+            continue  # a custom kind of the user's own: nothing says it is wrong
+        message = f"no event can match {kind!r}: it is not a standard event kind"
+        message += " nor in event_kinds" if isinstance(declared, list) else ""
+        message += " nor in the events file" if seen is not None else ""
+        message += f"; did you mean {match[0]!r}?" if match else ""
+        warnings.append(Problem(where, message))
+    return warnings
+
+
 def validate_file(path: Path, *, kind: str | None = None) -> tuple[FileKind, object]:
     """Load ``path`` as ``kind`` (guessed from its keys when ``None``); return what it is.
 
-    Raises :class:`~leadkit.errors.LoadError` (every problem with its path) or
-    :class:`CliError` when the file cannot be recognised.
+    Raises ``LoadError`` (every problem with its path) or
+    ``CliError`` when the file cannot be recognised.
     """
     from leadkit.io import load_data
 
@@ -121,9 +192,11 @@ examples:
   leadkit validate scoring.toml
   leadkit validate routing.toml --kind assignment-rules
   leadkit validate mql.json --kind condition
+  leadkit validate scoring.toml --events events.csv --strict
 
 Exit status 0 when the file is valid; 1 with every problem listed, each with the
-path of the bad key (rules[3].when.field), when it is not.
+path of the bad key (rules[3].when.field), when it is not. Warnings (an event kind
+that no event can have, such as a typo) are printed too; --strict makes them fail.
 """
 
 
@@ -137,11 +210,39 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=[k.name for k in KINDS],
         help="what the file is (guessed from its keys when left out)",
     )
+    parser.add_argument(
+        "--events",
+        type=Path,
+        metavar="CSV",
+        help="an engagement events CSV: warn about every kind the file names that no "
+        "event in it has",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when there are warnings"
+    )
     parser.set_defaults(run=run)
 
 
+def _seen_kinds(path: Path | None) -> set[str] | None:
+    if path is None:
+        return None
+    from leadkit.io import read_events_csv
+
+    if not path.is_file():
+        raise CliError(f"{path}: no such file", hint="pass the events CSV with --events")
+    return {event.kind for event in read_events_csv(path)}
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    """Validate each file; print OK or raise with every problem."""
+    """Validate the file; print OK (and any warnings) or raise with every problem."""
+    from leadkit.io import load_data
+
+    seen = _seen_kinds(args.events)
     kind, _ = validate_file(args.file, kind=args.kind)
-    ctx.stdout.write(f"{args.file}: OK ({kind.description})\n")
-    return EXIT_OK
+    data = load_data(args.file)
+    warnings = event_kind_warnings(data, seen_kinds=seen) if isinstance(data, Mapping) else []
+    for warning in warnings:
+        ctx.stderr.write(f"{args.file}: {format_path(warning.path)}: warning: {warning.message}\n")
+    counted = f", {len(warnings)} warning(s)" if warnings else ""
+    ctx.stdout.write(f"{args.file}: OK ({kind.description}){counted}\n")
+    return EXIT_BAD_INPUT if warnings and args.strict else EXIT_OK

@@ -224,12 +224,13 @@ class Evaluation(ReportMixin):
             found.append(self.reliability_table())
         return tuple(found)
 
-    def to_text(self) -> str:
+    def to_text(self, *, locale: str = "en") -> str:
         """Every section as aligned text."""
-        return "\n\n".join(t.to_text() for t in self.tables())
+        return "\n\n".join(t.translated(locale).to_text() for t in self.tables())
 
-    def _repr_html_(self) -> str:
-        return "\n".join(t.to_html() for t in self.tables())
+    def to_html(self, *, locale: str = "en") -> str:
+        """Every section as an HTML table."""
+        return "\n".join(t.translated(locale).to_html() for t in self.tables())
 
     def plot(self, *, axes: Any = None) -> Any:
         """Lift by decile and, for a model with probabilities, the calibration curve.

@@ -35,6 +35,7 @@ from leadkit.stages._history import (
     reject,
     transition,
 )
+from leadkit.stages._holidays import NEW_YEAR_BREAK, japanese_calendar, japanese_holidays
 from leadkit.stages._policy import MqlRule, StagePolicy
 from leadkit.stages._serial import (
     dump_calendar,
@@ -47,6 +48,7 @@ from leadkit.stages._stage import GRADE_LADDER, Stage, grade_rank
 
 __all__ = [
     "GRADE_LADDER",
+    "NEW_YEAR_BREAK",
     "TRANSITIONS",
     "Classification",
     "IllegalTransitionError",
@@ -69,6 +71,8 @@ __all__ = [
     "dump_calendar",
     "dump_stage_policy",
     "grade_rank",
+    "japanese_calendar",
+    "japanese_holidays",
     "load_calendar",
     "load_stage_policy",
     "mark_lost",
