@@ -10,6 +10,7 @@ and a deterministic id.
 
 from leadkit.nurture._codec import dump_program, load_program
 from leadkit.nurture._engine import Action, Advance, Enrolment, Visit, advance, advance_many, enrol
+from leadkit.nurture._next import NextAction, next_best_action
 from leadkit.nurture._program import (
     ACTION_KINDS,
     AddPoints,
@@ -39,6 +40,7 @@ __all__ = [
     "ChangeStage",
     "End",
     "Enrolment",
+    "NextAction",
     "Notify",
     "Program",
     "ProgramReport",
@@ -54,5 +56,6 @@ __all__ = [
     "dump_program",
     "enrol",
     "load_program",
+    "next_best_action",
     "simulate",
 ]
