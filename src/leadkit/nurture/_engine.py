@@ -111,7 +111,7 @@ def _event_order(event: EngagementEvent) -> tuple[datetime, str]:
 class _Timeline:
     """One lead's events, oldest first, and the conditions evaluated on those up to a time."""
 
-    __slots__ = ("counts", "events", "lead", "memo", "program", "times")
+    __slots__ = ("counts", "events", "exit_memo", "lead", "memo", "program", "times")
 
     def __init__(self, lead: Lead, events: Sequence[EngagementEvent], program: Program) -> None:
         self.lead = lead
@@ -122,8 +122,9 @@ class _Timeline:
         self.counts: dict[frozenset[str], list[int]] = {}
         # Per condition: (events of its kinds seen, verdict) at its last evaluation.
         self.memo: dict[int, tuple[int, bool]] = {}
+        self.exit_memo: tuple[int, str | None] | None = None
 
-    def _relevant(self, kinds: frozenset[str], seen: int) -> int:
+    def relevant(self, kinds: frozenset[str], seen: int) -> int:
         counts = self.counts.get(kinds)
         if counts is None:
             counts = [0]
@@ -138,7 +139,7 @@ class _Timeline:
         compiled = check.compiled
         if not check.timeless:
             return bool(compiled.predicate(self.lead, self.events[:seen], at))
-        key = seen if check.kinds is None else self._relevant(check.kinds, seen)
+        key = seen if check.kinds is None else self.relevant(check.kinds, seen)
         known = self.memo.get(id(condition))
         if known is not None and known[0] == key:
             return known[1]
@@ -182,10 +183,23 @@ def _detail(step: Step) -> tuple[tuple[str, Any], ...]:
 
 
 def _exit_reason(program: Program, timeline: _Timeline, at: datetime) -> str | None:
+    if not program.exit:
+        return None
+    kinds = program.exit_kinds()
+    if kinds is not None:
+        # The verdicts can only change when an event of these kinds arrives: most leads
+        # never unsubscribe, and their exit criteria are evaluated once.
+        key = timeline.relevant(kinds, bisect_right(timeline.times, at))
+        if timeline.exit_memo is not None and timeline.exit_memo[0] == key:
+            return timeline.exit_memo[1]
+    why = None
     for condition in program.exit:
         if timeline.holds(condition, at):
-            return f"exit: {program.check(condition).text}"
-    return None
+            why = f"exit: {program.check(condition).text}"
+            break
+    if kinds is not None:
+        timeline.exit_memo = (key, why)
+    return why
 
 
 def _resume(program: Program, step: Wait, since: datetime) -> datetime:

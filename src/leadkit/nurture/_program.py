@@ -475,6 +475,17 @@ class Program:
         """``condition`` (one of :meth:`conditions`) compiled, once per program."""
         return self._checks[id(condition)].compiled
 
+    def exit_kinds(self) -> frozenset[str] | None:
+        """The event kinds whose arrival can change the exit verdict; None when any event
+        or the passing time can (an exit criterion with a time window)."""
+        kinds: frozenset[str] | None = frozenset()
+        for condition in self.exit:
+            check = self._checks[id(condition)]
+            if not check.timeless or check.kinds is None or kinds is None:
+                return None
+            kinds = kinds | check.kinds
+        return kinds
+
     def watched_kinds(self, wait: str) -> frozenset[str] | None:
         """The event kinds whose arrival can end the wait step ``wait`` early (its
         ``until`` and the exit criteria); None when any event or the passing time can."""
