@@ -182,9 +182,10 @@ class WorkingCalendar:
         left = amount
         a = start.astimezone(UTC)
         zone = self.zone
-        first = self._first_day(start)
         searched = 0
-        for day in self._days(first, date.max):
+        # Working time never runs faster than the clock: past the end, do not search.
+        days = self._days(self._first_day(start), date.max) if amount <= LATEST - a else ()
+        for day in days:
             span = self._span(day, zone)
             if span is None:
                 searched += 1
