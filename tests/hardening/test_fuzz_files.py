@@ -253,10 +253,10 @@ RULE_FILES: dict[str, tuple[Callable[[], bytes], Callable[[Path], object]]] = {
     "grading.toml": (lambda: (MODELS / "default_grading.toml").read_bytes(), load_grading_profile),
     "scheme.toml": (
         lambda: (
-            'name = "s"\n[profiles.all]\nname = "p"\n'
-            'criteria = [{ name = "c", weight = 2, when = { field = "employees", op = ">=", '
-            "value = 100 } }]\n"
-        ).encode(),
+            b'name = "s"\n[profiles.all]\nname = "p"\n'
+            b'criteria = [{ name = "c", weight = 2, when = { field = "employees", op = ">=", '
+            b"value = 100 } }]\n"
+        ),
         load_grading_scheme,
     ),
     "stage_policy.toml": (lambda: example_text("stage_policy.toml").encode(), load_stage_policy),
@@ -290,6 +290,7 @@ def test_any_bytes_to_a_rule_file_loader_end_in_a_result_or_a_load_error(
 
 
 # -- every type the converter reads (JSON text) ---------------------------------------------
+
 
 def _model_file(name: str, load: Callable[[Path], object]) -> object:
     with tempfile.TemporaryDirectory() as folder:
