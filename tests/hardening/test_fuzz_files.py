@@ -189,23 +189,25 @@ def _sample_rows(name: str, rows: int = 4) -> bytes:
     return "".join(text.splitlines(keepends=True)[: rows + 1]).encode("utf-8")
 
 
-def _refused_with_a_path(error: LeadkitError, *, named: bool) -> None:
+def _refused_with_a_path(error: LeadkitError, *, file: str | None) -> None:
     """A message, and a path for every problem: where in the file (``line 3, column
-    employees``, ``rules[2].points``) or, for a file as a whole, its name. Text without
-    a name (``loads``) may have a problem with the document itself, at the root ``()``."""
-    assert str(error)
+    employees``, ``rules[2].points``) or, for the document as a whole (path ``()``), the
+    file named in the message. Text without a name (``loads``) may have a problem with
+    the document itself, at the root ``()``."""
+    message = str(error)
+    assert message
     problems = error.problems if isinstance(error, LoadError) else ()
-    assert problems or error.path or not named, error
-    if named:
-        assert all(problem.path for problem in problems), problems
+    if file is not None:
+        assert problems or error.path, error
+        assert all(problem.path for problem in problems) or file in message, message
 
 
-def _result_or_leadkit_error(run: Callable[[], object], *, named: bool = True) -> None:
+def _result_or_leadkit_error(run: Callable[[], object], *, file: str | None) -> None:
     """*run* returns, or raises a LeadkitError with a path; anything else fails the test."""
     try:
         run()
     except LeadkitError as error:
-        _refused_with_a_path(error, named=named)
+        _refused_with_a_path(error, file=file)
 
 
 # -- every CSV table ------------------------------------------------------------------------
@@ -236,9 +238,9 @@ def test_any_bytes_to_a_csv_reader_end_in_records_or_a_load_error(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(raw)
-        _result_or_leadkit_error(lambda: read_csv(path, TABLES[name], encoding=encoding))
+        _result_or_leadkit_error(lambda: read_csv(path, TABLES[name], encoding=encoding), file=name)
     text = raw.decode("utf-8", "replace")
-    _result_or_leadkit_error(lambda: read_csv(io.StringIO(text), TABLES[name]))
+    _result_or_leadkit_error(lambda: read_csv(io.StringIO(text), TABLES[name]), file="CSV")
 
 
 # -- every rule file ------------------------------------------------------------------------
@@ -286,7 +288,7 @@ def test_any_bytes_to_a_rule_file_loader_end_in_a_result_or_a_load_error(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(raw)
-        _result_or_leadkit_error(lambda: load(path))
+        _result_or_leadkit_error(lambda: load(path), file=name)
 
 
 # -- every type the converter reads (JSON text) ---------------------------------------------
@@ -334,7 +336,7 @@ CONVERTED: dict[str, tuple[Callable[[], object], type[Any]]] = {
 def test_any_text_to_loads_ends_in_a_value_or_a_load_error(name: str, data: st.DataObject) -> None:
     make, kind = CONVERTED[name]
     raw = data.draw(damaged(_json(make()), table=False), label="text")
-    _result_or_leadkit_error(lambda: loads(raw, kind), named=False)
+    _result_or_leadkit_error(lambda: loads(raw, kind), file=None)
 
 
 # -- every CLI command that reads a file ----------------------------------------------------
