@@ -16,6 +16,7 @@ import io
 import re
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -433,3 +434,35 @@ def test_the_undamaged_inputs_run_cleanly() -> None:
         for command, argv in COMMANDS.items():
             status, errors = _run([arg.format(**paths) for arg in argv])
             assert (status, errors) == (0, ""), command
+
+
+# -- web forms: any submitted text ----------------------------------------------------------
+
+FORM_FIELDS = [
+    "company", "会社名", "last_name", "姓", "name", "お名前", "email", "phone",
+    "employees", "従業員数", "state", "都道府県", "title", "website", "fax_number",
+]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.dictionaries(
+        st.sampled_from(FORM_FIELDS),
+        st.one_of(st.sampled_from(HOSTILE_CELLS), st.text(max_size=30)),
+        max_size=8,
+    )
+)
+def test_any_submitted_text_is_a_lead_or_a_rejection_with_its_fields(
+    values: dict[str, str],
+) -> None:
+    """intake docs: invalid or missing fields are listed in the rejection, never raised."""
+    from leadkit.intake import IntakeOutcome, intake
+    from leadkit.repository import InMemoryUnitOfWork
+
+    as_of = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    result = intake(values, as_of=as_of, uow=InMemoryUnitOfWork(), client="198.51.100.7")
+    if result.outcome is IntakeOutcome.REJECTED:
+        assert result.problems
+        assert all(problem.path for problem in result.problems), result.problems
+    else:
+        assert result.lead is not None
