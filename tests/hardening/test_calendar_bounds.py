@@ -10,7 +10,9 @@ mean time in year 1), which is where a local day crosses the end of the calendar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -132,16 +134,18 @@ POLICY = load_stage_policy(
         "accept_within_hours": 24 * 36_600,
     }
 )
-MODEL = load_scoring_model(
-    {
-        "name": "far windows",
-        "decay": {"kind": "half_life", "days": 36_500},
-        "rules": [
-            {"name": "views", "events": ["page_view"], "points": 5, "within": {"years": 100}},
-            {"name": "demo", "events": ["demo_request"], "points": 50},
-        ],
-    }
-)
+_RULES = [
+    {"name": "views", "events": ["page_view"], "points": 5, "within": {"years": 100}},
+    {"name": "demo", "events": ["demo_request"], "points": 50},
+]
+MODELS = [
+    load_scoring_model({"name": name, "decay": decay, "rules": _RULES})
+    for name, decay in [
+        ("half-life", {"kind": "half_life", "days": 36_500}),
+        ("linear", {"kind": "linear", "percent": 1, "every_days": 36_500}),
+        ("inactivity", {"kind": "inactivity", "days": 36_500, "percent": 50}),
+    ]
+]
 
 
 def _lead(created: datetime) -> Lead:
@@ -182,12 +186,13 @@ def test_classify_overdue_score_and_grade_near_the_ends_never_overflow(
     created, happened, as_of = moments
     created, as_of = min(created, as_of), max(created, as_of)
     lead, events = _lead(created), _events(happened)
+    runs: list[Callable[[], object]] = [
+        partial(model.score_many, [lead], events, as_of=as_of, breakdown=True) for model in MODELS
+    ]
+    runs.append(partial(default_grading_profile().grade, lead, as_of=as_of))
+    runs.append(partial(classify, lead, score=50, policy=POLICY, as_of=as_of, events=events))
     refused = []
-    for run in (
-        lambda: MODEL.score_many([lead], events, as_of=as_of, breakdown=True),
-        lambda: default_grading_profile().grade(lead, as_of=as_of),
-        lambda: classify(lead, score=50, grade="B", policy=POLICY, as_of=as_of, events=events),
-    ):
+    for run in runs:
         try:
             run()
         except LeadkitError as error:  # anything else fails the test
