@@ -30,9 +30,10 @@ def _run(*argv: object) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def inputs(tmp_path: Path) -> dict[str, Path]:
-    """Five sample leads, the users and the two example rule files."""
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Five sample leads, the users and the two example rule files (read only)."""
+    tmp_path = tmp_path_factory.mktemp("inputs")
     lines = (SAMPLE / "leads.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (tmp_path / "leads.csv").write_text("".join(lines[:6]), encoding="utf-8")
     (tmp_path / "users.csv").write_bytes((SAMPLE / "users.csv").read_bytes())
