@@ -28,6 +28,7 @@ from leadkit.dedupe._rule import MatchingRule
 from leadkit.dedupe._survivorship import FieldRule, Survivorship
 from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
 from leadkit.io import load_data
+from leadkit.io._files import source_name
 from leadkit.io._plain import check_plain
 from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
 from leadkit.model import Account, Contact, Lead
@@ -386,7 +387,7 @@ def load_matching_rule(source: Source, *, path: PathLike = ()) -> MatchingRule:
     (``criteria[1].threshold``, ``blocking[0]``)."""
     reader = Reader()
     rule = _matching_rule(reader, _source(source, "matching rule"), _as_path(path), _RULE_KEYS)
-    reader.raise_if_any("matching rule")
+    reader.raise_if_any(source_name(source, "matching rule"))
     assert isinstance(rule, MatchingRule)
     return rule
 
@@ -461,7 +462,7 @@ def load_duplicate_rules(source: Source) -> DuplicateRuleSet:
         rules = [_duplicate_rule(reader, r, ("rules", i)) for i, r in enumerate(items)]
         if not reader.problems:
             result = reader.attempt((), DuplicateRuleSet, rules)
-    reader.raise_if_any("duplicate rules")
+    reader.raise_if_any(source_name(source, "duplicate rules"))
     assert isinstance(result, DuplicateRuleSet)
     return result
 
@@ -536,7 +537,7 @@ def load_survivorship(source: Source) -> Survivorship:
         }
         if not reader.problems:
             result = reader.attempt((), Survivorship, record_type, **options)
-    reader.raise_if_any("survivorship")
+    reader.raise_if_any(source_name(source, "survivorship"))
     assert isinstance(result, Survivorship)
     return result
 

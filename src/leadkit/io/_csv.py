@@ -732,7 +732,7 @@ def _lines(handle: IO[str], encoding: str) -> Iterator[str]:
                     "mark? pass encoding='utf-16-le' (or save the file as UTF-8)"
                 )
             yield line
-    except UnicodeDecodeError:
+    except UnicodeError:  # undecodable bytes, or a UTF-16/32 stream without its BOM
         raise _FileProblem(
             f"not {encoding} text; pass encoding='cp932' for Shift_JIS files"
         ) from None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from leadkit.errors import LoadError, Problem
 from leadkit.io._plain import parse_json, parse_toml
 
-__all__ = ["load_data"]
+__all__ = ["load_data", "source_name"]
 
 
 def load_data(path: str | Path) -> Any:
@@ -32,3 +33,16 @@ def load_data(path: str | Path) -> Any:
             raise LoadError([Problem(str(p), "not UTF-8 text")], what=p.name) from None
         return parse_toml(text, what=p.name, where=str(p))
     return parse_json(raw, what=p.name, where=str(p))
+
+
+def source_name(source: object, what: str) -> str:
+    """What a :class:`~leadkit.errors.LoadError` about ``source`` calls it: the file's
+    name and *what* it holds for a file (``"team.toml (team availability)"``), else *what*;
+    so a problem with the document as a whole (path ``()``) still says which file.
+
+    >>> source_name("rules/team.toml", "team availability"), source_name({}, "availability")
+    ('team.toml (team availability)', 'availability')
+    """
+    if isinstance(source, str | os.PathLike):
+        return f"{Path(source).name} ({what})"
+    return what

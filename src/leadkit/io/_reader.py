@@ -39,6 +39,8 @@ __all__ = [
 
 T = TypeVar("T")
 
+_TIME_OF_DAY = re.compile(r"[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?", re.ASCII)
+
 SCHEMA_VERSION = 1
 """The version of the plain-data form of every rule file leadkit writes (``schema = 1``)."""
 
@@ -201,10 +203,15 @@ class Reader:
         return value
 
     def time_of_day(self, value: object, path: PathLike) -> time | None:
-        """A time of day from ``"09:00"`` (or a TOML local time), else a problem."""
-        if isinstance(value, time):
+        """A local time of day from ``"09:00"``, ``"09:00:30"`` (or with a fraction of a
+        second) or a TOML local time, else a problem.
+
+        Only that form: Python's ``time.fromisoformat`` would also read ``"12.50"`` as
+        12:00:00.5, ``"1250"`` as 12:50 and ``"09:00+09:00"`` as a time with an offset.
+        """
+        if isinstance(value, time) and value.tzinfo is None:
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and _TIME_OF_DAY.fullmatch(value):
             try:
                 return time.fromisoformat(value)
             except ValueError:

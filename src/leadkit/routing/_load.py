@@ -10,6 +10,7 @@ from typing import Any
 
 from leadkit.errors import KeyPath, LoadError, Problem
 from leadkit.io import load_data
+from leadkit.io._files import source_name
 from leadkit.io._plain import check_plain
 from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
 from leadkit.model import OwnerKind, OwnerRef
@@ -350,7 +351,7 @@ def load_availability(source: str | Path | Mapping[str, Any]) -> Availability:
     availability = _read_availability(
         reader, _source(source, "availability"), (), _AVAILABILITY_KEYS
     )
-    reader.raise_if_any("availability")
+    reader.raise_if_any(source_name(source, "availability"))
     assert availability is not None
     return availability
 
@@ -376,7 +377,7 @@ def load_team_availability(source: str | Path | Mapping[str, Any]) -> dict[str, 
             )
             if found is not None:
                 team[str(user_id)] = found
-    reader.raise_if_any("team availability")
+    reader.raise_if_any(source_name(source, "team availability"))
     return team
 
 

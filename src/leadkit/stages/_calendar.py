@@ -8,13 +8,22 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from leadkit._checks import aware_datetime, time_zone
+from leadkit._checks import LATEST, aware_datetime, time_zone
 from leadkit.stages._errors import StageError
 
 __all__ = ["WorkingCalendar"]
 
 _ZERO = timedelta(0)
+_ONE_DAY = timedelta(days=1)
 _SEARCH_DAYS = 3660  # ten years of holidays in a row is a mistake, not a calendar
+
+
+def _day_before(day: date) -> date:
+    return day - _ONE_DAY if day > date.min else day
+
+
+def _day_after(day: date) -> date:
+    return day + _ONE_DAY if day < date.max else day
 
 
 def _zone(instance: WorkingCalendar, attribute: attrs.Attribute[str], value: object) -> None:
@@ -103,23 +112,36 @@ class WorkingCalendar:
         """True for a working weekday that is not a holiday."""
         return day.weekday() in self.weekdays and day not in self.holidays
 
-    def _spans(self, first: date) -> Iterator[tuple[datetime, datetime]]:
-        """The working spans (in UTC) of each working day from ``first`` on."""
-        zone = self.zone
+    def _span(self, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+        """The working span (in UTC) of ``day``, or None when it is not a working day.
+
+        A span that does not fit the calendar in UTC (the first or last local day in a
+        zone far from UTC) is None too: it lies wholly outside the times leadkit allows
+        (``_checks.EARLIEST`` .. ``LATEST``), a day away from either end.
+        """
+        if not self.is_working_day(day):
+            return None
+        try:
+            opens = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
+            closes = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
+        except OverflowError:
+            return None
+        return (opens, closes) if opens < closes else None
+
+    def _days(self, first: date, last: date) -> Iterator[date]:
+        """Every day from ``first`` to ``last``, never past the end of the calendar."""
         day = first
-        for _ in range(_SEARCH_DAYS):
-            if self.is_working_day(day):
-                opens = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
-                closes = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
-                if opens < closes:
-                    yield opens, closes
-            day += timedelta(days=1)
+        while day <= last:
+            yield day
+            if day == date.max:
+                return
+            day += _ONE_DAY
 
     def _first_day(self, instant: datetime) -> date:
         # A day before the local date: the day's span is built in local time and an
         # instant near midnight may fall inside the previous local day's span after a
         # timezone shift; starting a day early is always safe.
-        return instant.astimezone(self.zone).date() - timedelta(days=1)
+        return _day_before(instant.astimezone(self.zone).date())
 
     def working_time(self, start: datetime, end: datetime) -> timedelta:
         """The working time between two aware instants (zero when ``end`` is not after
@@ -131,17 +153,14 @@ class WorkingCalendar:
             return _ZERO
         total = _ZERO
         a, b = start.astimezone(UTC), end.astimezone(UTC)
-        last_day = end.astimezone(self.zone).date() + timedelta(days=1)
-        day = self._first_day(start)
         zone = self.zone
-        while day <= last_day:
-            if self.is_working_day(day):
-                opens = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
-                closes = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
-                low, high = max(opens, a), min(closes, b)
+        last_day = _day_after(end.astimezone(zone).date())
+        for day in self._days(self._first_day(start), last_day):
+            span = self._span(day, zone)
+            if span is not None:
+                low, high = max(span[0], a), min(span[1], b)
                 if high > low:
                     total += high - low
-            day += timedelta(days=1)
         return total
 
     def working_hours(self, start: datetime, end: datetime) -> float:
@@ -150,7 +169,11 @@ class WorkingCalendar:
 
     def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
         """The instant when ``amount`` of working time has passed since ``start``
-        (in the calendar's timezone): the deadline of a service level."""
+        (in the calendar's timezone): the deadline of a service level.
+
+        A deadline after the last time leadkit allows (9999-12-30 UTC) is a
+        :class:`~leadkit.errors.StageError` naming ``amount``.
+        """
         _check_instant(start, "start")
         if not isinstance(amount, timedelta) or amount < _ZERO:
             raise StageError(f"expected a timedelta of zero or more, got {amount!r}", path="amount")
@@ -158,14 +181,31 @@ class WorkingCalendar:
             return start.astimezone(self.zone)
         left = amount
         a = start.astimezone(UTC)
-        for opens, closes in self._spans(self._first_day(start)):
-            low = max(opens, a)
+        zone = self.zone
+        searched = 0
+        # Working time never runs faster than the clock: past the end, do not search.
+        days = self._days(self._first_day(start), date.max) if amount <= LATEST - a else ()
+        for day in days:
+            span = self._span(day, zone)
+            if span is None:
+                searched += 1
+                if searched > _SEARCH_DAYS:
+                    break
+                continue
+            searched = 0
+            low, closes = max(span[0], a), min(span[1], LATEST)
             if closes <= low:
                 continue
             available = closes - low
             if left <= available:
-                return (low + left).astimezone(self.zone)
+                return (low + left).astimezone(zone)
             left -= available
+        else:
+            raise StageError(
+                f"{amount} of working time after {start.isoformat()} ends after "
+                f"{LATEST.date()}, the last day leadkit allows",
+                path="amount",
+            )
         raise StageError(
             f"no working time in the {_SEARCH_DAYS} days after {start.isoformat()}; "
             "check weekdays and holidays",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol, SupportsFloat
 
 import attrs
 
-from leadkit._checks import aware_datetime
+from leadkit._checks import LATEST, aware_datetime
 from leadkit._html import html_table
 from leadkit.model import Channel, EngagementEvent, Lead, active_sources
 from leadkit.rules import Explanation
@@ -224,6 +224,19 @@ _WAITING = {
 }
 
 
+def _hold_until(recycled_at: datetime | None, days: int) -> datetime | None:
+    """When a lead recycled at ``recycled_at`` may requalify; None when that is never
+    inside the calendar (after 9999-12-30) or the lead was not recycled."""
+    if recycled_at is None:
+        return None
+    try:
+        until = recycled_at + timedelta(days=days)
+        inside = until.astimezone(UTC) <= LATEST
+    except OverflowError:
+        return None
+    return until if inside else None
+
+
 def classify(
     lead: Lead,
     *,
@@ -295,18 +308,16 @@ def classify(
             path.append((stage, [reason]))
 
     if stage in (Stage.INQUIRY, Stage.RECYCLED):
-        hold_until = None
-        if stage is Stage.RECYCLED and history.last_at is not None:
-            hold_until = history.last_at + timedelta(days=policy.requalify_after_days)
-        if hold_until is not None and as_of < hold_until:
-            reasons.append(
-                Reason(
-                    "requalify_after_days",
-                    False,
-                    f"recycled on {history.last_at.isoformat()}; may requalify from "  # type: ignore[union-attr]
-                    f"{hold_until.isoformat()}",
-                )
+        recycled_at = history.last_at if stage is Stage.RECYCLED else None
+        hold_until = _hold_until(recycled_at, policy.requalify_after_days)
+        if recycled_at is not None and (hold_until is None or as_of < hold_until):
+            when = (
+                f"may requalify from {hold_until.isoformat()}"
+                if hold_until is not None
+                else f"may not requalify before {LATEST.date()}, the last day leadkit allows"
             )
+            detail = f"recycled on {recycled_at.isoformat()}; {when}"
+            reasons.append(Reason("requalify_after_days", False, detail))
         else:
             because, checks = _mql(policy, lead, score_value, grade, events, as_of, explain)
             reasons += checks

@@ -8,6 +8,7 @@ registered with the one converter (``leadkit.dumps`` / ``leadkit.loads``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -191,14 +192,31 @@ def load_stage_policy(
 # ---------------------------------------------------------------------------------------------
 
 
+def _clock(moment: time) -> str:
+    """``"09:00"``, or ``"09:00:30"`` / ``"09:00:30.250000"`` when the time has them:
+    as short as it can be without losing anything."""
+    if moment.microsecond:
+        return moment.isoformat(timespec="microseconds")
+    return moment.isoformat(timespec="seconds" if moment.second else "minutes")
+
+
 def dump_calendar(calendar: WorkingCalendar) -> dict[str, Any]:
-    """A calendar as plain data: times as ``"09:00"``, holidays as sorted ISO dates."""
+    """A calendar as plain data: times as ``"09:00"`` (with seconds when it has them),
+    holidays as sorted ISO dates; :func:`load_calendar` reads it back equal.
+
+    >>> from datetime import time
+    >>> data = dump_calendar(WorkingCalendar(start=time(8, 30, 15), end=time(17)))
+    >>> data["start"], data["end"]
+    ('08:30:15', '17:00')
+    >>> load_calendar(data) == WorkingCalendar(start=time(8, 30, 15), end=time(17))
+    True
+    """
     return {
         "schema": SCHEMA_VERSION,
         "timezone": calendar.timezone,
         "weekdays": sorted(calendar.weekdays),
-        "start": calendar.start.isoformat(timespec="minutes"),
-        "end": calendar.end.isoformat(timespec="minutes"),
+        "start": _clock(calendar.start),
+        "end": _clock(calendar.end),
         "holidays": [d.isoformat() for d in sorted(calendar.holidays)],
     }
 
