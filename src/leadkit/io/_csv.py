@@ -52,6 +52,7 @@ from leadkit.errors import KeyPath, LeadkitError, LoadError, Problem, Validation
 from leadkit.io._countries import country_code
 from leadkit.io._headers import (
     HEADER_MAPS,
+    JAPANESE_CRM_HEADERS,
     JAPANESE_LEAD_HEADERS,
     HeaderMap,
     as_header_map,
@@ -1066,7 +1067,13 @@ def _choose_map(
     """The header map in force: given, named (``"salesforce"``), or detected (``"auto"``)."""
     if isinstance(header_map, str):
         if header_map == "auto":
-            return detect_header_map(header) if header is not None else None
+            if header is None:
+                return None
+            detected = detect_header_map(header)
+            # A Japanese CRM's headers beside leadkit's own (id, 姓, 会社名 ...).
+            if detected is None and any(JAPANESE_CRM_HEADERS.knows(h) for h in header):
+                return JAPANESE_CRM_HEADERS
+            return detected
         if header_map not in HEADER_MAPS:
             raise ValidationError(
                 f"unknown header map {header_map!r}; one of auto, {', '.join(HEADER_MAPS)}",
