@@ -251,3 +251,40 @@ def _encoding_hint(encoding: str) -> str:
     if encoding.lower().replace("-", "_") in ("cp932", "shift_jis", "sjis", "ms932"):
         return "the file is not Shift_JIS either: check how it was saved (UTF-8? UTF-16?)"
     return f"the file is not {encoding}: check how it was saved, or try --encoding cp932"
+
+
+def qualification_warnings(
+    *,
+    min_score: object,
+    min_grade: object,
+    scored: bool,
+    graded: bool,
+    as_of_given: bool,
+    when: datetime,
+    latest: datetime | None,
+    qualified: int,
+) -> list[str]:
+    """Why nothing qualified, when a date or a missing input is the likely reason: a score
+    or grade threshold without --model or --profile, or data that ends long before the
+    moment the command runs for (the wall clock when --as-of is left out)."""
+    if qualified:
+        return []
+    warnings = []
+    if min_score is not None and not scored:
+        warnings.append(
+            f"the policy needs a score of {min_score} and no --model was given: no lead "
+            "can reach it"
+        )
+    if min_grade is not None and not graded:
+        warnings.append(
+            f"the policy needs a grade of {min_grade} and no --profile was given: no lead "
+            "can reach it"
+        )
+    if latest is not None and (when - latest).days > 30:
+        since = "now" if not as_of_given else f"--as-of {when.date().isoformat()}"
+        warnings.append(
+            f"the newest lead or event is from {latest.date().isoformat()}, "
+            f"{(when - latest).days} days before {since}: time windows may hold nothing; "
+            f"pass --as-of {latest.date().isoformat()} to look from the data's end"
+        )
+    return warnings
