@@ -67,7 +67,8 @@ def test_salesforce_english_export(tmp_path: Path) -> None:
     """Labels from Salesforce Help, 'Field Mapping for Importing Leads' (Data Import
     Wizard); dates as a US-locale export writes them."""
     file = read_lead_file(write(tmp_path, "sf.csv", SALESFORCE_EN), values=US_TOKYO)
-    assert file.header_map is not None and file.header_map.name == "salesforce"
+    assert file.header_map is not None
+    assert file.header_map.name == "salesforce"
     (lead,) = file.leads
     assert (lead.id, lead.name.family, lead.name.given, lead.company) == (
         "00Q5g01", "Yamada", "Taro", "Sample KK",
@@ -75,7 +76,8 @@ def test_salesforce_english_export(tmp_path: Path) -> None:
     assert lead.employees == 1200
     assert lead.annual_revenue == Money(3_000_000, "JPY")
     assert lead.address.country == "JP"
-    assert lead.address.prefecture is not None and lead.address.prefecture.name == "東京都"
+    assert lead.address.prefecture is not None
+    assert lead.address.prefecture.name == "東京都"
     assert lead.created_at == datetime(2026, 4, 1, 0, 0, tzinfo=UTC)
     assert str(lead.owner) == "user:Jo Smith"
     assert file.ignored == ("Lead Record Type",)
@@ -86,7 +88,8 @@ def test_salesforce_japanese_locale_export(tmp_path: Path) -> None:
     """Japanese labels of the Lead object (姓, 名, 会社名, リード状況, 作成日) as a
     Japanese-locale org exports them; statuses by their Japanese label (対応中)."""
     file = read_lead_file(write(tmp_path, "sf_ja.csv", SALESFORCE_JA), values=US_TOKYO)
-    assert file.header_map is not None and file.header_map.name == "salesforce"
+    assert file.header_map is not None
+    assert file.header_map.name == "salesforce"
     (lead,) = file.leads
     assert (lead.name.family, lead.status, lead.employees) == ("山田", "Working - Contacted", 1200)
     assert lead.annual_revenue == Money(300_000_000, "JPY")
@@ -103,7 +106,8 @@ def test_hubspot_export_maps_lifecycle_stages(tmp_path: Path) -> None:
         values=ValueFormat(timezone="America/Los_Angeles", currency="USD"),
         unknown="custom",
     )
-    assert file.header_map is not None and file.header_map.name == "hubspot"
+    assert file.header_map is not None
+    assert file.header_map.name == "hubspot"
     first, second = file.leads
     assert first.custom["lifecycle_stage"] == "mql"
     assert second.custom["lifecycle_stage"] == "sal"
@@ -120,11 +124,13 @@ def test_hubspot_japanese_locale_export(tmp_path: Path) -> None:
     file = read_lead_file(
         write(tmp_path, "hubspot_ja.csv", HUBSPOT_JA), values=ValueFormat(timezone="Asia/Tokyo")
     )
-    assert file.header_map is not None and file.header_map.name == "hubspot"
+    assert file.header_map is not None
+    assert file.header_map.name == "hubspot"
     (lead,) = file.leads
     assert lead.custom["lifecycle_stage"] == "sql"
     assert lead.status == "Closed - Not Converted"
-    assert lead.address.prefecture is not None and lead.address.prefecture.name == "大阪府"
+    assert lead.address.prefecture is not None
+    assert lead.address.prefecture.name == "大阪府"
     assert lead.created_at == datetime(2026, 4, 1, 9, 0, tzinfo=JST)
 
 
@@ -155,7 +161,8 @@ def test_leadkit_layout_stays_strict_about_unknown_columns(tmp_path: Path) -> No
     with pytest.raises(LoadError, match="column colour: unknown column"):
         read_lead_file(path)
     ignored = read_lead_file(path, unknown="ignore")
-    assert ignored.ignored == ("colour",) and ignored.header_map is None
+    assert ignored.ignored == ("colour",)
+    assert ignored.header_map is None
 
 
 def test_json_and_json_lines_lead_files(tmp_path: Path) -> None:

@@ -147,8 +147,10 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
         : args.top
     ]
     # The key first; leadkit's lead id too when it is not the key itself.
+    # The key first, under its own header ("lead" for leadkit's id column); the lead id
+    # beside it unless the key is what gave the ids.
     show_id = key is None or key != file.id_column
-    columns: tuple[str, ...] = (key or "line",) + ("lead",) * show_id
+    columns: tuple[str, ...] = ("lead" if key == "id" else key or "line",) + ("lead",) * show_id
     columns += ("name", "company", "score")
     if profile is not None:
         columns += ("grade", "priority")
