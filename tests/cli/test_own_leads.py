@@ -47,7 +47,7 @@ def test_score_names_the_map_and_joins_back_on_the_export_id(tmp_path: Path) -> 
         "--as-of", "2026-04-02", "--out", out, "--with-input", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "read as a salesforce export" in result.stderr
+    assert "read with the salesforce header map" in result.stderr
     assert "ignored 1 column(s): Lead Record Type" in result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     inputs = {row["Lead ID"]: row for row in csv.DictReader(io.StringIO(SALESFORCE))}

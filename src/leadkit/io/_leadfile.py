@@ -100,9 +100,7 @@ class LeadFile:
         """One line each: the map used, the columns ignored and those kept as custom."""
         notes = []
         if self.header_map is not None:
-            notes.append(
-                f"read as a {self.header_map.name} export (header map {self.header_map.name})"
-            )
+            notes.append(f"read with the {self.header_map.name} header map")
         if self.ignored:
             notes.append(f"ignored {len(self.ignored)} column(s): {', '.join(self.ignored)}")
         if self.custom:
@@ -146,7 +144,7 @@ def read_lead_file(
     >>> lead.id, lead.address.country, lead.custom["lifecycle_stage"], file.id_column
     ('101', 'US', 'mql', 'Record ID')
     >>> file.notes()
-    ['read as a hubspot export (header map hubspot)', 'ignored 1 column(s): Likes']
+    ['read with the hubspot header map', 'ignored 1 column(s): Likes']
     """
     chosen_format = format or file_format(source)
     if chosen_format not in _FORMATS:
