@@ -240,3 +240,64 @@ def test_us_and_japanese_spellings_name_the_same_moment(moment: datetime) -> Non
     )
     ja = f"{moment.year}年{moment.month}月{moment.day}日 {moment.hour}時{moment.minute}分"
     assert parse_datetime(us, fmt) == parse_datetime(ja, fmt) == moment.replace(tzinfo=fmt.timezone)
+
+
+# Each map's labels for the columns below, as the CRM's documentation names them.
+LAYOUTS = {
+    "salesforce": ("Lead ID", "Last Name", "First Name", "Company", "No. of Employees",
+                   "Country", "Created Date"),
+    "salesforce-ja": ("リード ID", "姓", "名", "会社名", "従業員数", "国", "作成日"),
+    "hubspot": ("Record ID", "Last name", "First name", "Company name",
+                "Number of employees", "Country/Region", "Create date"),
+    "japanese": ("リードID", "姓", "名", "会社名", "従業員数", "国", "作成日時"),
+}  # fmt: skip
+COUNTRY_NAMES = {"JP": ("Japan", "日本"), "US": ("United States", "米国"), "GB": ("UK", "英国")}
+TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz山田佐藤株式会社", min_size=1, max_size=12)
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@settings(max_examples=15, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(TEXT, TEXT, TEXT, st.integers(0, 10**6), st.sampled_from(sorted(COUNTRY_NAMES)),
+                  st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1))),
+        min_size=1, max_size=4,
+    ),
+    japanese=st.booleans(),
+)  # fmt: skip
+def test_leads_written_in_a_crm_layout_read_back(
+    tmp_path_factory: pytest.TempPathFactory,
+    layout: str,
+    rows: list[tuple[str, str, str, int, str, datetime]],
+    japanese: bool,
+) -> None:
+    """A file written in each map's documented layout (US dates for the English
+    exports, year-first for the Japanese ones) gives back every value written."""
+    english = layout in ("salesforce", "hubspot")
+    fmt = ValueFormat(day_first=False, timezone="Asia/Tokyo")
+    lines = [",".join(LAYOUTS[layout])]
+    for number, (family, given_name, company, employees, country, moment) in enumerate(rows):
+        moment = moment.replace(second=0, microsecond=0)
+        when = (
+            moment.strftime("%m/%d/%Y %I:%M %p") if english else moment.strftime("%Y/%m/%d %H:%M")
+        )
+        lines.append(
+            f'id-{number},{family},{given_name},{company},"{employees:,}",'
+            f"{COUNTRY_NAMES[country][japanese]},{when}"
+        )
+    path = tmp_path_factory.mktemp("layout") / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    file = read_lead_file(path, values=fmt)
+    assert file.header_map is not None
+    assert file.ignored == ()
+    got = [
+        (lead.name.family, lead.name.given, lead.company, lead.employees,
+         lead.address.country, lead.created_at)
+        for lead in file.leads
+    ]  # fmt: skip
+    want = [
+        (f, g, c, e, country, m.replace(second=0, microsecond=0, tzinfo=fmt.timezone))
+        for f, g, c, e, country, m in rows
+    ]
+    assert got == want
+    assert [lead.id for lead in file.leads] == [f"id-{n}" for n in range(len(rows))]
