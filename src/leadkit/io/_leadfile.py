@@ -280,8 +280,6 @@ def _cell(value: Any) -> str:
 
 
 def _custom_cell(value: Any) -> str:
-    if isinstance(value, str | int | bool):
-        return _encode_custom(value)
-    if isinstance(value, float):
-        return _encode_custom(value)
-    return str(value)
+    # Written as leadkit's CSV writes custom cells, so JSON text stays text and numbers
+    # stay numbers.
+    return _encode_custom(value) if isinstance(value, str | int | float) else str(value)
