@@ -301,3 +301,24 @@ def test_leads_written_in_a_crm_layout_read_back(
     ]
     assert got == want
     assert [lead.id for lead in file.leads] == [f"id-{n}" for n in range(len(rows))]
+
+
+def test_the_intake_form_reads_counts_with_the_same_parser() -> None:
+    """Issue 15: one parser for numbers, shared by file readers and the intake form."""
+    from leadkit.intake import IntakeForm
+    from leadkit.intake._form import read_form
+
+    form = IntakeForm(fields={"会社名": "company", "姓": "name.family", "従業員数": "employees"})
+    as_of = datetime(2026, 4, 1, tzinfo=UTC)
+    for cell in ("１，２００名", "1,200", "1200人"):
+        lead, _, problems = read_form(
+            {"会社名": "ABC", "姓": "山田", "従業員数": cell}, form, as_of=as_of
+        )
+        assert problems == []
+        assert lead is not None
+        assert lead.employees == parse_integer(cell) == 1200
+    lead, _, problems = read_form(
+        {"会社名": "ABC", "姓": "山田", "従業員数": "-5"}, form, as_of=as_of
+    )
+    assert lead is None
+    assert [str(p.path[0]) for p in problems] == ["従業員数"]
