@@ -91,3 +91,21 @@ def test_json_lead_files_by_extension(tmp_path: Path) -> None:
                      "--as-of", "2026-04-02", "--format", "json", cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert [row["lead"] for row in json.loads(result.stdout)] == ["l-1"]
+
+
+def test_grade_keys_rows_to_a_hubspot_export(tmp_path: Path) -> None:
+    """HubSpot contact export labels (HubSpot Knowledge Base, default contact properties)."""
+    leads = write(
+        tmp_path, "contacts.csv",
+        "Record ID,First Name,Last Name,Company Name,Job Title,Create Date,Country/Region\n"
+        "301,Ann,Lee,Acme,VP Sales,2026-04-01 09:00,United States\n"
+        "302,Bo,Kim,Initech,Engineer,2026-04-02 10:30,日本\n",
+    )  # fmt: skip
+    result = leadkit("grade", "--profile", "default", "--leads", leads, "--timezone", "UTC",
+                     "--format", "json", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "read with the hubspot header map" in result.stderr
+    rows = json.loads(result.stdout)
+    assert [(row["Record ID"], row["company"]) for row in rows] == [
+        ("301", "Acme"), ("302", "Initech"),
+    ]  # fmt: skip

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, UsageError
-from leadkit.cli._inputs import add_input_options, as_of, header_map, read_leads, read_table
+from leadkit.cli._inputs import add_input_options, as_of, read_leads, read_table
 from leadkit.cli._output import add_output_options, emit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from leadkit.io import LeadFile
     from leadkit.scoring import GradingProfile, ScoreCard, ScoringModel
 
 __all__ = [
@@ -77,6 +80,8 @@ def configure_grade(grade: argparse.ArgumentParser) -> None:
     grade.add_argument("--profile", required=True, metavar="PROFILE",
                        help="grading profile or scheme file, or default")  # fmt: skip
     add_input_options(grade)
+    grade.add_argument("--key", metavar="COLUMN",
+                       help="input column identifying a row (default: the id column)")  # fmt: skip
     grade.add_argument("--explain", action="store_true", help="show each criterion's verdict")
     add_output_options(grade)
     grade.set_defaults(run=run_grade)
@@ -147,10 +152,7 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
         : args.top
     ]
     # The key first; leadkit's lead id too when it is not the key itself.
-    # The key first, under its own header ("lead" for leadkit's id column); the lead id
-    # beside it unless the key is what gave the ids.
-    show_id = key is None or key != file.id_column
-    columns: tuple[str, ...] = ("lead" if key == "id" else key or "line",) + ("lead",) * show_id
+    columns, key_cells = _key_cells(file, key)
     columns += ("name", "company", "score")
     if profile is not None:
         columns += ("grade", "priority")
@@ -162,8 +164,7 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
     rows = []
     for i in order:
         lead, card = leads[i], cards[leads[i].id]
-        row: tuple[object, ...] = (file.rows[i][key] if key else file.lines[i],)
-        row += (lead.id,) * show_id + (lead.name.display, lead.company, card.total)
+        row = (*key_cells(i), lead.name.display, lead.company, card.total)
         if profile is not None:
             grade = grades[lead.id]
             row += (str(grade), priority_matrix(grade, card.total))
@@ -193,6 +194,22 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def _key_cells(
+    file: LeadFile, key: str | None
+) -> tuple[tuple[str, ...], Callable[[int], tuple[object, ...]]]:
+    """The columns that join a result row back to the input, and their cells by row: the
+    key under its own header ("lead" for leadkit's id column; the line when there is no
+    key), and the lead id beside it unless the key is what gave the ids."""
+    show_id = key is None or key != file.id_column
+    columns = ("lead" if key == "id" else key or "line",) + ("lead",) * show_id
+
+    def cells(i: int) -> tuple[object, ...]:
+        first = file.rows[i][key] if key else file.lines[i]
+        return (first,) + (file.leads[i].id,) * show_id
+
+    return columns, cells
+
+
 def _key_column(chosen: str | None, header: tuple[str, ...], id_column: str | None) -> str | None:
     """``--key``, else the file's id column; ``None`` keys rows by their line."""
     if chosen is None:
@@ -212,26 +229,25 @@ def _short_why(card: ScoreCard) -> str:
 
 
 def run_grade(args: argparse.Namespace, ctx: Context) -> int:
-    """Grade every lead, in the order of the file."""
-    from leadkit.model import Lead
+    """Grade every lead, in the order of the file, each row keyed to the input."""
     from leadkit.reports import Table
 
     when = as_of(args.as_of)
     with ctx.progress.step("read profile and leads"):
         profile = load_profile(args.profile)
-        leads = read_table(
-            args.leads, Lead, headers=header_map(args.headers), encoding=args.encoding
-        )
-    columns: tuple[str, ...] = ("lead", "name", "company", "grade")
+        file = read_leads(args, ctx)
+        leads = list(file.leads)
+    key_columns, key_cells = _key_cells(file, _key_column(args.key, file.header, file.id_column))
+    columns = (*key_columns, "name", "company", "grade")
     if args.explain:
         columns += ("matched", "not matched", "unknown")
     rows: list[tuple[object, ...]] = []
     with ctx.progress.step(f"grade {len(leads):,} leads"):
         if args.explain:
-            for lead in leads:
+            for i, lead in enumerate(leads):
                 card = profile.grade(lead, as_of=when)
                 rows.append(
-                    (lead.id, lead.name.display, lead.company, str(card.grade),
+                    (*key_cells(i), lead.name.display, lead.company, str(card.grade),
                      ", ".join(r.criterion.name for r in card.matched),
                      ", ".join(r.criterion.name for r in card.unmatched),
                      ", ".join(r.criterion.name for r in card.unknown))
@@ -239,7 +255,8 @@ def run_grade(args: argparse.Namespace, ctx: Context) -> int:
         else:
             grades = profile.grade_many(leads, as_of=when)
             rows = [
-                (lead.id, lead.name.display, lead.company, str(grades[lead.id])) for lead in leads
+                (*key_cells(i), lead.name.display, lead.company, str(grades[lead.id]))
+                for i, lead in enumerate(leads)
             ]
     title = f"Grades of {len(leads):,} leads ({profile.name})"
     emit(
