@@ -219,6 +219,11 @@ def test_day_first_decides_slash_dates() -> None:
     assert (month.month, month.day, day.month, day.day) == (4, 1, 1, 4)
     with pytest.raises(ValidationError, match="day_first"):
         parse_datetime("4/1/2026 9:00 AM", ValueFormat(timezone=tokyo))
+    # dateutil would swap an impossible order silently; the order given is kept.
+    with pytest.raises(ValidationError, match="not a date when read month first"):
+        parse_datetime("31/12/2026", ValueFormat(day_first=False, timezone=tokyo))
+    with pytest.raises(ValidationError, match="not a date when read day first"):
+        parse_datetime("12/31/2026", ValueFormat(day_first=True, timezone=tokyo))
 
 
 @settings(max_examples=40, deadline=None)

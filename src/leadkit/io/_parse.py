@@ -234,7 +234,7 @@ def parse_amount(text: str, *, currency: str | None = None) -> tuple[Decimal, st
 # Dates
 # ---------------------------------------------------------------------------------------------
 
-_DAY_MONTH_FIRST = re.compile(r"[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}\b")
+_DAY_MONTH_FIRST = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-][0-9]{2,4}\b")
 _JAPANESE_DATE = (
     (re.compile(r"([0-9]+)年([0-9]+)月([0-9]+)日"), r"\1-\2-\3 "),
     (re.compile(r"([0-9]+)時([0-9]+)分(?:([0-9]+)秒)?"), r"\1:\2:\3"),
@@ -300,6 +300,14 @@ def _parse(text: str, fmt: ValueFormat, what: str, example: str) -> tuple[dateti
     first, second = results
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
         raise ValidationError(f"{text!r} is not a whole date (year, month and day)")
+    if day_month:
+        # dateutil swaps day and month when the order given cannot be (31/12 month
+        # first); the order is the user's word, so that is an error, not a guess.
+        a, b = int(day_month.group(1)), int(day_month.group(2))
+        day, month = (a, b) if fmt.day_first else (b, a)
+        if (first.month, first.day) != (month, day):
+            order = "day first" if fmt.day_first else "month first"
+            raise ValidationError(f"{text!r} is not a date when read {order}")
     timed = first.time() != time() or ":" in cleaned or bool(re.search(r"[AP]M$", cleaned.upper()))
     return first, timed
 
