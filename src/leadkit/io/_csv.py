@@ -980,9 +980,11 @@ def _read_table(
     ctx: _Context,
     label: str = "line",
     encoding: str | None = None,
+    keep_rows: bool = False,
 ) -> _Table:
     """Records from a header and rows of text cells (CSV, JSON): every problem collected
-    into one :class:`LoadError`, or every record."""
+    into one :class:`LoadError`, or every record (with its line and cells if
+    ``keep_rows``)."""
     if unknown not in _UNKNOWN:
         raise ValidationError(
             f"unknown must be one of {', '.join(_UNKNOWN)}, got {unknown!r}", path="unknown"
@@ -995,6 +997,9 @@ def _read_table(
     parts = _parts(record_type)
     header_of = _record_header_of(record_type)
     special = _special(record_type)
+    translate = bool(
+        special.countries or special.amounts or special.status or (header_map and header_map.values)
+    )
     table = _Table([], [], [], header, mapped.ignored, mapped.custom, header_map, encoding)
     problems: list[Problem] = []
     try:
@@ -1007,12 +1012,14 @@ def _read_table(
                 continue
             row.cells = {c: v for c, v in zip(mapped.columns, cells, strict=True) if c is not None}
             before = len(problems)
-            _translate(row, special, header_map)
+            if translate:
+                _translate(row, special, header_map)
             record = _read_row(record_type, parts, row, header_of)
             if record is not _MISSING and len(problems) == before:
                 table.records.append(record)
-                table.lines.append(line)
-                table.rows.append(dict(zip(header, cells, strict=True)))
+                if keep_rows:
+                    table.lines.append(line)
+                    table.rows.append(dict(zip(header, cells, strict=True)))
     except _FileProblem as err:
         problems.append(Problem(err.where or what, err.message))
     if problems:
@@ -1039,6 +1046,7 @@ def _read_csv_table(
     formula_safe: bool,
     unknown: Unknown | None,
     values: ValueFormat | None,
+    keep_rows: bool = False,
 ) -> _Table:
     what = _name(source)
     try:
@@ -1053,7 +1061,7 @@ def _read_csv_table(
             resolved: Unknown = unknown or ("error" if chosen is None else "ignore")
             return _read_table(
                 record_type, header, rows, what=what, header_map=chosen,
-                unknown=resolved, ctx=ctx, encoding=used,
+                unknown=resolved, ctx=ctx, encoding=used, keep_rows=keep_rows,
             )  # fmt: skip
     except _FileProblem as err:
         raise LoadError([Problem(err.where or what, err.message)], what=what) from None

@@ -158,7 +158,7 @@ def read_lead_file(
     if chosen_format == "csv":
         table = _read_csv_table(
             source, Lead, header_map=header_map, encoding=encoding,
-            formula_safe=formula_safe, unknown=unknown, values=values,
+            formula_safe=formula_safe, unknown=unknown, values=values, keep_rows=True,
         )  # fmt: skip
     else:
         header, rows, used, label = _json_rows(source, chosen_format, encoding, what)
@@ -167,7 +167,7 @@ def read_lead_file(
         table = _read_table(
             Lead, header, rows, what=what, header_map=chosen,
             unknown=unknown or ("error" if chosen is None else "ignore"),
-            ctx=ctx, label=label, encoding=used,
+            ctx=ctx, label=label, encoding=used, keep_rows=True,
         )  # fmt: skip
     return LeadFile(
         leads=tuple(table.records),
