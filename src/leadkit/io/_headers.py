@@ -223,7 +223,9 @@ SALESFORCE_LEAD_HEADERS = HeaderMap(
 HUBSPOT_CONTACT_HEADERS = HeaderMap(
     name="hubspot",
     source="HubSpot Knowledge Base, 'HubSpot's default contact properties' and 'How do "
-    "I import contacts' (lifecycle stage values)",
+    "I import contacts' (lifecycle stage values); the Japanese labels follow HubSpot's "
+    "Japanese knowledge base, which is machine-translated: extend the map with --headers "
+    "when your portal's labels differ",
     columns={
         "Record ID": "id",
         "Contact ID": "id",
