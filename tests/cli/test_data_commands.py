@@ -69,9 +69,14 @@ def test_malformed_rows_are_reported_with_line_and_column(tmp_path: Path) -> Non
     assert result.stdout == ""
 
 
-def test_unknown_headers_and_short_rows_are_errors_not_skips(tmp_path: Path) -> None:
+def test_unknown_headers_are_noted_or_errors_and_short_rows_are_errors(tmp_path: Path) -> None:
+    """A Japanese CRM export's unknown column is left out with a note (issue 15), or
+    fails the file with --unknown error; a short row is never skipped."""
     unknown = write(tmp_path, "u.csv", LEADS_JA.replace("従業員数", "社員数"))
-    result = leadkit("dedupe", "--leads", unknown, cwd=tmp_path)
+    noted = leadkit("dedupe", "--leads", unknown, cwd=tmp_path)
+    assert noted.returncode == 0, noted.stderr
+    assert "ignored 1 column(s): 社員数" in noted.stderr
+    result = leadkit("dedupe", "--leads", unknown, "--unknown", "error", cwd=tmp_path)
     assert result.returncode == 1
     assert "社員数" in result.stderr
     short = write(tmp_path, "s.csv", LEADS_JA + "l-5,佐藤\n")
@@ -92,16 +97,17 @@ def test_a_header_mapping_file_maps_other_names(tmp_path: Path) -> None:
     assert f"{bad_mapping}: 社員数" in result.stderr
 
 
-def test_shift_jis_files_need_and_take_an_encoding(tmp_path: Path) -> None:
+def test_shift_jis_files_are_detected_and_encoding_forces(tmp_path: Path) -> None:
+    """Excel saves Japanese CSV as cp932: detected; --encoding utf-8 forces UTF-8."""
     leads = tmp_path / "excel.csv"
     leads.write_bytes(LEADS_JA.encode("cp932"))
-    plain = leadkit("dedupe", "--leads", leads, cwd=tmp_path)
-    assert plain.returncode == 1
-    assert "not UTF-8 text" in plain.stderr
-    assert "--encoding cp932" in plain.stderr
-    sjis = leadkit("dedupe", "--leads", leads, "--encoding", "cp932", cwd=tmp_path)
-    assert sjis.returncode == 0, sjis.stderr
-    assert "株式会社サンプル" in sjis.stdout
+    detected = leadkit("dedupe", "--leads", leads, cwd=tmp_path)
+    assert detected.returncode == 0, detected.stderr
+    assert "株式会社サンプル" in detected.stdout
+    forced = leadkit("dedupe", "--leads", leads, "--encoding", "utf-8", cwd=tmp_path)
+    assert forced.returncode == 1
+    assert "not UTF-8 text" in forced.stderr
+    assert "--encoding cp932" in forced.stderr
 
 
 def test_missing_input_file_and_bad_as_of(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import argparse
 
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
-from leadkit.cli._inputs import add_input_options, header_map, read_table
+from leadkit.cli._inputs import add_input_options, read_leads
 from leadkit.cli._output import add_output_options, emit
 
 __all__ = ["configure", "run"]
@@ -35,13 +35,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     """Read the leads, find the clusters, print one row per cluster."""
     from leadkit.dedupe import LEAD_RULE, find_duplicates
-    from leadkit.model import Lead
     from leadkit.reports import Table
 
     with ctx.progress.step("read leads"):
-        leads = read_table(
-            args.leads, Lead, headers=header_map(args.headers), encoding=args.encoding
-        )
+        leads = list(read_leads(args, ctx).leads)
     with ctx.progress.step(f"compare {len(leads):,} leads"):
         found = find_duplicates(leads, LEAD_RULE)
     by_id = {lead.id: lead for lead in leads}

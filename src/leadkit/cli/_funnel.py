@@ -7,7 +7,13 @@ from pathlib import Path
 
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
-from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
+from leadkit.cli._inputs import (
+    add_input_options,
+    as_of,
+    qualification_warnings,
+    read_leads,
+    read_table,
+)
 from leadkit.cli._output import add_output_options, emit
 
 __all__ = ["configure", "run"]
@@ -62,17 +68,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     from leadkit.cli._score import load_model, load_profile
     from leadkit.cli._tables import funnel_table
-    from leadkit.model import EngagementEvent, Lead
+    from leadkit.model import EngagementEvent
     from leadkit.reports import funnel
     from leadkit.scoring import Grade
-    from leadkit.stages import StageHistory, advance, classify, load_stage_policy
+    from leadkit.stages import Stage, StageHistory, advance, classify, load_stage_policy
 
     when = as_of(args.as_of)
     with ctx.progress.step("read policy, leads and events"):
         policy = load_stage_policy(args.policy)
-        leads = read_table(
-            args.leads, Lead, headers=header_map(args.headers), encoding=args.encoding
-        )
+        leads = list(read_leads(args, ctx).leads)
         events: dict[str, list[EngagementEvent]] = defaultdict(list)
         if args.events is not None:
             for event in read_table(args.events, EngagementEvent, encoding=args.encoding):
@@ -103,6 +107,18 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             )
             for lead in leads
         ]
+    # MQLs (and beyond); sales-generated leads enter without qualifying.
+    qualified = sum(1 for h in histories if h.current not in (None, Stage.INQUIRY, Stage.SGL))
+    moments = [lead.created_at for lead in leads] + [
+        e.occurred_at for batch in events.values() for e in batch
+    ]
+    for warning in qualification_warnings(
+        min_score=policy.mql.min_score, min_grade=policy.mql.min_grade,
+        scored=args.model is not None, graded=args.profile is not None,
+        as_of_given=args.as_of is not None, when=when,
+        latest=max(moments, default=None), qualified=qualified,
+    ):  # fmt: skip
+        ctx.stderr.write(f"warning: {warning}\n")
     # by source, the funnel groups by the source catalogue (展示会 and Trade Show are one)
     report = funnel(histories, as_of=when, by=args.by, leads=leads)
     emit(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK
-from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
+from leadkit.cli._inputs import add_input_options, as_of, read_leads, read_table
 from leadkit.cli._output import add_output_options, emit
 
 __all__ = ["configure", "run"]
@@ -44,16 +44,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     """Read rules, team and leads; route in order; print one row per lead."""
     from collections import defaultdict
 
-    from leadkit.model import EngagementEvent, Lead, User
+    from leadkit.model import EngagementEvent, User
     from leadkit.reports import Table
     from leadkit.routing import InMemoryState, Roster, Router, load_assignment_rules
 
     when = as_of(args.as_of)
-    headers = header_map(args.headers)
     with ctx.progress.step("read rules, users and leads"):
         rules = load_assignment_rules(args.rules)
         users = read_table(args.users, User, encoding=args.encoding)
-        leads = read_table(args.leads, Lead, headers=headers, encoding=args.encoding)
+        leads = list(read_leads(args, ctx).leads)
         events: dict[str, list[EngagementEvent]] = defaultdict(list)
         if args.events is not None:
             for event in read_table(args.events, EngagementEvent, encoding=args.encoding):

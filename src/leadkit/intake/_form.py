@@ -17,6 +17,7 @@ import attrs
 
 from leadkit.dedupe._names import split_full_name
 from leadkit.errors import KeyPath, Problem, ValidationError
+from leadkit.io import parse_integer
 from leadkit.io._reader import Reader
 from leadkit.model import (
     Address,
@@ -215,10 +216,14 @@ def _split_name(text: str) -> tuple[str, str | None]:
 
 
 def _employees(text: str) -> int:
-    digits = text.replace(",", "").replace("_", "").strip().removesuffix("名").removesuffix("人")
-    if not digits.strip().isdigit():
+    # The one number parser of leadkit.io: 1,200, １，２００名, 3万人 (issue 15).
+    try:
+        value = parse_integer(text)
+    except ValidationError:
+        raise ValueError(text) from None
+    if value < 0:
         raise ValueError(text)
-    return int(digits)
+    return value
 
 
 class _Reader(Reader):

@@ -44,12 +44,31 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, TypeAlias, TypeVar
+from typing import IO, Any, Literal, TypeAlias, TypeVar
 
 import attrs
 
 from leadkit.errors import KeyPath, LeadkitError, LoadError, Problem, ValidationError, format_path
+from leadkit.io._countries import country_code
+from leadkit.io._headers import (
+    HEADER_MAPS,
+    JAPANESE_CRM_HEADERS,
+    JAPANESE_LEAD_HEADERS,
+    HeaderMap,
+    as_header_map,
+    detect_header_map,
+)
+from leadkit.io._parse import (
+    STRICT,
+    ValueFormat,
+    parse_amount,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+    parse_integer,
+)
 from leadkit.model import (
+    Address,
     CustomFields,
     CustomValue,
     EngagementEvent,
@@ -60,14 +79,17 @@ from leadkit.model import (
     OwnerRef,
     PersonName,
     UnknownStatusError,
+    active_statuses,
     is_required,
 )
 
 __all__ = [
+    "AUTO_ENCODING",
     "JAPANESE_LEAD_HEADERS",
     "CsvRowWriter",
     "CsvSource",
     "CsvTarget",
+    "Unknown",
     "csv_columns",
     "formula_safe_cell",
     "read_csv",
@@ -84,47 +106,6 @@ CsvSource: TypeAlias = str | os.PathLike[str] | IO[str]
 """A path (``.gz`` is decompressed) or a text file opened with ``newline=""``."""
 CsvTarget: TypeAlias = str | os.PathLike[str] | IO[str]
 """A path (``.gz`` is compressed) or a text file opened with ``newline=""``."""
-
-JAPANESE_LEAD_HEADERS: Mapping[str, str] = types.MappingProxyType(
-    {
-        "姓": "family_name",
-        "名": "given_name",
-        "姓（カナ）": "family_kana",
-        "名（カナ）": "given_kana",
-        "セイ": "family_kana",
-        "メイ": "given_kana",
-        "会社名": "company",
-        "役職": "title",
-        "部署": "department",
-        "メール": "email",
-        "メールアドレス": "email",
-        "電話": "phone",
-        "電話番号": "phone",
-        "携帯電話": "mobile",
-        "ウェブサイト": "website",
-        "業種": "industry",
-        "従業員数": "employees",
-        "年間売上": "annual_revenue",
-        "通貨": "annual_revenue_currency",
-        "国": "address_country",
-        "都道府県": "address_state",
-        "市区郡": "address_city",
-        "町名・番地": "address_street",
-        "郵便番号": "address_postal_code",
-        "リードソース": "lead_source",
-        "状況": "status",
-        "所有者": "owner",
-        "評価": "rating",
-        "メール送信拒否": "email_opt_out",
-        "電話お断り": "do_not_call",
-        "説明": "description",
-        "作成日時": "created_at",
-    }
-)
-"""Common Japanese CRM export headers mapped onto the documented lead columns.
-
-Pass it (or a copy extended with your own) as ``header_map`` to :func:`read_leads_csv`.
-"""
 
 
 class _CellError(Exception):
@@ -204,9 +185,21 @@ class CsvRowWriter:
 
 
 @attrs.frozen
+class _Context:
+    """How the cells of one file are read: the value format, and whether the file is an
+    export in another layout (a header map is in use), where an owner may be a bare name."""
+
+    fmt: ValueFormat = STRICT
+    lenient: bool = False
+
+
+_STRICT = _Context()
+
+
+@attrs.frozen
 class _Scalar:
     encode: Callable[[Any], str]
-    decode: Callable[[str], Any]
+    decode: Callable[[str, _Context], Any]
 
 
 def _clean(cell: str) -> str:
@@ -214,18 +207,36 @@ def _clean(cell: str) -> str:
     return (cell if cell.isascii() else unicodedata.normalize("NFKC", cell)).strip()
 
 
-_INTEGER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)")
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]*)?|[+-]?\.[0-9]+")
-_SLASH_DATE = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
-_TRUE = frozenset({"true", "yes", "y", "1", "t"})
-_FALSE = frozenset({"false", "no", "n", "0", "f"})
+_TRUE = frozenset({"true", "yes", "y", "1", "t", "はい"})
+_FALSE = frozenset({"false", "no", "n", "0", "f", "いいえ"})
 
 
-def _decode_integer(cell: str) -> int:
-    text = _clean(cell)
-    if not _INTEGER.fullmatch(text):
-        raise _CellError(f"expected an integer, got {cell!r}")
-    return _int(text.replace(",", ""), cell)
+def _parsed(parse: Callable[..., T], *args: Any) -> T:
+    """One cell through :mod:`leadkit.io._parse`, its error as a cell error."""
+    try:
+        return parse(*args)
+    except ValidationError as err:
+        raise _CellError(err.message) from None
+
+
+def _decode_integer(cell: str, ctx: _Context) -> int:
+    return _parsed(parse_integer, cell)
+
+
+def _decode_decimal(cell: str, ctx: _Context) -> Decimal:
+    try:
+        return parse_decimal(cell)
+    except ValidationError:
+        raise _CellError(f"expected a number such as 1200000 or 1,200.50, got {cell!r}") from None
+
+
+def _decode_bool(cell: str, ctx: _Context) -> bool:
+    text = _clean(cell).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _CellError(f"expected true or false, got {cell!r}")
 
 
 def _int(digits: str, cell: str) -> int:
@@ -236,43 +247,12 @@ def _int(digits: str, cell: str) -> int:
         raise _CellError(f"a number of {len(digits):,} digits is too long to read") from None
 
 
-def _decode_decimal(cell: str) -> Decimal:
-    text = _clean(cell)
-    if not _DECIMAL.fullmatch(text):
-        raise _CellError(f"expected a number such as 1200000 or 1,200.50, got {cell!r}")
-    return Decimal(text.replace(",", ""))
+def _decode_datetime(cell: str, ctx: _Context) -> datetime:
+    return _parsed(parse_datetime, cell, ctx.fmt)
 
 
-def _decode_bool(cell: str) -> bool:
-    text = _clean(cell).lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise _CellError(f"expected true or false, got {cell!r}")
-
-
-def _decode_datetime(cell: str) -> datetime:
-    text = _clean(cell)
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise _CellError(
-            f"expected an ISO 8601 date-time such as 2026-04-01T09:00:00+09:00, got {cell!r}"
-        ) from None
-    if value.utcoffset() is None:
-        raise _CellError(f"{cell!r} has no timezone; add Z or an offset such as +09:00")
-    return value
-
-
-def _decode_date(cell: str) -> date:
-    text = _clean(cell)
-    if m := _SLASH_DATE.fullmatch(text):
-        text = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _CellError(f"expected a date such as 2026-04-01, got {cell!r}") from None
+def _decode_date(cell: str, ctx: _Context) -> date:
+    return _parsed(parse_date, cell, ctx.fmt)
 
 
 def _encode_decimal(value: Decimal) -> str:
@@ -286,7 +266,7 @@ def _enum_scalar(cls: type[enum.Enum]) -> _Scalar:
         lookup[str(member.value).lower()] = member
     allowed = ", ".join(str(m.value) for m in cls)
 
-    def decode(cell: str) -> enum.Enum:
+    def decode(cell: str, ctx: _Context) -> enum.Enum:
         member = lookup.get(_clean(cell).lower())
         if member is None:
             raise _CellError(f"expected one of {allowed}, got {cell!r}")
@@ -295,9 +275,12 @@ def _enum_scalar(cls: type[enum.Enum]) -> _Scalar:
     return _Scalar(lambda member: str(member.value), decode)
 
 
-def _decode_owner(cell: str) -> OwnerRef:
+def _decode_owner(cell: str, ctx: _Context) -> OwnerRef:
     kind, sep, owner_id = _clean(cell).partition(":")
     kinds = {k.value: k for k in OwnerKind}
+    if ctx.lenient and (not sep or kind.lower() not in kinds):
+        # An export names its owner (a person's name or email): a user of that id.
+        return OwnerRef(OwnerKind.USER, _clean(cell))
     if not sep or kind.lower() not in kinds or not owner_id.strip():
         raise _CellError(f"expected user:<id> or queue:<id>, got {cell!r}")
     return OwnerRef(kinds[kind.lower()], owner_id.strip())
@@ -316,12 +299,12 @@ def _encode_items(items: Iterable[str]) -> str:
     return _SEPARATOR.join(items)
 
 
-def _decode_items(cell: str) -> list[str]:
+def _decode_items(cell: str, ctx: _Context) -> list[str]:
     return [item.strip() for item in cell.split(_SEPARATOR) if item.strip()]
 
 
 _SCALARS: dict[Any, _Scalar] = {
-    str: _Scalar(lambda s: s, lambda cell: cell),
+    str: _Scalar(lambda s: s, lambda cell, ctx: cell),
     int: _Scalar(str, _decode_integer),
     bool: _Scalar(lambda b: "true" if b else "false", _decode_bool),
     Decimal: _Scalar(_encode_decimal, _decode_decimal),
@@ -405,15 +388,24 @@ def _decode_custom(cell: str) -> CustomValue:
 class _Row:
     """One data row being read: its cells by column and the problems found so far."""
 
-    __slots__ = ("cells", "line", "problems")
+    __slots__ = ("cells", "ctx", "label", "line", "problems")
 
-    def __init__(self, cells: dict[str, str], line: int, problems: list[Problem]) -> None:
+    def __init__(
+        self,
+        cells: dict[str, str],
+        line: int,
+        problems: list[Problem],
+        ctx: _Context = _STRICT,
+        label: str = "line",
+    ) -> None:
         self.cells = cells
         self.line = line
         self.problems = problems
+        self.ctx = ctx
+        self.label = label
 
     def problem(self, column: str | None, message: str) -> None:
-        where = f"line {self.line}" + (f", column {column}" if column else "")
+        where = f"{self.label} {self.line}" + (f", column {column}" if column else "")
         self.problems.append(Problem(where, message))
 
 
@@ -443,7 +435,7 @@ class _ScalarColumn:
                 row.problem(self.header, "required; the cell is empty")
             return _MISSING
         try:
-            return self.scalar.decode(cell)
+            return self.scalar.decode(cell, row.ctx)
         except _CellError as err:
             row.problem(self.header, err.message)
             return _MISSING
@@ -682,9 +674,47 @@ def _record_header_of(record_type: type) -> Callable[[str], str]:
 class _FileProblem(Exception):
     """The file itself cannot be read (not one cell): the message says why."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, where: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.where = where
+
+
+AUTO_ENCODING = "auto"
+_DETECTED = ("utf-8-sig", "cp932")
+
+
+def _decode_bytes(data: bytes) -> tuple[str, str]:
+    """The text of ``data`` and its encoding: UTF-16 by its byte order mark, else UTF-8
+    (with or without a BOM), else cp932 (Excel's Shift_JIS)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    for encoding in _DETECTED:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise _FileProblem("neither UTF-8 nor cp932 (Shift_JIS) text; pass the encoding")
+
+
+@contextmanager
+def _open_text(source: CsvSource, encoding: str) -> Iterator[tuple[IO[str], str]]:
+    """``source`` opened for reading, and the encoding used (detected for ``"auto"``)."""
+    if encoding != AUTO_ENCODING or not isinstance(source, str | os.PathLike):
+        with _open(source, "r", "utf-8-sig" if encoding == AUTO_ENCODING else encoding) as text:
+            yield text, encoding
+        return
+    path = Path(source)
+    try:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rb") as packed:
+                data = packed.read()
+        else:
+            data = path.read_bytes()
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        raise _FileProblem("a damaged or truncated gzip file") from None
+    decoded, used = _decode_bytes(data)
+    yield io.StringIO(decoded, newline=""), used
 
 
 @contextmanager
@@ -753,9 +783,34 @@ def _name(source: CsvSource) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+Unknown: TypeAlias = Literal["error", "custom", "ignore"]
+"""What to do with a column no header map or layout knows: fail the file (``error``),
+keep its cells as text custom fields (``custom``) or leave it out (``ignore``)."""
+
+_UNKNOWN = ("error", "custom", "ignore")
+
+
+@attrs.frozen
+class _Header:
+    columns: list[str | None]
+    problems: list[Problem]
+    ignored: list[str]
+    custom: list[str]
+
+
+def _custom_name(header: str) -> str | None:
+    """A custom field name for an unknown header (``Favourite Colour`` → ``favourite_colour``);
+    ``None`` when the header has no letters or digits in ASCII."""
+    text = unicodedata.normalize("NFKC", header).strip().lower()
+    name = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    if not name:
+        return None
+    return name if not name[0].isdigit() else f"c_{name}"
+
+
 def _map_header(
-    header: list[str], record_type: type, header_map: Mapping[str, str | None] | None
-) -> tuple[list[str | None], list[Problem]]:
+    header: list[str], record_type: type, header_map: HeaderMap | None, unknown: Unknown = "error"
+) -> _Header:
     """The documented column each header cell stands for (None: ignored), and problems."""
     known = set(csv_columns(record_type))
     prefixes = _custom_prefixes(record_type)
@@ -771,64 +826,303 @@ def _map_header(
         for sub in part.parts
         if sub.required
     }
-    problems: list[Problem] = []
-    columns: list[str | None] = []
+    out = _Header([], [], [], [])
     seen: set[str] = set()
     for position, raw in enumerate(header, start=1):
         name = raw.lstrip("\ufeff").strip() if position == 1 else raw.strip()
-        if header_map is not None and name in header_map:
-            mapped = header_map[name]
+        if header_map is not None and header_map.knows(name):
+            mapped = header_map.column(name)
             if mapped is None:
-                columns.append(None)
+                out.columns.append(None)
                 continue
             name = mapped
         where = f"line 1, column {name or position}"
         if name in seen:
-            problems.append(Problem(where, "appears twice"))
+            out.problems.append(Problem(where, "appears twice"))
         elif name in known:
             pass
         elif prefix := next((p for p in prefixes if name.startswith(p)), None):
             field = name[len(prefix) :]
             if not field.isidentifier() or not field.isascii():
-                problems.append(
+                out.problems.append(
                     Problem(where, "custom field names must be identifiers (letters, digits, _)")
                 )
+        elif unknown != "error":
+            custom = _custom_name(name) if unknown == "custom" and prefixes else None
+            column = f"{prefixes[0]}{custom}" if custom else None
+            if column is None or column in seen or column in known:
+                out.ignored.append(name)
+                out.columns.append(None)
+                continue
+            out.custom.append(name)
+            seen.add(column)
+            out.columns.append(column)
+            continue
         else:
             guess = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f"did you mean {guess[0]}? " if guess else ""
-            custom = f", or {prefixes[0]}<name> for a custom field" if prefixes else ""
-            problems.append(
+            custom_hint = f", or {prefixes[0]}<name> for a custom field" if prefixes else ""
+            out.problems.append(
                 Problem(
                     where,
                     f"unknown column; {hint}csv_columns({record_type.__name__}) lists the "
-                    f"columns{custom}; map other names with header_map (to None to ignore)",
+                    f"columns{custom_hint}; map other names with header_map (to None to "
+                    "ignore), or pass unknown='custom' or 'ignore'",
                 )
             )
         seen.add(name)
-        columns.append(name)
+        out.columns.append(name)
     for missing in sorted(required - seen):
-        problems.append(Problem("line 1", f"missing required column {missing}"))
-    return columns, problems
+        out.problems.append(Problem("line 1", f"missing required column {missing}"))
+    return out
+
+
+@attrs.frozen
+class _Special:
+    """Columns whose cells are translated before they are read: countries by name,
+    amounts with their currency, statuses by label."""
+
+    countries: tuple[str, ...]
+    amounts: tuple[tuple[str, str], ...]
+    status: str | None
+
+
+_SPECIAL: dict[type[Any], _Special] = {}
+
+
+def _special(record_type: type) -> _Special:
+    special = _SPECIAL.get(record_type)
+    if special is None:
+        countries: list[str] = []
+        amounts: list[tuple[str, str]] = []
+        for part in _parts(record_type):
+            if isinstance(part, _NestedColumns) and part.cls is Address:
+                countries.append(part.header_of("country"))
+            elif isinstance(part, _NestedColumns) and part.cls is Money:
+                amounts.append((part.header_of("amount"), part.header_of("currency")))
+        status = "status" if record_type is Lead else None
+        special = _SPECIAL[record_type] = _Special(tuple(countries), tuple(amounts), status)
+    return special
+
+
+def _translate(row: _Row, special: _Special, header_map: HeaderMap | None) -> None:
+    """Value maps of the header map, country names, amounts with a currency, status
+    labels (未対応) as what the columns read."""
+    cells = row.cells
+    if header_map is not None and header_map.values:
+        for column, cell in cells.items():
+            if cell and column in header_map.values:
+                cells[column] = header_map.value(column, cell)
+    for column in special.countries:
+        cell = cells.get(column, "").strip()
+        if cell:
+            code = country_code(cell)
+            if code is None:
+                row.problem(
+                    column,
+                    f"unknown country {cell!r}; write an ISO code such as JP or a name "
+                    "such as Japan or 日本",
+                )
+                cells[column] = ""
+            else:
+                cells[column] = code
+    for amount_column, currency_column in special.amounts:
+        cell = cells.get(amount_column, "")
+        if not cell.strip():
+            continue
+        try:
+            amount, named = parse_amount(cell, currency=row.ctx.fmt.currency)
+        except ValidationError:
+            continue  # the amount's own column reports it
+        cells[amount_column] = format(amount, "f")
+        given = cells.get(currency_column, "").strip().upper()
+        if not given and named:
+            cells[currency_column] = named
+        elif given and named and given != named and named != row.ctx.fmt.currency:
+            row.problem(amount_column, f"{cell!r} is in {named}, the currency column says {given}")
+    if special.status is not None and (cell := cells.get(special.status, "").strip()):
+        cells[special.status] = _status_name(cell)
+
+
+def _status_name(cell: str) -> str:
+    statuses = active_statuses()
+    if cell in statuses:
+        return cell
+    for status in statuses:
+        if cell == status.label or cell.casefold() == status.api_name.casefold():
+            return status.api_name
+    return cell
+
+
+@attrs.frozen
+class _Table:
+    """What one file held: the records, the line (or record number) and the cells of
+    each, the header as written, and the columns left out or kept as custom fields."""
+
+    records: list[Any]
+    lines: list[int]
+    rows: list[dict[str, str]]
+    header: list[str]
+    ignored: list[str]
+    custom: list[str]
+    header_map: HeaderMap | None
+    encoding: str | None
+
+
+def _read_table(
+    record_type: type,
+    header: list[str] | None,
+    rows: Iterable[tuple[int, list[str]]],
+    *,
+    what: str,
+    header_map: HeaderMap | None,
+    unknown: Unknown,
+    ctx: _Context,
+    label: str = "line",
+    encoding: str | None = None,
+    keep_rows: bool = False,
+) -> _Table:
+    """Records from a header and rows of text cells (CSV, JSON): every problem collected
+    into one :class:`LoadError`, or every record (with its line and cells if
+    ``keep_rows``)."""
+    if unknown not in _UNKNOWN:
+        raise ValidationError(
+            f"unknown must be one of {', '.join(_UNKNOWN)}, got {unknown!r}", path="unknown"
+        )
+    if header is None:
+        raise LoadError([Problem("line 1", "the file is empty; expected a header")], what=what)
+    mapped = _map_header(header, record_type, header_map, unknown)
+    if mapped.problems:
+        raise LoadError(mapped.problems, what=what)
+    parts = _parts(record_type)
+    header_of = _record_header_of(record_type)
+    special = _special(record_type)
+    translate = bool(
+        special.countries or special.amounts or special.status or (header_map and header_map.values)
+    )
+    table = _Table([], [], [], header, mapped.ignored, mapped.custom, header_map, encoding)
+    problems: list[Problem] = []
+    try:
+        for line, cells in rows:
+            if not cells or (len(cells) == 1 and cells[0] == ""):
+                continue
+            row = _Row({}, line, problems, ctx, label)
+            if len(cells) != len(mapped.columns):
+                row.problem(None, f"expected {len(mapped.columns)} cells, found {len(cells)}")
+                continue
+            row.cells = {c: v for c, v in zip(mapped.columns, cells, strict=True) if c is not None}
+            before = len(problems)
+            if translate:
+                _translate(row, special, header_map)
+            record = _read_row(record_type, parts, row, header_of)
+            if record is not _MISSING and len(problems) == before:
+                table.records.append(record)
+                if keep_rows:
+                    table.lines.append(line)
+                    table.rows.append(dict(zip(header, cells, strict=True)))
+    except _FileProblem as err:
+        problems.append(Problem(err.where or what, err.message))
+    if problems:
+        raise LoadError(problems, what=what)
+    return table
+
+
+def _csv_rows(reader: Any, formula_safe: bool) -> Iterator[tuple[int, list[str]]]:
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            yield start, [_read_cell(c) for c in cells] if formula_safe else cells
+    except csv.Error as err:
+        raise _FileProblem(f"malformed CSV: {err}", where=f"line {reader.line_num}") from None
+
+
+def _read_csv_table(
+    source: CsvSource,
+    record_type: type,
+    *,
+    header_map: HeaderMap | Mapping[str, str | None] | str | None,
+    encoding: str,
+    formula_safe: bool,
+    unknown: Unknown | None,
+    values: ValueFormat | None,
+    keep_rows: bool = False,
+) -> _Table:
+    what = _name(source)
+    try:
+        with _open_text(source, encoding) as (handle, used):
+            reader = csv.reader(_lines(handle, used), strict=True)
+            rows = _csv_rows(reader, formula_safe)
+            first = next(rows, None)
+            header = first[1] if first is not None else None
+            chosen = _choose_map(header_map, header)
+            ctx = _Context(values or STRICT, lenient=chosen is not None)
+            # Exports carry many columns leadkit has no use for; its own layout is strict.
+            resolved: Unknown = unknown or ("error" if chosen is None else "ignore")
+            return _read_table(
+                record_type, header, rows, what=what, header_map=chosen,
+                unknown=resolved, ctx=ctx, encoding=used, keep_rows=keep_rows,
+            )  # fmt: skip
+    except _FileProblem as err:
+        raise LoadError([Problem(err.where or what, err.message)], what=what) from None
+    except OSError as err:
+        raise LoadError([Problem(what, f"cannot read: {err.strerror or err}")], what=what) from None
+
+
+def _choose_map(
+    header_map: HeaderMap | Mapping[str, str | None] | str | None, header: list[str] | None
+) -> HeaderMap | None:
+    """The header map in force: given, named (``"salesforce"``), or detected (``"auto"``)."""
+    if isinstance(header_map, str):
+        if header_map == "auto":
+            if header is None:
+                return None
+            detected = detect_header_map(header)
+            # A Japanese CRM's headers beside leadkit's own (id, 姓, 会社名 ...).
+            if detected is None and any(JAPANESE_CRM_HEADERS.knows(h) for h in header):
+                return JAPANESE_CRM_HEADERS
+            return detected
+        if header_map not in HEADER_MAPS:
+            raise ValidationError(
+                f"unknown header map {header_map!r}; one of auto, {', '.join(HEADER_MAPS)}",
+                path="header_map",
+            )
+        return HEADER_MAPS[header_map]
+    return as_header_map(header_map)
 
 
 def read_csv(
     source: CsvSource,
     record_type: type[T],
     *,
-    header_map: Mapping[str, str | None] | None = None,
+    header_map: HeaderMap | Mapping[str, str | None] | str | None = None,
     encoding: str = "utf-8-sig",
     formula_safe: bool = True,
+    unknown: Unknown = "error",
+    values: ValueFormat | None = None,
 ) -> list[T]:
     """Read a CSV table of ``record_type`` records (see :func:`csv_columns`).
 
     The first row is the header. ``header_map`` maps other header names onto the
-    documented ones (``{"会社名": "company"}``); map a header to ``None`` to ignore that
-    column. An empty cell means "not given". Numbers and dates may be full-width; numbers
-    may have thousands separators (``1,200``); dates may be written ``2026/4/1``. Blank
-    lines are ignored.
+    documented ones: a :class:`~leadkit.io.HeaderMap`, a plain mapping
+    (``{"会社名": "company"}``; a header mapped to ``None`` is ignored), the name of a
+    shipped map (``"salesforce"``, ``"hubspot"``, ``"japanese"``) or ``"auto"`` to detect
+    it from the header row. With a header map, an owner may be a bare name or email (a
+    user of that id). ``unknown`` says what a column nobody knows does: ``"error"`` (the
+    default), ``"custom"`` (kept as a text custom field named after the header) or
+    ``"ignore"``.
 
-    A cell that :func:`write_csv` neutralised as a formula (``'=SUM(A1)``) reads back
-    without its ``'``; ``formula_safe=False`` reads every cell exactly as it is.
+    An empty cell means "not given". Numbers and dates go through one parser
+    (:func:`~leadkit.io.parse_integer`, :func:`~leadkit.io.parse_datetime`): full-width,
+    thousands separators and units (``1,200名``, ``¥3,000,000``, ``3億円``), dates such as
+    ``2026/4/1`` or ``2026年4月1日``; ``values`` (a :class:`~leadkit.io.ValueFormat`) says
+    how to read ``4/1/2026``, which time zone naive date-times are in and the default
+    currency. Countries may be named (``Japan``, ``日本``, ``USA``); statuses may be
+    written by their label (``未対応``). Blank lines are ignored.
+
+    ``encoding="auto"`` reads UTF-8 (with or without a BOM), else cp932 (Excel's
+    Shift_JIS). A cell that :func:`write_csv` neutralised as a formula (``'=SUM(A1)``)
+    reads back without its ``'``; ``formula_safe=False`` reads every cell exactly as it is.
 
     Every problem is collected, with its line and column, into one
     :class:`~leadkit.errors.LoadError`; nothing is returned unless every row is good. So
@@ -844,48 +1138,11 @@ def read_csv(
     leadkit.errors.LoadError: 1 problem(s) in CSV:
       - line 2, column employees: expected an integer, got 'many'
     """
-    what = _name(source)
-    parts = _parts(record_type)
-    header_of = _record_header_of(record_type)
-    records: list[T] = []
-    problems: list[Problem] = []
-    try:
-        with _open(source, "r", encoding) as handle:
-            reader = csv.reader(_lines(handle, encoding), strict=True)
-            header = next(reader, None)
-            if header is None:
-                raise LoadError(
-                    [Problem("line 1", "the file is empty; expected a header")], what=what
-                )
-            if formula_safe:
-                header = [_read_cell(cell) for cell in header]
-            columns, header_problems = _map_header(header, record_type, header_map)
-            if header_problems:
-                raise LoadError(header_problems, what=what)
-            line = reader.line_num + 1
-            for cells in reader:
-                start, line = line, reader.line_num + 1
-                if not cells or (len(cells) == 1 and cells[0] == ""):
-                    continue
-                row = _Row({}, start, problems)
-                if len(cells) != len(columns):
-                    row.problem(None, f"expected {len(columns)} cells, found {len(cells)}")
-                    continue
-                if formula_safe:
-                    cells = [_read_cell(cell) for cell in cells]
-                row.cells = {c: v for c, v in zip(columns, cells, strict=True) if c is not None}
-                record = _read_row(record_type, parts, row, header_of)
-                if record is not _MISSING:
-                    records.append(record)
-    except csv.Error as err:
-        problems.append(Problem(f"line {reader.line_num}", f"malformed CSV: {err}"))
-    except _FileProblem as err:
-        problems.append(Problem(what, err.message))
-    except OSError as err:
-        problems.append(Problem(what, f"cannot read: {err.strerror or err}"))
-    if problems:
-        raise LoadError(problems, what=what)
-    return records
+    table = _read_csv_table(
+        source, record_type, header_map=header_map, encoding=encoding,
+        formula_safe=formula_safe, unknown=unknown, values=values,
+    )  # fmt: skip
+    return table.records
 
 
 def _read_row(
@@ -1006,14 +1263,17 @@ def _encode_record(
 def read_leads_csv(
     source: CsvSource,
     *,
-    header_map: Mapping[str, str | None] | None = None,
+    header_map: HeaderMap | Mapping[str, str | None] | str | None = None,
     encoding: str = "utf-8-sig",
     formula_safe: bool = True,
+    unknown: Unknown = "error",
+    values: ValueFormat | None = None,
 ) -> list[Lead]:
     """Read leads from CSV: :func:`read_csv` for :class:`~leadkit.model.Lead`."""
     return read_csv(
-        source, Lead, header_map=header_map, encoding=encoding, formula_safe=formula_safe
-    )
+        source, Lead, header_map=header_map, encoding=encoding, formula_safe=formula_safe,
+        unknown=unknown, values=values,
+    )  # fmt: skip
 
 
 def write_leads_csv(
