@@ -235,3 +235,23 @@ def test_funnel_in_japanese_merges_spellings_of_a_source(tmp_path: Path) -> None
     assert lines[1].split()[:4] == ["グループ", "経路", "ステージ", "到達"]
     inquiries = {line.split()[0]: line.split()[3] for line in lines[3:] if " Inquiry " in line}
     assert inquiries == {"展示会": "2", "Webフォーム": "2"}
+
+
+def test_score_explains_in_japanese(tmp_path: Path) -> None:
+    """Issue 15: a Japanese sales team reads 「資料請求 +20（3回）」, not English framing."""
+    from leadkit.cli import main
+
+    leads = write(tmp_path, "l.csv", LEADS_JA)
+    events = write(tmp_path, "e.csv", EVENTS)
+    out = io.StringIO()
+    code = main(
+        ["score", "--model", "japanese-b2b", "--leads", str(leads), "--events", str(events),
+         "--as-of", "2026-04-01", "--explain", "--locale", "ja"],
+        stdout=out,
+        stderr=io.StringIO(),
+    )  # fmt: skip
+    assert code == 0
+    text = out.getvalue()
+    assert text.splitlines()[1].split()[:4] == ["リード", "氏名", "会社名", "スコア"]
+    assert "デモ依頼 +" in text
+    assert "（1回）" in text

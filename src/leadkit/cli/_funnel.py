@@ -14,7 +14,7 @@ from leadkit.cli._inputs import (
     read_leads,
     read_table,
 )
-from leadkit.cli._output import add_output_options, emit
+from leadkit.cli._output import add_locale_option, add_output_options, emit
 
 __all__ = ["configure", "run"]
 
@@ -52,12 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_input_options(parser)
     parser.add_argument("--by", choices=_GROUPS, default="all", help="group the funnel")
-    parser.add_argument(
-        "--locale",
-        choices=("en", "ja"),
-        default="en",
-        help="language of the headings and source names (ja: 日本語)",
-    )
+    add_locale_option(parser)
     add_output_options(parser)
     parser.set_defaults(run=run)
 

@@ -54,6 +54,16 @@ def add_output_options(
     )
 
 
+def add_locale_option(parser: argparse.ArgumentParser) -> None:
+    """``--locale en|ja``: the language of headings, source names and explanations."""
+    parser.add_argument(
+        "--locale",
+        choices=("en", "ja"),
+        default="en",
+        help="language of the headings, source names and explanations (ja: 日本語)",
+    )
+
+
 def format_for_path(path: Path, default: str) -> str:
     """The format a file name asks for (``.csv``, ``.json``), else ``default``."""
     suffix = path.suffix.lower()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from leadkit.cli._context import Context
 from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._inputs import add_input_options, as_of, read_leads, read_table
-from leadkit.cli._output import add_output_options, emit
+from leadkit.cli._output import add_locale_option, add_output_options, emit
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -68,6 +68,7 @@ def configure_score(score: argparse.ArgumentParser) -> None:
     score.add_argument("--with-input", action="store_true",
                        help="write every input column beside the results")  # fmt: skip
     score.add_argument("--explain", action="store_true", help="show each rule's points")
+    add_locale_option(score)
     score.add_argument("--top", type=int, metavar="N", help="only the N highest scores")
     add_output_options(score)
     score.set_defaults(run=run_score)
@@ -174,7 +175,8 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
             _short_why(card),
         )
         if args.explain:
-            row += ("\n".join(c.describe().strip() for c in card.contributions),)
+            lines = (c.describe(locale=args.locale).strip() for c in card.contributions)
+            row += ("\n".join(lines),)
         if args.with_input:
             row = tuple(file.rows[i][h] for h in file.header if h != key) + row
         rows.append(row)
@@ -185,7 +187,7 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
             "events are older than the model's time windows, pass --as-of\n"
         )
     emit(
-        [Table(columns, rows, title=title)],
+        [Table(columns, rows, title=title).translated(args.locale)],
         fmt=args.format,
         out=args.out,
         stdout=ctx.stdout,
@@ -224,8 +226,10 @@ def _key_column(chosen: str | None, header: tuple[str, ...], id_column: str | No
 
 def _short_why(card: ScoreCard) -> str:
     """The three largest contributions, one line: ``demo_request +20; page_view +3``."""
+    from leadkit.scoring._card import fmt
+
     top = sorted(card.contributions, key=lambda c: -abs(c.points))[:3]
-    return "; ".join(f"{c.name} {c.points:+g}" for c in top if c.points)
+    return "; ".join(f"{c.name} {fmt(c.points)}" for c in top if c.points)
 
 
 def run_grade(args: argparse.Namespace, ctx: Context) -> int:
