@@ -562,7 +562,15 @@ class PostgresUnitOfWork(BaseUnitOfWork):
         if self._in_transaction:
             self._in_transaction = False
             with _translated(self._describe()):
-                self._connection().execute("COMMIT")
+                status = self._connection().execute("COMMIT").statusmessage
+            if status != "COMMIT":
+                # PostgreSQL answers COMMIT of a transaction that an error aborted with
+                # ROLLBACK, silently: say so, the writes are gone.
+                raise DatabaseError(
+                    "nothing was committed: a statement of this unit of work failed "
+                    "earlier, which aborted its transaction",
+                    path=self._describe(),
+                )
 
     def _rollback(self) -> None:
         if self._in_transaction:
