@@ -240,7 +240,7 @@ class _PostgresTable(Generic[R]):
         values = [_id(record.id), *self._dump(record)]
         return bool(self._execute(self._insert, values).rowcount == 1)
 
-    def insert_many(self, records: Sequence[R]) -> list[str]:
+    def insert_many(self, records: list[R]) -> list[str]:
         """Insert every record in one batch, or none: the ids already taken."""
         rows = [[_id(record.id), *self._dump(record)] for record in records]
         conn = self._connection()
@@ -252,6 +252,7 @@ class _PostgresTable(Generic[R]):
                 cursor.execute("RELEASE SAVEPOINT leadkit_insert_many")
                 return []
             cursor.execute("ROLLBACK TO SAVEPOINT leadkit_insert_many")
+            cursor.execute("RELEASE SAVEPOINT leadkit_insert_many")
             taken = {
                 str(row[0])
                 for row in cursor.execute(self._taken, ([r.id for r in records],)).fetchall()

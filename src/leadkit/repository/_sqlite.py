@@ -254,6 +254,20 @@ class _SqliteTable(Generic[R]):
             return False
         return True
 
+    def insert_many(self, records: list[R]) -> list[str]:
+        """Insert every record in one ``executemany``, or none: the ids already taken."""
+        rows = [[record.id, *self._dump(record)] for record in records]
+        conn = self._connection()
+        conn.execute("SAVEPOINT leadkit_insert_many")
+        try:
+            conn.executemany(self._insert, rows)
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO leadkit_insert_many")
+            conn.execute("RELEASE leadkit_insert_many")
+            return [record.id for record in records if self.load(record.id) is not None]
+        conn.execute("RELEASE leadkit_insert_many")
+        return []
+
     def replace(self, record: R, expected_version: int) -> bool:
         values = [*self._dump(record), record.id, expected_version]
         return self._connection().execute(self._update, values).rowcount == 1
