@@ -61,3 +61,31 @@ def route_in_process(
         else:
             raise AssertionError(f"no routing got through in {MAX_TRIES} tries")
     return out, conflicts
+
+
+def read_while(url: str, schema: str, stop: Event, results: Queue[tuple[int, list[str]]]) -> None:
+    """Read in snapshots until ``stop``: the record counts must be all before or all after
+    the bulk conversion, and every merge group merged whole or not at all. Reports how
+    many snapshots were read and what was wrong in them."""
+    problems: list[str] = []
+    reads = 0
+    seen: set[tuple[int, int, int]] = set()
+    try:
+        while not stop.is_set() and reads < 10_000:
+            with PostgresUnitOfWork(url, schema=schema) as uow:
+                counts = (len(uow.accounts), len(uow.contacts), len(uow.opportunities))
+                merged: dict[str, set[bool]] = {}
+                for record in uow.leads.by_company_key("merge group"):
+                    group = record.id.split("-")[0]
+                    if record.id.endswith("-m"):
+                        continue
+                    merged.setdefault(group, set()).add(record.master_record_id is not None)
+            reads += 1
+            seen.add(counts)
+            problems += [
+                f"group {g} half merged" for g, states in merged.items() if len(states) > 1
+            ]
+    except LeadkitError as error:
+        problems.append(f"{error.code}: {error}")
+    problems += [f"counts seen: {sorted(seen)}"] if len(seen) > 2 else []
+    results.put((reads, problems))

@@ -13,15 +13,16 @@ from typing import Any
 
 import pytest
 
-from leadkit.convert import ConversionRequest, convert_lead
+from leadkit.convert import ConversionRequest, convert_lead, convert_leads
 from leadkit.dedupe import merge_accounts, merge_leads
+from leadkit.errors import ConcurrencyError
 from leadkit.repository import PostgresUnitOfWork, UnitOfWork, UnitOfWorkFactory
 from leadkit.testing.contract import fail_at_every_step, snapshot
-from tests.convert.conftest import AS_OF, make_lead
+from tests.convert.conftest import AS_OF, CONVERTED, make_lead
 from tests.convert.test_faults import SETTINGS, _seed_a_busy_lead
 from tests.dedupe.test_merge_faults import _busy_accounts, _busy_leads
 from tests.repository._postgres import fresh_schema, postgres_url
-from tests.repository._postgres_workers import convert_when_started, route_in_process
+from tests.repository._postgres_workers import convert_when_started, read_while, route_in_process
 from tests.routing.test_state import CAPACITIES
 
 PROCESSES = 4
@@ -207,3 +208,53 @@ def test_a_merge_failing_at_any_write_step_leaves_the_database_unchanged(
     failures, _ = fail_at_every_step(factory, merge, when=when)  # type: ignore[arg-type]
     assert len(failures) == (steps if when == "before" else steps - 1), failures
     assert snapshot(factory) != before
+
+
+BULK = 500
+GROUPS = 100
+READERS = 2
+
+
+@pytest.mark.slow
+def test_bulk_conversion_and_merges_under_concurrent_readers(
+    url: str, schema: str, factory: UnitOfWorkFactory
+) -> None:
+    """Readers in other processes see the bulk conversion (one unit of work) all or not
+    at all, and each merge (a unit of work each) whole or not at all."""
+    with PostgresUnitOfWork(url, schema=schema) as uow:
+        uow.leads.add_all([make_lead(id=f"b{n}", company=f"会社{n % 125}") for n in range(BULK)])
+        for g in range(GROUPS):
+            uow.leads.add_all(
+                [make_lead(id=f"g{g}-{part}", company="merge group") for part in ("m", "d1", "d2")]
+            )
+        uow.commit()
+    context = _context()
+    stop = context.Event()
+    results = context.Queue()
+    readers = [
+        context.Process(target=read_while, args=(url, schema, stop, results))
+        for _ in range(READERS)
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        requests = [ConversionRequest(f"b{n}", CONVERTED, account="match") for n in range(BULK)]
+        converted = convert_leads(requests, factory, as_of=AS_OF, all_or_none=True)
+        assert all(result.success for result in converted)
+        for g in range(GROUPS):
+            for _ in range(20):  # a merge conflicting with a reader's snapshot is retried
+                try:
+                    merge_leads(f"g{g}-m", [f"g{g}-d1", f"g{g}-d2"], factory())
+                    break
+                except ConcurrencyError:
+                    continue
+    finally:
+        stop.set()
+        outcomes = [results.get(timeout=120) for _ in readers]
+        for reader in readers:
+            reader.join(timeout=60)
+    assert all(reads > 0 for reads, _ in outcomes), outcomes
+    assert [problems for _, problems in outcomes] == [[]] * READERS
+    with factory() as uow:
+        assert len(uow.accounts) == 125
+        assert sum(lead.is_merged for lead in uow.leads.by_company_key("merge group")) == 2 * GROUPS

@@ -375,11 +375,13 @@ class _PostgresRateLimits:
 
 
 def _stored_version(conn: Any) -> int:
-    """The schema version stored (0: no leadkit schema table), read on its own."""
-    found = conn.execute("SELECT to_regclass('leadkit_schema') IS NOT NULL").fetchone()
-    if not found[0]:
+    """The schema version stored; 0 without leadkit's schema table (then the statement
+    failed, harmless in autocommit mode; inside a transaction check to_regclass first)."""
+    psycopg = _psycopg()
+    try:
+        row = conn.execute("SELECT version FROM leadkit_schema").fetchone()
+    except psycopg.errors.UndefinedTable:
         return 0
-    row = conn.execute("SELECT version FROM leadkit_schema").fetchone()
     return 0 if row is None else int(row[0])
 
 
@@ -406,6 +408,9 @@ class _PostgresSchema:
             "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"leadkit schema {self._schema}",)
         )
         self._conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"')
+        exists = self._conn.execute("SELECT to_regclass('leadkit_schema') IS NOT NULL")
+        if not exists.fetchone()[0]:
+            return 0
         return _stored_version(self._conn)
 
     def create_version_table(self) -> None:
