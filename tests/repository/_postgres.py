@@ -12,19 +12,22 @@ URL_VARIABLE = "LEADKIT_POSTGRES_URL"
 REQUIRE_VARIABLE = "LEADKIT_REQUIRE_POSTGRES"
 
 
-def postgres_url() -> str:
-    """The server to test against; without one, skip with the reason, unless
-    ``LEADKIT_REQUIRE_POSTGRES=1`` (``.ci/run`` sets it) makes that a failure."""
+REASON = (
+    f"no PostgreSQL server: {URL_VARIABLE} is unset (run the tests through "
+    "scripts/with-postgres to start a throwaway one)"
+)
+
+
+def postgres_url(*, module: bool = False) -> str:
+    """The server to test against; without one, skip with the reason (the whole module
+    when ``module``, from its top level), unless ``LEADKIT_REQUIRE_POSTGRES=1``
+    (``.ci/run`` sets it) makes that a failure."""
     url = os.environ.get(URL_VARIABLE, "")
     if url:
         return url
-    reason = (
-        f"no PostgreSQL server: {URL_VARIABLE} is unset (run the tests through "
-        "scripts/with-postgres to start a throwaway one)"
-    )
     if os.environ.get(REQUIRE_VARIABLE) == "1":
-        pytest.fail(f"{REQUIRE_VARIABLE}=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+        pytest.fail(f"{REQUIRE_VARIABLE}=1 but {REASON}", pytrace=False)
+    pytest.skip(REASON, allow_module_level=module)
 
 
 def fresh_schema(url: str) -> Iterator[str]:

@@ -12,6 +12,8 @@ from leadkit.repository import PostgresUnitOfWork, UnitOfWorkFactory
 from leadkit.testing.contract import FailingUnitOfWork, UnitOfWorkContract
 from tests.repository._postgres import fresh_schema, postgres_url
 
+postgres_url(module=True)  # every test here needs the server
+
 
 @pytest.fixture
 def schema() -> Iterator[str]:
