@@ -22,10 +22,10 @@ from tests.convert.conftest import AS_OF, CONVERTED, make_lead
 from tests.convert.test_faults import SETTINGS, _seed_a_busy_lead
 from tests.dedupe.test_merge_faults import _busy_accounts, _busy_leads
 from tests.repository._postgres import fresh_schema, postgres_url
-
-postgres_url(module=True)  # every test here needs the server
 from tests.repository._postgres_workers import convert_when_started, read_while, route_in_process
 from tests.routing.test_state import CAPACITIES
+
+postgres_url(module=True)  # every test here needs the server
 
 PROCESSES = 4
 
