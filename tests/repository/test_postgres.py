@@ -227,3 +227,24 @@ def test_without_psycopg_the_error_names_the_extra(monkeypatch: pytest.MonkeyPat
         PostgresUnitOfWork("postgresql://localhost/x")
     assert raised.value.extra == "postgres"
     assert "leadkit[postgres]" in str(raised.value)
+
+
+def test_a_connection_lost_mid_unit_is_a_database_error_and_the_next_unit_reconnects(
+    url: str, schema: str
+) -> None:
+    factory = functools.partial(PostgresUnitOfWork, url, schema=schema)
+    with factory() as uow:
+        uow.users.add(User(id="u-1", name="A"))
+        uow.commit()
+    with factory() as uow:
+        _sql(url, "SELECT pg_terminate_backend(%s)", uow._connection().info.backend_pid)
+        with pytest.raises(DatabaseError):
+            uow.users.get("u-1")
+        # leaving the block must not fail on the lost connection
+    with factory() as uow:
+        assert uow.users.get("u-1").name == "A"
+
+
+def test_passwords_never_reach_messages() -> None:
+    for url in ("postgresql://me:s3cret@127.0.0.1:1/x", "host=127.0.0.1 password=s3cret"):
+        assert "s3cret" not in repr(PostgresUnitOfWork(url))

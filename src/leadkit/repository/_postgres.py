@@ -426,7 +426,8 @@ class _PostgresSchema:
 
 def _redacted(url: str) -> str:
     """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    url = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", url, flags=re.IGNORECASE)
 
 
 class PostgresUnitOfWork(BaseUnitOfWork):
@@ -582,7 +583,7 @@ class PostgresUnitOfWork(BaseUnitOfWork):
         if self._in_transaction:
             self._in_transaction = False
             conn = self._connection()
-            if not conn.closed:
+            if not conn.closed and not conn.broken:  # a lost connection has nothing to undo
                 with _translated(self._describe()):
                     conn.execute("ROLLBACK")
 
