@@ -248,3 +248,15 @@ def test_a_connection_lost_mid_unit_is_a_database_error_and_the_next_unit_reconn
 def test_passwords_never_reach_messages() -> None:
     for url in ("postgresql://me:s3cret@127.0.0.1:1/x", "host=127.0.0.1 password=s3cret"):
         assert "s3cret" not in repr(PostgresUnitOfWork(url))
+
+
+def test_an_idle_connection_dropped_by_the_server_is_replaced(url: str, schema: str) -> None:
+    factory = functools.partial(PostgresUnitOfWork, url, schema=schema)
+    with factory() as uow:
+        uow.users.add(User(id="u-1", name="A"))
+        uow.commit()
+        pid = uow._connection().info.backend_pid
+    _sql(url, "SELECT pg_terminate_backend(%s, 10000)", pid)  # waits; as a restart would
+    with factory() as uow:
+        assert uow._connection().info.backend_pid != pid
+        assert uow.users.get("u-1").name == "A"

@@ -520,9 +520,9 @@ class PostgresUnitOfWork(BaseUnitOfWork):
             self._connection().execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
         self._in_transaction = True
 
-    def _connect(self) -> psycopg.Connection[Any]:
+    def _connect(self, *, reuse: bool = True) -> psycopg.Connection[Any]:
         self._key = (self.url, self.schema, os.getpid())
-        kept = _take_idle(self._key)
+        kept = _take_idle(self._key) if reuse else None
         if kept is not None:
             return kept  # type: ignore[no-any-return]
         psycopg = _psycopg()
@@ -540,13 +540,29 @@ class PostgresUnitOfWork(BaseUnitOfWork):
             conn.execute(f"SET lock_timeout = '{int(self.lock_timeout * 1000)}ms'")
         return conn  # type: ignore[no-any-return]
 
-    def _begin(self) -> None:
+    def _first_version(self) -> tuple[psycopg.Connection[Any], int]:
+        """A connection and the stored schema version; an idle connection the server
+        has dropped since (a restart) is replaced by a new one."""
+        psycopg = _psycopg()
         conn = self._connect()
+        try:
+            return conn, _stored_version(conn)
+        except psycopg.OperationalError:
+            conn.close()
+        conn = self._connect(reuse=False)
+        try:
+            with _translated(self._describe()):
+                return conn, _stored_version(conn)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _begin(self) -> None:
+        conn, current = self._first_version()
         self._conn = conn
         try:
             where = self._describe()
             with _translated(where):
-                current = _stored_version(conn)
                 # The schema is brought up to date in a transaction of its own, kept even
                 # if this unit of work ends up rolling back.
                 if POSTGRES_MIGRATIONS.pending(current, where=where):
@@ -555,7 +571,8 @@ class PostgresUnitOfWork(BaseUnitOfWork):
                         schema = _PostgresSchema(conn, self.schema, create=self.create, where=where)
                         POSTGRES_MIGRATIONS.apply(schema, where=where)
                     except BaseException:
-                        conn.execute("ROLLBACK")
+                        if not conn.broken:
+                            conn.execute("ROLLBACK")
                         raise
                     conn.execute("COMMIT")
             self._begin_transaction()
