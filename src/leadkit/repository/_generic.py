@@ -204,7 +204,7 @@ class TableRepository(Generic[R]):
     def add_all(self, records: Iterable[R], /) -> list[R]:
         """Store many new records at once: all of them, or none.
 
-        The SQL adapters write them in one batch (``executemany``), much faster than one
+        The SQL adapters write them in one batch (``executemany``, ``COPY``), much faster than one
         :meth:`add` each. If an id is already stored or given twice, nothing is written
         and :class:`DuplicateIdError` names the first such id.
         """

@@ -196,6 +196,7 @@ class _PostgresTable(Generic[R]):
         self._scan = f"SELECT id, version, data::text FROM {name} ORDER BY seq"
         self._count = f"SELECT COUNT(*) FROM {name}"
         self._taken = f"SELECT id FROM {name} WHERE id = ANY(%s)"
+        self._copy = f"COPY {name} ({', '.join(all_columns)}) FROM STDIN"
 
     def _execute(self, sql: str, values: Sequence[Any] = ()) -> Any:
         with _translated(self._where()):
@@ -241,23 +242,24 @@ class _PostgresTable(Generic[R]):
         return bool(self._execute(self._insert, values).rowcount == 1)
 
     def insert_many(self, records: list[R]) -> list[str]:
-        """Insert every record in one batch, or none: the ids already taken."""
+        """Insert every record with one ``COPY``, or none: the ids already taken."""
         rows = [[_id(record.id), *self._dump(record)] for record in records]
-        conn = self._connection()
+        psycopg = _psycopg()
         with _translated(self._where()):
-            cursor = conn.cursor()
+            cursor = self._connection().cursor()
             cursor.execute("SAVEPOINT leadkit_insert_many")
-            cursor.executemany(self._insert, rows)
-            if cursor.rowcount == len(rows):
+            try:
+                with cursor.copy(self._copy) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            except psycopg.errors.UniqueViolation:
+                cursor.execute("ROLLBACK TO SAVEPOINT leadkit_insert_many")
                 cursor.execute("RELEASE SAVEPOINT leadkit_insert_many")
-                return []
-            cursor.execute("ROLLBACK TO SAVEPOINT leadkit_insert_many")
+                ids = [record.id for record in records]
+                taken = {str(row[0]) for row in cursor.execute(self._taken, (ids,)).fetchall()}
+                return [i for i in ids if i in taken]
             cursor.execute("RELEASE SAVEPOINT leadkit_insert_many")
-            taken = {
-                str(row[0])
-                for row in cursor.execute(self._taken, ([r.id for r in records],)).fetchall()
-            }
-            return [record.id for record in records if record.id in taken]
+            return []
 
     def replace(self, record: R, expected_version: int) -> bool:
         values = [*self._dump(record), record.id, expected_version]
