@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leadkit.errors import ValidationError
+from leadkit.errors import InjectedFault, ValidationError
 from leadkit.model import Account, Lead, PersonName, User
 from leadkit.repository import (
     DuplicateIdError,
@@ -20,6 +20,7 @@ from leadkit.repository import (
     PostgresUnitOfWork,
     SqliteUnitOfWork,
 )
+from leadkit.testing.contract import FailingUnitOfWork
 from tests.repository._postgres import fresh_schema, postgres_url
 
 T0 = datetime(2026, 4, 1, tzinfo=UTC)
@@ -122,3 +123,12 @@ def test_add_all_is_add_one_by_one_or_nothing(ids: list[str], stored: set[str]) 
     with store.unit_of_work() as uow:
         expected = sorted(stored) + ([] if fails else ids)
         assert [user.id for user in uow.users] == expected
+
+
+def test_a_batch_is_one_write_step_for_fault_injection() -> None:
+    store = InMemoryStore()
+    failing = FailingUnitOfWork(store.unit_of_work(), fail_at=1, when="after")
+    with failing, pytest.raises(InjectedFault, match=r"step 1 \(users.add_all\)"):
+        failing.users.add_all([User(id=f"u-{i}", name="U") for i in range(3)])  # type: ignore[attr-defined]
+    with store.unit_of_work() as uow:
+        assert len(uow.users) == 0  # written, then rolled back with the unit
