@@ -40,6 +40,7 @@ __all__ = [
     "ConversionRolledBackError",
     "ConvertedLeadMergeError",
     "ConvertingStatusError",
+    "DatabaseError",
     "DatabaseFileError",
     "DuplicateBlockedError",
     "DuplicateIdError",
@@ -581,3 +582,17 @@ class DatabaseFileError(LeadkitError):
     def __init__(self, message: str, *, file: str, code: str | None = None) -> None:
         super().__init__(f"{file}: {message}", code=code)
         self.file = file
+
+
+class DatabaseError(LeadkitError):
+    """A database server refused a connection or failed a statement (PostgreSQL).
+
+    ``sqlstate`` is the server's five-character error code when it sent one. Conflicts
+    between concurrent units of work are :class:`ConcurrencyError` instead.
+    """
+
+    code = "database_error"
+
+    def __init__(self, message: str, *, path: PathLike = None, sqlstate: str | None = None) -> None:
+        super().__init__(message, path=path)
+        self.sqlstate = sqlstate

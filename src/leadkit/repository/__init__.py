@@ -6,11 +6,15 @@ Domain code (conversion, merge, intake, routing) is written against the protocol
 * :class:`InMemoryUnitOfWork` over an :class:`InMemoryStore` — the default, for notebooks
   and tests;
 * :class:`SqliteUnitOfWork` — a SQLite file (WAL, one ``BEGIN IMMEDIATE`` transaction per
-  unit of work, optimistic concurrency on ``version``).
+  unit of work, optimistic concurrency on ``version``);
+* :class:`PostgresUnitOfWork` — a PostgreSQL database (``leadkit[postgres]``, psycopg 3;
+  one ``SERIALIZABLE`` transaction per unit of work), imported only when first used.
 
 :mod:`leadkit.testing.contract` is the test suite an adapter must pass; run it against
 your own (SQLAlchemy, Django, a REST API) to know it behaves like these two.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from leadkit.repository._errors import (
     DuplicateIdError,
@@ -42,6 +46,20 @@ from leadkit.repository._protocols import (
 from leadkit.repository._schema import TABLES, TableSpec, website_domain
 from leadkit.repository._sqlite import SCHEMA_VERSION, SqliteUnitOfWork
 
+if TYPE_CHECKING:
+    from leadkit.repository._postgres import PostgresUnitOfWork
+
+
+def __getattr__(name: str) -> Any:
+    # The PostgreSQL adapter's module is loaded on first use only (``import leadkit``
+    # stays light; psycopg itself is imported when a unit of work is made).
+    if name == "PostgresUnitOfWork":
+        from leadkit.repository._postgres import PostgresUnitOfWork
+
+        return PostgresUnitOfWork
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
@@ -58,6 +76,7 @@ __all__ = [
     "LeadReadOnlyError",
     "LeadRepository",
     "OpportunityRepository",
+    "PostgresUnitOfWork",
     "QueueRepository",
     "RateLimitRepository",
     "Record",

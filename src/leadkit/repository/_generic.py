@@ -201,6 +201,42 @@ class TableRepository(Generic[R]):
             )
         return record
 
+    def add_all(self, records: Iterable[R], /) -> list[R]:
+        """Store many new records at once: all of them, or none.
+
+        The SQL adapters write them in one batch (``executemany``, ``COPY``), much faster than one
+        :meth:`add` each. If an id is already stored or given twice, nothing is written
+        and :class:`DuplicateIdError` names the first such id.
+        """
+        self._guard()
+        batch = [self._check_type(record, "add_all") for record in records]
+        seen: set[str] = set()
+        for record in batch:
+            if record.id in seen:
+                raise DuplicateIdError(
+                    f"the id {record.id!r} is given twice; nothing was added",
+                    path=f"{self._spec.name}.{record.id}",
+                )
+            seen.add(record.id)
+        if not batch:
+            return batch
+        insert_many: Callable[[list[R]], list[str]] | None = getattr(
+            self._table, "insert_many", None
+        )
+        if insert_many is not None:
+            taken = insert_many(batch)
+        else:  # a table without batches: check every id first, then insert one by one
+            taken = [record.id for record in batch if self._table.load(record.id) is not None]
+            if not taken:
+                for record in batch:
+                    self._table.insert(record)
+        if taken:
+            raise DuplicateIdError(
+                f"a {self._spec.kind} with id {taken[0]!r} already exists; nothing was added",
+                path=f"{self._spec.name}.{taken[0]}",
+            )
+        return batch
+
     def _check_update(self, stored: R, record: R) -> None:
         """Hook: refuse an update the record kind does not allow."""
 

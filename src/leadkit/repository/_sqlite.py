@@ -27,8 +27,8 @@ from typing import Any, Generic, Literal, TypeVar
 from leadkit._sqlite_file import APPLICATION_ID, check_usable, mark_as_leadkit, open_database
 from leadkit.errors import ConcurrencyError, LoadError, Problem, ValidationError
 from leadkit.io import structure, unstructure
-from leadkit.repository._errors import SchemaVersionError
 from leadkit.repository._generic import Table
+from leadkit.repository._migrations import Migration, Migrations
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import SCHEMA as STATE_SCHEMA
@@ -87,18 +87,43 @@ _MIGRATIONS: tuple[str, ...] = (
     STATE_SCHEMA,
 )
 
-SCHEMA_VERSION = len(_MIGRATIONS)
+MIGRATIONS = Migrations(
+    (
+        Migration("the initial schema", _MIGRATIONS[0]),
+        Migration("accounts findable by parent", _MIGRATIONS[1]),
+        Migration("routing state and rate limits", _MIGRATIONS[2]),
+    )
+)
+"""The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
+
+SCHEMA_VERSION = MIGRATIONS.version
 """The schema version this leadkit writes; older databases are migrated on first use."""
 
 
-def _schema_version(conn: sqlite3.Connection) -> int:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leadkit_schema'"
-    ).fetchone()
-    if row is None:
-        return 0
-    (version,) = conn.execute("SELECT version FROM leadkit_schema").fetchone()
-    return int(version)
+class _SqliteSchema:
+    """:class:`~leadkit.repository._migrations.SchemaStore` on a SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def read_version(self) -> int:
+        row = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leadkit_schema'"
+        ).fetchone()
+        if row is None:
+            return 0
+        (version,) = self._conn.execute("SELECT version FROM leadkit_schema").fetchone()
+        return int(version)
+
+    def create_version_table(self) -> None:
+        self._conn.execute("CREATE TABLE leadkit_schema (version INTEGER NOT NULL)")
+        self._conn.execute("INSERT INTO leadkit_schema (version) VALUES (0)")
+
+    def execute(self, statement: str) -> None:
+        self._conn.execute(statement)
+
+    def write_version(self, version: int) -> None:
+        self._conn.execute("UPDATE leadkit_schema SET version = ?", (version,))
 
 
 def migrate(conn: sqlite3.Connection, *, path: str, create: bool = True) -> bool:
@@ -110,24 +135,8 @@ def migrate(conn: sqlite3.Connection, *, path: str, create: bool = True) -> bool
     if not marked:
         check_usable(conn, path, create=create)
         mark_as_leadkit(conn)
-    current = _schema_version(conn)
-    if current > SCHEMA_VERSION:
-        raise SchemaVersionError(
-            f"the database has schema version {current}, newer than the {SCHEMA_VERSION} "
-            "this leadkit knows; upgrade leadkit to open it",
-            path=path,
-        )
-    if current == SCHEMA_VERSION:
-        return not marked
-    if current == 0:
-        conn.execute("CREATE TABLE leadkit_schema (version INTEGER NOT NULL)")
-        conn.execute("INSERT INTO leadkit_schema (version) VALUES (0)")
-    for script in _MIGRATIONS[current:]:
-        for statement in script.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-    conn.execute("UPDATE leadkit_schema SET version = ?", (SCHEMA_VERSION,))
-    return True
+    changed = MIGRATIONS.apply(_SqliteSchema(conn), where=path)
+    return changed or not marked
 
 
 # SQLite checkpoints and deletes the WAL file whenever the last connection to a database
@@ -244,6 +253,20 @@ class _SqliteTable(Generic[R]):
         except sqlite3.IntegrityError:
             return False
         return True
+
+    def insert_many(self, records: list[R]) -> list[str]:
+        """Insert every record in one ``executemany``, or none: the ids already taken."""
+        rows = [[record.id, *self._dump(record)] for record in records]
+        conn = self._connection()
+        conn.execute("SAVEPOINT leadkit_insert_many")
+        try:
+            conn.executemany(self._insert, rows)
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO leadkit_insert_many")
+            conn.execute("RELEASE leadkit_insert_many")
+            return [record.id for record in records if self.load(record.id) is not None]
+        conn.execute("RELEASE leadkit_insert_many")
+        return []
 
     def replace(self, record: R, expected_version: int) -> bool:
         values = [*self._dump(record), record.id, expected_version]

@@ -114,7 +114,7 @@ def snapshot(uow_factory: UnitOfWorkFactory) -> Snapshot:
         return {name: getattr(uow, name).all() for name in REPOSITORY_NAMES}
 
 
-_WRITES = frozenset({"add", "update", "remove", "save_conversion"})
+_WRITES = frozenset({"add", "add_all", "update", "remove", "save_conversion"})
 
 
 class _FailingRepository:
@@ -148,9 +148,9 @@ class _FailingRepository:
 class FailingUnitOfWork:
     """A unit of work that fails at its ``fail_at``-th write step (1-based).
 
-    Every ``add``, ``update``, ``remove`` and ``save_conversion`` on any repository is a
-    step, and so is ``commit``. With ``when="before"`` the failing step raises
-    :class:`InjectedFault` without doing its write; with ``"after"`` it does the write
+    Every ``add``, ``add_all`` (one step), ``update``, ``remove`` and ``save_conversion``
+    on any repository is a step, and so is ``commit``. With ``when="before"`` the failing
+    step raises :class:`InjectedFault` without doing its write; with ``"after"`` it does the write
     first, then raises (the transaction must still roll it back). ``fail_at=None`` never
     fails: run once like that and read :attr:`steps` to know how many steps there are.
 

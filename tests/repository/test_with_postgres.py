@@ -1,0 +1,86 @@
+"""scripts/with-postgres: a throwaway cluster for one command, on loopback, removed
+afterwards whatever the command did (issue 18)."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "with-postgres"
+
+pytestmark = pytest.mark.skipif(
+    not glob.glob("/usr/lib/postgresql/*/bin/initdb") and shutil.which("initdb") is None,
+    reason="PostgreSQL's binaries (initdb) are not installed",
+)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "LEADKIT_POSTGRES_URL"}
+    env["TMPDIR"] = str(tmp_path)  # where the cluster's folder goes
+    return env
+
+
+def _cluster(stderr: str) -> Path:
+    """The cluster folder the script names on its line about the server."""
+    match = re.search(r"\(cluster in (.+)\)", stderr)
+    assert match is not None, stderr
+    return Path(match.group(1))
+
+
+def test_the_command_gets_a_loopback_server_and_its_exit_status(tmp_path: Path) -> None:
+    probe = (
+        "import os, psycopg; url = os.environ['LEADKIT_POSTGRES_URL']; print(url); "
+        "print(psycopg.connect(url).execute('SELECT 6 * 7').fetchone()[0]); raise SystemExit(3)"
+    )
+    done = subprocess.run(
+        [str(SCRIPT), sys.executable, "-c", probe],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    url, answer = done.stdout.split()
+    assert url.startswith("postgresql://postgres@127.0.0.1:")
+    assert answer == "42"
+    assert not _cluster(done.stderr).exists()  # the cluster is gone
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_removes_the_cluster(tmp_path: Path) -> None:
+    run = subprocess.Popen(
+        [str(SCRIPT), "sleep", "60"],
+        env=_env(tmp_path),
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert run.stderr is not None
+    line = run.stderr.readline()  # printed once the server is up
+    assert "127.0.0.1" in line, line
+    cluster = _cluster(line)
+    assert cluster.is_dir()
+    os.killpg(run.pid, signal.SIGTERM)  # as a terminal's Ctrl-C reaches the whole group
+    assert run.wait(timeout=60) != 0
+    deadline = time.monotonic() + 30
+    while cluster.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not cluster.exists()
+
+
+def test_no_command_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(SCRIPT)], env=_env(tmp_path), capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert "usage" in done.stderr
