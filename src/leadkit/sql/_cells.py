@@ -74,11 +74,12 @@ def _members(cls: type) -> list[str]:
 
 
 def _walk(cls: type, prefix: str, depth: int) -> Iterator[str]:
+    import typing
+
+    hints = typing.get_type_hints(cls)
     for name in _members(cls):
         path = f"{prefix}{name}"
-        field = attrs.fields_dict(cls).get(name)
-        target = field.type if field is not None else None
-        nested = _nested_class(target)
+        nested = _nested_class(hints.get(name)) if name in attrs.fields_dict(cls) else None
         if nested is not None and nested is not Money and depth < 2:
             yield from _walk(nested, path + ".", depth + 1)
             if nested.__name__ == "Address":

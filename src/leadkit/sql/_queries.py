@@ -177,9 +177,7 @@ def _compile_at(compile_: object, condition: object, where: str) -> exp.Expr:
     try:
         return compile_(condition)  # type: ignore[operator, no-any-return]
     except SqlCompileError as err:
-        if err.path == () or not str(err).startswith(where):
-            raise SqlCompileError(f"{where}: {err}", path=where) from None
-        raise
+        raise SqlCompileError(str(err), path=where) from None
 
 
 def build_query(
