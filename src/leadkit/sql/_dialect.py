@@ -67,8 +67,7 @@ class Dialect:
         raise SqlCompileError(
             f"{where}: matches() uses RE2 semantics, which {self.name} regular expressions "
             "do not have; run this condition on DuckDB or SQLite, or use contains()/"
-            "startswith()",
-            path=where,
+            "startswith()"
         )
 
 

@@ -177,7 +177,7 @@ def _compile_at(compile_: object, condition: object, where: str) -> exp.Expr:
     try:
         return compile_(condition)  # type: ignore[operator, no-any-return]
     except SqlCompileError as err:
-        raise SqlCompileError(str(err), path=where) from None
+        raise SqlCompileError(err.message, path=where) from None
 
 
 def build_query(
