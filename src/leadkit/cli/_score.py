@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadkit.cli._context import Context
+from leadkit.cli._engine import add_engine_option, score_cards
 from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._inputs import add_input_options, as_of, header_map, read_table
 from leadkit.cli._output import add_output_options, emit
@@ -55,6 +56,7 @@ def configure_score(score: argparse.ArgumentParser) -> None:
     add_input_options(score)
     score.add_argument("--explain", action="store_true", help="show each rule's points")
     score.add_argument("--top", type=int, metavar="N", help="only the N highest scores")
+    add_engine_option(score)
     add_output_options(score)
     score.set_defaults(run=run_score)
 
@@ -128,7 +130,7 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
         known = {lead.id for lead in leads}
         events = [e for e in events if e.lead_id in known]
     with ctx.progress.step(f"score {len(leads):,} leads"):
-        cards = model.score_many(leads, events, as_of=when, breakdown=True)
+        cards = score_cards(args.engine, model, leads, events, when)
     by_id = {lead.id: lead for lead in leads}
     ranked = sorted(cards.values(), key=lambda c: (-c.total, c.lead_id))[: args.top]
     columns: tuple[str, ...] = ("lead", "name", "company", "score")
