@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -58,6 +58,8 @@ def canonical(value: object, family: str) -> object:
         return None
     if isinstance(value, enum.Enum):
         value = value.value
+    if family == "text":
+        return value if isinstance(value, str) else None
     if family_of(value) != family:
         return None
     if family == "number":
@@ -159,14 +161,25 @@ def event_columns(properties: Iterable[str] = ()) -> list[Column]:
     return columns
 
 
+def reader(column: Column, *, events: bool = False) -> Callable[[Any], object]:
+    """``record -> cell`` for ``column`` (of a Lead, or of an EngagementEvent), resolved
+    once for a whole table."""
+    subject = PropRef(column.path) if events else FieldRef(column.path)
+    get = info_of(subject).get
+    family, norm = column.family, column.normalise
+
+    def read(record: Any) -> object:
+        value = canonical(get(record), family)
+        if value is not None and norm:
+            return normalise_text(str(value))
+        return value
+
+    return read
+
+
 def cell(record: Any, column: Column, *, events: bool = False) -> object:
     """The value of ``column`` for ``record`` (a Lead or an EngagementEvent)."""
-    subject = PropRef(column.path) if events else FieldRef(column.path)
-    value = info_of(subject).get(record)
-    value = canonical(value, column.family)
-    if value is not None and column.normalise:
-        return normalise_text(str(value))
-    return value
+    return reader(column, events=events)(record)
 
 
 def custom_names(leads: Iterable[Lead]) -> set[str]:

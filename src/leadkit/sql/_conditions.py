@@ -308,7 +308,13 @@ class ConditionCompiler:
         for needle in needles:
             x = exp.Literal.string(needle)
             size = exp.Literal.number(len(needle))
-            if node.op == "contains":
+            if self.dialect.name == "duckdb":
+                # DuckDB's own string tests: the same answers, several times faster.
+                function = {"contains": "CONTAINS", "startswith": "STARTS_WITH"}.get(
+                    node.op, "SUFFIX"
+                )
+                tests.append(exp.Anonymous(this=function, expressions=[v.copy(), x]))
+            elif node.op == "contains":
                 tests.append(
                     exp.GT(this=exp.StrPosition(this=v, substr=x), expression=exp.Literal.number(0))
                 )

@@ -45,6 +45,13 @@ class Dialect:
         micros = exp.Anonymous(this="UNIX_MICROS", expressions=[column])
         return exp.Div(this=exp.cast(micros, "DOUBLE"), expression=exp.Literal.number("1000000.0"))
 
+    def clamp(self, value: exp.Expr, low: exp.Expr, high: exp.Expr) -> exp.Expr:
+        """``value`` limited to ``low``..``high`` (none of them NULL), naming ``value``
+        once (sqlglot's GREATEST for DuckDB would repeat it for NULL checks)."""
+        largest, least = ("MAX", "MIN") if self.name == "sqlite" else ("GREATEST", "LEAST")
+        raised = exp.Anonymous(this=largest, expressions=[value, low])
+        return exp.Anonymous(this=least, expressions=[raised, high])
+
     def date_literal(self, value: date) -> exp.Expr:
         """A date literal in this engine's date form."""
         text = exp.Literal.string(value.isoformat())

@@ -30,6 +30,7 @@ from leadkit.scoring import (
 )
 from leadkit.sql._conditions import ConditionCompiler, number, when
 from leadkit.sql._deps import exp
+from leadkit.sql._dialect import Dialect
 
 __all__ = ["GRADES", "Tables", "build_query"]
 
@@ -51,15 +52,16 @@ class Tables:
     """Over the raw events table, aliased ``r``."""
 
 
-def _clamp(value: exp.Expr, cap: float) -> exp.Expr:
-    high, low = number(cap), number(-cap)
-    return exp.Case(
-        ifs=[
-            exp.If(this=exp.GT(this=value, expression=high), true=high),
-            exp.If(this=exp.LT(this=value, expression=low), true=number(-cap)),
-        ],
-        default=value.copy(),
-    )
+def _clamp(dialect: Dialect, value: exp.Expr, cap: float) -> exp.Expr:
+    return dialect.clamp(value, number(-cap), number(cap))
+
+
+def _from(item: exp.Expr, alias: str) -> exp.Expr:
+    """``item AS alias`` as a FROM item (a table, or a table function such as
+    read_parquet(...))."""
+    if isinstance(item, exp.Anonymous):
+        return exp.Table(this=item.copy(), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+    return exp.alias_(item, alias, table=True)
 
 
 def _col(name: str, table: str | None = None) -> exp.Column:
@@ -137,10 +139,12 @@ class _Builder:
         weight = self._weight(model, rule)
         points = number(float(rule.points))
         gathered: exp.Expr
+        # ELSE 0.0: no NULLs to skip (faster); weights are never negative, so a lead
+        # without a matching event gets 0 either way.
         if rule.per == "event":
-            gathered = exp.Sum(this=when(chosen, weight))
+            gathered = exp.Sum(this=when(chosen, weight, number(0.0)))
         else:
-            gathered = exp.Max(this=when(chosen, weight))
+            gathered = exp.Max(this=when(chosen, weight, number(0.0)))
         value: exp.Expr = exp.Mul(
             this=points,
             expression=exp.Coalesce(this=self._agg(gathered), expressions=[number(0.0)]),
@@ -155,7 +159,7 @@ class _Builder:
             )
             value = exp.Mul(this=value, expression=exp.paren(idle))
         if rule.cap is not None:
-            value = _clamp(value, float(rule.cap))
+            value = _clamp(self.c.dialect, value, float(rule.cap))
         return value
 
     def fold_rule(self, index: int, rule: ProfileRule) -> exp.Expr:
@@ -216,7 +220,7 @@ def build_query(
         for group in model.groups:
             subtotal = _sum(by_group.get(group.name, []))
             if group.cap is not None:
-                subtotal = _clamp(subtotal, float(group.cap))
+                subtotal = _clamp(compiler.dialect, subtotal, float(group.cap))
             group_totals.append(subtotal)
             groups_out.append(exp.alias_(subtotal.copy(), f"group.{group.name}", quoted=True))
         total = _sum([*group_totals, *by_group.get(None, [])])
@@ -249,6 +253,15 @@ def build_query(
         for move in moves:
             rank = exp.Add(this=rank, expression=move)
 
+    # Only the columns the aggregates read: a star would make the engine read them all.
+    wanted = sorted(
+        {
+            column.name
+            for _, expression in compiler.aggregates.items.values()
+            for column in expression.find_all(exp.Column)
+            if column.table == "e" and column.name not in ("__lead", "__ts", "__age")
+        }
+    )
     events = exp.select(
         exp.alias_(tables.event_lead, "__lead", quoted=True),
         exp.alias_(tables.event_time.copy(), "__ts", quoted=True),
@@ -257,8 +270,8 @@ def build_query(
             "__age",
             quoted=True,
         ),
-        exp.Star(),
-    ).from_(exp.alias_(tables.events, "r", table=True))
+        *[exp.alias_(_col(name, "r"), name, quoted=True) for name in wanted],
+    ).from_(_from(tables.events, "r"))
     events = events.where(
         exp.and_(
             exp.Not(this=exp.Is(this=tables.event_lead.copy(), expression=exp.Null())),
@@ -269,23 +282,21 @@ def build_query(
         exp.alias_(tables.lead_id, "lead_id", quoted=True),
         *rule_columns,
         *criterion_columns,
-    ).from_(exp.alias_(tables.leads, "l", table=True))
+    ).from_(_from(tables.leads, "l"))
     query = exp.select(_col("lead_id", "s"))
     if total is not None:
         query = query.select(exp.alias_(total, "total", quoted=True))
     query = query.select(*groups_out)
     if rank is not None:
-        clamped = exp.Least(
-            this=exp.Literal.number(12),
-            expressions=[exp.Greatest(this=exp.Literal.number(0), expressions=[rank])],
-        )
-        grade = exp.Case(
-            this=clamped,
-            ifs=[
-                exp.If(this=exp.Literal.number(i), true=exp.Literal.string(g))
-                for i, g in enumerate(GRADES)
-            ],
-        )
+        ranked = _col("__rank", "s")
+        steps = [exp.If(this=exp.LTE(this=ranked, expression=exp.Literal.number(0)),
+                        true=exp.Literal.string(GRADES[0]))]  # fmt: skip
+        steps += [
+            exp.If(this=exp.EQ(this=ranked.copy(), expression=exp.Literal.number(i)),
+                   true=exp.Literal.string(g))
+            for i, g in enumerate(GRADES) if 0 < i < 12
+        ]  # fmt: skip
+        grade = exp.Case(ifs=steps, default=exp.Literal.string(GRADES[-1]))
         query = query.select(exp.alias_(grade, "grade", quoted=True))
     query = query.select(*[_col(c.alias_or_name, "s") for c in rule_columns])
     if profile is not None:
@@ -315,4 +326,12 @@ def build_query(
             ),
             join_type="LEFT",
         )
-    return query.from_(exp.alias_(inner.subquery(), "s", table=True))
+    source = inner.subquery()
+    if rank is not None:
+        # The rank is named once, in a step of its own, and read by the grade's CASE.
+        source = (
+            exp.select(exp.Star(), exp.alias_(rank, "__rank", quoted=True))
+            .from_(exp.alias_(source, "s", table=True))
+            .subquery()
+        )
+    return query.from_(exp.alias_(source, "s", table=True))

@@ -13,11 +13,11 @@ from leadkit._optional import require
 from leadkit.model import EngagementEvent, Lead
 from leadkit.sql._cells import (
     Column,
-    cell,
     custom_names,
     event_columns,
     lead_columns,
     property_names,
+    reader,
     sqlite_cell,
 )
 
@@ -43,10 +43,10 @@ def _arrow(records: Sequence[Any], columns: list[Column], *, events: bool) -> An
         "date": pa.date32(),
         "datetime": pa.timestamp("us", tz="UTC"),
     }
-    arrays = {
-        c.name: pa.array([cell(r, c, events=events) for r in records], type=types[c.family])
-        for c in columns
-    }
+    arrays = {}
+    for column in columns:
+        read = reader(column, events=events)
+        arrays[column.name] = pa.array([read(r) for r in records], type=types[column.family])
     return pa.table(arrays)
 
 
@@ -116,9 +116,8 @@ def write_sqlite(
         connection.execute(f'DROP TABLE IF EXISTS "{name}"')
         connection.execute(f'CREATE TABLE "{name}" ({names})')
         marks = ", ".join("?" for _ in columns)
-        rows = (
-            [sqlite_cell(cell(r, c, events=is_events), c.family) for c in columns] for r in records
-        )
+        readers = [(reader(c, events=is_events), c.family) for c in columns]
+        rows = ([sqlite_cell(read(r), family) for read, family in readers] for r in records)
         connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
     connection.commit()
 
