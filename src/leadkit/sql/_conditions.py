@@ -50,7 +50,7 @@ from leadkit.sql._dialect import Dialect
 from leadkit.sql._layout import FAMILIES
 from leadkit.sql._sources import Source
 
-__all__ = ["Aggregates", "ConditionCompiler", "literal", "number", "when"]
+__all__ = ["Aggregates", "ConditionCompiler", "literal", "number", "one_of", "when"]
 
 _FAMILY_OF_KIND = {
     Kind.TEXT: "text",
@@ -75,12 +75,20 @@ _COMPARE: dict[str, Callable[[exp.Expr, exp.Expr], exp.Expr]] = {
 def number(value: int | float | Decimal) -> exp.Expr:
     """A numeric literal (exact text for ints and Decimals, shortest repr for floats)."""
     text = format(value, "f") if isinstance(value, Decimal) else repr(value)
-    negative = text.startswith("-")
-    result: exp.Expr = exp.Literal.number(text[1:] if negative else text)
     if isinstance(value, float):
-        # A float is a double, not the engine's exact decimal reading of its digits.
-        result = exp.cast(result, "DOUBLE")
-    return exp.Neg(this=result) if negative else result
+        # A float is a double, not the engine's exact decimal reading of its digits; the
+        # sign stays inside the cast, one constant (a negation is not always folded).
+        return exp.cast(exp.Literal.number(text), "DOUBLE")
+    if text.startswith("-"):
+        return exp.Neg(this=exp.Literal.number(text[1:]))
+    return exp.Literal.number(text)
+
+
+def one_of(value: exp.Expr, options: list[exp.Expr]) -> exp.Expr:
+    """``value IN (options)``, or ``value = option`` for one (engines plan it better)."""
+    if len(options) == 1:
+        return exp.EQ(this=value, expression=options[0])
+    return exp.In(this=value, expressions=options)
 
 
 def when(condition: exp.Expr, then: exp.Expr, otherwise: exp.Expr | None = None) -> exp.Expr:
@@ -217,9 +225,7 @@ class ConditionCompiler:
         conditions: list[exp.Expr] = []
         if query.kinds:
             kind = self.events.value("kind", "text", typed=True)
-            conditions.append(
-                exp.In(this=kind, expressions=[exp.Literal.string(k) for k in query.kinds])
-            )
+            conditions.append(one_of(kind, [exp.Literal.string(k) for k in query.kinds]))
         if query.window is not None:
             start = _start(query.window, self.as_of, datetime)
             conditions.append(
@@ -289,7 +295,7 @@ class ConditionCompiler:
             else:
                 v = self.value(subject, family)
                 values = [literal(x, family, d) for x in node.values]
-            found = exp.In(this=v, expressions=values)
+            found = one_of(v, values)
             return exp.Not(this=exp.paren(found)) if node.negated else found
         if isinstance(node, TextMatch):
             return self._text(node, subject)

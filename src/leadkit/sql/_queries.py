@@ -28,7 +28,7 @@ from leadkit.scoring import (
     ProfileRule,
     ScoringModel,
 )
-from leadkit.sql._conditions import ConditionCompiler, number, when
+from leadkit.sql._conditions import ConditionCompiler, number, one_of, when
 from leadkit.sql._deps import exp
 from leadkit.sql._dialect import Dialect
 
@@ -105,9 +105,7 @@ class _Builder:
         conditions: list[exp.Expr] = []
         if query.kinds:
             kind = self.c.events.value("kind", "text", typed=True)
-            conditions.append(
-                exp.In(this=kind, expressions=[exp.Literal.string(k) for k in query.kinds])
-            )
+            conditions.append(one_of(kind, [exp.Literal.string(k) for k in query.kinds]))
         if query.window is not None:
             seconds = _window_seconds(query.window, self.as_of, where)
             conditions.append(exp.LTE(this=self.age.copy(), expression=number(seconds)))

@@ -18,7 +18,7 @@ from leadkit.rules import FieldRef, PropRef, info_of
 from leadkit.scoring import GradingProfile, ScoringModel
 from leadkit.sql._cells import canonical, sqlite_cell
 from leadkit.sql._conditions import ConditionCompiler
-from leadkit.sql._deps import exp
+from leadkit.sql._deps import exp, sqlglot
 from leadkit.sql._dialect import DIALECTS, Dialect, dialect_of
 from leadkit.sql._queries import Tables, build_query
 from leadkit.sql._sources import ColumnSource, RecordSource
@@ -180,18 +180,44 @@ def score_duckdb(
     require("duckdb", "duckdb", purpose="score_duckdb")
     lead_item, lead_cols = _duckdb_source(connection, leads, "leads")
     event_item, event_cols = _duckdb_source(connection, events, "events")
+    text = _duckdb_text(
+        model,
+        profile,
+        as_of,
+        lead_item.sql(dialect="duckdb"),
+        event_item.sql(dialect="duckdb"),
+        tuple(sorted((columns or {}).items())),
+        tuple(lead_cols),
+        tuple(event_cols),
+    )
+    return connection.sql(text)
+
+
+@functools.lru_cache(maxsize=32)
+def _duckdb_text(
+    model: ScoringModel | None,
+    profile: GradingProfile | None,
+    as_of: datetime,
+    leads: str,
+    events: str,
+    columns: tuple[tuple[str, str], ...],
+    lead_columns: tuple[str, ...],
+    event_columns: tuple[str, ...],
+) -> str:
+    """The DuckDB text of a query, compiled once for the same model, inputs and as_of
+    (a notebook scores the same tables again and again)."""
     query = compile_query(
         model,
         profile=profile,
         as_of=as_of,
         dialect="duckdb",
-        leads=lead_item,  # type: ignore[arg-type]
-        events=event_item,  # type: ignore[arg-type]
-        columns=columns,
-        lead_columns=lead_cols,
-        event_columns=event_cols,
+        leads=sqlglot.parse_one(leads, read="duckdb", into=exp.Table),  # type: ignore[arg-type]
+        events=sqlglot.parse_one(events, read="duckdb", into=exp.Table),  # type: ignore[arg-type]
+        columns=dict(columns),
+        lead_columns=lead_columns,
+        event_columns=event_columns,
     )
-    return connection.sql(query.sql(dialect="duckdb"))
+    return query.sql(dialect="duckdb")
 
 
 # ---------------------------------------------------------------------------------------------
