@@ -3,7 +3,7 @@ compiled to SQL expression trees with sqlglot, rendered per engine, and run on D
 SQLite with the Python engine's results.
 
 Needs ``leadkit[sql]`` (sqlglot) to compile, ``leadkit[duckdb]`` to run on DuckDB and to
-write tables; importing this package without sqlglot raises
+write tables, ``leadkit[spark]`` to run on Spark; importing this package without sqlglot raises
 :class:`~leadkit.errors.MissingDependencyError` naming the extra.
 
 The result of scoring is a relation with the lead id, the total, each group's total and
@@ -22,6 +22,7 @@ from leadkit.sql._run import (
     score_sqlite_records,
     to_sql,
 )
+from leadkit.sql._spark import score_spark, spark_frames
 from leadkit.sql._write import read_csv_records, write_duckdb, write_parquet, write_sqlite
 
 __all__ = [
@@ -34,8 +35,10 @@ __all__ = [
     "property_column",
     "read_csv_records",
     "score_duckdb",
+    "score_spark",
     "score_sqlite",
     "score_sqlite_records",
+    "spark_frames",
     "to_sql",
     "write_duckdb",
     "write_parquet",
