@@ -59,7 +59,8 @@ def test_spark_scores_and_grades_as_the_python_engine(
     cards = model.score_many(leads, events, as_of=AS_OF, breakdown=True)
     grades = profile.grade_many(leads, as_of=AS_OF)
     lead_frame, event_frame = sql.spark_frames(spark, leads, events)
-    if " matches " in f"{model.rules} {profile.criteria}":
+    described = " ".join(str(part) for part in (*model.rules, *profile.criteria))
+    if " matches " in described:
         # Spark's regular expressions are Java's, not RE2: refused when compiled.
         with pytest.raises(SqlCompileError, match="matches"):
             sql.score_spark(spark, model, profile=profile, as_of=AS_OF, leads=lead_frame,
