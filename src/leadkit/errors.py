@@ -65,6 +65,7 @@ __all__ = [
     "RuleError",
     "SchemaVersionError",
     "ScoringError",
+    "SqlCompileError",
     "StageError",
     "SurvivorshipError",
     "UnitOfWorkStateError",
@@ -539,6 +540,15 @@ class SchemaVersionError(LeadkitError):
     """A database was written by a newer leadkit than this one; its schema is unknown."""
 
     code = "schema_version"
+
+
+class SqlCompileError(ValidationError):
+    """A condition, scoring model or grading profile cannot be rendered to SQL for the
+    chosen engine (a construct that engine cannot express with the Python semantics, a
+    column the input table lacks). Raised when compiling, never with a wrong answer at
+    run time; ``path`` names the node (``rules[2].when``) or column."""
+
+    code = "sql_compile"
 
 
 class InjectedFault(LeadkitError):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadkit.cli._context import Context
+from leadkit.cli._engine import add_engine_option, score_cards
 from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._inputs import add_input_options, as_of, read_leads, read_table
 from leadkit.cli._output import add_locale_option, add_output_options, emit
@@ -70,6 +71,7 @@ def configure_score(score: argparse.ArgumentParser) -> None:
     score.add_argument("--explain", action="store_true", help="show each rule's points")
     add_locale_option(score)
     score.add_argument("--top", type=int, metavar="N", help="only the N highest scores")
+    add_engine_option(score)
     add_output_options(score)
     score.set_defaults(run=run_score)
 
@@ -147,7 +149,7 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
         events = [e for e in events if e.lead_id in known]
     key = _key_column(args.key, file.header, file.id_column)
     with ctx.progress.step(f"score {len(leads):,} leads"):
-        cards = model.score_many(leads, events, as_of=when, breakdown=True)
+        cards = score_cards(args.engine, model, leads, events, when)
         grades = profile.grade_many(leads, as_of=when) if profile is not None else {}
     order = sorted(range(len(leads)), key=lambda i: (-cards[leads[i].id].total, file.lines[i]))[
         : args.top
