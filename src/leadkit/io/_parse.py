@@ -39,6 +39,12 @@ __all__ = [
 ]
 
 
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut to 40 characters: a cell of 4,300 digits (or a
+    pasted essay) must not become a 5,000-character error."""
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
 def _to_timezone(value: object) -> tzinfo | None:
     if value is None or isinstance(value, tzinfo):
         return value
@@ -190,13 +196,13 @@ def parse_integer(text: str) -> int:
             folded = folded[: -len(unit)].rstrip()
             break
     if not folded:
-        raise ValidationError(f"expected a whole number, got {text!r}")
+        raise ValidationError(f"expected a whole number, got {_shown(text)}")
     try:
         value = _number(folded, text)
     except ValidationError:
-        raise ValidationError(f"expected an integer, got {text!r}") from None
+        raise ValidationError(f"expected an integer, got {_shown(text)}") from None
     if value != value.to_integral_value():
-        raise ValidationError(f"expected a whole number, got {text!r}")
+        raise ValidationError(f"expected a whole number, got {_shown(text)}")
     return int(value)
 
 
@@ -224,12 +230,12 @@ def parse_amount(text: str, *, currency: str | None = None) -> tuple[Decimal, st
             named = m.group(1) or m.group(4)
             folded = (m.group(2) or m.group(3)).strip()
     if not folded:
-        raise ValidationError(f"expected an amount such as ¥3,000,000, got {text!r}")
+        raise ValidationError(f"expected an amount such as ¥3,000,000, got {_shown(text)}")
     try:
         amount = _number(folded, text)
     except ValidationError:
         raise ValidationError(
-            f"expected an amount such as 3,000,000, ¥3,000,000 or 3億円, got {text!r}"
+            f"expected an amount such as 3,000,000, ¥3,000,000 or 3億円, got {_shown(text)}"
         ) from None
     return amount, named or currency
 
@@ -277,7 +283,7 @@ def _parse(text: str, fmt: ValueFormat, what: str, example: str) -> tuple[dateti
     day_month = _DAY_MONTH_FIRST.match(cleaned)
     if day_month and fmt.day_first is None:
         raise ValidationError(
-            f"{text!r} puts day and month before the year: say which comes first "
+            f"{_shown(text)} puts day and month before the year: say which comes first "
             "(day_first=True for 31/12/2026, False for 12/31/2026; on the command line "
             "--day-first or --month-first)"
         )
@@ -297,13 +303,16 @@ def _parse(text: str, fmt: ValueFormat, what: str, example: str) -> tuple[dateti
                 )
         except _dateutil.UnknownTimezoneWarning:
             raise ValidationError(
-                f"{text!r} names a time zone leadkit does not know; write an offset such as +09:00"
+                f"{_shown(text)} names a time zone leadkit does not know;"
+                " write an offset such as +09:00"
             ) from None
         except (ValueError, OverflowError):
-            raise ValidationError(f"expected {what} such as {example}, got {text!r}") from None
+            raise ValidationError(
+                f"expected {what} such as {example}, got {_shown(text)}"
+            ) from None
     first, second = results
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
-        raise ValidationError(f"{text!r} is not a whole date (year, month and day)")
+        raise ValidationError(f"{_shown(text)} is not a whole date (year, month and day)")
     if day_month:
         # dateutil swaps day and month when the order given cannot be (31/12 month
         # first); the order is the user's word, so that is an error, not a guess.
@@ -311,7 +320,7 @@ def _parse(text: str, fmt: ValueFormat, what: str, example: str) -> tuple[dateti
         day, month = (a, b) if fmt.day_first else (b, a)
         if (first.month, first.day) != (month, day):
             order = "day first" if fmt.day_first else "month first"
-            raise ValidationError(f"{text!r} is not a date when read {order}")
+            raise ValidationError(f"{_shown(text)} is not a date when read {order}")
     timed = first.time() != time() or ":" in cleaned or bool(re.search(r"[AP]M$", cleaned.upper()))
     return first, timed
 
@@ -350,7 +359,7 @@ def parse_datetime(text: str, fmt: ValueFormat = STRICT) -> datetime:
         return moment
     if fmt.timezone is None:
         raise ValidationError(
-            f"{text!r} has no timezone; add Z or an offset such as +09:00, or give a "
+            f"{_shown(text)} has no timezone; add Z or an offset such as +09:00, or give a "
             "default time zone (timezone='Asia/Tokyo'; --timezone on the command line)"
         )
     return moment.replace(tzinfo=fmt.timezone)
@@ -365,5 +374,5 @@ def parse_date(text: str, fmt: ValueFormat = STRICT) -> date:
     """
     moment, timed = _parse(text, fmt, "a date", "2026-04-01")
     if timed:
-        raise ValidationError(f"expected a date without a time, got {text!r}")
+        raise ValidationError(f"expected a date without a time, got {_shown(text)}")
     return moment.date()
