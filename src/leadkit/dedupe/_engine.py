@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from leadkit.dedupe._blocking import compile_blocks
 from leadkit.dedupe._evidence import Cluster, Duplicates, MatchPair, SkippedBlock
 from leadkit.dedupe._fields import MatchContext
+from leadkit.dedupe._memo import Memo
 from leadkit.dedupe._rule import CompiledRule, MatchingRule, Row
 from leadkit.errors import ValidationError, format_path
 
@@ -57,6 +59,7 @@ class MatchIndex:
         self.context = MatchContext(account_names=account_names)
         self.include_merged = include_merged
         self._compiled = CompiledRule(rule)
+        self._block_keys_of = compile_blocks(rule.blocking)
         self._records: list[Any] = []
         self._rows: list[Row | None] = []
         self._positions: dict[str, int] = {}
@@ -128,9 +131,10 @@ class MatchIndex:
     def _keys(self, record: Any, where: str) -> tuple[Row, list[str | None]]:
         """The record's criterion keys and block keys."""
         try:
-            row = self._compiled.row(record, self.context)
-            memo: dict[object, str | None] = {}
-            keys = [block.key(record, self.context, memo) for block in self.rule.blocking]
+            memo: Memo = {}
+            context = self.context
+            row = self._compiled.row(record, context, memo)
+            keys = self._block_keys_of(record, context, memo)
         except ValidationError as error:
             raise ValidationError(
                 f"rule {self.rule.name!r} cannot read {where}: {error.message}",

@@ -27,6 +27,7 @@ from leadkit.dedupe._japanese import (
     strip_honorifics,
 )
 from leadkit.dedupe._keys import initial_key, kana_key, name_key, person_name
+from leadkit.dedupe._memo import Memo, memo_field
 from leadkit.dedupe._similarity import metric
 from leadkit.errors import ValidationError
 from leadkit.model import PersonName, contains_japanese, normalise_text
@@ -140,7 +141,13 @@ class NameMatch:
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The name part(s) as keys."""
-        name = person_name(read_field(record, self.field, context), self.field)
+        return self.memo_key(record, context, {})
+
+    def memo_key(self, record: Any, context: MatchContext, memo: Memo) -> Hashable | None:
+        """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
+        if self.strict and self.part != "initial":
+            return _strict_part(memo_readings(record, self.field, context, memo), self.part)
+        name = person_name(memo_field(record, self.field, context, memo), self.field)
         return None if name is None else self.name_key(name)
 
     def name_key(self, name: Any) -> Hashable | None:
@@ -419,8 +426,25 @@ def _best(left: Reading, right: Reading) -> tuple[float, float, bool]:
     return best
 
 
+_MISSING = object()
+
+
+def memo_readings(record: Any, path: str, context: MatchContext, memo: Memo) -> Reading | None:
+    """:func:`strict_readings` of the name at *path*, once per record (see ``_memo``)."""
+    entry = ("readings", path)
+    readings = memo.get(entry, _MISSING)
+    if readings is _MISSING:
+        name = person_name(memo_field(record, path, context, memo), path)
+        readings = memo[entry] = None if name is None else strict_readings(name)
+    result: Reading | None = readings
+    return result
+
+
 def _strict_key(name: Any, part: str) -> Hashable | None:
-    readings = strict_readings(name)
+    return _strict_part(strict_readings(name), part)
+
+
+def _strict_part(readings: Reading | None, part: str) -> Hashable | None:
     if readings is None:
         return None
     if part == "given" and all(given is None for _, given in readings):
