@@ -265,24 +265,30 @@ def compile_blocks(blocks: tuple[Block, ...]) -> BlockKeys:
                 functions.append(function)
             plan.append(number)
         plans.append(tuple(plan))
-    singles = all(len(plan) == 1 for plan in plans)
-    pairs = all(len(plan) == 2 for plan in plans)
+    # Each block as (first part, second part or -1): every built-in rule's blocks have one
+    # or two parts; longer ones take the general path.
+    short = (
+        tuple((p[0], p[1] if len(p) == 2 else -1) for p in plans)
+        if all(len(p) <= 2 for p in plans)
+        else None
+    )
     join = _SEPARATOR.join
 
     def keys(record: Any, context: MatchContext, memo: Memo) -> list[str | None]:
         values = [function(record, context, memo) for function in functions]
-        if singles:
-            return [values[plan[0]] for plan in plans]
+        if short is not None:
+            return [
+                values[i]
+                if j < 0
+                else None
+                if (a := values[i]) is None or (b := values[j]) is None
+                else a + _SEPARATOR + b
+                for i, j in short
+            ]
         result: list[str | None] = []
         for plan in plans:
-            if pairs or len(plan) == 2:
-                first, second = values[plan[0]], values[plan[1]]
-                result.append(
-                    None if first is None or second is None else first + _SEPARATOR + second
-                )
-            else:
-                parts = [values[number] for number in plan]
-                result.append(None if None in parts else join(parts))  # type: ignore[arg-type]
+            parts = [values[number] for number in plan]
+            result.append(None if None in parts else join(parts))  # type: ignore[arg-type]
         return result
 
     return keys

@@ -63,7 +63,7 @@ class MatchIndex:
         self._records: list[Any] = []
         self._rows: list[Row | None] = []
         self._positions: dict[str, int] = {}
-        self._block_keys: list[list[str | None]] = [[] for _ in rule.blocking]
+        self._record_keys: list[list[str | None] | None] = []  # block keys, by position
         self._blocks: list[dict[str, list[int]]] = [{} for _ in rule.blocking]
         for position, record in enumerate(records):
             where = f"records[{position}]"
@@ -113,14 +113,14 @@ class MatchIndex:
             return
         self._records[position] = None
         self._rows[position] = None
-        for keys, blocks in zip(self._block_keys, self._blocks, strict=True):
-            key = keys[position]
+        keys = self._record_keys[position]
+        self._record_keys[position] = None
+        for key, blocks in zip(keys or (), self._blocks, strict=True):
             if key is not None:
                 members = blocks[key]
                 members.remove(position)
                 if not members:
                     del blocks[key]
-                keys[position] = None
 
     def _prepare(self, record: Any, where: str) -> tuple[Row, list[str | None]] | None:
         """The record's keys, or None for a merged record the index leaves out."""
@@ -144,8 +144,7 @@ class MatchIndex:
 
     def _insert(self, record: Any, record_id: str, row: Row, keys: list[str | None]) -> None:
         position = len(self._records)
-        for key, block_keys, blocks in zip(keys, self._block_keys, self._blocks, strict=True):
-            block_keys.append(key)
+        for key, blocks in zip(keys, self._blocks, strict=True):
             if key is not None:
                 members = blocks.get(key)
                 if members is None:
@@ -154,6 +153,7 @@ class MatchIndex:
                     members.append(position)
         self._records.append(record)
         self._rows.append(row)
+        self._record_keys.append(keys)
         self._positions[record_id] = position
 
     # -- matching --------------------------------------------------------------------------
@@ -269,6 +269,7 @@ def _check_limit(max_block_size: int | None) -> None:
 def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
     _check_limit(max_block_size)
     rows = index._rows
+    keys: list[Any] = index._record_keys
     decide = index._compiled.decide
     matched: list[tuple[int, int]] = []
     possible = index._compiled.possible
@@ -291,7 +292,7 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
         for number, (block, blocks) in enumerate(
             zip(index.rule.blocking, index._blocks, strict=True)
         ):
-            earlier = [(index._block_keys[b], too_big[b]) for b in range(number)]
+            earlier = [(b, too_big[b]) for b in range(number)]
             for key, members in blocks.items():
                 size = len(members)
                 if size < 2:
@@ -305,7 +306,7 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
                     a = rows[i]
                     for y in range(x + 1, size):
                         j = members[y]
-                        if earlier and _compared_before(i, j, earlier):
+                        if earlier and _compared_before(keys[i], keys[j], earlier):
                             continue
                         compared += 1
                         if decide(a, rows[j]):  # type: ignore[arg-type]
@@ -315,11 +316,14 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
     return _build(index, matched, doubtful, compared, skipped)
 
 
-def _compared_before(i: int, j: int, earlier: list[tuple[list[str | None], set[str]]]) -> bool:
-    """Whether records *i* and *j* share the key of an earlier block (that was expanded)."""
-    for keys, too_big in earlier:
-        key = keys[i]
-        if key is not None and key == keys[j] and key not in too_big:
+def _compared_before(
+    left: list[str | None], right: list[str | None], earlier: list[tuple[int, set[str]]]
+) -> bool:
+    """Whether two records (their block keys) share the key of an earlier block that was
+    expanded."""
+    for number, too_big in earlier:
+        key = left[number]
+        if key is not None and key == right[number] and key not in too_big:
             return True
     return False
 

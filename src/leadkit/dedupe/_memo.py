@@ -62,7 +62,8 @@ def memo_country(record: Any, context: MatchContext, memo: Memo) -> str:
     country = memo.get(entry)
     if country is None:
         address = memo_field(record, "address", context, memo)
-        country = memo[entry] = phone_country(getattr(address, "country", None)) or "JP"
+        code = getattr(address, "country", None)
+        country = memo[entry] = (phone_country(code) if code else None) or "JP"
     result: str = country
     return result
 

@@ -322,7 +322,6 @@ def _strip_original(text: str) -> str:
     return nfkc[start : start + len(stripped)] if start >= 0 else stripped
 
 
-@lru_cache(maxsize=1 << 16)
 def parse_name(name: PersonName) -> ParsedName:
     """How strict name matching reads *name*: honorifics dropped, a full name in the family
     field split (:func:`split_full_name`), and a reading with a space split the same way.
@@ -333,10 +332,18 @@ def parse_name(name: PersonName) -> ParsedName:
     >>> parse_name(PersonName("Taro", "Yamada")).order_known
     False
     """
-    family = _strip_original(name.family)
-    given = _strip_original(name.given) if name.given else None
-    family_kana = " ".join(name.family_kana.split()) if name.family_kana else None
-    given_kana = " ".join(name.given_kana.split()) if name.given_kana else None
+    return _parse(name.family, name.given, name.family_kana, name.given_kana)
+
+
+# Cached by the four texts: hashing them is much cheaper than hashing a PersonName.
+@lru_cache(maxsize=1 << 16)
+def _parse(
+    family: str, given: str | None, family_kana: str | None, given_kana: str | None
+) -> ParsedName:
+    family = _strip_original(family)
+    given = _strip_original(given) if given else None
+    family_kana = " ".join(family_kana.split()) if family_kana else None
+    given_kana = " ".join(given_kana.split()) if given_kana else None
     if not given:
         family, given = split_full_name(family)
     if family_kana and not given_kana and " " in family_kana:
@@ -363,10 +370,16 @@ def _part(text: str, reading: str | None) -> _Part:
 Reading = tuple[tuple[_Part, "_Part | None"], ...]
 
 
-@lru_cache(maxsize=1 << 16)
 def strict_readings(name: PersonName) -> Reading | None:
     """The interpretations of *name*: (family, given) parts, both orders for Latin script."""
-    parsed = parse_name(name)
+    return _readings(name.family, name.given, name.family_kana, name.given_kana)
+
+
+@lru_cache(maxsize=1 << 16)
+def _readings(
+    family_text: str, given_text: str | None, family_kana: str | None, given_kana: str | None
+) -> Reading | None:
+    parsed = _parse(family_text, given_text, family_kana, given_kana)
     family = _part(parsed.family, parsed.family_kana)
     if not family.written:
         return None
