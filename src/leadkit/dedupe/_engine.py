@@ -169,8 +169,12 @@ class MatchIndex:
         found.discard(own)
         return found
 
-    def match(self, record: Any) -> tuple[MatchPair, ...]:
+    def match(self, record: Any, *, include_possible: bool = False) -> tuple[MatchPair, ...]:
         """The indexed records *record* matches: best score first, then index order.
+
+        With ``include_possible``, the possible duplicates follow (pairs that meet the
+        rule's ``possible`` logic without matching, ``pair.possible`` set, ``matched``
+        not): best score first, then index order.
 
         The record itself (same id) is never a match, so an edited record can be checked
         against an index that still holds its old version.
@@ -178,29 +182,41 @@ class MatchIndex:
         record_id = _record_id(record, "record")
         row, keys = self._keys(record, "record")
         decide = self._compiled.decide
+        possible = self._compiled.possible if include_possible else None
         rows = self._rows
-        matches: list[tuple[float, int, MatchPair]] = []
+        matches: list[tuple[bool, float, int, MatchPair]] = []
         for position in self._candidates(record_id, keys):
             other = rows[position]
-            if other is not None and decide(row, other):
+            if other is None:
+                continue
+            matched = decide(row, other)
+            if matched or (possible is not None and possible(row, other)):
                 pair = self._compiled.explain(
                     record, self._records[position], row, other, self.context
                 )
-                matches.append((-pair.score, position, pair))
-        matches.sort(key=lambda item: item[:2])
-        return tuple(pair for _, _, pair in matches)
+                matches.append((not matched, -pair.score, position, pair))
+        matches.sort(key=lambda item: item[:3])
+        return tuple(item[3] for item in matches)
 
     def duplicates(self, *, max_block_size: int | None = 1000) -> Duplicates:
         """Every cluster of duplicates among the indexed records (see find_duplicates)."""
         return _cluster(self, max_block_size)
 
 
-def match_one(record: Any, index: MatchIndex) -> tuple[MatchPair, ...]:
+def match_one(
+    record: Any, index: MatchIndex, *, include_possible: bool = False
+) -> tuple[MatchPair, ...]:
     """Check one (new or edited) record against an index of existing ones.
 
     Returns the matching pairs (``left`` is *record*), best score first. Only records
     sharing a blocking key with *record* are compared, so the cost does not grow with the
     size of the index.
+
+    With ``include_possible`` the rule's possible duplicates come after the matches
+    (``pair.possible`` true, ``pair.matched`` false): for the standard rules, the same
+    name at the same company with different e-mails and phones (同姓同名), which a person
+    should look at but which must not be merged. :func:`check_duplicates` reports them
+    as alerts.
 
     >>> from datetime import UTC, datetime
     >>> from leadkit.dedupe import LEAD_RULE, MatchIndex, match_one
@@ -213,10 +229,20 @@ def match_one(record: Any, index: MatchIndex) -> tuple[MatchPair, ...]:
     ...            email="JOHN@ACME.COM", created_at=t)
     >>> [(pair.right, pair.held) for pair in match_one(new, index)]
     [('lead-1', (1, 2, 3, 4, 7))]
+    >>> namesake = Lead(id="lead-3", name=PersonName("Smith", "John"), company="Acme",
+    ...                 email="john.smith@acme.com", created_at=t)
+    >>> match_one(namesake, index)
+    ()
+    >>> [(pair.right, pair.possible) for pair in match_one(namesake, index, include_possible=True)]
+    [('lead-1', True)]
     """
     if not isinstance(index, MatchIndex):
         raise ValidationError(f"expected a MatchIndex, got {type(index).__name__}", path="index")
-    return index.match(record)
+    if not isinstance(include_possible, bool):
+        raise ValidationError(
+            f"must be True or False, got {include_possible!r}", path="include_possible"
+        )
+    return index.match(record, include_possible=include_possible)
 
 
 def find_duplicates(
