@@ -23,7 +23,7 @@ from leadkit.dedupe._keys import (
     text_key,
 )
 from leadkit.dedupe._memo import Memo, memo_company, memo_field, memo_mailbox, memo_phone
-from leadkit.dedupe._names import memo_readings
+from leadkit.dedupe._names import memo_readings, part_sound
 from leadkit.errors import ValidationError
 
 __all__ = ["BLOCK_PARTS", "Block", "KeyPart"]
@@ -96,8 +96,7 @@ def _family_sound(record: Any, context: MatchContext, memo: Memo) -> str | None:
     readings = memo_readings(record, "name", context, memo)
     if readings is None:
         return None
-    sound: str | None = readings[0][0].sound
-    return sound
+    return part_sound(readings[0][0])
 
 
 def _name_sound(record: Any, context: MatchContext, memo: Memo) -> str | None:
@@ -105,9 +104,12 @@ def _name_sound(record: Any, context: MatchContext, memo: Memo) -> str | None:
     if readings is None:
         return None
     family, given = readings[0]
-    if given is None or given.initial or family.sound is None or given.sound is None:
+    if given is None or given.initial:
         return None
-    return min(family.sound, given.sound)
+    family_sound, given_sound = part_sound(family), part_sound(given)
+    if family_sound is None or given_sound is None:
+        return None
+    return min(family_sound, given_sound)
 
 
 _BUILTIN: dict[str, _PartFunction] = {

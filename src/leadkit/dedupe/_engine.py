@@ -228,7 +228,7 @@ def match_one(
     >>> new = Lead(id="lead-2", name=PersonName("Smith", "J."), company="ACME",
     ...            email="JOHN@ACME.COM", created_at=t)
     >>> [(pair.right, pair.held) for pair in match_one(new, index)]
-    [('lead-1', (1, 2, 3, 4, 7))]
+    [('lead-1', (1, 2, 3, 4, 7, 8, 9))]
     >>> namesake = Lead(id="lead-3", name=PersonName("Smith", "John"), company="Acme",
     ...                 email="john.smith@acme.com", created_at=t)
     >>> match_one(namesake, index)
