@@ -10,13 +10,14 @@ CRMs are fuzzy about width, case and legal forms:
   number is the same (here a kanji name without a reading may agree with kana or romaji
   through the reading guessed for it, with the ``romaji`` extra). Names are compared
   strictly (``NameMatch(strict=True)``): honorifics dropped, a full name in one field
-  split, variant kanji folded, both orders of a Latin-script name, readings across scripts; given names agree when they are the
-  same, one is the other's initial (``J.`` and ``John``), or both are missing, but not
-  when one is a prefix of the other or they differ by a letter or a kanji. Agreeing
-  given names are needed with the phone too: colleagues share the switchboard number.
-  Contacts conflict when both records have a business e-mail, the two differ, and no
-  phone number is shared: same name at the same company is then a possible duplicate
-  (``Duplicates.possible``, an alert), not a match (同姓同名);
+  split, variant kanji folded, both orders of a Latin-script name, readings across
+  scripts; given names agree when they are the same, one is the other's initial
+  (``J.`` and ``John``), or both are missing, but not when one is a prefix of the other
+  or they differ by a letter or a kanji. Agreeing given names are needed with the phone
+  too: colleagues share the switchboard number. Contacts conflict when both records
+  have a business e-mail, the two differ, and no phone number is shared: same name at
+  the same company is then a possible duplicate (``Duplicates.possible``, an alert), not
+  a match (同姓同名);
 * an account is a duplicate when the company key is the same and so is the domain (the
   website's host), or neither has one.
 
