@@ -147,7 +147,7 @@ class NameMatch:
         reading the name changed: ``髙橋 → 高橋``, ``山田太郎様 → 山田 | 太郎``."""
         name = person_name(read_field(record, self.field, context), self.field)
         if name is not None and self.strict and self.part != "initial":
-            return _strict_value(name, self.part)
+            return _strict_value(name, self.part, self.guessed_readings)
         if name is None or self.part == "full":
             return None if name is None else name.display
         written: str | None = name.family if self.part == "family" else name.given
@@ -534,10 +534,11 @@ _STRICT_SCORERS: dict[tuple[str, bool], Scorer] = {
 }
 
 
-def _strict_value(name: PersonName, part: str) -> str | None:
+def _strict_value(name: PersonName, part: str, guessed: bool = False) -> str | None:
     """The name as stored, and what strict reading made of it when that differs:
     ``髙橋 → 高橋``, ``山田太郎様 → 山田 | 太郎``, ``(山田太郎様) → 太郎`` for a given name
-    split off the family field."""
+    split off the family field; with *guessed*, the reading guessed for a kanji part
+    without one (``千葉 (reading guessed: chiba)``)."""
     parsed = parse_name(name)
     if part == "full":
         stored = name.display
@@ -550,4 +551,11 @@ def _strict_value(name: PersonName, part: str) -> str | None:
         read = fold_japanese(written)
     reading = {"family": name.family_kana, "given": name.given_kana}.get(part)
     shown = f"{stored} ({reading})" if reading else stored
+    if guessed and part != "full":
+        readings = strict_readings(name)
+        if readings is not None:
+            family, given = readings[0]
+            chosen = family if part == "family" else given
+            if chosen is not None and chosen.guess is not None:
+                shown = f"{shown} (reading guessed: {chosen.guess})"
     return shown if read == stored else f"{shown} → {read}"
