@@ -6,13 +6,17 @@ Run by hand (needs the ``bench`` extra: recordlinkage, which brings pandas)::
     PYTHONPATH=src python benchmarks/dedupe.py --leads 0  # FEBRL only
 
 FEBRL data sets ship with recordlinkage: synthetic Australian person records with known
-duplicates. febrl3 is deduplicated (5,000 records, 6,538 true pairs, scored on the pairs
-inside clusters); febrl4 is linked (5,000 + 5,000 records, 5,000 true links: an index of
+duplicates. febrl1 (1,000 records, 500 true pairs), febrl2 (5,000 records, 1,934 true
+pairs) and febrl3 (5,000 records, 6,538 true pairs) are deduplicated, scored on the pairs
+inside clusters; febrl4 is linked (5,000 + 5,000 records, 5,000 true links: an index of
 the first half, ``match_one`` for each record of the second). Their fields are mapped onto
 leads; one matching rule serves both. recordlinkage's standard pipeline (its documented
 example: block on given name; exact given name, date of birth, suburb and state;
 Jaro-Winkler surname and address; a match when more than 3 agree) runs in the same
-process, as does the same pipeline with a union of blocks for a fairer recall.
+process, as does the same pipeline with a union of blocks for a fairer recall, and
+recordlinkage's unsupervised ECM classifier (Fellegi-Sunter by expectation-maximisation)
+on binary agreements of every field, the same union of blocks. Each data set ends with
+``<name> f1: X.XXXX`` for leadkit.
 
 The million-lead part uses the sample generator (``leadkit.sample``) when it is
 installed: time and peak memory of ``find_duplicates`` under the default lead rule, and
@@ -176,6 +180,36 @@ def recordlinkage_pipeline(blocks: Iterable[str]) -> Callable[..., set[Pair]]:
     return run
 
 
+def recordlinkage_ecm(blocks: Iterable[str]) -> Callable[..., set[Pair]]:
+    """recordlinkage's unsupervised ECM classifier (Fellegi-Sunter weights learnt by
+    expectation-maximisation) on binary agreements of every field, blocking on the union
+    of *blocks*: no labels, no threshold picked by hand."""
+    import recordlinkage
+
+    on = list(blocks)
+
+    def run(*frames: Any) -> set[Pair]:
+        indexer = recordlinkage.Index()
+        for column in on:
+            indexer.block(column)
+        candidates = indexer.index(*frames)
+        compare = recordlinkage.Compare()
+        compare.string("given_name", "given_name", method="jarowinkler", threshold=0.85)
+        compare.string("surname", "surname", method="jarowinkler", threshold=0.85)
+        compare.exact("date_of_birth", "date_of_birth")
+        compare.exact("soc_sec_id", "soc_sec_id")
+        compare.string("address_1", "address_1", threshold=0.85)
+        compare.exact("street_number", "street_number")
+        compare.exact("suburb", "suburb")
+        compare.exact("postcode", "postcode")
+        compare.exact("state", "state")
+        features = compare.compute(candidates, *frames)
+        matches = recordlinkage.ECMClassifier(binarize=0.5).fit_predict(features)
+        return {frozenset(pair) for pair in matches}
+
+    return run
+
+
 STANDARD = ("given_name",)
 UNION = ("given_name", "surname", "date_of_birth", "soc_sec_id")
 
@@ -183,6 +217,8 @@ UNION = ("given_name", "surname", "date_of_birth", "soc_sec_id")
 def febrl(repeat: int) -> None:
     try:
         from recordlinkage.datasets import (
+            load_febrl1,
+            load_febrl2,
             load_febrl3,
             load_febrl4,
         )
@@ -190,20 +226,32 @@ def febrl(repeat: int) -> None:
         print("FEBRL: recordlinkage is not installed (pip install 'leadkit[bench]'); skipped")
         return
 
-    frame, links = load_febrl3(return_links=True)
-    truth = {frozenset(pair) for pair in links}
-    leads, mapping = best_of(1, lambda: febrl_leads(frame))
-    print(f"febrl3: deduplicate {len(leads)} records, {len(truth)} true pairs")
-    print(f"  (mapping the rows onto leads: {mapping * 1000:.0f} ms, not counted below)")
-    result, ours = best_of(repeat, lambda: find_duplicates(leads, FEBRL_RULE, max_block_size=None))
-    report("leadkit find_duplicates (cluster pairs)", cluster_pairs(result), truth, ours)
-    direct = {frozenset((p.left, p.right)) for p in result.pairs}
-    report("  of which pairs matched directly", direct, truth, ours)
-    for label, blocks in [("standard", STANDARD), ("union blocks", UNION)]:
-        found, theirs = best_of(repeat, lambda b=blocks: recordlinkage_pipeline(b)(frame))  # type: ignore[misc]
-        report(f"recordlinkage {label}", found, truth, theirs)
-        print(f"    leadkit time / recordlinkage {label}: {ours / theirs:.2f}")
-    sweep(leads, truth)
+    for name, load in (("febrl1", load_febrl1), ("febrl2", load_febrl2), ("febrl3", load_febrl3)):
+        frame, links = load(return_links=True)
+        truth = {frozenset(pair) for pair in links}
+        leads, mapping = best_of(1, lambda f=frame: febrl_leads(f))  # type: ignore[misc]
+        print(f"{name}: deduplicate {len(leads)} records, {len(truth)} true pairs")
+        print(f"  (mapping the rows onto leads: {mapping * 1000:.0f} ms, not counted below)")
+        result, ours = best_of(
+            repeat,
+            lambda ls=leads: find_duplicates(ls, FEBRL_RULE, max_block_size=None),  # type: ignore[misc]
+        )
+        found = cluster_pairs(result)
+        report("leadkit find_duplicates (cluster pairs)", found, truth, ours)
+        direct = {frozenset((p.left, p.right)) for p in result.pairs}
+        report("  of which pairs matched directly", direct, truth, ours)
+        baselines = [
+            ("recordlinkage standard", recordlinkage_pipeline(STANDARD)),
+            ("recordlinkage union blocks", recordlinkage_pipeline(UNION)),
+            ("recordlinkage ECM, union blocks", recordlinkage_ecm(UNION)),
+        ]
+        for label, pipeline in baselines:
+            theirs_found, theirs = best_of(repeat, lambda p=pipeline, f=frame: p(f))  # type: ignore[misc]
+            report(label, theirs_found, truth, theirs)
+            print(f"    leadkit time / {label}: {ours / theirs:.2f}")
+        print(f"{name} f1: {scores(found, truth)[2]:.4f}")
+        if name == "febrl3":
+            sweep(leads, truth)
 
     left, right, links4 = load_febrl4(return_links=True)
     truth4 = {frozenset(pair) for pair in links4}
@@ -216,10 +264,16 @@ def febrl(repeat: int) -> None:
 
     found4, ours4 = best_of(repeat, link)
     report("leadkit MatchIndex + match_one", found4, truth4, ours4)
-    for label, blocks in [("standard", STANDARD), ("union blocks", UNION)]:
-        found, theirs = best_of(repeat, lambda b=blocks: recordlinkage_pipeline(b)(left, right))  # type: ignore[misc]
-        report(f"recordlinkage {label}", found, truth4, theirs)
-        print(f"    leadkit time / recordlinkage {label}: {ours4 / theirs:.2f}")
+    baselines4 = [
+        ("recordlinkage standard", recordlinkage_pipeline(STANDARD)),
+        ("recordlinkage union blocks", recordlinkage_pipeline(UNION)),
+        ("recordlinkage ECM, union blocks", recordlinkage_ecm(UNION)),
+    ]
+    for label, pipeline in baselines4:
+        found, theirs = best_of(repeat, lambda p=pipeline: p(left, right))  # type: ignore[misc]
+        report(label, found, truth4, theirs)
+        print(f"    leadkit time / {label}: {ours4 / theirs:.2f}")
+    print(f"febrl4 f1: {scores(found4, truth4)[2]:.4f}")
 
 
 def sweep(leads: list[Lead], truth: set[Pair]) -> None:

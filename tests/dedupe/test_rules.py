@@ -168,15 +168,17 @@ def test_evidence_lists_each_criterion_with_both_values_method_and_result() -> N
     b = lead("b", "山田", "太郎", company="ＡＢＣ（株）", phone="+81 3 1234 5678")
     pair = LEAD_RULE.compare(a, b)
     assert pair.matched
-    assert pair.held == (2, 3, 4, 5, 7)
+    assert pair.held == (2, 3, 4, 5, 7, 8, 9)
     assert pair.evidence[2].method == "strict(given)"
+    assert pair.evidence[8].method == "strict+guessed(given)"
     company = pair.evidence[3]
     assert (company.field, company.method) == ("company", "company_key")
     assert (company.left, company.right, company.similarity) == ("株式会社ABC", "ＡＢＣ（株）", 1.0)
     text = str(pair)
     assert text.splitlines()[0] == (
         "a ~ b: match, score 1.000 (rule 'Standard lead':"
-        " 1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6))"
+        " 1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6)"
+        " OR (8 AND 9 AND (5 OR 6)))"
     )
     assert "✗ 1. email by email: (blank) vs (blank) → both blank" in text
     assert (
@@ -196,7 +198,7 @@ def test_evidence_is_a_sequence_equal_to_a_tuple_and_pickles() -> None:
     a = lead("a", "Sato", "Taro", email="taro@abc.jp")
     pair = LEAD_RULE.compare(a, lead("b", "Sato", "Taro", email="taro@abc.jp"))
     assert pair.evidence == tuple(pair.evidence)
-    assert len(pair.evidence) == 7
+    assert len(pair.evidence) == 9
     assert pair.evidence[0].held
     again = pickle.loads(pickle.dumps(pair))
     assert again == pair

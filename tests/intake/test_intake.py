@@ -389,3 +389,14 @@ def test_the_old_dedupe_names_are_the_intake_objects() -> None:
         assert name not in leadkit.dedupe.__all__
     with pytest.raises(AttributeError):
         _ = leadkit.dedupe.no_such_name  # type: ignore[attr-defined]
+
+
+def test_a_possible_duplicate_is_reported_and_the_lead_created() -> None:
+    """同姓同名 at one company (different e-mail, no shared phone) is an alert: the new
+    lead is created, the namesake listed, nothing is attached to it (issue 13)."""
+    namesake = make_lead("l-1", company="ABC", email="t.yamada2@abc.co.jp", phone=None)
+    indexes = {"leads": MatchIndex([namesake], LEAD_RULE)}
+    result = intake(JAPANESE_FORM, mapping=FORM, as_of=AS_OF, rules=BLOCK_LEADS, indexes=indexes)
+    assert result.outcome is IntakeOutcome.CREATED
+    assert [(m.right, m.possible) for m in result.matches] == [("l-1", True)]
+    assert "possible duplicate of 'l-1'" in result.explain()

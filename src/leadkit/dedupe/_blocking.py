@@ -13,20 +13,17 @@ from typing import Any
 
 import attrs
 
-from leadkit.dedupe._comparators import record_phone_country
-from leadkit.dedupe._fields import MatchContext, field_getter, read_field
+from leadkit.dedupe._fields import MatchContext, field_getter
 from leadkit.dedupe._keys import (
-    company_match_key,
     email_key_or_none,
     initial_key,
     kana_key,
-    mailbox_key,
     name_key,
     person_name,
-    phone_parts,
     text_key,
 )
-from leadkit.dedupe._names import Reading, strict_readings
+from leadkit.dedupe._memo import Memo, memo_company, memo_field, memo_mailbox, memo_phone
+from leadkit.dedupe._names import memo_readings, part_sound
 from leadkit.errors import ValidationError
 
 __all__ = ["BLOCK_PARTS", "Block", "KeyPart"]
@@ -34,30 +31,26 @@ __all__ = ["BLOCK_PARTS", "Block", "KeyPart"]
 KeyPart = Callable[[Any], object]
 """A key function of one record; its result is turned into text (None or "" is blank)."""
 
-_PartFunction = Callable[[Any, MatchContext], "str | None"]
+_PartFunction = Callable[[Any, MatchContext, Memo], "str | None"]
 
 
-def _email(record: Any, context: MatchContext) -> str | None:
-    value = read_field(record, "email", context)
+def _email(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    value = memo_field(record, "email", context, memo)
     return email_key_or_none(value) if isinstance(value, str) else None
 
 
-def _domain(record: Any, context: MatchContext) -> str | None:
-    value = read_field(record, "domain", context)
+def _domain(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    value = memo_field(record, "domain", context, memo)
     return value if isinstance(value, str) else None
 
 
-def _mailbox(record: Any, context: MatchContext) -> str | None:
-    value = read_field(record, "email", context)
-    return mailbox_key(value, True, False) if isinstance(value, str) else None
+def _mailbox(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    return memo_mailbox(record, "email", context, memo, True, False)
 
 
 def _phone_field(path: str) -> _PartFunction:
-    def part(record: Any, context: MatchContext) -> str | None:
-        value = read_field(record, path, context)
-        if not isinstance(value, str):
-            return None
-        parts = phone_parts(value, record_phone_country(record, context))
+    def part(record: Any, context: MatchContext, memo: Memo) -> str | None:
+        parts = memo_phone(record, path, context, memo)
         return None if parts is None else f"+{parts[0]}{parts[1]}"
 
     return part
@@ -66,61 +59,57 @@ def _phone_field(path: str) -> _PartFunction:
 _phone = _phone_field("phone")
 
 
-def _name(record: Any, context: MatchContext) -> Any:
-    return person_name(read_field(record, "name", context), "name")
+def _name(record: Any, context: MatchContext, memo: Memo) -> Any:
+    return person_name(memo_field(record, "name", context, memo), "name")
 
 
-def _family(record: Any, context: MatchContext) -> str | None:
-    name = _name(record, context)
+def _family(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    name = _name(record, context, memo)
     return None if name is None else name_key(name.family)
 
 
-def _family_kana(record: Any, context: MatchContext) -> str | None:
-    name = _name(record, context)
+def _family_kana(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    name = _name(record, context, memo)
     return None if name is None else kana_key(name.family_kana)
 
 
-def _given(record: Any, context: MatchContext) -> str | None:
-    name = _name(record, context)
+def _given(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    name = _name(record, context, memo)
     return None if name is None or not name.given else name_key(name.given)
 
 
-def _initial(record: Any, context: MatchContext) -> str | None:
-    given = _given(record, context)
+def _initial(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    given = _given(record, context, memo)
     return initial_key(given) if given else None
 
 
-def _company(record: Any, context: MatchContext) -> str | None:
-    value = read_field(record, "company", context)
-    return company_match_key(value) if isinstance(value, str) else None
+def _company(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    return memo_company(record, "company", context, memo, False)
 
 
-def _strict_readings(record: Any, context: MatchContext) -> Reading | None:
-    name = _name(record, context)
-    return None if name is None else strict_readings(name)
-
-
-def _surname(record: Any, context: MatchContext) -> str | None:
-    readings = _strict_readings(record, context)
+def _surname(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    readings = memo_readings(record, "name", context, memo)
     return None if readings is None else str(readings[0][0].written)
 
 
-def _family_sound(record: Any, context: MatchContext) -> str | None:
-    readings = _strict_readings(record, context)
+def _family_sound(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    readings = memo_readings(record, "name", context, memo)
     if readings is None:
         return None
-    sound: str | None = readings[0][0].sound
-    return sound
+    return part_sound(readings[0][0])
 
 
-def _name_sound(record: Any, context: MatchContext) -> str | None:
-    readings = _strict_readings(record, context)
+def _name_sound(record: Any, context: MatchContext, memo: Memo) -> str | None:
+    readings = memo_readings(record, "name", context, memo)
     if readings is None:
         return None
     family, given = readings[0]
-    if given is None or given.initial or family.sound is None or given.sound is None:
+    if given is None or given.initial:
         return None
-    return min(family.sound, given.sound)
+    family_sound, given_sound = part_sound(family), part_sound(given)
+    if family_sound is None or given_sound is None:
+        return None
+    return min(family_sound, given_sound)
 
 
 _BUILTIN: dict[str, _PartFunction] = {
@@ -153,22 +142,22 @@ def _as_text(value: object) -> str | None:
 
 
 def _field_part(path: str) -> _PartFunction:
-    def part(record: Any, context: MatchContext) -> str | None:
+    def part(record: Any, context: MatchContext, memo: Memo) -> str | None:
         return _as_text(field_getter(type(record), path)(record, context))
 
     return part
 
 
 def _callable_part(function: KeyPart) -> _PartFunction:
-    def part(record: Any, context: MatchContext) -> str | None:
+    def part(record: Any, context: MatchContext, memo: Memo) -> str | None:
         return _as_text(function(record))
 
     return part
 
 
 def _prefixed(inner: _PartFunction, length: int) -> _PartFunction:
-    def part(record: Any, context: MatchContext) -> str | None:
-        key = inner(record, context)
+    def part(record: Any, context: MatchContext, memo: Memo) -> str | None:
+        key = inner(record, context, memo)
         return key[:length] if key else None
 
     return part
@@ -195,6 +184,7 @@ def _compile_part(part: str | KeyPart, index: int) -> tuple[str, _PartFunction]:
 
 
 _SEPARATOR = "\x1f"
+_MISSING = object()
 
 
 @attrs.frozen(init=False)
@@ -233,21 +223,21 @@ class Block:
         self.__attrs_init__(tuple(parts), label, tuple(function for _, function in compiled))
 
     def key(
-        self, record: Any, context: MatchContext, memo: dict[object, str | None] | None = None
+        self, record: Any, context: MatchContext, memo: dict[object, Any] | None = None
     ) -> str | None:
         """The record's key for this block, or None when a part is blank.
 
-        *memo* holds the record's part values across the blocks of one rule, so a part
-        used by several blocks (``family``) is computed once per record.
+        *memo* holds the record's keys across the criteria and blocks of one rule, so a
+        part used by several blocks (``family``), or a key a criterion computed too (the
+        mailbox, the phone number, the name's reading), is computed once per record.
         """
         if memo is None:
             memo = {}
         values: list[str] = []
         for part, function in zip(self.parts, self._functions, strict=True):
-            if part in memo:
-                value = memo[part]
-            else:
-                value = memo[part] = function(record, context)
+            value = memo.get(part, _MISSING)
+            if value is _MISSING:
+                value = memo[part] = function(record, context, memo)
             if value is None:
                 return None
             values.append(value)
@@ -257,3 +247,50 @@ class Block:
     def show(key: str) -> str:
         """A key as people read it (parts joined by ``" | "``)."""
         return key.replace(_SEPARATOR, " | ")
+
+
+BlockKeys = Callable[[Any, MatchContext, Memo], list["str | None"]]
+
+
+def compile_blocks(blocks: tuple[Block, ...]) -> BlockKeys:
+    """One function giving a record's keys for all *blocks*, each distinct part computed
+    once (the standard person rule has ten blocks over seven parts)."""
+    functions: list[_PartFunction] = []
+    numbers: dict[object, int] = {}
+    plans: list[tuple[int, ...]] = []
+    for block in blocks:
+        plan = []
+        for part, function in zip(block.parts, block._functions, strict=True):
+            number = numbers.get(part)
+            if number is None:
+                number = numbers[part] = len(functions)
+                functions.append(function)
+            plan.append(number)
+        plans.append(tuple(plan))
+    # Each block as (first part, second part or -1): every built-in rule's blocks have one
+    # or two parts; longer ones take the general path.
+    short = (
+        tuple((p[0], p[1] if len(p) == 2 else -1) for p in plans)
+        if all(len(p) <= 2 for p in plans)
+        else None
+    )
+    join = _SEPARATOR.join
+
+    def keys(record: Any, context: MatchContext, memo: Memo) -> list[str | None]:
+        values = [function(record, context, memo) for function in functions]
+        if short is not None:
+            return [
+                values[i]
+                if j < 0
+                else None
+                if (a := values[i]) is None or (b := values[j]) is None
+                else a + _SEPARATOR + b
+                for i, j in short
+            ]
+        result: list[str | None] = []
+        for plan in plans:
+            parts = [values[number] for number in plan]
+            result.append(None if None in parts else join(parts))  # type: ignore[arg-type]
+        return result
+
+    return keys

@@ -7,6 +7,7 @@ shared options are in :mod:`leadkit.dedupe._comparator`.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -29,10 +30,10 @@ from leadkit.dedupe._keys import (
     email_key_or_none,
     mailbox_key,
     phone_country,
-    phone_parts,
     text_key,
     valid_date,
 )
+from leadkit.dedupe._memo import Memo, memo_company, memo_country, memo_mailbox, memo_phone
 from leadkit.dedupe._similarity import metric
 from leadkit.errors import ValidationError
 from leadkit.model import is_free_mail
@@ -202,8 +203,11 @@ class EmailMatch(_ReadsField, _EqualKeys):
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The mailbox key."""
-        value = read_field(record, self.field, context)
-        return mailbox_key(value, self.fold_plus, self.roles) if isinstance(value, str) else None
+        return self.memo_key(record, context, {})
+
+    def memo_key(self, record: Any, context: MatchContext, memo: Memo) -> Hashable | None:
+        """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
+        return memo_mailbox(record, self.field, context, memo, self.fold_plus, self.roles)
 
 
 @attrs.frozen
@@ -286,11 +290,11 @@ class PhoneMatch(_ReadsField):
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """(calling code, national number)."""
-        value = self.value(record, context)
-        if not isinstance(value, str):
-            return None
-        country = self.default_country or record_phone_country(record, context)
-        return phone_parts(value, country)
+        return self.memo_key(record, context, {})
+
+    def memo_key(self, record: Any, context: MatchContext, memo: Memo) -> Hashable | None:
+        """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
+        return memo_phone(record, self.field, context, memo, self.default_country)
 
     def scorer(self) -> Scorer:
         """Exact, or by sections."""
@@ -299,8 +303,7 @@ class PhoneMatch(_ReadsField):
 
 def record_phone_country(record: Any, context: MatchContext) -> str:
     """The country a record's national phone numbers belong to (its address, else JP)."""
-    address = read_field(record, "address", context)
-    return phone_country(getattr(address, "country", None)) or "JP"
+    return memo_country(record, context, {})
 
 
 @attrs.frozen
@@ -347,8 +350,11 @@ class CompanyMatch(_ReadsField):
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The company key."""
-        value = read_field(record, self.field, context)
-        return company_match_key(value, self.keep_branch) if isinstance(value, str) else None
+        return self.memo_key(record, context, {})
+
+    def memo_key(self, record: Any, context: MatchContext, memo: Memo) -> Hashable | None:
+        """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
+        return memo_company(record, self.field, context, memo, self.keep_branch)
 
     def scorer(self) -> Scorer:
         """1.0 for the same key, else the metric on the keys."""
@@ -408,18 +414,18 @@ class ContactConflict:
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """(business mailbox or None, the phone keys); never blank."""
-        value = read_field(record, self.field, context)
-        mailbox = mailbox_key(value, True, False) if isinstance(value, str) else None
-        if mailbox is not None and is_free_mail(mailbox):
+        return self.memo_key(record, context, {})
+
+    def memo_key(self, record: Any, context: MatchContext, memo: Memo) -> Hashable | None:
+        """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
+        mailbox = memo_mailbox(record, self.field, context, memo, True, False)
+        if mailbox is not None and _free_mail(mailbox.rpartition("@")[2]):
             mailbox = None
-        country = record_phone_country(record, context)
-        numbers = set()
+        numbers = []
         for path in self.phones:
-            phone = read_field(record, path, context)
-            if isinstance(phone, str):
-                parts = phone_parts(phone, country)
-                if parts is not None:
-                    numbers.add(parts[0] + parts[1])
+            parts = memo_phone(record, path, context, memo)
+            if parts is not None:
+                numbers.append(parts[0] + parts[1])
         return mailbox, frozenset(numbers)
 
     def scorer(self) -> Scorer:
@@ -429,6 +435,11 @@ class ContactConflict:
     def contradicts(self, left: Any, right: Any) -> bool:
         """Whether two keys conflict (two people, for clustering)."""
         return _contacts_consistent(left, right) == 0.0
+
+
+@lru_cache(maxsize=1 << 12)
+def _free_mail(domain: str) -> bool:
+    return is_free_mail(domain)
 
 
 def _contacts_consistent(left: tuple[Any, ...], right: tuple[Any, ...]) -> float:

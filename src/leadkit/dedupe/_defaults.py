@@ -7,15 +7,17 @@ CRMs are fuzzy about width, case and legal forms:
   ignored; a role address such as info@ does not count); or the family name is the same,
   the given names agree and the company is the same, unless their contacts conflict;
   or the family name is the same, the given names agree and the phone or the mobile
-  number is the same. Names are compared strictly (``NameMatch(strict=True)``):
-  honorifics dropped, a full name in one field split, variant kanji folded, both orders
-  of a Latin-script name, readings across scripts; given names agree when they are the
-  same, one is the other's initial (``J.`` and ``John``), or both are missing, but not
-  when one is a prefix of the other or they differ by a letter or a kanji. Agreeing
-  given names are needed with the phone too: colleagues share the switchboard number.
-  Contacts conflict when both records have a business e-mail, the two differ, and no
-  phone number is shared: same name at the same company is then a possible duplicate
-  (``Duplicates.possible``, an alert), not a match (同姓同名);
+  number is the same (here a kanji name without a reading may agree with kana or romaji
+  through the reading guessed for it, with the ``romaji`` extra). Names are compared
+  strictly (``NameMatch(strict=True)``): honorifics dropped, a full name in one field
+  split, variant kanji folded, both orders of a Latin-script name, readings across
+  scripts; given names agree when they are the same, one is the other's initial
+  (``J.`` and ``John``), or both are missing, but not when one is a prefix of the other
+  or they differ by a letter or a kanji. Agreeing given names are needed with the phone
+  too: colleagues share the switchboard number. Contacts conflict when both records
+  have a business e-mail, the two differ, and no phone number is shared: same name at
+  the same company is then a possible duplicate (``Duplicates.possible``, an alert), not
+  a match (同姓同名);
 * an account is a duplicate when the company key is the same and so is the domain (the
   website's host), or neither has one.
 
@@ -42,8 +44,12 @@ from leadkit.dedupe._rule import MatchingRule
 
 __all__ = ["ACCOUNT_RULE", "CONTACT_RULE", "LEAD_RULE", "LEAD_VS_CONTACT_RULE"]
 
-_PERSON_LOGIC = "1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6)"
-_PERSON_POSSIBLE = "2 AND 3 AND 4 AND NOT (1 OR 5 OR 6 OR 7)"
+_PERSON_LOGIC = (
+    "1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6) OR (8 AND 9 AND (5 OR 6))"
+)
+_PERSON_POSSIBLE = (
+    "((2 AND 3 AND NOT 7) OR (8 AND 9 AND NOT (2 AND 3))) AND 4 AND NOT (1 OR 5 OR 6)"
+)
 
 
 def _person_rule(name: str, company: str, description: str) -> MatchingRule:
@@ -60,6 +66,8 @@ def _person_rule(name: str, company: str, description: str) -> MatchingRule:
             PhoneMatch(),
             PhoneMatch("mobile"),
             ContactConflict(),
+            NameMatch(part="family", threshold=1.0, strict=True, guessed_readings=True),
+            NameMatch(part="given", match_blank=True, strict=True, guessed_readings=True),
         ],
         logic=_PERSON_LOGIC,
         possible=_PERSON_POSSIBLE,
@@ -78,9 +86,14 @@ LEAD_RULE = _person_rule(
 """Leads: 1 e-mail (plus tag ignored, role addresses blank); 2 family name (or its
 reading); 3 given name (strict: same, initial, same reading across scripts; two missing
 agree); 4 company key (branch ignored); 5 phone; 6 mobile; 7 contacts consistent (no
-two different business e-mails without a shared number).
-Logic ``1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6)``; possible
-duplicates ``2 AND 3 AND 4 AND NOT (1 OR 5 OR 6 OR 7)``."""
+two different business e-mails without a shared number); 8 and 9 family and given names
+as 2 and 3, where a kanji name without a reading may agree through the reading guessed
+for it (the ``romaji`` extra; without it 8 and 9 are 2 and 3).
+Logic ``1 OR (2 AND 3 AND 4 AND 7) OR (2 AND 3 AND 5) OR (2 AND 3 AND 6) OR
+(8 AND 9 AND (5 OR 6))``; possible duplicates
+``((2 AND 3 AND NOT 7) OR (8 AND 9 AND NOT (2 AND 3))) AND 4 AND NOT (1 OR 5 OR 6)``:
+at the same company, without a shared e-mail or number, names agreeing with conflicting
+contacts, or names agreeing only through a guessed reading."""
 
 CONTACT_RULE = _person_rule(
     "Standard contact",

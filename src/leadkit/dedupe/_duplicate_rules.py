@@ -159,15 +159,27 @@ class DuplicateRuleSet:
 
 @attrs.frozen
 class DuplicateFinding:
-    """What one duplicate rule found: its action and the matching existing records."""
+    """What one duplicate rule found: its action, the matching existing records, and the
+    possible duplicates (pairs meeting the matching rule's ``possible`` logic).
+
+    Possible duplicates are alerts whatever the rule's action: a rule that blocks
+    matches still only alerts when it found nothing but possible duplicates (``action``
+    is then ALERT), so that a person decides and nothing is merged or refused on a
+    guess.
+    """
 
     rule: str
     action: DuplicateAction
     matches: tuple[MatchPair, ...]
+    possible: tuple[MatchPair, ...] = attrs.field(default=(), kw_only=True)
 
     def __str__(self) -> str:
-        ids = ", ".join(pair.right for pair in self.matches)
-        return f"rule {self.rule!r} ({self.action.value}): {ids}"
+        parts = []
+        if self.matches:
+            parts.append(", ".join(pair.right for pair in self.matches))
+        if self.possible:
+            parts.append("possible duplicates " + ", ".join(p.right for p in self.possible))
+        return f"rule {self.rule!r} ({self.action.value}): {'; '.join(parts)}"
 
 
 @attrs.frozen
@@ -197,15 +209,22 @@ class DuplicateCheck:
 
     @property
     def alerts(self) -> tuple[MatchPair, ...]:
-        """The matches of alerting rules: what to show the person saving."""
-        return tuple(
+        """What to show the person saving: the matches of alerting rules, then every
+        possible duplicate (``pair.possible``), rule by rule."""
+        matches = tuple(
             pair for f in self.findings if f.action is DuplicateAction.ALERT for pair in f.matches
         )
+        return matches + self.possible
 
     @property
     def matches(self) -> tuple[MatchPair, ...]:
-        """Every match found, rule by rule."""
+        """Every match found, rule by rule (possible duplicates not included)."""
         return tuple(pair for f in self.findings for pair in f.matches)
+
+    @property
+    def possible(self) -> tuple[MatchPair, ...]:
+        """Every possible duplicate found, rule by rule: alerts, never blocks."""
+        return tuple(pair for f in self.findings for pair in f.possible)
 
     def __str__(self) -> str:
         if not self.findings:
@@ -228,8 +247,26 @@ def check_duplicates(
     ``indexes[rule.against]``, which must be built with that rule's matching rule. The
     record itself (same id) never counts as its own duplicate. Raises
     :class:`DuplicateBlockedError` when a blocking rule finds matches; otherwise returns
-    the check, whose ``alerts`` list the matches to show. The indexes are not changed:
-    add the record to them once it is saved.
+    the check, whose ``alerts`` list the matches to show. Possible duplicates (the
+    matching rule's ``possible`` logic: for the standard rules the same name at the same
+    company with different e-mails and phones, 同姓同名) are reported as alerts, in
+    ``possible`` and ``alerts``, whatever the rule's action: they never block. The
+    indexes are not changed: add the record to them once it is saved.
+
+    >>> from datetime import UTC, datetime
+    >>> from leadkit.dedupe import DEFAULT_LEAD_DUPLICATE_RULES, LEAD_RULE, MatchIndex
+    >>> from leadkit.dedupe import LEAD_VS_CONTACT_RULE
+    >>> from leadkit.model import Lead, PersonName
+    >>> t = datetime(2026, 4, 1, tzinfo=UTC)
+    >>> taro = Lead(id="a", name=PersonName("山田", "太郎"), company="ABC株式会社",
+    ...             email="taro@abc.co.jp", created_at=t)
+    >>> namesake = Lead(id="b", name=PersonName("山田", "太郎"), company="株式会社ABC",
+    ...                 email="t.yamada@abc.co.jp", created_at=t)
+    >>> indexes = {"leads": MatchIndex([taro], LEAD_RULE),
+    ...            "contacts": MatchIndex([], LEAD_VS_CONTACT_RULE)}
+    >>> check = check_duplicates(namesake, DEFAULT_LEAD_DUPLICATE_RULES, indexes)
+    >>> check.action.value, check.matches, [pair.right for pair in check.alerts]
+    ('alert', (), ['a'])
     """
     op = _operation(operation)
     if not isinstance(rules, DuplicateRuleSet):
@@ -255,9 +292,15 @@ def check_duplicates(
                 f" {rule.name!r} needs {rule.matching_rule.name!r}",
                 path=f"{where}.matching_rule",
             )
-        matches = index.match(record)
+        found = index.match(record, include_possible=True)
+        matches = tuple(pair for pair in found if pair.matched)
+        possible = tuple(pair for pair in found if not pair.matched)
         if matches:
-            findings.append(DuplicateFinding(rule.name, action, matches))
+            findings.append(DuplicateFinding(rule.name, action, matches, possible=possible))
+        elif possible:
+            findings.append(
+                DuplicateFinding(rule.name, DuplicateAction.ALERT, (), possible=possible)
+            )
     check = DuplicateCheck(record_id=record.id, operation=op, findings=tuple(findings))
     if check.blocked:
         raise DuplicateBlockedError(check)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from leadkit.dedupe._blocking import compile_blocks
 from leadkit.dedupe._evidence import Cluster, Duplicates, MatchPair, SkippedBlock
 from leadkit.dedupe._fields import MatchContext
+from leadkit.dedupe._memo import Memo
 from leadkit.dedupe._rule import CompiledRule, MatchingRule, Row
 from leadkit.errors import ValidationError, format_path
 
@@ -57,10 +59,11 @@ class MatchIndex:
         self.context = MatchContext(account_names=account_names)
         self.include_merged = include_merged
         self._compiled = CompiledRule(rule)
+        self._block_keys_of = compile_blocks(rule.blocking)
         self._records: list[Any] = []
         self._rows: list[Row | None] = []
         self._positions: dict[str, int] = {}
-        self._block_keys: list[list[str | None]] = [[] for _ in rule.blocking]
+        self._record_keys: list[list[str | None] | None] = []  # block keys, by position
         self._blocks: list[dict[str, list[int]]] = [{} for _ in rule.blocking]
         for position, record in enumerate(records):
             where = f"records[{position}]"
@@ -110,14 +113,14 @@ class MatchIndex:
             return
         self._records[position] = None
         self._rows[position] = None
-        for keys, blocks in zip(self._block_keys, self._blocks, strict=True):
-            key = keys[position]
+        keys = self._record_keys[position]
+        self._record_keys[position] = None
+        for key, blocks in zip(keys or (), self._blocks, strict=True):
             if key is not None:
                 members = blocks[key]
                 members.remove(position)
                 if not members:
                     del blocks[key]
-                keys[position] = None
 
     def _prepare(self, record: Any, where: str) -> tuple[Row, list[str | None]] | None:
         """The record's keys, or None for a merged record the index leaves out."""
@@ -128,9 +131,10 @@ class MatchIndex:
     def _keys(self, record: Any, where: str) -> tuple[Row, list[str | None]]:
         """The record's criterion keys and block keys."""
         try:
-            row = self._compiled.row(record, self.context)
-            memo: dict[object, str | None] = {}
-            keys = [block.key(record, self.context, memo) for block in self.rule.blocking]
+            memo: Memo = {}
+            context = self.context
+            row = self._compiled.row(record, context, memo)
+            keys = self._block_keys_of(record, context, memo)
         except ValidationError as error:
             raise ValidationError(
                 f"rule {self.rule.name!r} cannot read {where}: {error.message}",
@@ -140,8 +144,7 @@ class MatchIndex:
 
     def _insert(self, record: Any, record_id: str, row: Row, keys: list[str | None]) -> None:
         position = len(self._records)
-        for key, block_keys, blocks in zip(keys, self._block_keys, self._blocks, strict=True):
-            block_keys.append(key)
+        for key, blocks in zip(keys, self._blocks, strict=True):
             if key is not None:
                 members = blocks.get(key)
                 if members is None:
@@ -150,6 +153,7 @@ class MatchIndex:
                     members.append(position)
         self._records.append(record)
         self._rows.append(row)
+        self._record_keys.append(keys)
         self._positions[record_id] = position
 
     # -- matching --------------------------------------------------------------------------
@@ -165,8 +169,12 @@ class MatchIndex:
         found.discard(own)
         return found
 
-    def match(self, record: Any) -> tuple[MatchPair, ...]:
+    def match(self, record: Any, *, include_possible: bool = False) -> tuple[MatchPair, ...]:
         """The indexed records *record* matches: best score first, then index order.
+
+        With ``include_possible``, the possible duplicates follow (pairs that meet the
+        rule's ``possible`` logic without matching, ``pair.possible`` set, ``matched``
+        not): best score first, then index order.
 
         The record itself (same id) is never a match, so an edited record can be checked
         against an index that still holds its old version.
@@ -174,29 +182,41 @@ class MatchIndex:
         record_id = _record_id(record, "record")
         row, keys = self._keys(record, "record")
         decide = self._compiled.decide
+        possible = self._compiled.possible if include_possible else None
         rows = self._rows
-        matches: list[tuple[float, int, MatchPair]] = []
+        matches: list[tuple[bool, float, int, MatchPair]] = []
         for position in self._candidates(record_id, keys):
             other = rows[position]
-            if other is not None and decide(row, other):
+            if other is None:
+                continue
+            matched = decide(row, other)
+            if matched or (possible is not None and possible(row, other)):
                 pair = self._compiled.explain(
                     record, self._records[position], row, other, self.context
                 )
-                matches.append((-pair.score, position, pair))
-        matches.sort(key=lambda item: item[:2])
-        return tuple(pair for _, _, pair in matches)
+                matches.append((not matched, -pair.score, position, pair))
+        matches.sort(key=lambda item: item[:3])
+        return tuple(item[3] for item in matches)
 
     def duplicates(self, *, max_block_size: int | None = 1000) -> Duplicates:
         """Every cluster of duplicates among the indexed records (see find_duplicates)."""
         return _cluster(self, max_block_size)
 
 
-def match_one(record: Any, index: MatchIndex) -> tuple[MatchPair, ...]:
+def match_one(
+    record: Any, index: MatchIndex, *, include_possible: bool = False
+) -> tuple[MatchPair, ...]:
     """Check one (new or edited) record against an index of existing ones.
 
     Returns the matching pairs (``left`` is *record*), best score first. Only records
     sharing a blocking key with *record* are compared, so the cost does not grow with the
     size of the index.
+
+    With ``include_possible`` the rule's possible duplicates come after the matches
+    (``pair.possible`` true, ``pair.matched`` false): for the standard rules, the same
+    name at the same company with different e-mails and phones (同姓同名), which a person
+    should look at but which must not be merged. :func:`check_duplicates` reports them
+    as alerts.
 
     >>> from datetime import UTC, datetime
     >>> from leadkit.dedupe import LEAD_RULE, MatchIndex, match_one
@@ -208,11 +228,21 @@ def match_one(record: Any, index: MatchIndex) -> tuple[MatchPair, ...]:
     >>> new = Lead(id="lead-2", name=PersonName("Smith", "J."), company="ACME",
     ...            email="JOHN@ACME.COM", created_at=t)
     >>> [(pair.right, pair.held) for pair in match_one(new, index)]
-    [('lead-1', (1, 2, 3, 4, 7))]
+    [('lead-1', (1, 2, 3, 4, 7, 8, 9))]
+    >>> namesake = Lead(id="lead-3", name=PersonName("Smith", "John"), company="Acme",
+    ...                 email="john.smith@acme.com", created_at=t)
+    >>> match_one(namesake, index)
+    ()
+    >>> [(pair.right, pair.possible) for pair in match_one(namesake, index, include_possible=True)]
+    [('lead-1', True)]
     """
     if not isinstance(index, MatchIndex):
         raise ValidationError(f"expected a MatchIndex, got {type(index).__name__}", path="index")
-    return index.match(record)
+    if not isinstance(include_possible, bool):
+        raise ValidationError(
+            f"must be True or False, got {include_possible!r}", path="include_possible"
+        )
+    return index.match(record, include_possible=include_possible)
 
 
 def find_duplicates(
@@ -265,6 +295,7 @@ def _check_limit(max_block_size: int | None) -> None:
 def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
     _check_limit(max_block_size)
     rows = index._rows
+    keys: list[Any] = index._record_keys
     decide = index._compiled.decide
     matched: list[tuple[int, int]] = []
     possible = index._compiled.possible
@@ -287,7 +318,7 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
         for number, (block, blocks) in enumerate(
             zip(index.rule.blocking, index._blocks, strict=True)
         ):
-            earlier = [(index._block_keys[b], too_big[b]) for b in range(number)]
+            earlier = [(b, too_big[b]) for b in range(number)]
             for key, members in blocks.items():
                 size = len(members)
                 if size < 2:
@@ -301,7 +332,7 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
                     a = rows[i]
                     for y in range(x + 1, size):
                         j = members[y]
-                        if earlier and _compared_before(i, j, earlier):
+                        if earlier and _compared_before(keys[i], keys[j], earlier):
                             continue
                         compared += 1
                         if decide(a, rows[j]):  # type: ignore[arg-type]
@@ -311,11 +342,14 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
     return _build(index, matched, doubtful, compared, skipped)
 
 
-def _compared_before(i: int, j: int, earlier: list[tuple[list[str | None], set[str]]]) -> bool:
-    """Whether records *i* and *j* share the key of an earlier block (that was expanded)."""
-    for keys, too_big in earlier:
-        key = keys[i]
-        if key is not None and key == keys[j] and key not in too_big:
+def _compared_before(
+    left: list[str | None], right: list[str | None], earlier: list[tuple[int, set[str]]]
+) -> bool:
+    """Whether two records (their block keys) share the key of an earlier block that was
+    expanded."""
+    for number, too_big in earlier:
+        key = left[number]
+        if key is not None and key == right[number] and key not in too_big:
             return True
     return False
 

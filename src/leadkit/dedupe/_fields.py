@@ -149,6 +149,8 @@ def _attributes(dotted: str, careful: Getter) -> Getter:
             value = fast(record)
         except AttributeError:
             return careful(record, context)
+        if value is None or value.__class__ is str:  # the common case, without an ABC check
+            return value
         return careful(record, context) if isinstance(value, CustomFields) else value
 
     return get

@@ -128,12 +128,26 @@ def phone_country(country: str | None) -> str | None:
     return country.upper()
 
 
+@lru_cache(maxsize=64)
+def _calling_code(country: str) -> str:
+    # A national number of one digit that is no trunk prefix ("0" or "1") keeps it.
+    return phone_key("2", default_country=country)[1:-1]
+
+
 @lru_cache(maxsize=1 << 16)
 def phone_parts(phone: str, country: str) -> tuple[str, str] | None:
-    """(calling code, national number) of *phone*, or None without digits."""
+    """(calling code, national number) of *phone*, or None without digits.
+
+    Most numbers are parsed once: calling codes form a prefix code, so a key starting
+    with *country*'s calling code has that code (a national number, or an international
+    one of the same country). Other keys take a second parse for the national part.
+    """
     key = phone_key(phone, default_country=country)
     if not key:
         return None
+    code = _calling_code(country)
+    if key.startswith(code, 1):
+        return code, key[1 + len(code) :]
     national = "".join(phone_sections(phone, default_country=country))
     return key[1 : len(key) - len(national)], national
 

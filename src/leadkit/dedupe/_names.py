@@ -27,6 +27,8 @@ from leadkit.dedupe._japanese import (
     strip_honorifics,
 )
 from leadkit.dedupe._keys import initial_key, kana_key, name_key, person_name
+from leadkit.dedupe._memo import Memo, memo_field
+from leadkit.dedupe._romaji import guess_sound
 from leadkit.dedupe._similarity import metric
 from leadkit.errors import ValidationError
 from leadkit.model import PersonName, contains_japanese, normalise_text
@@ -91,6 +93,14 @@ class NameMatch:
     disagree *contradict* each other, which keeps :func:`find_duplicates` from chaining
     them into one cluster through a third record.
 
+    ``guessed_readings=True`` (strict only) lets a name written in kanji without a reading
+    agree with a reading or romaji written on the other record through the reading
+    pykakasi guesses for it (千葉 → chiba = チバ = Chiba), when the ``romaji`` extra is
+    installed (``pip install 'leadkit[romaji]'``); without it the option changes nothing.
+    Guesses are weak evidence: two guesses are never compared, a guess never makes two
+    names contradict, and the standard rules accept names agreeing through a guess only
+    with a shared phone or mobile number, never with the company alone.
+
     >>> from leadkit.dedupe import NameMatch
     >>> from leadkit.model import PersonName
     >>> rule = NameMatch()
@@ -113,6 +123,7 @@ class NameMatch:
     transposition: bool = flag(True)
     kana: bool = flag(True)
     strict: bool = flag()
+    guessed_readings: bool = flag()
     weight: float = points(1.0)
     penalty: float = points(0.0)
     match_blank: bool = flag()
@@ -120,10 +131,15 @@ class NameMatch:
     @property
     def method(self) -> str:
         """``"initial"``, or the metric with the part: ``"jaro_winkler(family)"``;
-        ``"strict(family)"`` for a strict comparison."""
+        ``"strict(family)"`` for a strict comparison, ``"strict+guessed(family)"`` with
+        guessed readings."""
         if self.part == "initial":
             return "initial"
-        return f"strict({self.part})" if self.strict else f"{self.metric}({self.part})"
+        if self.strict:
+            return (
+                f"strict+guessed({self.part})" if self.guessed_readings else f"strict({self.part})"
+            )
+        return f"{self.metric}({self.part})"
 
     def value(self, record: Any, context: MatchContext) -> object:
         """The part compared, as stored: the display name for ``"full"``, else the family
@@ -131,7 +147,7 @@ class NameMatch:
         reading the name changed: ``髙橋 → 高橋``, ``山田太郎様 → 山田 | 太郎``."""
         name = person_name(read_field(record, self.field, context), self.field)
         if name is not None and self.strict and self.part != "initial":
-            return _strict_value(name, self.part)
+            return _strict_value(name, self.part, self.guessed_readings)
         if name is None or self.part == "full":
             return None if name is None else name.display
         written: str | None = name.family if self.part == "family" else name.given
@@ -140,7 +156,13 @@ class NameMatch:
 
     def key(self, record: Any, context: MatchContext) -> Hashable | None:
         """The name part(s) as keys."""
-        name = person_name(read_field(record, self.field, context), self.field)
+        return self.memo_key(record, context, {})
+
+    def memo_key(self, record: Any, context: MatchContext, memo: Memo) -> Hashable | None:
+        """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
+        if self.strict and self.part != "initial":
+            return _strict_part(memo_readings(record, self.field, context, memo), self.part)
+        name = person_name(memo_field(record, self.field, context, memo), self.field)
         return None if name is None else self.name_key(name)
 
     def name_key(self, name: Any) -> Hashable | None:
@@ -179,7 +201,7 @@ class NameMatch:
     def scorer(self) -> Scorer:
         """The similarity of two keys of this part."""
         if self.strict and self.part != "initial":
-            return _STRICT_SCORERS[self.part]
+            return _STRICT_SCORERS[self.part, self.guessed_readings]
         similarity = metric(self.metric)
         kana = self.kana
         initials = self.initials
@@ -259,6 +281,7 @@ class _Part(NamedTuple):
     sound: str | None  # romaji of the reading, or of a name written in kana or Latin
     kanji: bool  # written with kanji
     initial: bool  # a Latin initial ("T.")
+    guess: str | None = None  # romaji of a guessed reading (kanji without one; extra)
 
 
 class ParsedName(NamedTuple):
@@ -315,7 +338,6 @@ def _strip_original(text: str) -> str:
     return nfkc[start : start + len(stripped)] if start >= 0 else stripped
 
 
-@lru_cache(maxsize=1 << 16)
 def parse_name(name: PersonName) -> ParsedName:
     """How strict name matching reads *name*: honorifics dropped, a full name in the family
     field split (:func:`split_full_name`), and a reading with a space split the same way.
@@ -326,10 +348,18 @@ def parse_name(name: PersonName) -> ParsedName:
     >>> parse_name(PersonName("Taro", "Yamada")).order_known
     False
     """
-    family = _strip_original(name.family)
-    given = _strip_original(name.given) if name.given else None
-    family_kana = " ".join(name.family_kana.split()) if name.family_kana else None
-    given_kana = " ".join(name.given_kana.split()) if name.given_kana else None
+    return _parse(name.family, name.given, name.family_kana, name.given_kana)
+
+
+# Cached by the four texts: hashing them is much cheaper than hashing a PersonName.
+@lru_cache(maxsize=1 << 16)
+def _parse(
+    family: str, given: str | None, family_kana: str | None, given_kana: str | None
+) -> ParsedName:
+    family = _strip_original(family)
+    given = _strip_original(given) if given else None
+    family_kana = " ".join(family_kana.split()) if family_kana else None
+    given_kana = " ".join(given_kana.split()) if given_kana else None
     if not given:
         family, given = split_full_name(family)
     if family_kana and not given_kana and " " in family_kana:
@@ -348,18 +378,24 @@ def _part(text: str, reading: str | None) -> _Part:
     if sound is None and written:
         sound = romaji_key(plain)
     initial = len(written) == 1 and written.isascii()
-    return _Part(
-        written, folded_reading or None, sound, _IDEOGRAPH.search(written) is not None, initial
-    )
+    kanji = _IDEOGRAPH.search(written) is not None
+    guess = guess_sound(written) if kanji and sound is None else None
+    return _Part(written, folded_reading or None, sound, kanji, initial, guess)
 
 
 Reading = tuple[tuple[_Part, "_Part | None"], ...]
 
 
-@lru_cache(maxsize=1 << 16)
 def strict_readings(name: PersonName) -> Reading | None:
     """The interpretations of *name*: (family, given) parts, both orders for Latin script."""
-    parsed = parse_name(name)
+    return _readings(name.family, name.given, name.family_kana, name.given_kana)
+
+
+@lru_cache(maxsize=1 << 16)
+def _readings(
+    family_text: str, given_text: str | None, family_kana: str | None, given_kana: str | None
+) -> Reading | None:
+    parsed = _parse(family_text, given_text, family_kana, given_kana)
     family = _part(parsed.family, parsed.family_kana)
     if not family.written:
         return None
@@ -373,12 +409,26 @@ def strict_readings(name: PersonName) -> Reading | None:
     return ((family, given), (given, family))
 
 
-def _family_agree(a: _Part, b: _Part) -> bool:
+def _family_agree(a: _Part, b: _Part, guessed: bool = False) -> bool:
     return (
         a.written == b.written
         or (a.reading is not None and a.reading == b.reading)
         or (a.sound is not None and a.sound == b.sound)
+        or (guessed and _guess_agrees(a, b))
     )
+
+
+def _guess_agrees(a: _Part, b: _Part) -> bool:
+    """A guessed reading (kanji without one) equal to the sound written on the other
+    record; two guesses are never compared."""
+    return (a.guess is not None and a.guess == b.sound) or (
+        b.guess is not None and b.guess == a.sound
+    )
+
+
+def part_sound(part: _Part) -> str | None:
+    """The part's sound for blocking: its reading or romaji, else a guessed reading."""
+    return part.sound if part.sound is not None else part.guess
 
 
 def _first_letter(part: _Part) -> str | None:
@@ -387,7 +437,7 @@ def _first_letter(part: _Part) -> str | None:
     return part.sound[0] if part.sound else None
 
 
-def _given_score(a: _Part, b: _Part) -> tuple[float, bool]:
+def _given_score(a: _Part, b: _Part, guessed: bool = False) -> tuple[float, bool]:
     """(score, contradicts) of two given names."""
     if a.initial or b.initial:
         letters = _first_letter(a), _first_letter(b)
@@ -400,27 +450,47 @@ def _given_score(a: _Part, b: _Part) -> tuple[float, bool]:
         return 0.0, True
     if a.sound is not None and a.sound == b.sound:
         return 1.0, False
+    if guessed and _guess_agrees(a, b):
+        return 1.0, False
     comparable = (a.sound is not None and b.sound is not None) or (a.kanji == b.kanji)
     return 0.0, comparable
 
 
-def _best(left: Reading, right: Reading) -> tuple[float, float, bool]:
-    """(family score, given score, contradicts) of the best-agreeing interpretations."""
+def _best(left: Reading, right: Reading, guessed: bool = False) -> tuple[float, float, bool]:
+    """(family score, given score, contradicts) of the best-agreeing interpretations;
+    *guessed*: a guessed reading may agree with a written one (never contradicts)."""
     best = (-1.0, -1.0, True)
     for family_a, given_a in left:
         for family_b, given_b in right:
-            family = 1.0 if _family_agree(family_a, family_b) else 0.0
+            family = 1.0 if _family_agree(family_a, family_b, guessed) else 0.0
             if given_a is None or given_b is None:
                 given, contradicts = (1.0 if given_a is given_b else 0.0), False
             else:
-                given, contradicts = _given_score(given_a, given_b)
+                given, contradicts = _given_score(given_a, given_b, guessed)
             if (family, given) > best[:2]:
                 best = (family, given, contradicts)
     return best
 
 
+_MISSING = object()
+
+
+def memo_readings(record: Any, path: str, context: MatchContext, memo: Memo) -> Reading | None:
+    """:func:`strict_readings` of the name at *path*, once per record (see ``_memo``)."""
+    entry = ("readings", path)
+    readings = memo.get(entry, _MISSING)
+    if readings is _MISSING:
+        name = person_name(memo_field(record, path, context, memo), path)
+        readings = memo[entry] = None if name is None else strict_readings(name)
+    result: Reading | None = readings
+    return result
+
+
 def _strict_key(name: Any, part: str) -> Hashable | None:
-    readings = strict_readings(name)
+    return _strict_part(strict_readings(name), part)
+
+
+def _strict_part(readings: Reading | None, part: str) -> Hashable | None:
     if readings is None:
         return None
     if part == "given" and all(given is None for _, given in readings):
@@ -441,17 +511,34 @@ def _strict_full(left: Reading, right: Reading) -> float:
     return (family + given) / 2
 
 
-_STRICT_SCORERS: dict[str, Scorer] = {
-    "family": _strict_family,
-    "given": _strict_given,
-    "full": _strict_full,
+def _guessed_family(left: Reading, right: Reading) -> float:
+    return max(1.0 if _family_agree(a, b, True) else 0.0 for a, _ in left for b, _ in right)
+
+
+def _guessed_given(left: Reading, right: Reading) -> float:
+    return _best(left, right, True)[1]
+
+
+def _guessed_full(left: Reading, right: Reading) -> float:
+    family, given, _ = _best(left, right, True)
+    return (family + given) / 2
+
+
+_STRICT_SCORERS: dict[tuple[str, bool], Scorer] = {
+    ("family", False): _strict_family,
+    ("given", False): _strict_given,
+    ("full", False): _strict_full,
+    ("family", True): _guessed_family,
+    ("given", True): _guessed_given,
+    ("full", True): _guessed_full,
 }
 
 
-def _strict_value(name: PersonName, part: str) -> str | None:
+def _strict_value(name: PersonName, part: str, guessed: bool = False) -> str | None:
     """The name as stored, and what strict reading made of it when that differs:
     ``髙橋 → 高橋``, ``山田太郎様 → 山田 | 太郎``, ``(山田太郎様) → 太郎`` for a given name
-    split off the family field."""
+    split off the family field; with *guessed*, the reading guessed for a kanji part
+    without one (``千葉 (reading guessed: chiba)``)."""
     parsed = parse_name(name)
     if part == "full":
         stored = name.display
@@ -464,4 +551,11 @@ def _strict_value(name: PersonName, part: str) -> str | None:
         read = fold_japanese(written)
     reading = {"family": name.family_kana, "given": name.given_kana}.get(part)
     shown = f"{stored} ({reading})" if reading else stored
+    if guessed and part != "full":
+        readings = strict_readings(name)
+        if readings is not None:
+            family, given = readings[0]
+            chosen = family if part == "family" else given
+            if chosen is not None and chosen.guess is not None:
+                shown = f"{shown} (reading guessed: {chosen.guess})"
     return shown if read == stored else f"{shown} → {read}"

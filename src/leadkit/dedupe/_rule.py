@@ -17,6 +17,7 @@ from leadkit.dedupe._blocking import Block
 from leadkit.dedupe._comparator import Comparator, Scorer
 from leadkit.dedupe._evidence import Evidence, FieldEvidence, MatchPair
 from leadkit.dedupe._fields import MatchContext
+from leadkit.dedupe._memo import Memo
 from leadkit.errors import ValidationError
 from leadkit.rules import LogicAll, LogicNode, LogicRef, fold_logic, parse_filter_logic
 
@@ -189,6 +190,20 @@ def _negation(part: Decide) -> Decide:
     return negation
 
 
+def _memo_key(criterion: Comparator) -> Callable[[Any, MatchContext, Memo], Any]:
+    """The criterion's key function taking a per-record memo: the built-in comparators'
+    ``memo_key``, or ``key`` for any other comparator."""
+    shared = getattr(criterion, "memo_key", None)
+    if callable(shared):
+        return shared  # type: ignore[no-any-return]
+    key = criterion.key
+
+    def plain(record: Any, context: MatchContext, memo: Memo) -> Any:
+        return key(record, context)
+
+    return plain
+
+
 class CompiledRule:
     """A matching rule compiled for one run: key functions, a fast decision, explanations."""
 
@@ -197,7 +212,7 @@ class CompiledRule:
     def __init__(self, rule: MatchingRule) -> None:
         self.rule = rule
         self._scorers: tuple[Scorer, ...] = tuple(c.scorer() for c in rule.criteria)
-        self._keys = tuple(c.key for c in rule.criteria)
+        self._keys = tuple(_memo_key(c) for c in rule.criteria)
         # Score mode adds criteria in decreasing weight so that hopeless pairs stop early;
         # explanations add them in the same order so that both sums are identical.
         self._plan = sorted(range(len(rule.criteria)), key=lambda k: -rule.criteria[k].weight)
@@ -225,9 +240,12 @@ class CompiledRule:
                 return k + 1
         return None
 
-    def row(self, record: Any, context: MatchContext) -> Row:
-        """The record's keys, one per criterion."""
-        return tuple(key(record, context) for key in self._keys)
+    def row(self, record: Any, context: MatchContext, memo: Memo | None = None) -> Row:
+        """The record's keys, one per criterion; *memo* (one record's keys by what they
+        are) is shared with the rule's blocks so that each key is computed once."""
+        if memo is None:
+            memo = {}
+        return tuple([key(record, context, memo) for key in self._keys])
 
     # -- deciding --------------------------------------------------------------------------
 

@@ -63,7 +63,8 @@ class IntakeResult:
     """The outcome of one submission, always with the submission itself.
 
     CREATED: ``lead`` is the new lead, ``event`` its Inquiry event, ``matches`` the
-    duplicates an alerting rule found. MATCHED: ``lead`` or ``contact`` is the existing
+    duplicates an alerting rule found, then the possible duplicates (``pair.possible``).
+    MATCHED: ``lead`` or ``contact`` is the existing
     record the submission duplicates and ``event`` records the submission on it.
     REJECTED: ``problems`` lists every reason (spam, rate limit, each invalid field).
     ``stored`` is True when a unit of work was given and the records were committed.
@@ -391,7 +392,8 @@ def _outcome(
     matches: tuple[MatchPair, ...] = ()
     if rules is not None:
         check, used = _check(lead, rules, indexes, uow)
-        matches = check.matches
+        # Possible duplicates (同姓同名 ...) are alerts too: reported, never attached to.
+        matches = check.matches + check.possible
         attach = [
             (pair, used[finding.rule])
             for finding in sorted(
