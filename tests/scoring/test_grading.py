@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from leadkit.errors import format_path
+from leadkit.errors import ValidationError, format_path
 from leadkit.model import Account, Address
 from leadkit.rules import events, field
 from leadkit.scoring import (
@@ -50,8 +50,9 @@ def test_parse_accepts_the_usual_spellings(text: str, grade: Grade) -> None:
 
 @pytest.mark.parametrize("text", ["E", "A++", "", "B +1", 3])
 def test_parse_refuses_anything_else(text: object) -> None:
-    with pytest.raises(ScoringError, match="grade"):
+    with pytest.raises(ValidationError, match="grade") as caught:
         Grade.parse(text)  # type: ignore[arg-type]
+    assert (caught.value.code, caught.value.path) == ("bad_grade", ("grade",))
 
 
 def test_arithmetic_is_in_thirds_and_clamped() -> None:

@@ -56,7 +56,6 @@ from leadkit.model import (
     Lead,
     LeadConversion,
     Money,
-    OwnerKind,
     OwnerRef,
     PersonName,
     UnknownStatusError,
@@ -296,11 +295,10 @@ def _enum_scalar(cls: type[enum.Enum]) -> _Scalar:
 
 
 def _decode_owner(cell: str) -> OwnerRef:
-    kind, sep, owner_id = _clean(cell).partition(":")
-    kinds = {k.value: k for k in OwnerKind}
-    if not sep or kind.lower() not in kinds or not owner_id.strip():
-        raise _CellError(f"expected user:<id> or queue:<id>, got {cell!r}")
-    return OwnerRef(kinds[kind.lower()], owner_id.strip())
+    try:
+        return OwnerRef.parse(_clean(cell))
+    except ValidationError:
+        raise _CellError(f"expected user:<id> or queue:<id>, got {cell!r}") from None
 
 
 _SEPARATOR = ";"

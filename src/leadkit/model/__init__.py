@@ -40,6 +40,7 @@ from leadkit.model._entities import (
     open_activities,
 )
 from leadkit.model._fields import is_required
+from leadkit.model._grade import Grade
 from leadkit.model._ids import IdFactory, new_id, random_ids, sequential_ids, use_id_factory
 from leadkit.model._normalise import (
     FREE_MAIL_DOMAINS,
@@ -51,6 +52,7 @@ from leadkit.model._normalise import (
     normalise_text,
     phone_key,
     phone_sections,
+    website_domain,
 )
 from leadkit.model._prefectures import (
     PREFECTURES,
@@ -91,6 +93,7 @@ __all__ = [
     "EngagementEvent",
     "Event",
     "EventKind",
+    "Grade",
     "IdFactory",
     "Lead",
     "LeadConversion",
@@ -135,4 +138,5 @@ __all__ = [
     "sequential_ids",
     "use_catalogues",
     "use_id_factory",
+    "website_domain",
 ]

@@ -8,11 +8,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from leadkit.errors import KeyPath, LoadError, Problem
+from leadkit.errors import KeyPath, LoadError, Problem, ValidationError
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
 from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
-from leadkit.model import OwnerKind, OwnerRef
+from leadkit.model import OwnerRef
 from leadkit.routing._availability import Availability, Leave, WorkingHours
 from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
 from leadkit.routing._strategies import (
@@ -48,11 +48,10 @@ _STRATEGY_NAMES = ("round_robin", "weighted", "least_loaded", "capacity")
 
 
 def _owner(reader: Reader, value: object, path: KeyPath) -> OwnerRef | None:
-    if isinstance(value, str) and ":" in value:
-        kind, _, ident = value.partition(":")
-        if kind in ("user", "queue") and ident.strip():
-            return OwnerRef(OwnerKind(kind), ident.strip())
-    reader.fail(path, f"an owner is 'user:<id>' or 'queue:<id>', got {value!r}")
+    try:
+        return OwnerRef.parse(value, path=path)  # type: ignore[arg-type]
+    except ValidationError as err:
+        reader.fail(path, err.message)
     return None
 
 

@@ -17,6 +17,7 @@ into the familiar A1..D4 matrix. Models and profiles load from TOML and JSON.
 (0.0, 'B-', 'B4')
 """
 
+from leadkit.model import Grade
 from leadkit.scoring._card import Contribution, ScoreCard
 from leadkit.scoring._data import (
     load_grading_profile,
@@ -25,7 +26,6 @@ from leadkit.scoring._data import (
 )
 from leadkit.scoring._decay import Decay, HalfLife, InactivityDecay, LinearDecay
 from leadkit.scoring._errors import ScoringError
-from leadkit.scoring._grade import Grade
 from leadkit.scoring._grading import (
     Criterion,
     CriterionResult,

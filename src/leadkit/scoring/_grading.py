@@ -9,14 +9,13 @@ from typing import Any
 import attrs
 
 from leadkit._html import html_table
-from leadkit.model import Lead
+from leadkit.model import Grade, Lead
 from leadkit.rules import CompiledCondition, Condition, Explanation, compile, explain
 from leadkit.scoring._card import show_value
 from leadkit.scoring._checks import check_name, check_text
 from leadkit.scoring._engine import check_as_of
 from leadkit.scoring._errors import ScoringError
 from leadkit.scoring._explanation_values import seen_values
-from leadkit.scoring._grade import Grade
 from leadkit.scoring._leads import index_leads
 
 __all__ = [

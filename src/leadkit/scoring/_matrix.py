@@ -6,9 +6,9 @@ import math
 from collections.abc import Sequence
 from string import ascii_uppercase
 
+from leadkit.model import Grade
 from leadkit.scoring._card import ScoreCard
 from leadkit.scoring._errors import ScoringError
-from leadkit.scoring._grade import Grade
 from leadkit.scoring._grading import GradeCard
 
 __all__ = ["DEFAULT_GRADE_BANDS", "DEFAULT_SCORE_BANDS", "priority_matrix"]
