@@ -15,7 +15,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from leadkit.errors import SurvivorshipError, ValidationError
+from leadkit.errors import ValidationError
 from leadkit.model import (
     Account,
     Contact,
@@ -44,7 +44,6 @@ __all__ = [
     "Maximum",
     "MostRecent",
     "Survivorship",
-    "SurvivorshipError",
 ]
 
 MergeableRecord: TypeAlias = Lead | Contact | Account
@@ -136,8 +135,10 @@ class MostRecent:
         try:
             when, _, best = max(with_time, key=lambda item: (_instant(item[0]), item[1]))
         except TypeError:
-            raise SurvivorshipError(
-                f"{self.by} mixes dates and datetimes, or is not a date", path=field
+            raise ValidationError(
+                f"{self.by} mixes dates and datetimes, or is not a date",
+                path=field,
+                code="survivorship",
             ) from None
         shown = when.isoformat() if isinstance(when, date | datetime) else str(when)
         return Choice(best.value, (best.record_id,), f"most recent by {self.by} ({shown})")
@@ -172,9 +173,10 @@ def _text(candidate: Candidate, field: str) -> bool:
     if is_empty(candidate.value):
         return False
     if not isinstance(candidate.value, str):
-        raise SurvivorshipError(
+        raise ValidationError(
             f"expected text, got {type(candidate.value).__name__} on {candidate.record_id!r}",
             path=field,
+            code="survivorship",
         )
     return True
 
@@ -193,17 +195,19 @@ class Maximum:
             return _first(candidates, "")
         for value, _, candidate in present:
             if not isinstance(value, _ORDERED):
-                raise SurvivorshipError(
+                raise ValidationError(
                     f"cannot take the maximum of {type(value).__name__} "
                     f"(on {candidate.record_id!r})",
                     path=field,
+                    code="survivorship",
                 )
         try:
             value, _, best = max(present, key=lambda item: (item[0], item[1]))
         except (TypeError, ValidationError) as error:
-            raise SurvivorshipError(
+            raise ValidationError(
                 f"values cannot be compared ({error}); use another rule for this field",
                 path=field,
+                code="survivorship",
             ) from None
         return Choice(value, (best.record_id,), f"maximum ({value})")
 
@@ -350,7 +354,7 @@ class Survivorship:
     >>> Survivorship(Lead, fields={"fax": LONGEST})
     Traceback (most recent call last):
     ...
-    leadkit.errors.SurvivorshipError: Survivorship.fields.fax: lead has no ...
+    leadkit.errors.ValidationError: Survivorship.fields.fax: lead has no ...
     """
 
     record_type: type[MergeableRecord] = attrs.field(converter=_check_record_type)
@@ -364,21 +368,28 @@ class Survivorship:
         for name, rule in self.fields.items():
             where = f"Survivorship.fields.{name}"
             if not isinstance(name, str):
-                raise SurvivorshipError(f"field names are str, got {name!r}", path=where)
+                raise ValidationError(
+                    f"field names are str, got {name!r}", path=where, code="survivorship"
+                )
             _check_rule(rule, where)
             if name.startswith("custom."):
                 key = name.removeprefix("custom.")
                 if not key.isidentifier():
-                    raise SurvivorshipError(f"{key!r} is not a custom field name", path=where)
+                    raise ValidationError(
+                        f"{key!r} is not a custom field name", path=where, code="survivorship"
+                    )
                 continue
             if name in PROTECTED:
-                raise SurvivorshipError(
-                    f"{name!r} always stays the master's; it takes no rule", path=where
+                raise ValidationError(
+                    f"{name!r} always stays the master's; it takes no rule",
+                    path=where,
+                    code="survivorship",
                 )
             if name not in mergeable:
-                raise SurvivorshipError(
+                raise ValidationError(
                     f"{self.kind} has no field {name!r}; fields: {', '.join(mergeable)}",
                     path=where,
+                    code="survivorship",
                 )
             self._check_fits(name, rule, _type_names(hints[name]), where)
         for name, rule in [("default", self.default), *self.fields.items()]:
@@ -387,21 +398,25 @@ class Survivorship:
 
     def _check_fits(self, name: str, rule: FieldRule, types: set[type], where: str) -> None:
         if isinstance(rule, Longest | Concatenate) and not types <= {str, type(None)}:
-            raise SurvivorshipError(f"{rule} needs a text field; {name!r} is not", path=where)
+            raise ValidationError(
+                f"{rule} needs a text field; {name!r} is not", path=where, code="survivorship"
+            )
         if isinstance(rule, Maximum) and not (types - {type(None)}) <= set(_ORDERED):
-            raise SurvivorshipError(
+            raise ValidationError(
                 f"maximum needs numbers, money, dates, text or yes/no; {name!r} is not",
                 path=where,
+                code="survivorship",
             )
 
     def _check_timestamp(self, by: str, hints: Mapping[str, Any], where: str) -> None:
         if by.startswith("custom."):
             return
         if by not in hints or not _type_names(hints[by]) & {date, datetime}:
-            raise SurvivorshipError(
+            raise ValidationError(
                 f"{by!r} is not a date or datetime field of a {self.kind}; use 'created_at' "
                 "or 'custom.<name>'",
                 path=where,
+                code="survivorship",
             )
 
     @property
@@ -490,6 +505,8 @@ def _timestamp(record: MergeableRecord, by: str) -> datetime | date | None:
         value = getattr(record, by)
     if value is None or isinstance(value, datetime | date):
         return value
-    raise SurvivorshipError(
-        f"{by} of {record.id!r} is {type(value).__name__}, not a date or datetime", path=by
+    raise ValidationError(
+        f"{by} of {record.id!r} is {type(value).__name__}, not a date or datetime",
+        path=by,
+        code="survivorship",
     )

@@ -58,7 +58,6 @@ from leadkit.model import (
     Money,
     OwnerRef,
     PersonName,
-    UnknownStatusError,
     is_required,
 )
 
@@ -640,10 +639,11 @@ def _construct(
 ) -> T | Any:
     try:
         return cls(**kwargs)
-    except UnknownStatusError as err:
-        row.problem(header_of("status"), err.message)
     except LeadkitError as err:
-        row.problem(_column_of(err.path, cls, header_of), err.message)
+        if err.code == "unknown_status":
+            row.problem(header_of("status"), err.message)
+        else:
+            row.problem(_column_of(err.path, cls, header_of), err.message)
     except (TypeError, ValueError, ArithmeticError) as err:  # a guard, not a path
         row.problem(None, f"invalid record ({err})")
     return _MISSING

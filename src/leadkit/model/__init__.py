@@ -4,7 +4,8 @@ This package imports nothing else of leadkit (except :mod:`leadkit.errors`); eve
 else builds on it.
 """
 
-from leadkit.errors import ConvertingStatusError, UnknownStatusError
+from typing import TYPE_CHECKING
+
 from leadkit.model._catalogues import (
     DEFAULT_SOURCES,
     DEFAULT_STATUSES,
@@ -87,7 +88,6 @@ __all__ = [
     "CampaignStatus",
     "Channel",
     "Contact",
-    "ConvertingStatusError",
     "CustomFields",
     "CustomValue",
     "EngagementEvent",
@@ -114,7 +114,6 @@ __all__ = [
     "StatusCatalogue",
     "Task",
     "TaskStatus",
-    "UnknownStatusError",
     "User",
     "active_sources",
     "active_statuses",
@@ -140,3 +139,16 @@ __all__ = [
     "use_id_factory",
     "website_domain",
 ]
+
+
+# Deprecated: former code-only subclasses of ValidationError, now ValidationError itself
+# with a code (see leadkit.errors.FOLDED_CODES); resolved with a DeprecationWarning.
+if TYPE_CHECKING:
+    from leadkit.errors import ConvertingStatusError as ConvertingStatusError
+    from leadkit.errors import UnknownStatusError as UnknownStatusError
+else:
+
+    def __getattr__(name: str) -> object:
+        from leadkit.errors import folded_error
+
+        return folded_error(name, __name__)

@@ -19,8 +19,9 @@ distribution, with explanations.
 ['user:u-1', 'user:u-2', 'user:u-1']
 """
 
+from typing import TYPE_CHECKING
+
 from leadkit.routing._availability import Availability, Leave, Roster, WorkingHours
-from leadkit.routing._errors import RoutingError
 from leadkit.routing._load import (
     dump_assignment_rules,
     dump_availability,
@@ -76,7 +77,6 @@ __all__ = [
     "RoundRobin",
     "Router",
     "RoutingDecision",
-    "RoutingError",
     "RoutingState",
     "RuleEntry",
     "SkippedEntry",
@@ -100,3 +100,15 @@ __all__ = [
     "postal_code_between",
     "product_interest",
 ]
+
+
+# Deprecated: former code-only subclasses of ValidationError, now ValidationError itself
+# with a code (see leadkit.errors.FOLDED_CODES); resolved with a DeprecationWarning.
+if TYPE_CHECKING:
+    from leadkit.errors import RoutingError as RoutingError
+else:
+
+    def __getattr__(name: str) -> object:
+        from leadkit.errors import folded_error
+
+        return folded_error(name, __name__)

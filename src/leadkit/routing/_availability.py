@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from leadkit._checks import time_zone
+from leadkit.errors import ValidationError
 from leadkit.model import User
-from leadkit.routing._errors import RoutingError
 
 T = TypeVar("T")
 
@@ -38,19 +38,24 @@ _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def zone(name: str | None, *, path: str = "timezone") -> tzinfo:
-    """The IANA timezone ``name`` (UTC when None), or :class:`RoutingError` naming ``path``."""
+    """The IANA timezone ``name`` (UTC when None), or a ``ValidationError``
+    (``bad_routing``) naming ``path``."""
     if name is None:
         return ZoneInfo("UTC")
-    return time_zone(name, path=path, error=RoutingError)
+    return time_zone(name, path=path, code="bad_routing")
 
 
 def _days(value: Iterable[int]) -> tuple[int, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise RoutingError(f"days are weekday numbers 0 (Mon) to 6 (Sun), got {value!r}")
+        raise ValidationError(
+            f"days are weekday numbers 0 (Mon) to 6 (Sun), got {value!r}", code="bad_routing"
+        )
     days = tuple(value)
     for day in days:
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
-            raise RoutingError(f"days are weekday numbers 0 (Mon) to 6 (Sun), got {day!r}")
+            raise ValidationError(
+                f"days are weekday numbers 0 (Mon) to 6 (Sun), got {day!r}", code="bad_routing"
+            )
     return tuple(sorted(set(days)))
 
 
@@ -73,11 +78,13 @@ class WorkingHours:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, time) or value.tzinfo is not None:
-                raise RoutingError(
-                    f"expected a time of day without timezone, got {value!r}", path=name
+                raise ValidationError(
+                    f"expected a time of day without timezone, got {value!r}",
+                    path=name,
+                    code="bad_routing",
                 )
         if not self.days:
-            raise RoutingError("name at least one weekday", path="days")
+            raise ValidationError("name at least one weekday", path="days", code="bad_routing")
 
     def covers(self, local: datetime) -> bool:
         """True when the local (wall-clock) time ``local`` falls in these hours."""
@@ -104,10 +111,14 @@ class Leave:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, date) or isinstance(value, datetime):
-                raise RoutingError(f"expected a date, got {value!r}", path=name)
+                raise ValidationError(
+                    f"expected a date, got {value!r}", path=name, code="bad_routing"
+                )
         if self.end < self.start:
-            raise RoutingError(
-                f"leave ends ({self.end}) before it starts ({self.start})", path="end"
+            raise ValidationError(
+                f"leave ends ({self.end}) before it starts ({self.start})",
+                path="end",
+                code="bad_routing",
             )
 
     def __str__(self) -> str:
@@ -117,18 +128,26 @@ class Leave:
 def _check_zone(instance: Availability, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
         if not isinstance(value, str):
-            raise RoutingError(f"expected an IANA timezone name, got {value!r}", path="timezone")
+            raise ValidationError(
+                f"expected an IANA timezone name, got {value!r}",
+                path="timezone",
+                code="bad_routing",
+            )
         zone(value)
 
 
 def _tuple_of(value: Iterable[T], kind: type[T], name: str, item: str) -> tuple[T, ...]:
     """``value`` as a tuple of ``kind`` for the option ``name`` (``item``: one, in words)."""
     if not isinstance(value, Iterable):
-        raise RoutingError(f"{name} is a list of {kind.__name__}, got {value!r}", path=name)
+        raise ValidationError(
+            f"{name} is a list of {kind.__name__}, got {value!r}", path=name, code="bad_routing"
+        )
     items = tuple(value)
     for index, entry in enumerate(items):
         if not isinstance(entry, kind):
-            raise RoutingError(f"expected {item}, got {entry!r}", path=f"{name}[{index}]")
+            raise ValidationError(
+                f"expected {item}, got {entry!r}", path=f"{name}[{index}]", code="bad_routing"
+            )
     return items
 
 
@@ -176,11 +195,15 @@ def _users(value: Iterable[User] | Mapping[str, User]) -> dict[str, User]:
     users: dict[str, User] = {}
     for index, user in enumerate(items):
         if not isinstance(user, User):
-            raise RoutingError(
-                f"expected a User, got {type(user).__name__}", path=f"users[{index}]"
+            raise ValidationError(
+                f"expected a User, got {type(user).__name__}",
+                path=f"users[{index}]",
+                code="bad_routing",
             )
         if user.id in users:
-            raise RoutingError(f"user {user.id!r} is listed twice", path=f"users[{index}]")
+            raise ValidationError(
+                f"user {user.id!r} is listed twice", path=f"users[{index}]", code="bad_routing"
+            )
         users[user.id] = user
     return users
 
@@ -189,9 +212,10 @@ def _availability(value: Mapping[str, Availability] | None) -> dict[str, Availab
     result: dict[str, Availability] = {}
     for user_id, availability in (value or {}).items():
         if not isinstance(availability, Availability):
-            raise RoutingError(
+            raise ValidationError(
                 f"expected an Availability, got {type(availability).__name__}",
                 path=f"availability[{user_id!r}]",
+                code="bad_routing",
             )
         result[user_id] = availability
     return result
@@ -216,11 +240,13 @@ class Roster:
         return user_id in self.users
 
     def user(self, user_id: str) -> User:
-        """The user with ``user_id`` (:class:`RoutingError` if the roster has none)."""
+        """The user with ``user_id`` (a ``ValidationError`` if the roster has none)."""
         try:
             return self.users[user_id]
         except KeyError:
-            raise RoutingError(f"no user {user_id!r} in the roster", path="roster") from None
+            raise ValidationError(
+                f"no user {user_id!r} in the roster", path="roster", code="bad_routing"
+            ) from None
 
     def availability_of(self, user_id: str) -> Availability:
         """The member's availability (always available when none was given)."""

@@ -1,7 +1,14 @@
-"""The error an assignment rule set raises when it is built, loaded or run wrongly."""
+"""Deprecated: the former error class of this package is ValidationError with a code now."""
 
 from __future__ import annotations
 
-from leadkit.errors import RoutingError as RoutingError
+from typing import TYPE_CHECKING
 
-__all__ = ["RoutingError"]
+if TYPE_CHECKING:
+    from leadkit.errors import RoutingError as RoutingError
+else:
+
+    def __getattr__(name: str) -> object:
+        from leadkit.errors import folded_error
+
+        return folded_error(name, __name__)

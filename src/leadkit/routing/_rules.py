@@ -7,8 +7,8 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from leadkit.errors import ValidationError
 from leadkit.model import Lead, OwnerRef
-from leadkit.routing._errors import RoutingError
 from leadkit.routing._strategies import (
     CapacityBased,
     LeastLoaded,
@@ -28,32 +28,36 @@ _STRATEGIES = (RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased)
 
 def _check_when(instance: RuleEntry, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Condition):
-        raise RoutingError(
+        raise ValidationError(
             "when is a condition: one test, or criteria([...], logic='1 AND (2 OR 3)'); "
             f"got {type(value).__name__}",
             path="when",
+            code="bad_routing",
         )
     on = record_type(value)
     if on is not None and on is not Lead:
-        raise RoutingError(f"assignment criteria read a Lead, not a {on.__name__}", path="when")
+        raise ValidationError(
+            f"assignment criteria read a Lead, not a {on.__name__}", path="when", code="bad_routing"
+        )
     try:
         check_top_level(value)
     except ValueError as err:
-        raise RoutingError(str(err), path="when") from None
+        raise ValidationError(str(err), path="when", code="bad_routing") from None
 
 
 def _check_target(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, (OwnerRef, *_STRATEGIES)):
-        raise RoutingError(
+        raise ValidationError(
             "target is OwnerRef.user(...), OwnerRef.queue(...) or a strategy "
             f"(RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased); got {value!r}",
             path="target",
+            code="bad_routing",
         )
 
 
 def _check_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
-        raise RoutingError(f"name is text, got {value!r}", path="name")
+        raise ValidationError(f"name is text, got {value!r}", path="name", code="bad_routing")
 
 
 @attrs.frozen(slots=True)
@@ -73,8 +77,10 @@ class RuleEntry:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.keep_owner, bool):
-            raise RoutingError(
-                f"keep_owner is true or false, got {self.keep_owner!r}", path="keep_owner"
+            raise ValidationError(
+                f"keep_owner is true or false, got {self.keep_owner!r}",
+                path="keep_owner",
+                code="bad_routing",
             )
 
     def describe(self, index: int) -> str:
@@ -84,21 +90,26 @@ class RuleEntry:
 
 def _entries(value: Iterable[RuleEntry]) -> tuple[RuleEntry, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise RoutingError(f"entries is a list of RuleEntry, got {value!r}", path="entries")
+        raise ValidationError(
+            f"entries is a list of RuleEntry, got {value!r}", path="entries", code="bad_routing"
+        )
     entries = tuple(value)
     for index, entry in enumerate(entries):
         if not isinstance(entry, RuleEntry):
-            raise RoutingError(
-                f"expected a RuleEntry, got {type(entry).__name__}", path=f"entries[{index}]"
+            raise ValidationError(
+                f"expected a RuleEntry, got {type(entry).__name__}",
+                path=f"entries[{index}]",
+                code="bad_routing",
             )
     return entries
 
 
 def _check_default(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, OwnerRef):
-        raise RoutingError(
+        raise ValidationError(
             f"default_owner is OwnerRef.user(...) or OwnerRef.queue(...), got {value!r}",
             path="default_owner",
+            code="bad_routing",
         )
 
 

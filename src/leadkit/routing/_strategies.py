@@ -18,9 +18,9 @@ from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
+from leadkit.errors import ValidationError
 from leadkit.model import OwnerRef
 from leadkit.routing._availability import Roster, zone
-from leadkit.routing._errors import RoutingError
 from leadkit.routing._state import (
     SEQUENCE_KEY,
     StateTransaction,
@@ -47,8 +47,10 @@ __all__ = [
 
 def _limit(instance: Caps, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise RoutingError(
-            f"a cap is a whole number >= 0 or None, got {value!r}", path=attribute.name
+        raise ValidationError(
+            f"a cap is a whole number >= 0 or None, got {value!r}",
+            path=attribute.name,
+            code="bad_routing",
         )
 
 
@@ -180,35 +182,49 @@ class StrategyReasoning:
 
 def _members(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise RoutingError(f"members is a list of user ids, got {value!r}", path="members")
+        raise ValidationError(
+            f"members is a list of user ids, got {value!r}", path="members", code="bad_routing"
+        )
     members = tuple(value)
     if not members:
-        raise RoutingError("a strategy needs at least one member", path="members")
+        raise ValidationError(
+            "a strategy needs at least one member", path="members", code="bad_routing"
+        )
     seen: set[str] = set()
     for index, member in enumerate(members):
         if not isinstance(member, str) or not member.strip():
-            raise RoutingError(f"a member is a user id, got {member!r}", path=f"members[{index}]")
+            raise ValidationError(
+                f"a member is a user id, got {member!r}",
+                path=f"members[{index}]",
+                code="bad_routing",
+            )
         if member in seen:
-            raise RoutingError(f"{member!r} is listed twice", path=f"members[{index}]")
+            raise ValidationError(
+                f"{member!r} is listed twice", path=f"members[{index}]", code="bad_routing"
+            )
         seen.add(member)
     return members
 
 
 def _check_fallback(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, OwnerRef):
-        raise RoutingError(
-            f"fallback is an OwnerRef (user or queue) or None, got {value!r}", path="fallback"
+        raise ValidationError(
+            f"fallback is an OwnerRef (user or queue) or None, got {value!r}",
+            path="fallback",
+            code="bad_routing",
         )
 
 
 def _check_caps(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Caps):
-        raise RoutingError(f"caps is a Caps, got {value!r}", path="caps")
+        raise ValidationError(f"caps is a Caps, got {value!r}", path="caps", code="bad_routing")
 
 
 def _check_pool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise RoutingError(f"pool is a non-empty name or None, got {value!r}", path="pool")
+        raise ValidationError(
+            f"pool is a non-empty name or None, got {value!r}", path="pool", code="bad_routing"
+        )
 
 
 class _Base:
@@ -308,7 +324,9 @@ class RoundRobin(_Base):
 
 def _weight(value: object, path: str) -> Fraction:
     if isinstance(value, bool):
-        raise RoutingError(f"a weight is a positive number, got {value!r}", path=path)
+        raise ValidationError(
+            f"a weight is a positive number, got {value!r}", path=path, code="bad_routing"
+        )
     try:
         if isinstance(value, float):
             # 0.1 means one tenth, not its binary approximation.
@@ -318,25 +336,32 @@ def _weight(value: object, path: str) -> Fraction:
         else:
             raise TypeError
     except (TypeError, ValueError, InvalidOperation, ArithmeticError):
-        raise RoutingError(f"a weight is a positive number, got {value!r}", path=path) from None
+        raise ValidationError(
+            f"a weight is a positive number, got {value!r}", path=path, code="bad_routing"
+        ) from None
     if weight <= 0:
-        raise RoutingError(f"a weight must be > 0, got {value!r}", path=path)
+        raise ValidationError(f"a weight must be > 0, got {value!r}", path=path, code="bad_routing")
     if weight.denominator > 1000 or weight > 10**6:
-        raise RoutingError(
-            f"a weight has at most 3 decimals and is at most 1,000,000, got {value!r}", path=path
+        raise ValidationError(
+            f"a weight has at most 3 decimals and is at most 1,000,000, got {value!r}",
+            path=path,
+            code="bad_routing",
         )
     return weight
 
 
 def _weights(value: Mapping[str, object]) -> tuple[tuple[str, Fraction], ...]:
     if not isinstance(value, Mapping):
-        raise RoutingError(
+        raise ValidationError(
             f"weights map user ids to numbers, e.g. {{'u-1': 2, 'u-2': 0.5}}; got {value!r}",
             path="weights",
+            code="bad_routing",
         )
     items = list(value.items())
     if not items:
-        raise RoutingError("weighted turns need at least one member", path="weights")
+        raise ValidationError(
+            "weighted turns need at least one member", path="weights", code="bad_routing"
+        )
     members = _members(member for member, _ in items)
     return tuple(
         (member, _weight(weight, f"weights[{member!r}]"))

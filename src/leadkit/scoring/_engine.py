@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from leadkit._checks import aware_datetime
+from leadkit.errors import ValidationError
 from leadkit.model import EngagementEvent, Lead
 from leadkit.rules import CompiledCondition, EventExists, EventMatcher, Period, compile
 from leadkit.scoring._decay import DAY_SECONDS, HalfLife, InactivityDecay, LinearDecay
-from leadkit.scoring._errors import ScoringError
 from leadkit.scoring._leads import index_leads
 from leadkit.scoring._rules import EventRule, ProfileRule
 
@@ -48,8 +48,9 @@ Column = tuple[int, int, Sequence[float], Sequence[float], Sequence[bool] | None
 
 
 def check_as_of(as_of: object) -> datetime:
-    """``as_of`` itself, or :class:`ScoringError` unless it is a timezone-aware datetime."""
-    return aware_datetime(as_of, error=ScoringError)
+    """``as_of`` itself, or a ``ValidationError`` (``bad_scoring``) unless it is a
+    timezone-aware datetime."""
+    return aware_datetime(as_of, code="bad_scoring")
 
 
 @attrs.frozen(slots=True)
@@ -264,9 +265,10 @@ class Engine:
                 start = period.start(as_of).astimezone(UTC)
                 windows[period] = (as_of_utc - start).total_seconds()
             except (OverflowError, ValueError):
-                raise ScoringError(
+                raise ValidationError(
                     f"as_of {as_of.isoformat()} minus {period} is outside the calendar",
                     path="as_of",
+                    code="bad_scoring",
                 ) from None
         return windows
 
@@ -319,9 +321,10 @@ class Engine:
         try:
             tables = self._event_pass(events, index, len(leads), as_of, windows, record=record)
         except (AttributeError, TypeError) as exc:
-            raise ScoringError(
+            raise ValidationError(
                 f"events must be EngagementEvent objects with timezone-aware times ({exc})",
                 path="events",
+                code="bad_scoring",
             ) from None
         return self._lead_pass(leads, tables, as_of, windows, record=record)
 
@@ -628,7 +631,9 @@ class Engine:
                     for lead, events in pairs
                 ]
         except (AttributeError, TypeError, OverflowError) as exc:
-            raise ScoringError(f"cannot evaluate a profile rule: {exc}", path="leads") from exc
+            raise ValidationError(
+                f"cannot evaluate a profile rule: {exc}", path="leads", code="bad_scoring"
+            ) from exc
         by_rule = list(zip(*rows, strict=True)) if rows else [() for _ in specs]
         for spec, column in zip(specs, by_rule, strict=True):
             if record:

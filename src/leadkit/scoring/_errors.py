@@ -1,7 +1,14 @@
-"""The error scoring and grading raise for a malformed model, profile or argument."""
+"""Deprecated: the former error class of this package is ValidationError with a code now."""
 
 from __future__ import annotations
 
-from leadkit.errors import ScoringError as ScoringError
+from typing import TYPE_CHECKING
 
-__all__ = ["ScoringError"]
+if TYPE_CHECKING:
+    from leadkit.errors import ScoringError as ScoringError
+else:
+
+    def __getattr__(name: str) -> object:
+        from leadkit.errors import folded_error
+
+        return folded_error(name, __name__)

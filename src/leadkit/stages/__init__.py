@@ -15,9 +15,11 @@ service levels and the funnel.
 (<Stage.MQL: 'mql'>, ['Inquiry', 'MQL'])
 """
 
+from typing import TYPE_CHECKING
+
+from leadkit.errors import IllegalTransitionError
 from leadkit.stages._calendar import WorkingCalendar
 from leadkit.stages._classify import Classification, Reason, ScoreLike, advance, classify
-from leadkit.stages._errors import IllegalTransitionError, StageError
 from leadkit.stages._funnel import (
     ConversionRate,
     FunnelPath,
@@ -68,7 +70,6 @@ __all__ = [
     "ScoreLike",
     "SlaBreach",
     "Stage",
-    "StageError",
     "StageHistory",
     "StagePolicy",
     "Stay",
@@ -93,3 +94,15 @@ __all__ = [
     "reject",
     "transition",
 ]
+
+
+# Deprecated: former code-only subclasses of ValidationError, now ValidationError itself
+# with a code (see leadkit.errors.FOLDED_CODES); resolved with a DeprecationWarning.
+if TYPE_CHECKING:
+    from leadkit.errors import StageError as StageError
+else:
+
+    def __getattr__(name: str) -> object:
+        from leadkit.errors import folded_error
+
+        return folded_error(name, __name__)

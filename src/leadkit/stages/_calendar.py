@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from leadkit._checks import aware_datetime, time_zone
-from leadkit.stages._errors import StageError
+from leadkit.errors import ValidationError
 
 __all__ = ["WorkingCalendar"]
 
@@ -18,7 +18,7 @@ _SEARCH_DAYS = 3660  # ten years of holidays in a row is a mistake, not a calend
 
 
 def _zone(instance: WorkingCalendar, attribute: attrs.Attribute[str], value: object) -> None:
-    time_zone(value, path=("WorkingCalendar", "timezone"), error=StageError)
+    time_zone(value, path=("WorkingCalendar", "timezone"), code="bad_stage_input")
 
 
 def _weekdays(value: Iterable[int]) -> frozenset[int]:
@@ -29,9 +29,10 @@ def _check_weekdays(
     instance: WorkingCalendar, attribute: attrs.Attribute[frozenset[int]], value: frozenset[int]
 ) -> None:
     if not value or any(isinstance(d, bool) or d not in range(7) for d in value):
-        raise StageError(
+        raise ValidationError(
             f"weekdays are 0 (Monday) to 6 (Sunday), at least one; got {sorted(value)!r}",
             path="WorkingCalendar.weekdays",
+            code="bad_stage_input",
         )
 
 
@@ -44,14 +45,19 @@ def _check_holidays(
 ) -> None:
     for day in value:
         if not isinstance(day, date) or isinstance(day, datetime):
-            raise StageError(f"holidays are dates, got {day!r}", path="WorkingCalendar.holidays")
+            raise ValidationError(
+                f"holidays are dates, got {day!r}",
+                path="WorkingCalendar.holidays",
+                code="bad_stage_input",
+            )
 
 
 def _time(instance: WorkingCalendar, attribute: attrs.Attribute[time], value: object) -> None:
     if not isinstance(value, time) or value.tzinfo is not None:
-        raise StageError(
+        raise ValidationError(
             f"expected a local time of day such as time(9, 0), got {value!r}",
             path=f"WorkingCalendar.{attribute.name}",
+            code="bad_stage_input",
         )
 
 
@@ -89,9 +95,10 @@ class WorkingCalendar:
 
     def __attrs_post_init__(self) -> None:
         if self.start >= self.end:
-            raise StageError(
+            raise ValidationError(
                 f"working hours must start before they end, got {self.start}-{self.end}",
                 path="WorkingCalendar.end",
+                code="bad_stage_input",
             )
 
     @property
@@ -153,7 +160,11 @@ class WorkingCalendar:
         (in the calendar's timezone): the deadline of a service level."""
         _check_instant(start, "start")
         if not isinstance(amount, timedelta) or amount < _ZERO:
-            raise StageError(f"expected a timedelta of zero or more, got {amount!r}", path="amount")
+            raise ValidationError(
+                f"expected a timedelta of zero or more, got {amount!r}",
+                path="amount",
+                code="bad_stage_input",
+            )
         if amount == _ZERO:
             return start.astimezone(self.zone)
         left = amount
@@ -166,12 +177,13 @@ class WorkingCalendar:
             if left <= available:
                 return (low + left).astimezone(self.zone)
             left -= available
-        raise StageError(
+        raise ValidationError(
             f"no working time in the {_SEARCH_DAYS} days after {start.isoformat()}; "
             "check weekdays and holidays",
             path="WorkingCalendar",
+            code="bad_stage_input",
         )
 
 
 def _check_instant(value: object, name: str) -> None:
-    aware_datetime(value, path=name, error=StageError)
+    aware_datetime(value, path=name, code="bad_stage_input")

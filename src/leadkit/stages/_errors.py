@@ -1,13 +1,19 @@
-"""Errors of the lifecycle stages."""
+"""Errors of the lifecycle stages: :class:`~leadkit.errors.IllegalTransitionError`; bad
+input is a ``ValidationError`` with code ``bad_stage_input`` (``StageError`` is deprecated)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from leadkit.errors import IllegalTransitionError as IllegalTransitionError
-from leadkit.errors import StageError as StageError
+
+__all__ = ["IllegalTransitionError"]
 
 if TYPE_CHECKING:
-    pass
+    from leadkit.errors import StageError as StageError
+else:
 
-__all__ = ["IllegalTransitionError", "StageError"]
+    def __getattr__(name: str) -> object:
+        from leadkit.errors import folded_error
+
+        return folded_error(name, __name__)

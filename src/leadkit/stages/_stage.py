@@ -6,7 +6,6 @@ import enum
 
 from leadkit.errors import ValidationError
 from leadkit.model import Grade
-from leadkit.stages._errors import StageError
 
 __all__ = ["GRADE_LADDER", "Stage", "grade_rank"]
 
@@ -63,7 +62,9 @@ class Stage(enum.Enum):
                 if key in (stage.value, stage.label.lower()):
                     return stage
         names = ", ".join(s.value for s in cls)
-        raise StageError(f"unknown stage {text!r}; expected one of {names}")
+        raise ValidationError(
+            f"unknown stage {text!r}; expected one of {names}", code="bad_stage_input"
+        )
 
     def __str__(self) -> str:
         return self.label
@@ -118,8 +119,10 @@ def grade_rank(grade: object, *, path: str = "grade") -> int:
     """
     found = _grade(grade)
     if found is None:
-        raise StageError(
-            f"{grade!r} is not a grade; expected one of {' '.join(GRADE_LADDER)}", path=path
+        raise ValidationError(
+            f"{grade!r} is not a grade; expected one of {' '.join(GRADE_LADDER)}",
+            path=path,
+            code="bad_stage_input",
         )
     return found.rank
 
