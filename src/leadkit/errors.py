@@ -333,7 +333,7 @@ FOLDED_CODES: dict[str, str] = {
 """Each former code-only subclass of :class:`ValidationError` and the code it became."""
 
 
-def folded_error(name: str, module: str) -> type[ValidationError]:
+def folded_error(name: str, module: str, *, stacklevel: int = 3) -> type[ValidationError]:
     """:class:`ValidationError`, looked up under its former name ``name`` in ``module``,
     with a :class:`DeprecationWarning` that names the code to check instead.
 
@@ -347,7 +347,7 @@ def folded_error(name: str, module: str) -> type[ValidationError]:
         f"{module}.{name} is deprecated: it is ValidationError now; catch ValidationError"
         f" and check err.code == {code!r}",
         DeprecationWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
     return ValidationError
 

@@ -159,11 +159,11 @@ class _Planner:
         self.account_match: AccountMatch | None = None
         self.contact_match: ContactMatch | None = None
 
-    def carry(self, lead: Lead, target: _fields.Target) -> Any:
+    def carry(self, lead: Lead, target: _fields.ConversionTarget) -> Any:
         return self.settings.field_mapping.carry(lead.custom, target)
 
     def fill(
-        self, record: F, lead: Lead, target: _fields.Target, values: dict[str, Any]
+        self, record: F, lead: Lead, target: _fields.ConversionTarget, values: dict[str, Any]
     ) -> tuple[F, bool]:
         """An existing ``record`` with its empty fields filled from the lead (noted), and
         whether any was."""

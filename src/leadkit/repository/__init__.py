@@ -12,6 +12,8 @@ Domain code (conversion, merge, intake, routing) is written against the protocol
 your own (SQLAlchemy, Django, a REST API) to know it behaves like these two.
 """
 
+from typing import TYPE_CHECKING
+
 from leadkit.repository._errors import (
     DuplicateIdError,
     LeadReadOnlyError,
@@ -40,10 +42,11 @@ from leadkit.repository._protocols import (
     UserRepository,
 )
 from leadkit.repository._schema import TABLES, TableSpec, website_domain
-from leadkit.repository._sqlite import SCHEMA_VERSION, SqliteUnitOfWork
+from leadkit.repository._sqlite import SCHEMA_VERSION as STORE_SCHEMA_VERSION
+from leadkit.repository._sqlite import SqliteUnitOfWork
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "STORE_SCHEMA_VERSION",
     "TABLES",
     "AccountRepository",
     "ActivityRepository",
@@ -73,3 +76,16 @@ __all__ = [
     "UserRepository",
     "website_domain",
 ]
+
+
+# Deprecated names (issue 11: one name per concept across namespaces).
+_RENAMED = {"SCHEMA_VERSION": "STORE_SCHEMA_VERSION"}
+
+if TYPE_CHECKING:
+    SCHEMA_VERSION = STORE_SCHEMA_VERSION
+else:
+
+    def __getattr__(name: str) -> object:
+        from leadkit._deprecation import renamed_attribute
+
+        return renamed_attribute(__name__, name, _RENAMED)

@@ -31,7 +31,7 @@ from leadkit.routing._load import (
     load_team_availability,
 )
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
-from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
+from leadkit.routing._rules import AssignmentRules, AssignmentTarget, RuleEntry
 from leadkit.routing._sqlite import SqliteState
 from leadkit.routing._state import (
     InMemoryState,
@@ -63,6 +63,7 @@ from leadkit.rules import IndexStats
 __all__ = [
     "COMPANY_SIZE_BANDS",
     "AssignmentRules",
+    "AssignmentTarget",
     "Availability",
     "Bands",
     "CapacityBased",
@@ -84,7 +85,6 @@ __all__ = [
     "StateTransaction",
     "Strategy",
     "StrategyReasoning",
-    "Target",
     "UnitOfWorkState",
     "WeightedRoundRobin",
     "WorkingHours",
@@ -102,13 +102,18 @@ __all__ = [
 ]
 
 
-# Deprecated: former code-only subclasses of ValidationError, now ValidationError itself
+# Deprecated: ``Target`` is ``AssignmentTarget`` (convert has a ``ConversionTarget``), and
+# former code-only subclasses of ValidationError, now ValidationError itself
 # with a code (see leadkit.errors.FOLDED_CODES); resolved with a DeprecationWarning.
+_RENAMED = {"Target": "AssignmentTarget"}
+
 if TYPE_CHECKING:
     from leadkit.errors import RoutingError as RoutingError
+
+    Target = AssignmentTarget
 else:
 
     def __getattr__(name: str) -> object:
-        from leadkit.errors import folded_error
+        from leadkit._deprecation import renamed_attribute
 
-        return folded_error(name, __name__)
+        return renamed_attribute(__name__, name, _RENAMED)

@@ -18,9 +18,9 @@ from leadkit.routing._strategies import (
 )
 from leadkit.rules import Condition, check_top_level, record_type
 
-__all__ = ["AssignmentRules", "RuleEntry", "Target"]
+__all__ = ["AssignmentRules", "AssignmentTarget", "RuleEntry"]
 
-Target: TypeAlias = OwnerRef | Strategy
+AssignmentTarget: TypeAlias = OwnerRef | Strategy
 """Where a matching lead goes: a user, a queue, or a strategy over a team."""
 
 _STRATEGIES = (RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased)
@@ -71,7 +71,7 @@ class RuleEntry:
     """
 
     when: Condition = attrs.field(validator=_check_when)
-    target: Target = attrs.field(validator=_check_target)
+    target: AssignmentTarget = attrs.field(validator=_check_target)
     name: str = attrs.field(default="", validator=_check_name, kw_only=True)
     keep_owner: bool = attrs.field(default=False, kw_only=True)
 

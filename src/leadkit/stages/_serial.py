@@ -15,7 +15,7 @@ from typing import Any
 from leadkit.errors import KeyPath, LoadError, PathLike, Problem, ValidationError, _as_path
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, type_name
+from leadkit.io._reader import RULE_SCHEMA_VERSION, Reader, check_schema, type_name
 from leadkit.model import Lead
 from leadkit.rules import to_data
 from leadkit.rules._data import read_condition
@@ -72,7 +72,7 @@ def dump_stage_policy(policy: StagePolicy) -> dict[str, Any]:
         condition = getattr(policy.mql, key)
         if condition is not None:
             mql[key] = to_data(condition)
-    data: dict[str, Any] = {"schema": SCHEMA_VERSION, "name": policy.name, "mql": mql}
+    data: dict[str, Any] = {"schema": RULE_SCHEMA_VERSION, "name": policy.name, "mql": mql}
     for key in ("sgl_when", "disqualify_when"):
         condition = getattr(policy, key)
         if condition is not None:
@@ -197,7 +197,7 @@ def load_stage_policy(
 def dump_calendar(calendar: WorkingCalendar) -> dict[str, Any]:
     """A calendar as plain data: times as ``"09:00"``, holidays as sorted ISO dates."""
     return {
-        "schema": SCHEMA_VERSION,
+        "schema": RULE_SCHEMA_VERSION,
         "timezone": calendar.timezone,
         "weekdays": sorted(calendar.weekdays),
         "start": calendar.start.isoformat(timespec="minutes"),
