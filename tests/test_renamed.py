@@ -21,6 +21,7 @@ import leadkit.rules
         ("leadkit.routing", "Target", "AssignmentTarget"),
         ("leadkit.rules", "SCHEMA_VERSION", "RULE_SCHEMA_VERSION"),
         ("leadkit.repository", "SCHEMA_VERSION", "STORE_SCHEMA_VERSION"),
+        ("leadkit.testing.strategies", "events", "calendar_events"),
     ],
 )
 def test_an_old_name_is_a_deprecated_alias(module: str, old: str, new: str) -> None:
