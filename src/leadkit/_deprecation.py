@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from leadkit.errors import folded_error
 
-__all__ = ["renamed_attribute"]
+__all__ = ["module_getattr", "renamed_attribute"]
 
 
 def renamed_attribute(module: str, name: str, renamed: Mapping[str, str]) -> object:
@@ -25,3 +25,12 @@ def renamed_attribute(module: str, name: str, renamed: Mapping[str, str]) -> obj
         stacklevel=3,
     )
     return getattr(sys.modules[module], new)
+
+
+def module_getattr(module: str, renamed: Mapping[str, str]) -> Callable[[str], object]:
+    """The ``__getattr__`` of ``module``: :func:`renamed_attribute` for its names."""
+
+    def __getattr__(name: str) -> object:
+        return renamed_attribute(module, name, renamed)
+
+    return __getattr__

@@ -70,8 +70,6 @@ _RENAMED = {"Target": "ConversionTarget"}
 if TYPE_CHECKING:
     Target = ConversionTarget
 else:
+    from leadkit._deprecation import module_getattr
 
-    def __getattr__(name: str) -> object:
-        from leadkit._deprecation import renamed_attribute
-
-        return renamed_attribute(__name__, name, _RENAMED)
+    __getattr__ = module_getattr(__name__, _RENAMED)

@@ -84,8 +84,6 @@ _RENAMED = {"SCHEMA_VERSION": "STORE_SCHEMA_VERSION"}
 if TYPE_CHECKING:
     SCHEMA_VERSION = STORE_SCHEMA_VERSION
 else:
+    from leadkit._deprecation import module_getattr
 
-    def __getattr__(name: str) -> object:
-        from leadkit._deprecation import renamed_attribute
-
-        return renamed_attribute(__name__, name, _RENAMED)
+    __getattr__ = module_getattr(__name__, _RENAMED)

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from leadkit.errors import ScoringError as ScoringError
 else:
+    from leadkit._deprecation import module_getattr
 
-    def __getattr__(name: str) -> object:
-        from leadkit.errors import folded_error
-
-        return folded_error(name, __name__)
+    __getattr__ = module_getattr(__name__, {})

@@ -12,8 +12,6 @@ __all__ = ["IllegalTransitionError"]
 if TYPE_CHECKING:
     from leadkit.errors import StageError as StageError
 else:
+    from leadkit._deprecation import module_getattr
 
-    def __getattr__(name: str) -> object:
-        from leadkit.errors import folded_error
-
-        return folded_error(name, __name__)
+    __getattr__ = module_getattr(__name__, {})

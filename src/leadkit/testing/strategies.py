@@ -549,8 +549,6 @@ _RENAMED = {"events": "calendar_events"}
 if TYPE_CHECKING:
     events = calendar_events
 else:
+    from leadkit._deprecation import module_getattr
 
-    def __getattr__(name: str) -> object:
-        from leadkit._deprecation import renamed_attribute
-
-        return renamed_attribute(__name__, name, _RENAMED)
+    __getattr__ = module_getattr(__name__, _RENAMED)
