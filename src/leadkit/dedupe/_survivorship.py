@@ -7,6 +7,7 @@ order given) and says why, so a merge can explain every field it filled.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -26,6 +27,8 @@ from leadkit.model import (
     is_empty,
     normalise_text,
 )
+
+survivorship_error = functools.partial(ValidationError, code="survivorship")
 
 __all__ = [
     "CONCATENATE",
@@ -135,10 +138,9 @@ class MostRecent:
         try:
             when, _, best = max(with_time, key=lambda item: (_instant(item[0]), item[1]))
         except TypeError:
-            raise ValidationError(
+            raise survivorship_error(
                 f"{self.by} mixes dates and datetimes, or is not a date",
                 path=field,
-                code="survivorship",
             ) from None
         shown = when.isoformat() if isinstance(when, date | datetime) else str(when)
         return Choice(best.value, (best.record_id,), f"most recent by {self.by} ({shown})")
@@ -173,10 +175,9 @@ def _text(candidate: Candidate, field: str) -> bool:
     if is_empty(candidate.value):
         return False
     if not isinstance(candidate.value, str):
-        raise ValidationError(
+        raise survivorship_error(
             f"expected text, got {type(candidate.value).__name__} on {candidate.record_id!r}",
             path=field,
-            code="survivorship",
         )
     return True
 
@@ -195,19 +196,17 @@ class Maximum:
             return _first(candidates, "")
         for value, _, candidate in present:
             if not isinstance(value, _ORDERED):
-                raise ValidationError(
+                raise survivorship_error(
                     f"cannot take the maximum of {type(value).__name__} "
                     f"(on {candidate.record_id!r})",
                     path=field,
-                    code="survivorship",
                 )
         try:
             value, _, best = max(present, key=lambda item: (item[0], item[1]))
         except (TypeError, ValidationError) as error:
-            raise ValidationError(
+            raise survivorship_error(
                 f"values cannot be compared ({error}); use another rule for this field",
                 path=field,
-                code="survivorship",
             ) from None
         return Choice(value, (best.record_id,), f"maximum ({value})")
 
@@ -368,28 +367,22 @@ class Survivorship:
         for name, rule in self.fields.items():
             where = f"Survivorship.fields.{name}"
             if not isinstance(name, str):
-                raise ValidationError(
-                    f"field names are str, got {name!r}", path=where, code="survivorship"
-                )
+                raise survivorship_error(f"field names are str, got {name!r}", path=where)
             _check_rule(rule, where)
             if name.startswith("custom."):
                 key = name.removeprefix("custom.")
                 if not key.isidentifier():
-                    raise ValidationError(
-                        f"{key!r} is not a custom field name", path=where, code="survivorship"
-                    )
+                    raise survivorship_error(f"{key!r} is not a custom field name", path=where)
                 continue
             if name in PROTECTED:
-                raise ValidationError(
+                raise survivorship_error(
                     f"{name!r} always stays the master's; it takes no rule",
                     path=where,
-                    code="survivorship",
                 )
             if name not in mergeable:
-                raise ValidationError(
+                raise survivorship_error(
                     f"{self.kind} has no field {name!r}; fields: {', '.join(mergeable)}",
                     path=where,
-                    code="survivorship",
                 )
             self._check_fits(name, rule, _type_names(hints[name]), where)
         for name, rule in [("default", self.default), *self.fields.items()]:
@@ -398,25 +391,21 @@ class Survivorship:
 
     def _check_fits(self, name: str, rule: FieldRule, types: set[type], where: str) -> None:
         if isinstance(rule, Longest | Concatenate) and not types <= {str, type(None)}:
-            raise ValidationError(
-                f"{rule} needs a text field; {name!r} is not", path=where, code="survivorship"
-            )
+            raise survivorship_error(f"{rule} needs a text field; {name!r} is not", path=where)
         if isinstance(rule, Maximum) and not (types - {type(None)}) <= set(_ORDERED):
-            raise ValidationError(
+            raise survivorship_error(
                 f"maximum needs numbers, money, dates, text or yes/no; {name!r} is not",
                 path=where,
-                code="survivorship",
             )
 
     def _check_timestamp(self, by: str, hints: Mapping[str, Any], where: str) -> None:
         if by.startswith("custom."):
             return
         if by not in hints or not _type_names(hints[by]) & {date, datetime}:
-            raise ValidationError(
+            raise survivorship_error(
                 f"{by!r} is not a date or datetime field of a {self.kind}; use 'created_at' "
                 "or 'custom.<name>'",
                 path=where,
-                code="survivorship",
             )
 
     @property
@@ -505,8 +494,7 @@ def _timestamp(record: MergeableRecord, by: str) -> datetime | date | None:
         value = getattr(record, by)
     if value is None or isinstance(value, datetime | date):
         return value
-    raise ValidationError(
+    raise survivorship_error(
         f"{by} of {record.id!r} is {type(value).__name__}, not a date or datetime",
         path=by,
-        code="survivorship",
     )

@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from leadkit._checks import time_zone
-from leadkit.errors import ValidationError
 from leadkit.model import User
+from leadkit.routing._errors import routing_error
 
 T = TypeVar("T")
 
@@ -47,15 +47,11 @@ def zone(name: str | None, *, path: str = "timezone") -> tzinfo:
 
 def _days(value: Iterable[int]) -> tuple[int, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError(
-            f"days are weekday numbers 0 (Mon) to 6 (Sun), got {value!r}", code="bad_routing"
-        )
+        raise routing_error(f"days are weekday numbers 0 (Mon) to 6 (Sun), got {value!r}")
     days = tuple(value)
     for day in days:
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
-            raise ValidationError(
-                f"days are weekday numbers 0 (Mon) to 6 (Sun), got {day!r}", code="bad_routing"
-            )
+            raise routing_error(f"days are weekday numbers 0 (Mon) to 6 (Sun), got {day!r}")
     return tuple(sorted(set(days)))
 
 
@@ -78,13 +74,12 @@ class WorkingHours:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, time) or value.tzinfo is not None:
-                raise ValidationError(
+                raise routing_error(
                     f"expected a time of day without timezone, got {value!r}",
                     path=name,
-                    code="bad_routing",
                 )
         if not self.days:
-            raise ValidationError("name at least one weekday", path="days", code="bad_routing")
+            raise routing_error("name at least one weekday", path="days")
 
     def covers(self, local: datetime) -> bool:
         """True when the local (wall-clock) time ``local`` falls in these hours."""
@@ -111,14 +106,11 @@ class Leave:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, date) or isinstance(value, datetime):
-                raise ValidationError(
-                    f"expected a date, got {value!r}", path=name, code="bad_routing"
-                )
+                raise routing_error(f"expected a date, got {value!r}", path=name)
         if self.end < self.start:
-            raise ValidationError(
+            raise routing_error(
                 f"leave ends ({self.end}) before it starts ({self.start})",
                 path="end",
-                code="bad_routing",
             )
 
     def __str__(self) -> str:
@@ -128,10 +120,9 @@ class Leave:
 def _check_zone(instance: Availability, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
         if not isinstance(value, str):
-            raise ValidationError(
+            raise routing_error(
                 f"expected an IANA timezone name, got {value!r}",
                 path="timezone",
-                code="bad_routing",
             )
         zone(value)
 
@@ -139,15 +130,11 @@ def _check_zone(instance: Availability, attribute: attrs.Attribute[Any], value: 
 def _tuple_of(value: Iterable[T], kind: type[T], name: str, item: str) -> tuple[T, ...]:
     """``value`` as a tuple of ``kind`` for the option ``name`` (``item``: one, in words)."""
     if not isinstance(value, Iterable):
-        raise ValidationError(
-            f"{name} is a list of {kind.__name__}, got {value!r}", path=name, code="bad_routing"
-        )
+        raise routing_error(f"{name} is a list of {kind.__name__}, got {value!r}", path=name)
     items = tuple(value)
     for index, entry in enumerate(items):
         if not isinstance(entry, kind):
-            raise ValidationError(
-                f"expected {item}, got {entry!r}", path=f"{name}[{index}]", code="bad_routing"
-            )
+            raise routing_error(f"expected {item}, got {entry!r}", path=f"{name}[{index}]")
     return items
 
 
@@ -195,15 +182,12 @@ def _users(value: Iterable[User] | Mapping[str, User]) -> dict[str, User]:
     users: dict[str, User] = {}
     for index, user in enumerate(items):
         if not isinstance(user, User):
-            raise ValidationError(
+            raise routing_error(
                 f"expected a User, got {type(user).__name__}",
                 path=f"users[{index}]",
-                code="bad_routing",
             )
         if user.id in users:
-            raise ValidationError(
-                f"user {user.id!r} is listed twice", path=f"users[{index}]", code="bad_routing"
-            )
+            raise routing_error(f"user {user.id!r} is listed twice", path=f"users[{index}]")
         users[user.id] = user
     return users
 
@@ -212,10 +196,9 @@ def _availability(value: Mapping[str, Availability] | None) -> dict[str, Availab
     result: dict[str, Availability] = {}
     for user_id, availability in (value or {}).items():
         if not isinstance(availability, Availability):
-            raise ValidationError(
+            raise routing_error(
                 f"expected an Availability, got {type(availability).__name__}",
                 path=f"availability[{user_id!r}]",
-                code="bad_routing",
             )
         result[user_id] = availability
     return result
@@ -244,9 +227,7 @@ class Roster:
         try:
             return self.users[user_id]
         except KeyError:
-            raise ValidationError(
-                f"no user {user_id!r} in the roster", path="roster", code="bad_routing"
-            ) from None
+            raise routing_error(f"no user {user_id!r} in the roster", path="roster") from None
 
     def availability_of(self, user_id: str) -> Availability:
         """The member's availability (always available when none was given)."""

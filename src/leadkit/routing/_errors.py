@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
+
+from leadkit.errors import ValidationError
+
+__all__ = ["routing_error"]
+
+routing_error = functools.partial(ValidationError, code="bad_routing")
+"""A ``ValidationError`` with code ``bad_routing`` (what ``RoutingError`` raised before)."""
 
 if TYPE_CHECKING:
     from leadkit.errors import RoutingError as RoutingError

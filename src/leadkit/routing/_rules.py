@@ -7,8 +7,8 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from leadkit.errors import ValidationError
 from leadkit.model import Lead, OwnerRef
+from leadkit.routing._errors import routing_error
 from leadkit.routing._strategies import (
     CapacityBased,
     LeastLoaded,
@@ -28,36 +28,32 @@ _STRATEGIES = (RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased)
 
 def _check_when(instance: RuleEntry, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Condition):
-        raise ValidationError(
+        raise routing_error(
             "when is a condition: one test, or criteria([...], logic='1 AND (2 OR 3)'); "
             f"got {type(value).__name__}",
             path="when",
-            code="bad_routing",
         )
     on = record_type(value)
     if on is not None and on is not Lead:
-        raise ValidationError(
-            f"assignment criteria read a Lead, not a {on.__name__}", path="when", code="bad_routing"
-        )
+        raise routing_error(f"assignment criteria read a Lead, not a {on.__name__}", path="when")
     try:
         check_top_level(value)
     except ValueError as err:
-        raise ValidationError(str(err), path="when", code="bad_routing") from None
+        raise routing_error(str(err), path="when") from None
 
 
 def _check_target(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, (OwnerRef, *_STRATEGIES)):
-        raise ValidationError(
+        raise routing_error(
             "target is OwnerRef.user(...), OwnerRef.queue(...) or a strategy "
             f"(RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased); got {value!r}",
             path="target",
-            code="bad_routing",
         )
 
 
 def _check_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
-        raise ValidationError(f"name is text, got {value!r}", path="name", code="bad_routing")
+        raise routing_error(f"name is text, got {value!r}", path="name")
 
 
 @attrs.frozen(slots=True)
@@ -77,10 +73,9 @@ class RuleEntry:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.keep_owner, bool):
-            raise ValidationError(
+            raise routing_error(
                 f"keep_owner is true or false, got {self.keep_owner!r}",
                 path="keep_owner",
-                code="bad_routing",
             )
 
     def describe(self, index: int) -> str:
@@ -90,26 +85,22 @@ class RuleEntry:
 
 def _entries(value: Iterable[RuleEntry]) -> tuple[RuleEntry, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise ValidationError(
-            f"entries is a list of RuleEntry, got {value!r}", path="entries", code="bad_routing"
-        )
+        raise routing_error(f"entries is a list of RuleEntry, got {value!r}", path="entries")
     entries = tuple(value)
     for index, entry in enumerate(entries):
         if not isinstance(entry, RuleEntry):
-            raise ValidationError(
+            raise routing_error(
                 f"expected a RuleEntry, got {type(entry).__name__}",
                 path=f"entries[{index}]",
-                code="bad_routing",
             )
     return entries
 
 
 def _check_default(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, OwnerRef):
-        raise ValidationError(
+        raise routing_error(
             f"default_owner is OwnerRef.user(...) or OwnerRef.queue(...), got {value!r}",
             path="default_owner",
-            code="bad_routing",
         )
 
 

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.errors import ValidationError
 from leadkit.model import EngagementEvent, Lead
 from leadkit.rules import CompiledCondition, EventExists, EventMatcher, Period, compile
 from leadkit.scoring._decay import DAY_SECONDS, HalfLife, InactivityDecay, LinearDecay
+from leadkit.scoring._errors import scoring_error
 from leadkit.scoring._leads import index_leads
 from leadkit.scoring._rules import EventRule, ProfileRule
 
@@ -265,10 +265,9 @@ class Engine:
                 start = period.start(as_of).astimezone(UTC)
                 windows[period] = (as_of_utc - start).total_seconds()
             except (OverflowError, ValueError):
-                raise ValidationError(
+                raise scoring_error(
                     f"as_of {as_of.isoformat()} minus {period} is outside the calendar",
                     path="as_of",
-                    code="bad_scoring",
                 ) from None
         return windows
 
@@ -321,10 +320,9 @@ class Engine:
         try:
             tables = self._event_pass(events, index, len(leads), as_of, windows, record=record)
         except (AttributeError, TypeError) as exc:
-            raise ValidationError(
+            raise scoring_error(
                 f"events must be EngagementEvent objects with timezone-aware times ({exc})",
                 path="events",
-                code="bad_scoring",
             ) from None
         return self._lead_pass(leads, tables, as_of, windows, record=record)
 
@@ -631,9 +629,7 @@ class Engine:
                     for lead, events in pairs
                 ]
         except (AttributeError, TypeError, OverflowError) as exc:
-            raise ValidationError(
-                f"cannot evaluate a profile rule: {exc}", path="leads", code="bad_scoring"
-            ) from exc
+            raise scoring_error(f"cannot evaluate a profile rule: {exc}", path="leads") from exc
         by_rule = list(zip(*rows, strict=True)) if rows else [() for _ in specs]
         for spec, column in zip(specs, by_rule, strict=True):
             if record:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
+
+from leadkit.errors import ValidationError
+
+__all__ = ["scoring_error"]
+
+scoring_error = functools.partial(ValidationError, code="bad_scoring")
+"""A ``ValidationError`` with code ``bad_scoring`` (what ``ScoringError`` raised before)."""
 
 if TYPE_CHECKING:
     from leadkit.errors import ScoringError as ScoringError

@@ -8,7 +8,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
-from leadkit.errors import Problem, ValidationError
+from leadkit.errors import Problem
 from leadkit.model import EngagementEvent, Lead
 from leadkit.rules import (
     AllOf,
@@ -27,6 +27,7 @@ from leadkit.scoring._card import Contribution, ScoreCard
 from leadkit.scoring._checks import check_cap, check_name, check_text, number_or_none
 from leadkit.scoring._decay import Decay, HalfLife, InactivityDecay, LinearDecay
 from leadkit.scoring._engine import Engine, Run, check_as_of, matching_event_ids
+from leadkit.scoring._errors import scoring_error
 from leadkit.scoring._explanation_values import event_ids_of, seen_values
 from leadkit.scoring._rules import EventRule, Group, ProfileRule, Rule
 
@@ -39,36 +40,31 @@ def _tuple(value: object) -> object:
 
 def _check_rules(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or not value:
-        raise ValidationError(
-            "a model needs a list of at least one rule", path="rules", code="bad_scoring"
-        )
+        raise scoring_error("a model needs a list of at least one rule", path="rules")
     for index, rule in enumerate(value):
         if not isinstance(rule, EventRule | ProfileRule):
-            raise ValidationError(
+            raise scoring_error(
                 f"expected an EventRule or a ProfileRule, got {type(rule).__name__}",
                 path=f"rules[{index}]",
-                code="bad_scoring",
             )
 
 
 def _check_groups(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
-        raise ValidationError("groups is a list of Group", path="groups", code="bad_scoring")
+        raise scoring_error("groups is a list of Group", path="groups")
     for index, group in enumerate(value):
         if not isinstance(group, Group):
-            raise ValidationError(
+            raise scoring_error(
                 f"expected a Group, got {type(group).__name__}",
                 path=f"groups[{index}]",
-                code="bad_scoring",
             )
 
 
 def _check_decay(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, HalfLife | LinearDecay | InactivityDecay):
-        raise ValidationError(
+        raise scoring_error(
             f"decay is HalfLife, LinearDecay, InactivityDecay or None, got {value!r}",
             path="decay",
-            code="bad_scoring",
         )
 
 
@@ -86,22 +82,18 @@ def _check_kinds(instance: object, attribute: attrs.Attribute[Any], value: objec
     if value is None:
         return
     if not isinstance(value, tuple) or not value:
-        raise ValidationError(
+        raise scoring_error(
             "event_kinds lists the event kinds the model knows (or is None: any kind)",
             path="event_kinds",
-            code="bad_scoring",
         )
     for index, kind in enumerate(value):
         if not isinstance(kind, str) or not kind.strip():
-            raise ValidationError(
+            raise scoring_error(
                 f"an event kind is a non-empty string, got {kind!r}",
                 path=f"event_kinds[{index}]",
-                code="bad_scoring",
             )
         if kind in value[:index]:
-            raise ValidationError(
-                f"{kind!r} is listed twice", path=f"event_kinds[{index}]", code="bad_scoring"
-            )
+            raise scoring_error(f"{kind!r} is listed twice", path=f"event_kinds[{index}]")
 
 
 def _queries(condition: Condition) -> Iterator[EventQuery]:
@@ -252,7 +244,7 @@ class ScoringModel:
         if problems:
             first = problems[0]
             more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-            raise ValidationError(first.message + more, path=first.path, code="bad_scoring")
+            raise scoring_error(first.message + more, path=first.path)
         object.__setattr__(self, "_engine", Engine(self))
 
     # -----------------------------------------------------------------------------------
@@ -269,23 +261,19 @@ class ScoringModel:
         """
         check_as_of(as_of)
         if not isinstance(lead, Lead):
-            raise ValidationError(
-                f"expected a Lead, got {type(lead).__name__}", path="lead", code="bad_scoring"
-            )
+            raise scoring_error(f"expected a Lead, got {type(lead).__name__}", path="lead")
         found = list(events)
         for position, event in enumerate(found):
             if not isinstance(event, EngagementEvent):
-                raise ValidationError(
+                raise scoring_error(
                     f"expected an EngagementEvent, got {type(event).__name__}",
                     path=f"events[{position}]",
-                    code="bad_scoring",
                 )
             if event.lead_id != lead.id:
-                raise ValidationError(
+                raise scoring_error(
                     f"event {event.id} belongs to {event.lead_id or 'a contact'}, "
                     f"not to {lead.id}; pass only the lead's events (or use score_many)",
                     path=f"events[{position}].lead_id",
-                    code="bad_scoring",
                 )
         run = self._engine.run([lead], found, as_of, record=True)
         return self._cards([lead], run, as_of)[0]
@@ -328,24 +316,21 @@ class ScoringModel:
         :meth:`score` gives it.
         """
         if not isinstance(breakdown, bool):
-            raise ValidationError(
+            raise scoring_error(
                 f"breakdown is True or False, got {breakdown!r}",
                 path="breakdown",
-                code="bad_scoring",
             )
         if isinstance(leads, Lead):
-            raise ValidationError(
+            raise scoring_error(
                 "score_many takes a list of leads; use score for one",
                 path="leads",
-                code="bad_scoring",
             )
         try:
             chosen = list(leads)
         except TypeError:
-            raise ValidationError(
+            raise scoring_error(
                 f"leads must be an iterable of Lead, got {leads!r}",
                 path="leads",
-                code="bad_scoring",
             ) from None
         run = self._engine.run(chosen, events, as_of, record=breakdown)
         if breakdown:

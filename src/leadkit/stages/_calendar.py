@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from leadkit._checks import aware_datetime, time_zone
-from leadkit.errors import ValidationError
+from leadkit.stages._errors import stage_error
 
 __all__ = ["WorkingCalendar"]
 
@@ -29,10 +29,9 @@ def _check_weekdays(
     instance: WorkingCalendar, attribute: attrs.Attribute[frozenset[int]], value: frozenset[int]
 ) -> None:
     if not value or any(isinstance(d, bool) or d not in range(7) for d in value):
-        raise ValidationError(
+        raise stage_error(
             f"weekdays are 0 (Monday) to 6 (Sunday), at least one; got {sorted(value)!r}",
             path="WorkingCalendar.weekdays",
-            code="bad_stage_input",
         )
 
 
@@ -45,19 +44,17 @@ def _check_holidays(
 ) -> None:
     for day in value:
         if not isinstance(day, date) or isinstance(day, datetime):
-            raise ValidationError(
+            raise stage_error(
                 f"holidays are dates, got {day!r}",
                 path="WorkingCalendar.holidays",
-                code="bad_stage_input",
             )
 
 
 def _time(instance: WorkingCalendar, attribute: attrs.Attribute[time], value: object) -> None:
     if not isinstance(value, time) or value.tzinfo is not None:
-        raise ValidationError(
+        raise stage_error(
             f"expected a local time of day such as time(9, 0), got {value!r}",
             path=f"WorkingCalendar.{attribute.name}",
-            code="bad_stage_input",
         )
 
 
@@ -95,10 +92,9 @@ class WorkingCalendar:
 
     def __attrs_post_init__(self) -> None:
         if self.start >= self.end:
-            raise ValidationError(
+            raise stage_error(
                 f"working hours must start before they end, got {self.start}-{self.end}",
                 path="WorkingCalendar.end",
-                code="bad_stage_input",
             )
 
     @property
@@ -160,10 +156,9 @@ class WorkingCalendar:
         (in the calendar's timezone): the deadline of a service level."""
         _check_instant(start, "start")
         if not isinstance(amount, timedelta) or amount < _ZERO:
-            raise ValidationError(
+            raise stage_error(
                 f"expected a timedelta of zero or more, got {amount!r}",
                 path="amount",
-                code="bad_stage_input",
             )
         if amount == _ZERO:
             return start.astimezone(self.zone)
@@ -177,11 +172,10 @@ class WorkingCalendar:
             if left <= available:
                 return (low + left).astimezone(self.zone)
             left -= available
-        raise ValidationError(
+        raise stage_error(
             f"no working time in the {_SEARCH_DAYS} days after {start.isoformat()}; "
             "check weekdays and holidays",
             path="WorkingCalendar",
-            code="bad_stage_input",
         )
 
 

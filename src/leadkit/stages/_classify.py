@@ -11,10 +11,10 @@ import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit._html import html_table
-from leadkit.errors import ValidationError
 from leadkit.model import Channel, EngagementEvent, Lead, active_sources
 from leadkit.rules import Explanation
 from leadkit.rules import explain as explain_condition
+from leadkit.stages._errors import stage_error
 from leadkit.stages._history import StageHistory, Transition
 from leadkit.stages._policy import StagePolicy
 from leadkit.stages._stage import Stage, grade_letter, grade_rank
@@ -118,14 +118,13 @@ def _score_value(score: object) -> float | None:
     if isinstance(score, bool) or not (
         isinstance(score, int | float | Decimal) or hasattr(score, "__float__")
     ):
-        raise ValidationError(
+        raise stage_error(
             f"expected a number, got {type(score).__name__} {score!r}",
             path="score",
-            code="bad_stage_input",
         )
     value = float(score)
     if value != value:
-        raise ValidationError("expected a number, got NaN", path="score", code="bad_stage_input")
+        raise stage_error("expected a number, got NaN", path="score")
     return value
 
 
@@ -257,41 +256,33 @@ def classify(
     same): several times faster, for classifying many leads at once.
     """
     if not isinstance(lead, Lead):
-        raise ValidationError(
-            f"expected a Lead, got {type(lead).__name__}", path="lead", code="bad_stage_input"
-        )
+        raise stage_error(f"expected a Lead, got {type(lead).__name__}", path="lead")
     if not isinstance(policy, StagePolicy):
-        raise ValidationError(
+        raise stage_error(
             f"expected a StagePolicy, got {type(policy).__name__}",
             path="policy",
-            code="bad_stage_input",
         )
     aware_datetime(as_of, code="bad_stage_input")
     if history is None:
         history = StageHistory(lead.id)
     if not isinstance(history, StageHistory):
-        raise ValidationError(
+        raise stage_error(
             f"expected a StageHistory, got {type(history).__name__}",
             path="history",
-            code="bad_stage_input",
         )
     if history.lead_id != lead.id:
-        raise ValidationError(
+        raise stage_error(
             f"the history is of lead {history.lead_id}, not of {lead.id}",
             path="history.lead_id",
-            code="bad_stage_input",
         )
     if history.last_at is not None and history.last_at > as_of:
-        raise ValidationError(
+        raise stage_error(
             f"as_of {as_of.isoformat()} is before the history's last transition at "
             f"{history.last_at.isoformat()}",
             path="as_of",
-            code="bad_stage_input",
         )
     if not isinstance(explain, bool):
-        raise ValidationError(
-            f"explain is True or False, got {explain!r}", path="explain", code="bad_stage_input"
-        )
+        raise stage_error(f"explain is True or False, got {explain!r}", path="explain")
     score_value = _score_value(score)
     if grade is not None:
         grade_rank(grade)  # refuse a bad grade even when the policy does not look at it
@@ -352,24 +343,21 @@ def advance(history: StageHistory, classification: Classification) -> StageHisto
     stale one): classify again instead.
     """
     if not isinstance(classification, Classification):
-        raise ValidationError(
+        raise stage_error(
             f"expected a Classification, got {type(classification).__name__}",
             path="classification",
-            code="bad_stage_input",
         )
     if not isinstance(history, StageHistory):
-        raise ValidationError(
+        raise stage_error(
             f"expected a StageHistory, got {type(history).__name__}",
             path="history",
-            code="bad_stage_input",
         )
     if classification.lead_id != history.lead_id or classification.current is not history.current:
-        raise ValidationError(
+        raise stage_error(
             f"the classification was made for lead {classification.lead_id} in "
             f"{classification.current or '(new)'}; the history is of lead {history.lead_id} in "
             f"{history.current or '(new)'}: classify again",
             path="classification",
-            code="bad_stage_input",
         )
     for step in classification.proposed:
         history = history.append(step)

@@ -3,11 +3,16 @@ input is a ``ValidationError`` with code ``bad_stage_input`` (``StageError`` is 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from leadkit.errors import IllegalTransitionError as IllegalTransitionError
+from leadkit.errors import ValidationError
 
-__all__ = ["IllegalTransitionError"]
+__all__ = ["IllegalTransitionError", "stage_error"]
+
+stage_error = functools.partial(ValidationError, code="bad_stage_input")
+"""A ``ValidationError`` with code ``bad_stage_input`` (what ``StageError`` raised before)."""
 
 if TYPE_CHECKING:
     from leadkit.errors import StageError as StageError

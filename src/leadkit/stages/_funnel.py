@@ -19,8 +19,8 @@ from typing import Any
 import attrs
 
 from leadkit._checks import aware_datetime, time_zone
-from leadkit.errors import ValidationError
 from leadkit.model import Lead
+from leadkit.stages._errors import stage_error
 from leadkit.stages._history import StageHistory
 from leadkit.stages._stage import Stage
 
@@ -156,12 +156,11 @@ class FunnelReport:
             if c.from_stage is from_stage and c.to_stage is to_stage and group in (None, c.group)
         ]
         if not found:
-            raise ValidationError(
+            raise stage_error(
                 f"no conversion {from_stage} → {to_stage}"
                 + (f" in group {group!r}" if group is not None else "")
                 + "; conversions are between consecutive stages of a path",
                 path="conversion",
-                code="bad_stage_input",
             )
         first = found[0]
         if len(found) == 1:
@@ -256,10 +255,9 @@ def _lead_index(leads: Mapping[str, Lead] | Iterable[Lead] | None) -> dict[str, 
     index: dict[str, Lead] = {}
     for position, lead in enumerate(leads):
         if not isinstance(lead, Lead):
-            raise ValidationError(
+            raise stage_error(
                 f"expected a Lead, got {type(lead).__name__}",
                 path=f"leads[{position}]",
-                code="bad_stage_input",
             )
         index[lead.id] = lead
     return index
@@ -296,20 +294,17 @@ def funnel(
         grouping = GroupBy(by.value if isinstance(by, GroupBy) else by)
     except ValueError:
         choices = ", ".join(g.value for g in GroupBy)
-        raise ValidationError(
-            f"unknown grouping {by!r}; expected one of {choices}", path="by", code="bad_stage_input"
+        raise stage_error(
+            f"unknown grouping {by!r}; expected one of {choices}", path="by"
         ) from None
     zone = time_zone(timezone, code="bad_stage_input")
     index = _lead_index(leads)
     if grouping in (GroupBy.SOURCE, GroupBy.OWNER) and leads is None:
-        raise ValidationError(
-            f"grouping by {grouping.value} needs the leads", path="leads", code="bad_stage_input"
-        )
+        raise stage_error(f"grouping by {grouping.value} needs the leads", path="leads")
     if grouping is GroupBy.CAMPAIGN and campaigns is None:
-        raise ValidationError(
+        raise stage_error(
             "grouping by campaign needs campaigns: a mapping of lead id to campaign",
             path="campaigns",
-            code="bad_stage_input",
         )
 
     def group_of(history: StageHistory) -> str:
@@ -324,10 +319,9 @@ def funnel(
             return campaigns.get(history.lead_id) or _NONE
         lead = index.get(history.lead_id)
         if lead is None:
-            raise ValidationError(
+            raise stage_error(
                 f"no lead with id {history.lead_id} among the leads given",
                 path=f"leads[{history.lead_id!r}]",
-                code="bad_stage_input",
             )
         if grouping is GroupBy.SOURCE:
             return lead.lead_source or _NONE
@@ -340,10 +334,9 @@ def funnel(
     durations: dict[tuple[str, FunnelPath, Stage], list[timedelta]] = defaultdict(list)
     for position, history in enumerate(histories):
         if not isinstance(history, StageHistory):
-            raise ValidationError(
+            raise stage_error(
                 f"expected a StageHistory, got {type(history).__name__}",
                 path=f"histories[{position}]",
-                code="bad_stage_input",
             )
         history = history.until(as_of)
         start = history.started_at

@@ -15,9 +15,8 @@ from typing import Any
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.errors import ValidationError
 from leadkit.model import Money, Opportunity
-from leadkit.stages._errors import IllegalTransitionError
+from leadkit.stages._errors import IllegalTransitionError, stage_error
 from leadkit.stages._stage import Stage
 
 __all__ = [
@@ -58,19 +57,17 @@ def _aware(instance: object, attribute: attrs.Attribute[datetime], value: object
 
 def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str):
-        raise ValidationError(
+        raise stage_error(
             f"expected text, got {type(value).__name__}",
             path=f"Transition.{attribute.name}",
-            code="bad_stage_input",
         )
 
 
 def _who(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(
+        raise stage_error(
             "say who made the move (a user id, or policy:<name> for automatic moves)",
             path="Transition.by",
-            code="bad_stage_input",
         )
 
 
@@ -84,34 +81,30 @@ def _stage(value: str | Stage) -> Stage:
 
 def _check_deal_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise ValidationError(
+        raise stage_error(
             f"expected a non-empty str or None, got {value!r}",
             path=f"Qualification.{attribute.name}",
-            code="bad_stage_input",
         )
     if attribute.name == "opportunity_name" and isinstance(value, str) and len(value) > 80:
-        raise ValidationError(
+        raise stage_error(
             f"an opportunity name has at most 80 characters, this one has {len(value)}",
             path="Qualification.opportunity_name",
-            code="bad_stage_input",
         )
 
 
 def _check_amount(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
-        raise ValidationError(
+        raise stage_error(
             f"an SQL is a real opportunity: give it an amount (Money), got {value!r}",
             path="Qualification.amount",
-            code="bad_stage_input",
         )
 
 
 def _check_close(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(
+        raise stage_error(
             f"an SQL is a real opportunity: give it a close date (a date), got {value!r}",
             path="Qualification.close_date",
-            code="bad_stage_input",
         )
 
 
@@ -131,10 +124,9 @@ class Qualification:
 
 def _check_qualification(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, Qualification):
-        raise ValidationError(
+        raise stage_error(
             f"expected a Qualification or None, got {type(value).__name__}",
             path="Transition.qualification",
-            code="bad_stage_input",
         )
 
 
@@ -183,10 +175,9 @@ def illegal(lead_id: str, from_stage: Stage | None, to_stage: Stage) -> IllegalT
 
 def _transitions(value: object) -> tuple[Transition, ...]:
     if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
-        raise ValidationError(
+        raise stage_error(
             "expected a sequence of transitions",
             path="StageHistory.transitions",
-            code="bad_stage_input",
         )
     return tuple(value)
 
@@ -200,10 +191,9 @@ def _check_steps(
     last: datetime | None = None
     for index, step in enumerate(steps):
         if not isinstance(step, Transition):
-            raise ValidationError(
+            raise stage_error(
                 f"expected a Transition, got {type(step).__name__}",
                 path=f"StageHistory.transitions[{index}]",
-                code="bad_stage_input",
             )
         if step.from_stage is not current:
             was = current.label if current else "(new)"
@@ -219,20 +209,17 @@ def _check_steps(
             error.path = f"StageHistory.transitions[{index}]"
             raise error
         if last is not None and step.at < last:
-            raise ValidationError(
+            raise stage_error(
                 f"lead {instance.lead_id}: transition {index} at {step.at.isoformat()} is "
                 f"before the previous one at {last.isoformat()}; history is ordered",
                 path=f"StageHistory.transitions[{index}].at",
-                code="bad_stage_input",
             )
         current, last = step.to_stage, step.at
 
 
 def _lead_id(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(
-            "a history needs the lead's id", path="StageHistory.lead_id", code="bad_stage_input"
-        )
+        raise stage_error("a history needs the lead's id", path="StageHistory.lead_id")
 
 
 @attrs.frozen(slots=True)
@@ -320,9 +307,7 @@ class StageHistory:
     def append(self, step: Transition) -> StageHistory:
         """A new history with ``step`` added (checked like every other step)."""
         if not isinstance(step, Transition):
-            raise ValidationError(
-                f"expected a Transition, got {type(step).__name__}", code="bad_stage_input"
-            )
+            raise stage_error(f"expected a Transition, got {type(step).__name__}")
         if step.to_stage not in TRANSITIONS[self.current]:
             raise illegal(self.lead_id, self.current, step.to_stage)
         return StageHistory(self.lead_id, (*self.transitions, step))
@@ -330,19 +315,16 @@ class StageHistory:
 
 def _history(history: object) -> StageHistory:
     if not isinstance(history, StageHistory):
-        raise ValidationError(
+        raise stage_error(
             f"expected a StageHistory, got {type(history).__name__}",
             path="history",
-            code="bad_stage_input",
         )
     return history
 
 
 def _reason(reason: object, what: str) -> str:
     if not isinstance(reason, str) or not reason.strip():
-        raise ValidationError(
-            f"{what} needs a reason (why, in words)", path="reason", code="bad_stage_input"
-        )
+        raise stage_error(f"{what} needs a reason (why, in words)", path="reason")
     return reason
 
 
@@ -374,11 +356,10 @@ def _move(
     step = Transition(history.current, target, at, by, reason, qualification=qualification)
     last = history.last_at
     if last is not None and step.at < last:
-        raise ValidationError(
+        raise stage_error(
             f"lead {history.lead_id}: {at.isoformat()} is before the last transition at "
             f"{last.isoformat()}; history is append-only and ordered",
             path="at",
-            code="bad_stage_input",
         )
     return StageHistory(history.lead_id, (*history.transitions, step))
 
@@ -438,30 +419,25 @@ def qualify(
     label = ""
     if opportunity is not None:
         if not isinstance(opportunity, Opportunity):
-            raise ValidationError(
+            raise stage_error(
                 f"expected an Opportunity, got {type(opportunity).__name__}",
                 path="opportunity",
-                code="bad_stage_input",
             )
         amount = opportunity.amount if amount is None else amount
         close_date = close_date or opportunity.close_date
         label = f"opportunity {opportunity.id}: "
     if amount is None:
-        raise ValidationError(
+        raise stage_error(
             "an SQL is a real opportunity: give it an amount",
             path="opportunity.amount",
-            code="bad_stage_input",
         )
     if not isinstance(close_date, date) or isinstance(close_date, datetime):
-        raise ValidationError(
+        raise stage_error(
             "an SQL is a real opportunity: give it a close date (a date)",
             path="opportunity.close_date",
-            code="bad_stage_input",
         )
     if not isinstance(amount, Money):
-        raise ValidationError(
-            f"expected Money, got {type(amount).__name__}", path="amount", code="bad_stage_input"
-        )
+        raise stage_error(f"expected Money, got {type(amount).__name__}", path="amount")
     deal = Qualification(
         amount, close_date, opportunity_name=opportunity_name, stage=opportunity_stage
     )

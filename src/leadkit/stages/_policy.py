@@ -14,9 +14,9 @@ from typing import Any
 import attrs
 
 from leadkit._checks import MAX_DAYS, finite_number
-from leadkit.errors import ValidationError
 from leadkit.model import Lead
 from leadkit.rules import CompiledCondition, Condition, compile
+from leadkit.stages._errors import stage_error
 from leadkit.stages._stage import grade_letter
 
 __all__ = ["MqlRule", "StagePolicy"]
@@ -40,17 +40,15 @@ def _condition(path: str) -> Any:
         if value is None:
             return
         if not isinstance(value, Condition):
-            raise ValidationError(
+            raise stage_error(
                 f"expected a condition, got {type(value).__name__}",
                 path=path,
-                code="bad_stage_input",
             )
         on = compile(value).on
         if on not in (None, Lead):
-            raise ValidationError(
+            raise stage_error(
                 f"expected a condition on Lead, got one on {on.__name__}",
                 path=path,
-                code="bad_stage_input",
             )
 
     return check
@@ -83,10 +81,9 @@ class MqlRule:
 
     def __attrs_post_init__(self) -> None:
         if not self.has_fit_path and self.or_when is None:
-            raise ValidationError(
+            raise stage_error(
                 "an MQL rule needs min_score, min_grade, when or or_when",
                 path="MqlRule",
-                code="bad_stage_input",
             )
 
     @property
@@ -109,17 +106,14 @@ def _positive(path: str, *, allow_zero: bool, maximum: int) -> Any:
 
 def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(
-            "a policy needs a non-empty name", path="StagePolicy.name", code="bad_stage_input"
-        )
+        raise stage_error("a policy needs a non-empty name", path="StagePolicy.name")
 
 
 def _mql(instance: object, attribute: attrs.Attribute[MqlRule], value: object) -> None:
     if not isinstance(value, MqlRule):
-        raise ValidationError(
+        raise stage_error(
             f"expected an MqlRule, got {type(value).__name__}",
             path="StagePolicy.mql",
-            code="bad_stage_input",
         )
 
 
@@ -184,9 +178,7 @@ class StagePolicy:
         try:
             return self._prepared[rule]
         except KeyError:
-            raise ValidationError(
-                f"policy {self.name!r} has no condition {rule!r}", code="bad_stage_input"
-            ) from None
+            raise stage_error(f"policy {self.name!r} has no condition {rule!r}") from None
 
     @property
     def actor(self) -> str:

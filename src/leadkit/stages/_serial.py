@@ -20,6 +20,7 @@ from leadkit.model import Lead
 from leadkit.rules import to_data
 from leadkit.rules._data import read_condition
 from leadkit.stages._calendar import WorkingCalendar
+from leadkit.stages._errors import stage_error
 from leadkit.stages._policy import MqlRule, StagePolicy
 from leadkit.stages._stage import grade_letter
 
@@ -58,10 +59,9 @@ def _plain_number(value: int | float | Decimal) -> int | float | str:
 def dump_stage_policy(policy: StagePolicy) -> dict[str, Any]:
     """The policy as JSON/TOML-compatible plain data; :func:`load_stage_policy` reads it."""
     if not isinstance(policy, StagePolicy):
-        raise ValidationError(
+        raise stage_error(
             f"expected a StagePolicy, got {type(policy).__name__}",
             path="policy",
-            code="bad_stage_input",
         )
     mql: dict[str, Any] = {}
     if policy.mql.min_score is not None:

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.errors import ValidationError
 from leadkit.stages._calendar import WorkingCalendar
+from leadkit.stages._errors import stage_error
 from leadkit.stages._history import StageHistory
 from leadkit.stages._policy import StagePolicy
 from leadkit.stages._stage import Stage
@@ -64,32 +64,28 @@ def overdue(
     ignored. An answer is any move out of MQL: accept, reject, disqualify.
     """
     if not isinstance(policy, StagePolicy):
-        raise ValidationError(
+        raise stage_error(
             f"expected a StagePolicy, got {type(policy).__name__}",
             path="policy",
-            code="bad_stage_input",
         )
     if not isinstance(calendar, WorkingCalendar):
-        raise ValidationError(
+        raise stage_error(
             f"expected a WorkingCalendar, got {type(calendar).__name__}",
             path="calendar",
-            code="bad_stage_input",
         )
     aware_datetime(as_of, code="bad_stage_input")
     if policy.accept_within_hours is None:
-        raise ValidationError(
+        raise stage_error(
             f"policy {policy.name!r} has no service level; set accept_within_hours",
             path="policy.accept_within_hours",
-            code="bad_stage_input",
         )
     allowed = timedelta(hours=float(policy.accept_within_hours))
     breaches: list[SlaBreach] = []
     for index, history in enumerate(histories):
         if not isinstance(history, StageHistory):
-            raise ValidationError(
+            raise stage_error(
                 f"expected a StageHistory, got {type(history).__name__}",
                 path=f"histories[{index}]",
-                code="bad_stage_input",
             )
         steps = history.until(as_of).transitions
         for position, step in enumerate(steps):

@@ -6,6 +6,7 @@ import enum
 
 from leadkit.errors import ValidationError
 from leadkit.model import Grade
+from leadkit.stages._errors import stage_error
 
 __all__ = ["GRADE_LADDER", "Stage", "grade_rank"]
 
@@ -62,9 +63,7 @@ class Stage(enum.Enum):
                 if key in (stage.value, stage.label.lower()):
                     return stage
         names = ", ".join(s.value for s in cls)
-        raise ValidationError(
-            f"unknown stage {text!r}; expected one of {names}", code="bad_stage_input"
-        )
+        raise stage_error(f"unknown stage {text!r}; expected one of {names}")
 
     def __str__(self) -> str:
         return self.label
@@ -119,10 +118,9 @@ def grade_rank(grade: object, *, path: str = "grade") -> int:
     """
     found = _grade(grade)
     if found is None:
-        raise ValidationError(
+        raise stage_error(
             f"{grade!r} is not a grade; expected one of {' '.join(GRADE_LADDER)}",
             path=path,
-            code="bad_stage_input",
         )
     return found.rank
 
