@@ -23,12 +23,12 @@ from leadkit.model import PREFECTURES, Address, Lead, OwnerRef, PersonName, User
 from leadkit.routing import (
     COMPANY_SIZE_BANDS,
     AssignmentRules,
+    AssignmentTarget,
     InMemoryState,
     Roster,
     RoundRobin,
     Router,
     RuleEntry,
-    Target,
     in_prefecture,
     in_region,
 )
@@ -86,7 +86,7 @@ def make_condition(rng: random.Random) -> Condition:
     return in_region(*rng.sample(REGIONS, 2)) & (industry == rng.choice(INDUSTRIES))
 
 
-def make_target(rng: random.Random) -> Target:
+def make_target(rng: random.Random) -> AssignmentTarget:
     kind = rng.randrange(3)
     if kind == 0:
         return OwnerRef.user(rng.choice(USERS).id)

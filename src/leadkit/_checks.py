@@ -1,7 +1,8 @@
 """Argument checks shared by every package: one wording, one error per kind of mistake.
 
-Each check returns the value it accepted (typed), or raises the error class the caller
-names (so that a scoring call still raises a ``ScoringError``), with the argument's path.
+Each check returns the value it accepted (typed), or raises a ``ValidationError`` (or the
+subclass the caller names as ``error``) with the ``code`` the caller names (so that a
+scoring call still raises code ``bad_scoring``) and the argument's path.
 """
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ LATEST = datetime(9999, 12, 31, tzinfo=UTC) - timedelta(microseconds=1)
 either end, so that its local time exists in every time zone."""
 
 
+def _fail(
+    error: type[ValidationError], code: str | None, message: str, *, path: PathLike
+) -> ValidationError:
+    err = error(message, path=path)
+    if code is not None:
+        err.code = code
+    return err
+
+
 def _name(path: PathLike) -> str:
     parts = _as_path(path)
     last = [key for key in parts if isinstance(key, str)]
@@ -50,7 +60,11 @@ def _name(path: PathLike) -> str:
 
 
 def aware_datetime(
-    value: object, *, path: PathLike = "as_of", error: type[ValidationError] = ValidationError
+    value: object,
+    *,
+    path: PathLike = "as_of",
+    error: type[ValidationError] = ValidationError,
+    code: str | None = None,
 ) -> datetime:
     """*value* if it is a timezone-aware :class:`~datetime.datetime`, else *error*.
 
@@ -67,7 +81,9 @@ def aware_datetime(
     leadkit.errors.ValidationError: as_of: as_of must lie between 0001-01-02 and 9999-12-30 ...
     """
     if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise error(
+        raise _fail(
+            error,
+            code,
             f"{_name(path)} must be a timezone-aware datetime (add tzinfo, e.g. tzinfo=UTC),"
             f" got {value!r}",
             path=path,
@@ -77,7 +93,9 @@ def aware_datetime(
     except (OverflowError, ValueError):
         inside = False
     if not inside:
-        raise error(
+        raise _fail(
+            error,
+            code,
             f"{_name(path)} must lie between {EARLIEST.date()} and {LATEST.date()} (UTC),"
             f" got {value.isoformat()}",
             path=path,
@@ -86,11 +104,17 @@ def aware_datetime(
 
 
 def unit_of_work(
-    uow: object, *, path: PathLike = "uow", error: type[ValidationError] = ValidationError
+    uow: object,
+    *,
+    path: PathLike = "uow",
+    error: type[ValidationError] = ValidationError,
+    code: str | None = None,
 ) -> UnitOfWork:
     """*uow* if it looks like a :class:`~leadkit.repository.UnitOfWork`, else *error*."""
     if not all(hasattr(uow, name) for name in ("__enter__", "__exit__", "commit", "leads")):
-        raise error(
+        raise _fail(
+            error,
+            code,
             f"expected a unit of work (such as InMemoryUnitOfWork), got {type(uow).__name__}",
             path=path,
         )
@@ -102,6 +126,7 @@ def finite_number(
     *,
     path: PathLike,
     error: type[ValidationError] = ValidationError,
+    code: str | None = None,
     minimum: int | None = None,
     above: int | None = None,
     maximum: int = LARGEST,
@@ -122,25 +147,34 @@ def finite_number(
     """
     kind = "a whole number" if whole else "a number"
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise error(f"expected {kind}, got {value!r}", path=path)
+        raise _fail(error, code, f"expected {kind}, got {value!r}", path=path)
     number: int | float | Decimal = value
     if whole and not isinstance(number, int):
-        raise error(f"expected {kind}, got {value!r}", path=path)
+        raise _fail(error, code, f"expected {kind}, got {value!r}", path=path)
     if (isinstance(number, float) and not math.isfinite(number)) or (
         isinstance(number, Decimal) and not number.is_finite()
     ):
-        raise error(f"expected a finite number, got {number!r}", path=path)
+        raise _fail(error, code, f"expected a finite number, got {number!r}", path=path)
     if minimum is not None and number < minimum:
-        raise error(f"expected {kind} >= {minimum}, got {number!r}", path=path)
+        raise _fail(error, code, f"expected {kind} >= {minimum}, got {number!r}", path=path)
     if above is not None and number <= above:
-        raise error(f"expected {kind} > {above}, got {number!r}", path=path)
+        raise _fail(error, code, f"expected {kind} > {above}, got {number!r}", path=path)
     if number > maximum or number < -maximum:
-        raise error(f"expected {kind} of at most {maximum:,} in size, got {number!r}", path=path)
+        raise _fail(
+            error,
+            code,
+            f"expected {kind} of at most {maximum:,} in size, got {number!r}",
+            path=path,
+        )
     return number
 
 
 def time_zone(
-    name: object, *, path: PathLike = "timezone", error: type[ValidationError] = ValidationError
+    name: object,
+    *,
+    path: PathLike = "timezone",
+    error: type[ValidationError] = ValidationError,
+    code: str | None = None,
 ) -> tzinfo:
     """The IANA time zone called *name*, or *error* naming *path*.
 
@@ -160,4 +194,6 @@ def time_zone(
         except (ZoneInfoNotFoundError, ValueError, OSError):
             pass
     shown = name if not isinstance(name, str) or len(name) <= 60 else name[:60] + "..."
-    raise error(f"unknown timezone {shown!r}; use an IANA name such as 'Asia/Tokyo'", path=path)
+    raise _fail(
+        error, code, f"unknown timezone {shown!r}; use an IANA name such as 'Asia/Tokyo'", path=path
+    )

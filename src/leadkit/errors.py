@@ -20,6 +20,7 @@ write it (``rules[3].when.field``), so that a message can point at the exact pla
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Self, TypeAlias
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from leadkit.stages._stage import Stage
 
 __all__ = [
+    "FOLDED_CODES",
     "AccountRequiredError",
     "AlreadyConvertedError",
     "AlreadyMergedError",
@@ -39,7 +41,6 @@ __all__ = [
     "ConversionError",
     "ConversionRolledBackError",
     "ConvertedLeadMergeError",
-    "ConvertingStatusError",
     "DatabaseError",
     "DatabaseFileError",
     "DuplicateBlockedError",
@@ -61,17 +62,13 @@ __all__ = [
     "OwnerRequiredError",
     "PathLike",
     "Problem",
-    "RoutingError",
     "RuleError",
     "SchemaVersionError",
-    "ScoringError",
     "SqlCompileError",
-    "StageError",
-    "SurvivorshipError",
     "UnitOfWorkStateError",
-    "UnknownStatusError",
     "UsageError",
     "ValidationError",
+    "folded_error",
     "format_path",
     "parse_path",
 ]
@@ -201,6 +198,33 @@ class ValidationError(LeadkitError, ValueError):
     """A value is not acceptable: wrong type, out of range, malformed, missing.
 
     Also a :class:`ValueError`, so code that guards with ``except ValueError`` keeps working.
+    ``code`` says which kind of value was refused; branch on it, not on the message:
+
+    ======================  ==================================================================
+    ``invalid``             any other value (the default)
+    ``unknown_status``      a lead status not in the status catalogue in force
+    ``converting_status``   a converting status ("Closed - Converted") set without converting;
+                            the status and the conversion are one fact, set only by
+                            :func:`leadkit.convert.convert_lead`
+    ``bad_grade``           text that is no grade (:meth:`leadkit.model.Grade.parse`)
+    ``bad_owner``           text that is no ``user:<id>`` / ``queue:<id>`` owner
+    ``bad_scoring``         a scoring model, grading profile or scoring call
+    ``bad_routing``         an assignment rule set, target, schedule or routing call
+    ``bad_stage_input``     a stage operation's input: a naive or out-of-order time, a
+                            missing reason, an unknown stage, a policy without a setting
+    ``survivorship``        a survivorship rule that does not fit a field or its values
+    ======================  ==================================================================
+
+    Subclasses add what a catcher needs besides the code: :class:`LoadError` (every
+    problem), :class:`RuleError` (which ``key`` of a condition), :class:`FilterLogicError`
+    (the ``position``). The classes that once stood for a code alone (``ScoringError``,
+    ``RoutingError``, ``StageError``, ``SurvivorshipError``, ``UnknownStatusError``,
+    ``ConvertingStatusError``) are deprecated names of this class.
+
+    >>> err = ValidationError("'X' is not in the status catalogue", path="Lead.status",
+    ...                       code="unknown_status")
+    >>> err.code, err.path
+    ('unknown_status', ('Lead', 'status'))
     """
 
     code = "invalid"
@@ -298,21 +322,49 @@ MissingExtraError = MissingDependencyError
 """The former name of :class:`MissingDependencyError` (reports used it); the same class."""
 
 
-# -- the model ------------------------------------------------------------------------
+# -- the classes folded into ValidationError codes ---------------------------------------
+
+FOLDED_CODES: dict[str, str] = {
+    "ConvertingStatusError": "converting_status",
+    "RoutingError": "bad_routing",
+    "ScoringError": "bad_scoring",
+    "StageError": "bad_stage_input",
+    "SurvivorshipError": "survivorship",
+    "UnknownStatusError": "unknown_status",
+}
+"""Each former code-only subclass of :class:`ValidationError` and the code it became."""
 
 
-class UnknownStatusError(ValidationError):
-    """A status name is not in the status catalogue in force."""
+def folded_error(name: str, module: str, *, stacklevel: int = 3) -> type[ValidationError]:
+    """:class:`ValidationError`, looked up under its former name ``name`` in ``module``,
+    with a :class:`DeprecationWarning` that names the code to check instead.
 
-    code = "unknown_status"
+    Raises :class:`AttributeError` for any other name, so a package's ``__getattr__``
+    can hand every unknown name to it.
+    """
+    code = FOLDED_CODES.get(name)
+    if code is None:
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+    warnings.warn(
+        f"{module}.{name} is deprecated: it is ValidationError now; catch ValidationError"
+        f" and check err.code == {code!r}",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )
+    return ValidationError
 
 
-class ConvertingStatusError(ValidationError):
-    """A lead was given a converting status (such as "Closed - Converted") without being
-    converted: the status and the conversion are one fact, set only by
-    :func:`leadkit.convert.convert_lead`."""
+if TYPE_CHECKING:
+    ConvertingStatusError = ValidationError
+    RoutingError = ValidationError
+    ScoringError = ValidationError
+    StageError = ValidationError
+    SurvivorshipError = ValidationError
+    UnknownStatusError = ValidationError
+else:
 
-    code = "converting_status"
+    def __getattr__(name: str) -> type[ValidationError]:
+        return folded_error(name, __name__)
 
 
 # -- rules, scoring, routing, stages -----------------------------------------------------
@@ -350,27 +402,6 @@ class FilterLogicError(ValidationError):
         )
 
 
-class ScoringError(ValidationError):
-    """A scoring model, grading profile or scoring call is not acceptable."""
-
-    code = "bad_scoring"
-
-
-class RoutingError(ValidationError):
-    """An assignment rule set, a target, a schedule or a routing call is not acceptable:
-    an unknown team member, a bad weight, a naive ``as_of``. ``path`` names the place
-    (``entries[2].target.members[1]``)."""
-
-    code = "bad_routing"
-
-
-class StageError(ValidationError):
-    """A stage operation got bad input: a naive or out-of-order time, a missing reason,
-    an unknown stage or grade, a policy without the setting the operation needs."""
-
-    code = "bad_stage_input"
-
-
 class IllegalTransitionError(LeadkitError):
     """A move the transition table does not allow, such as Inquiry straight to SQL.
 
@@ -389,12 +420,6 @@ class IllegalTransitionError(LeadkitError):
 
 
 # -- duplicates and merges ---------------------------------------------------------------
-
-
-class SurvivorshipError(ValidationError):
-    """A survivorship rule does not fit a field, or cannot compare the values it got."""
-
-    code = "survivorship"
 
 
 class DuplicateBlockedError(LeadkitError):

@@ -29,7 +29,6 @@ from leadkit.model import (
     Address,
     CampaignMember,
     Contact,
-    ConvertingStatusError,
     CustomFields,
     EngagementEvent,
     Event,
@@ -831,11 +830,11 @@ def test_a_converting_status_cannot_be_set_by_an_edit(
     seed(make_lead(id="l-1"))
     with uow_factory() as uow:
         lead = uow.leads.get("l-1")
-        with pytest.raises(ConvertingStatusError) as raised:
+        with pytest.raises(ValidationError) as raised:
             attrs.evolve(lead, status=CONVERTED)
         assert format_path(raised.value.path) == "Lead.status"
         assert "convert_lead" in str(raised.value)
-    with pytest.raises(ConvertingStatusError):
+    with pytest.raises(ValidationError):
         make_lead(id="l-2", status=CONVERTED)
     # The lead is still open and can be converted the proper way.
     assert _lead(_convert(uow_factory, ConversionRequest("l-1", CONVERTED))).is_converted
@@ -864,7 +863,7 @@ def test_a_repository_update_cannot_set_a_converting_status(
     with use_catalogues(statuses=loose):
         edited = attrs.evolve(make_lead(id="l-1", status="Open"), status="Won")
     with use_catalogues(statuses=won), uow_factory() as uow:
-        with pytest.raises(ConvertingStatusError) as raised:
+        with pytest.raises(ValidationError) as raised:
             uow.leads.update(attrs.evolve(edited, version=uow.leads.get("l-1").version))
         assert raised.value.code == "converting_status"
         assert not uow.leads.get("l-1").is_converted
@@ -875,7 +874,7 @@ def test_a_converted_lead_keeps_its_converting_status(
 ) -> None:
     seed(make_lead(id="l-1"))
     lead = _lead(_convert(uow_factory, ConversionRequest("l-1", CONVERTED)))
-    with pytest.raises(ConvertingStatusError):
+    with pytest.raises(ValidationError):
         attrs.evolve(lead, status="Working - Contacted")
 
 

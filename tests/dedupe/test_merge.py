@@ -18,7 +18,6 @@ from leadkit.dedupe import (
     ConvertedLeadMergeError,
     MostRecent,
     Survivorship,
-    SurvivorshipError,
     merge_accounts,
     merge_contacts,
     merge_leads,
@@ -276,22 +275,22 @@ def test_accounts_merge_contacts_opportunities_activities_and_children(
 
 
 def test_survivorship_is_checked_when_built() -> None:
-    with pytest.raises(SurvivorshipError, match="lead has no field 'fax'") as raised:
+    with pytest.raises(ValidationError, match="lead has no field 'fax'") as raised:
         Survivorship(Lead, fields={"fax": LONGEST})
     assert format_path(raised.value.path) == "Survivorship.fields.fax"
-    with pytest.raises(SurvivorshipError, match="master's"):
+    with pytest.raises(ValidationError, match="master's"):
         Survivorship(Lead, fields={"created_at": MOST_RECENT})
-    with pytest.raises(SurvivorshipError, match="text field"):
+    with pytest.raises(ValidationError, match="text field"):
         Survivorship(Lead, fields={"employees": CONCATENATE})
-    with pytest.raises(SurvivorshipError, match="maximum"):
+    with pytest.raises(ValidationError, match="maximum"):
         Survivorship(Lead, fields={"name": MAXIMUM})
-    with pytest.raises(SurvivorshipError, match="not a date"):
+    with pytest.raises(ValidationError, match="not a date"):
         Survivorship(Lead, fields={"phone": MostRecent(by="company")})
     with pytest.raises(ValidationError, match="survivorship rule"):
         Survivorship(Lead, fields={"phone": "latest"})
     with pytest.raises(ValidationError, match="Lead, Contact or Account"):
         Survivorship(Task)
-    with pytest.raises(SurvivorshipError, match="account has no field 'company'"):
+    with pytest.raises(ValidationError, match="account has no field 'company'"):
         Survivorship(Account, fields={"company": LONGEST})
 
 
@@ -313,11 +312,11 @@ def test_values_a_rule_cannot_compare_refuse_the_merge(
     )
     before = snapshot(uow_factory)
     money = Survivorship(Lead, fields={"annual_revenue": MAXIMUM})
-    with pytest.raises(SurvivorshipError) as raised:
+    with pytest.raises(ValidationError) as raised:
         merge_leads("l-1", ["l-2"], uow_factory(), survivorship=money)
     assert format_path(raised.value.path) == "annual_revenue"
     custom = Survivorship(Lead, fields={"custom.since": LONGEST})
-    with pytest.raises(SurvivorshipError, match="expected text"):
+    with pytest.raises(ValidationError, match="expected text"):
         merge_leads("l-1", ["l-2"], uow_factory(), survivorship=custom)
     assert snapshot(uow_factory) == before
 

@@ -19,12 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadkit._checks import EARLIEST, LATEST
-from leadkit.errors import LeadkitError, LoadError
+from leadkit.errors import LeadkitError, LoadError, ValidationError
 from leadkit.model import EngagementEvent, Lead, PersonName
 from leadkit.scoring import default_grading_profile, load_scoring_model
 from leadkit.stages import (
     Stage,
-    StageError,
     StageHistory,
     WorkingCalendar,
     advance,
@@ -80,14 +79,14 @@ def test_the_ends_of_the_calendar_in_zones_far_from_utc() -> None:
     assert west.add_working_time(EARLIEST, timedelta(hours=1)).astimezone(UTC) == datetime(
         1, 1, 2, 1, tzinfo=UTC
     )
-    with pytest.raises(StageError) as raised:
+    with pytest.raises(ValidationError) as raised:
         kiritimati.add_working_time(LATEST - timedelta(hours=30), timedelta(hours=100))
     assert raised.value.path == ("amount",)
     assert "9999-12-30" in str(raised.value)
 
 
 def test_a_deadline_past_the_end_is_refused_without_searching_to_it() -> None:
-    with pytest.raises(StageError) as raised:
+    with pytest.raises(ValidationError) as raised:
         WorkingCalendar().add_working_time(EARLIEST, timedelta(days=999_999_999))
     assert raised.value.path == ("amount",)
 
@@ -115,7 +114,7 @@ def test_a_deadline_near_the_ends_is_exact_or_a_stage_error_naming_amount(
     # year 1, the 40 days always fit, and measuring to 9999 would take seconds).
     short = LATEST - start < 2 * EDGE + amount and calendar.working_time(start, LATEST) < amount
     if short:
-        with pytest.raises(StageError) as raised:
+        with pytest.raises(ValidationError) as raised:
             calendar.add_working_time(start, amount)
         assert raised.value.path == ("amount",)
         return

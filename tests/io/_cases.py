@@ -27,7 +27,7 @@ RECORD_CASES: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
     (Contact, lks.contacts()),
     (Opportunity, lks.opportunities()),
     (Task, lks.tasks()),
-    (Event, lks.events()),
+    (Event, lks.calendar_events()),
     (Campaign, lks.campaigns()),
     (CampaignMember, lks.campaign_members()),
     (EngagementEvent, lks.engagement_events()),

@@ -27,7 +27,6 @@ from leadkit.model import (
     StatusCatalogue,
     Task,
     TaskStatus,
-    UnknownStatusError,
     completed_activities,
     is_empty,
     new_id,
@@ -59,7 +58,7 @@ def test_a_lead_needs_a_family_name_and_a_company() -> None:
 
 def test_new_leads_get_the_default_status_and_unknown_statuses_are_refused() -> None:
     assert make_lead().status == "Open - Not Contacted"
-    with pytest.raises(UnknownStatusError, match="'Qualified'.*known statuses"):
+    with pytest.raises(ValidationError, match="'Qualified'.*known statuses"):
         make_lead(status="Qualified")
 
 
@@ -74,7 +73,7 @@ def test_a_custom_catalogue_changes_the_default_and_the_known_statuses() -> None
     with use_catalogues(statuses=mine):
         assert make_lead().status == "New"
         assert make_lead(status="Qualified").status == "Qualified"
-    with pytest.raises(UnknownStatusError):
+    with pytest.raises(ValidationError):
         make_lead(status="Qualified")
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadkit.errors import StageError, format_path
+from leadkit.errors import ValidationError, format_path
 from leadkit.model import OwnerRef
 from leadkit.reports import FunnelPath, FunnelReport, GroupBy, display_width, funnel
 from leadkit.stages import Stage, StageHistory, Transition
@@ -90,7 +90,7 @@ def test_conversion_rates_between_consecutive_stages() -> None:
     assert rates[(S.SQL, S.WON, s)] == (0, 1, 0.0)
     both = report.conversion(S.SQL, S.WON)
     assert (both.converted, both.total, both.rate) == (1, 2, 0.5)
-    with pytest.raises(StageError, match="consecutive"):
+    with pytest.raises(ValidationError, match="consecutive"):
         report.conversion(S.INQUIRY, S.SQL)
 
 
@@ -149,14 +149,14 @@ def test_grouped_by_source_owner_campaign_and_month() -> None:
 
 
 def test_grouping_needs_its_data() -> None:
-    with pytest.raises(StageError) as no_leads:
+    with pytest.raises(ValidationError) as no_leads:
         funnel(HISTORIES, by="owner", as_of=AS_OF)
     assert format_path(no_leads.value.path) == "leads"
-    with pytest.raises(StageError, match="no lead with id L6"):
+    with pytest.raises(ValidationError, match="no lead with id L6"):
         funnel(HISTORIES, by="source", leads=LEADS[:5], as_of=AS_OF)
-    with pytest.raises(StageError, match="campaign"):
+    with pytest.raises(ValidationError, match="campaign"):
         funnel(HISTORIES, by="campaign", as_of=AS_OF)
-    with pytest.raises(StageError, match="unknown grouping"):
+    with pytest.raises(ValidationError, match="unknown grouping"):
         funnel(HISTORIES, by="colour", as_of=AS_OF)
 
 

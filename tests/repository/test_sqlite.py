@@ -16,7 +16,7 @@ from leadkit.errors import ConcurrencyError, LoadError, ValidationError
 from leadkit.io import unstructure
 from leadkit.model import Account, Lead, PersonName, company_key
 from leadkit.repository import (
-    SCHEMA_VERSION,
+    STORE_SCHEMA_VERSION,
     TABLES,
     SchemaVersionError,
     SqliteUnitOfWork,
@@ -36,7 +36,9 @@ def test_a_new_file_gets_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
         pass  # nothing committed, yet the schema stays
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("SELECT version FROM leadkit_schema").fetchall() == [(SCHEMA_VERSION,)]
+        assert conn.execute("SELECT version FROM leadkit_schema").fetchall() == [
+            (STORE_SCHEMA_VERSION,)
+        ]
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         for name, spec in TABLES.items():
             # The literal migration and the lookup keys the code computes must agree.
@@ -53,12 +55,12 @@ def test_a_database_from_a_newer_leadkit_is_refused(tmp_path: Path) -> None:
     with SqliteUnitOfWork(path):
         pass
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE leadkit_schema SET version = ?", (SCHEMA_VERSION + 1,))
+    conn.execute("UPDATE leadkit_schema SET version = ?", (STORE_SCHEMA_VERSION + 1,))
     conn.commit()
     conn.close()
     with pytest.raises(SchemaVersionError) as raised, SqliteUnitOfWork(path):
         pass
-    assert f"schema version {SCHEMA_VERSION + 1}" in str(raised.value)
+    assert f"schema version {STORE_SCHEMA_VERSION + 1}" in str(raised.value)
 
 
 def test_records_are_stored_as_json_with_indexed_keys(tmp_path: Path) -> None:
@@ -203,6 +205,8 @@ def test_a_version_1_database_is_migrated_and_finds_accounts_by_parent(tmp_path:
         assert uow.accounts.get("a-1") == head
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("SELECT version FROM leadkit_schema").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute("SELECT version FROM leadkit_schema").fetchone() == (
+            STORE_SCHEMA_VERSION,
+        )
     finally:
         conn.close()

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leadkit.errors import ValidationError
 from leadkit.model import Address, OwnerRef, User
 from leadkit.routing import (
     AssignmentRules,
     InMemoryState,
     RoundRobin,
     Router,
-    RoutingError,
     RuleEntry,
     in_region,
 )
@@ -154,20 +154,20 @@ def test_the_same_inputs_and_state_give_the_same_decisions(industries: list[str 
 
 
 def test_bad_input_is_refused_with_a_path() -> None:
-    with pytest.raises(RoutingError, match=r"entries\[0\]\.target\.members\[1\]"):
+    with pytest.raises(ValidationError, match=r"entries\[0\]\.target\.members\[1\]"):
         router(RuleEntry(field("industry") == "IT", RoundRobin(["u-1", "u-9"])))
-    with pytest.raises(RoutingError, match="when is a condition"):
+    with pytest.raises(ValidationError, match="when is a condition"):
         RuleEntry("industry == 'IT'", U1)  # type: ignore[arg-type]
-    with pytest.raises(RoutingError, match="target is OwnerRef"):
+    with pytest.raises(ValidationError, match="target is OwnerRef"):
         RuleEntry(field("industry") == "IT", "u-1")  # type: ignore[arg-type]
-    with pytest.raises(RoutingError, match="read a Lead"):
+    with pytest.raises(ValidationError, match="read a Lead"):
         RuleEntry(field("active", on=User).is_true(), U1)
     r = router(RuleEntry(field("industry") == "IT", U1))
-    with pytest.raises(RoutingError, match="as_of"):
+    with pytest.raises(ValidationError, match="as_of"):
         r.route(lead(), as_of=AT.replace(tzinfo=None), state=InMemoryState())
-    with pytest.raises(RoutingError, match="state must be a RoutingState"):
+    with pytest.raises(ValidationError, match="state must be a RoutingState"):
         r.route(lead(), as_of=AT, state={})  # type: ignore[arg-type]
-    with pytest.raises(RoutingError, match="takes a Lead"):
+    with pytest.raises(ValidationError, match="takes a Lead"):
         r.route("lead", as_of=AT, state=InMemoryState())  # type: ignore[arg-type]
 
 

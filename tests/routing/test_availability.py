@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from leadkit.errors import ValidationError
 from leadkit.model import User
-from leadkit.routing import Availability, Leave, Roster, RoutingError, WorkingHours
+from leadkit.routing import Availability, Leave, Roster, WorkingHours
 
 WEEKDAYS = WorkingHours(days=range(5), start=time(9), end=time(18))
 
@@ -59,17 +60,17 @@ def test_the_roster_combines_activity_and_availability() -> None:
 
 
 def test_bad_schedules_are_refused() -> None:
-    with pytest.raises(RoutingError, match="weekday numbers"):
+    with pytest.raises(ValidationError, match="weekday numbers"):
         WorkingHours(days=[7], start=time(9), end=time(17))
-    with pytest.raises(RoutingError, match="at least one weekday"):
+    with pytest.raises(ValidationError, match="at least one weekday"):
         WorkingHours(days=[], start=time(9), end=time(17))
-    with pytest.raises(RoutingError, match="before it starts"):
+    with pytest.raises(ValidationError, match="before it starts"):
         Leave(date(2026, 5, 2), date(2026, 5, 1))
-    with pytest.raises(RoutingError, match="unknown timezone"):
+    with pytest.raises(ValidationError, match="unknown timezone"):
         Availability(timezone="Mars/Olympus")
-    with pytest.raises(RoutingError, match="listed twice"):
+    with pytest.raises(ValidationError, match="listed twice"):
         Roster([User(id="a", name="A"), User(id="a", name="B")])
-    with pytest.raises(RoutingError, match="no user"):
+    with pytest.raises(ValidationError, match="no user"):
         Roster().user("a")
 
 

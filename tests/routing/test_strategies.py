@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leadkit.errors import ValidationError
 from leadkit.model import OwnerRef, User
 from leadkit.routing import (
     AssignmentRules,
@@ -26,7 +27,6 @@ from leadkit.routing import (
     RoundRobin,
     Router,
     RoutingDecision,
-    RoutingError,
     RuleEntry,
     Strategy,
     WeightedRoundRobin,
@@ -252,19 +252,19 @@ def test_no_fallback_means_the_rule_sets_default_owner() -> None:
 
 
 def test_strategies_validate_their_arguments() -> None:
-    with pytest.raises(RoutingError, match="at least one member"):
+    with pytest.raises(ValidationError, match="at least one member"):
         RoundRobin([])
-    with pytest.raises(RoutingError, match=r"members\[1\]"):
+    with pytest.raises(ValidationError, match=r"members\[1\]"):
         RoundRobin(["u-1", "u-1"])
-    with pytest.raises(RoutingError, match="must be > 0"):
+    with pytest.raises(ValidationError, match="must be > 0"):
         WeightedRoundRobin({"u-1": 0})
-    with pytest.raises(RoutingError, match="positive number"):
+    with pytest.raises(ValidationError, match="positive number"):
         WeightedRoundRobin({"u-1": True})
-    with pytest.raises(RoutingError, match="at most 3 decimals"):
+    with pytest.raises(ValidationError, match="at most 3 decimals"):
         WeightedRoundRobin({"u-1": 0.0001})
-    with pytest.raises(RoutingError, match="cap is a whole number"):
+    with pytest.raises(ValidationError, match="cap is a whole number"):
         Caps(per_day=-1)
-    with pytest.raises(RoutingError, match="fallback"):
+    with pytest.raises(ValidationError, match="fallback"):
         LeastLoaded(["u-1"], fallback="queue:x")  # type: ignore[arg-type]
 
 
@@ -280,5 +280,5 @@ def test_strategies_validate_their_arguments() -> None:
     ],
 )
 def test_odd_python_arguments_are_routing_errors(build: object, message: str) -> None:
-    with pytest.raises(RoutingError, match=message):
+    with pytest.raises(ValidationError, match=message):
         build()  # type: ignore[operator]

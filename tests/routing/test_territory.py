@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leadkit.errors import ValidationError
 from leadkit.model import Address, Money
 from leadkit.routing import (
     COMPANY_SIZE_BANDS,
     Bands,
-    RoutingError,
     in_country,
     in_prefecture,
     in_region,
@@ -72,9 +72,9 @@ def test_postal_ranges_read_as_prefixes_and_explain_themselves() -> None:
     assert str(postal_code_between("000-0000", "999-9999")) == (
         "address.postal_code matches '^\\\\d{3}-\\\\d{4}$'"
     )
-    with pytest.raises(RoutingError, match="low end comes first"):
+    with pytest.raises(ValidationError, match="low end comes first"):
         postal_code_between("200-0000", "100-0000")
-    with pytest.raises(RoutingError, match="Japanese postal code"):
+    with pytest.raises(ValidationError, match="Japanese postal code"):
         postal_code_between("ABC", "100-0000")
 
 
@@ -101,13 +101,13 @@ def test_a_band_condition_holds_for_values_in_those_bands(value: int, names: set
 
 
 def test_bands_check_their_definition() -> None:
-    with pytest.raises(RoutingError, match="increase strictly"):
+    with pytest.raises(ValidationError, match="increase strictly"):
         Bands("employees", edges=(10, 10), names=("a", "b", "c"))
-    with pytest.raises(RoutingError, match="make 2 bands"):
+    with pytest.raises(ValidationError, match="make 2 bands"):
         Bands("employees", edges=(10,), names=("a",))
-    with pytest.raises(RoutingError, match="numeric field"):
+    with pytest.raises(ValidationError, match="numeric field"):
         Bands("industry", edges=(10,), names=("a", "b"))
-    with pytest.raises(RoutingError, match="unknown band"):
+    with pytest.raises(ValidationError, match="unknown band"):
         COMPANY_SIZE_BANDS.condition("huge")
 
 

@@ -17,7 +17,7 @@ from leadkit.errors import LeadkitError, LoadError, format_path
 from leadkit.io import load_data
 from leadkit.model import Account, Lead
 from leadkit.rules import (
-    SCHEMA_VERSION,
+    RULE_SCHEMA_VERSION,
     Condition,
     compile,
     criteria,
@@ -114,7 +114,7 @@ def test_plain_data_form(condition: Condition, data: dict[str, Any]) -> None:
 def test_dump_carries_schema_and_record_type() -> None:
     dumped = dump_condition(field("industry", on=Account) == "IT")
     assert dumped == {
-        "schema": SCHEMA_VERSION,
+        "schema": RULE_SCHEMA_VERSION,
         "on": "Account",
         "condition": {"field": "industry", "op": "==", "value": "IT"},
     }

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from leadkit.errors import format_path
+from leadkit.errors import ValidationError, format_path
 from leadkit.model import Account, Address
 from leadkit.rules import events, field
 from leadkit.scoring import (
@@ -14,7 +14,6 @@ from leadkit.scoring import (
     Grade,
     GradingProfile,
     GradingScheme,
-    ScoringError,
     priority_matrix,
 )
 
@@ -50,8 +49,9 @@ def test_parse_accepts_the_usual_spellings(text: str, grade: Grade) -> None:
 
 @pytest.mark.parametrize("text", ["E", "A++", "", "B +1", 3])
 def test_parse_refuses_anything_else(text: object) -> None:
-    with pytest.raises(ScoringError, match="grade"):
+    with pytest.raises(ValidationError, match="grade") as caught:
         Grade.parse(text)  # type: ignore[arg-type]
+    assert (caught.value.code, caught.value.path) == ("bad_grade", ("grade",))
 
 
 def test_arithmetic_is_in_thirds_and_clamped() -> None:
@@ -135,7 +135,7 @@ def test_grade_many_agrees_with_grade() -> None:
     ],
 )
 def test_malformed_profiles_are_refused(build: object, path: str, message: str) -> None:
-    with pytest.raises(ScoringError, match=re.escape(message)) as caught:
+    with pytest.raises(ValidationError, match=re.escape(message)) as caught:
         build()  # type: ignore[operator]
     assert format_path(caught.value.path) == path
 
@@ -172,13 +172,13 @@ def test_schemes_pick_the_first_profile_that_applies() -> None:
 
 def test_a_scheme_needs_one_default_profile_at_the_end() -> None:
     crm, kanto, default = _scheme().profiles
-    with pytest.raises(ScoringError, match="only the last profile may apply") as caught:
+    with pytest.raises(ValidationError, match="only the last profile may apply") as caught:
         GradingScheme([default, crm])
     assert format_path(caught.value.path) == "profiles[0].applies_to"
-    with pytest.raises(ScoringError, match="the last profile is the default") as caught:
+    with pytest.raises(ValidationError, match="the last profile is the default") as caught:
         GradingScheme([crm, kanto])
     assert format_path(caught.value.path) == "profiles[1].applies_to"
-    with pytest.raises(ScoringError, match="duplicate profile name"):
+    with pytest.raises(ValidationError, match="duplicate profile name"):
         GradingScheme([crm, crm, default])
 
 
@@ -220,11 +220,11 @@ def test_priority_matrix_takes_cards_and_custom_bands() -> None:
     ],
 )
 def test_priority_matrix_refuses_bands_out_of_order(options: dict[str, object], path: str) -> None:
-    with pytest.raises(ScoringError) as caught:
+    with pytest.raises(ValidationError) as caught:
         priority_matrix("B", 10, **options)  # type: ignore[arg-type]
     assert format_path(caught.value.path) == path
 
 
 def test_priority_matrix_refuses_a_score_that_is_not_a_number() -> None:
-    with pytest.raises(ScoringError, match="a score is a number"):
+    with pytest.raises(ValidationError, match="a score is a number"):
         priority_matrix("B", float("nan"))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from leadkit.errors import format_path
+from leadkit.errors import ValidationError, format_path
 from leadkit.model import Account, EngagementEvent
 from leadkit.rules import events, field, prop
 from leadkit.scoring import (
@@ -18,7 +18,6 @@ from leadkit.scoring import (
     InactivityDecay,
     LinearDecay,
     ProfileRule,
-    ScoringError,
     ScoringModel,
 )
 
@@ -247,7 +246,7 @@ def test_explain_reads_like_the_breakdown() -> None:
 )
 def test_bad_arguments_are_scoring_errors_naming_the_argument(call: object, path: str) -> None:
     model = ScoringModel("m", [EventRule("x", "x", points=1)])
-    with pytest.raises(ScoringError) as caught:
+    with pytest.raises(ValidationError) as caught:
         call(model)  # type: ignore[operator]
     assert format_path(caught.value.path) == path
 
@@ -312,6 +311,6 @@ def test_bad_arguments_are_scoring_errors_naming_the_argument(call: object, path
     ],
 )
 def test_malformed_models_are_refused_when_built(build: object, path: str, message: str) -> None:
-    with pytest.raises(ScoringError, match=re.escape(message)) as caught:
+    with pytest.raises(ValidationError, match=re.escape(message)) as caught:
         build()  # type: ignore[operator]
     assert format_path(caught.value.path) == path

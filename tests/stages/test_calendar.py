@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.errors import LoadError, format_path
+from leadkit.errors import LoadError, ValidationError, format_path
 from leadkit.io import dumps, loads, structure
-from leadkit.stages import StageError, WorkingCalendar, load_calendar
+from leadkit.stages import WorkingCalendar, load_calendar
 
 JST = ZoneInfo("Asia/Tokyo")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -84,15 +84,15 @@ def test_add_working_time_carries_over_days() -> None:
     ],
 )
 def test_bad_calendars_are_refused(kwargs: dict[str, object], path: str) -> None:
-    with pytest.raises(StageError) as caught:
+    with pytest.raises(ValidationError) as caught:
         WorkingCalendar(**kwargs)  # type: ignore[arg-type]
     assert format_path(caught.value.path) == path
 
 
 def test_naive_instants_are_refused() -> None:
-    with pytest.raises(StageError, match="timezone-aware"):
+    with pytest.raises(ValidationError, match="timezone-aware"):
         TOKYO.working_time(datetime(2026, 4, 1), jst(2026, 4, 2))
-    with pytest.raises(StageError):
+    with pytest.raises(ValidationError):
         TOKYO.add_working_time(jst(2026, 4, 1), -H)
 
 

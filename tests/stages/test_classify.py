@@ -11,14 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.errors import format_path
+from leadkit.errors import ValidationError, format_path
 from leadkit.model import EngagementEvent, Lead
 from leadkit.rules import events, field
 from leadkit.stages import (
     Classification,
     MqlRule,
     Stage,
-    StageError,
     StageHistory,
     StagePolicy,
     advance,
@@ -54,7 +53,7 @@ def test_stages_and_their_labels() -> None:
     ]
     assert Stage.parse("SQL") is Stage.SQL
     assert {Stage.MQL: 1}[Stage.parse("mql")] == 1
-    with pytest.raises(StageError, match="unknown stage"):
+    with pytest.raises(ValidationError, match="unknown stage"):
         Stage.parse("hot")
 
 
@@ -256,9 +255,9 @@ def test_stale_classifications_are_refused() -> None:
     history = walk("lead-1", Stage.INQUIRY)
     result = classify(lead(), score=150, grade="A", history=history, policy=POLICY, as_of=AS_OF)
     moved = advance(history, result)
-    with pytest.raises(StageError, match="classify again"):
+    with pytest.raises(ValidationError, match="classify again"):
         advance(moved, result)
-    with pytest.raises(StageError, match="classify again"):
+    with pytest.raises(ValidationError, match="classify again"):
         advance(StageHistory("lead-2"), result)
 
 
@@ -276,7 +275,7 @@ def test_stale_classifications_are_refused() -> None:
 )
 def test_bad_inputs_name_the_argument(kwargs: dict[str, object], path: str) -> None:
     arguments: dict[str, object] = {"policy": POLICY, "as_of": AS_OF, **kwargs}
-    with pytest.raises(StageError) as caught:
+    with pytest.raises(ValidationError) as caught:
         classify(lead(), **arguments)  # type: ignore[arg-type]
     assert format_path(caught.value.path) == path
 

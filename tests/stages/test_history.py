@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.errors import LeadkitError, LoadError, format_path
+from leadkit.errors import LeadkitError, LoadError, ValidationError, format_path
 from leadkit.io import dumps, loads, structure, unstructure
 from leadkit.model import Money, Opportunity
 from leadkit.stages import (
@@ -16,7 +16,6 @@ from leadkit.stages import (
     IllegalTransitionError,
     Qualification,
     Stage,
-    StageError,
     StageHistory,
     Transition,
     accept,
@@ -120,7 +119,7 @@ def test_disqualified_comes_back_only_through_recycle() -> None:
 
 def test_reject_sends_an_mql_back_to_nurturing_with_a_reason() -> None:
     h = walk("lead-1", Stage.INQUIRY, Stage.MQL)
-    with pytest.raises(StageError, match="reason"):
+    with pytest.raises(ValidationError, match="reason"):
         reject(h, at=T0 + 2 * DAY, by="u-1", reason="  ")
     h = reject(h, at=T0 + 2 * DAY, by="u-1", reason="予算なし")
     assert (h.current, h.transitions[-1].reason) == (Stage.RECYCLED, "予算なし")
@@ -128,7 +127,7 @@ def test_reject_sends_an_mql_back_to_nurturing_with_a_reason() -> None:
 
 def test_lost_needs_a_reason_and_won_does_not() -> None:
     sql = walk("lead-1", Stage.SGL, Stage.SQL)
-    with pytest.raises(StageError):
+    with pytest.raises(ValidationError):
         mark_lost(sql, at=T0 + 5 * DAY, by="u-1", reason="")
     assert mark_lost(sql, at=T0 + 5 * DAY, by="u-1", reason="競合に敗退").current is Stage.LOST
     assert mark_won(sql, at=T0 + 5 * DAY, by="u-1").current is Stage.WON
@@ -137,9 +136,9 @@ def test_lost_needs_a_reason_and_won_does_not() -> None:
 def test_qualify_needs_a_real_opportunity() -> None:
     sal = walk("lead-1", Stage.INQUIRY, Stage.MQL, Stage.SAL)
     no_amount = Opportunity(name="x", account_id="a", close_date=date(2026, 6, 1), created_at=T0)
-    with pytest.raises(StageError, match="amount"):
+    with pytest.raises(ValidationError, match="amount"):
         qualify(sal, at=T0 + 5 * DAY, by="u-1", opportunity=no_amount)
-    with pytest.raises(StageError, match="close date"):
+    with pytest.raises(ValidationError, match="close date"):
         qualify(sal, at=T0 + 5 * DAY, by="u-1", amount=Money(100, "JPY"))
     done = qualify(
         sal, at=T0 + 5 * DAY, by="u-1", amount=Money(100, "JPY"), close_date=date(2026, 6, 1)
@@ -150,16 +149,16 @@ def test_qualify_needs_a_real_opportunity() -> None:
 
 def test_time_must_not_go_backwards_and_must_be_aware() -> None:
     h = walk("lead-1", Stage.INQUIRY, Stage.MQL)
-    with pytest.raises(StageError, match="before the last transition"):
+    with pytest.raises(ValidationError, match="before the last transition"):
         accept(h, at=T0, by="u-1")
-    with pytest.raises(StageError, match="timezone"):
+    with pytest.raises(ValidationError, match="timezone"):
         accept(h, at=datetime(2026, 5, 1), by="u-1")
     same_time = accept(h, at=h.last_at, by="u-1")  # type: ignore[arg-type]
     assert same_time.current is Stage.SAL
 
 
 def test_who_is_required() -> None:
-    with pytest.raises(StageError, match="who"):
+    with pytest.raises(ValidationError, match="who"):
         accept(walk("lead-1", Stage.INQUIRY, Stage.MQL), at=T0 + 5 * DAY, by="")
 
 
@@ -172,7 +171,7 @@ def test_a_history_built_by_hand_is_checked_too() -> None:
                 Transition(Stage.MQL, Stage.SAL, T0 + DAY, "u-1"),
             ],
         )
-    with pytest.raises(StageError, match="ordered"):
+    with pytest.raises(ValidationError, match="ordered"):
         StageHistory(
             "lead-1",
             [

@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from leadkit.errors import MissingDependencyError
+from leadkit.errors import MissingDependencyError, ValidationError
 from leadkit.stages import (
-    StageError,
     dump_calendar,
     japanese_calendar,
     japanese_holidays,
@@ -90,7 +89,7 @@ def test_year_end_sla_skips_the_break() -> None:
     ],
 )
 def test_bad_options_name_the_option(kwargs: dict[str, object], path: tuple[str, ...]) -> None:
-    with pytest.raises(StageError) as raised:
+    with pytest.raises(ValidationError) as raised:
         japanese_holidays(**kwargs)  # type: ignore[arg-type]
     assert raised.value.path == path
 

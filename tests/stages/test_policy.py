@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from leadkit.errors import LoadError, format_path
+from leadkit.errors import LoadError, ValidationError, format_path
 from leadkit.io import dumps, loads, structure
 from leadkit.model import Account
 from leadkit.rules import events, field
-from leadkit.stages import MqlRule, StageError, StagePolicy, dump_stage_policy, load_stage_policy
+from leadkit.stages import MqlRule, StagePolicy, dump_stage_policy, load_stage_policy
 
 TOML = """
 name = "jp-2026"
@@ -110,12 +110,12 @@ def test_a_file_that_is_not_a_policy(tmp_path: Path) -> None:
 
 
 def test_policies_built_in_code_are_checked() -> None:
-    with pytest.raises(StageError, match="MqlRule"):
+    with pytest.raises(ValidationError, match="MqlRule"):
         MqlRule()
-    with pytest.raises(StageError) as wrong_record:
+    with pytest.raises(ValidationError) as wrong_record:
         MqlRule(when=field("name", on=Account) == "x")
     assert format_path(wrong_record.value.path) == "MqlRule.when"
-    with pytest.raises(StageError) as bad_hours:
+    with pytest.raises(ValidationError) as bad_hours:
         StagePolicy(mql=MqlRule(min_score=1), accept_within_hours=-2)
     assert format_path(bad_hours.value.path) == "StagePolicy.accept_within_hours"
     assert MqlRule(min_grade="b+").min_grade == "B+"

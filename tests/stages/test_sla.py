@@ -9,11 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadkit.errors import format_path
+from leadkit.errors import ValidationError, format_path
 from leadkit.stages import (
     MqlRule,
     Stage,
-    StageError,
     StageHistory,
     StagePolicy,
     WorkingCalendar,
@@ -82,7 +81,7 @@ def test_answers_after_as_of_are_not_known_yet() -> None:
 
 
 def test_overdue_needs_a_service_level() -> None:
-    with pytest.raises(StageError) as caught:
+    with pytest.raises(ValidationError) as caught:
         overdue([], policy=StagePolicy(mql=MqlRule(min_score=1)), calendar=CAL, as_of=MON_10)
     assert format_path(caught.value.path) == "policy.accept_within_hours"
 

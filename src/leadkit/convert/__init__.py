@@ -8,6 +8,8 @@ storage only through :mod:`leadkit.repository`'s protocols. :func:`convert_leads
 many, each on its own or all-or-none.
 """
 
+from typing import TYPE_CHECKING
+
 from leadkit.convert._bulk import convert_leads
 from leadkit.convert._convert import convert_lead
 from leadkit.convert._errors import (
@@ -29,8 +31,8 @@ from leadkit.convert._request import (
     NEW,
     ConversionRequest,
     ConversionSettings,
+    ConversionTarget,
     FieldMapping,
-    Target,
 )
 from leadkit.convert._result import ConversionResult
 
@@ -49,14 +51,25 @@ __all__ = [
     "ConversionResult",
     "ConversionRolledBackError",
     "ConversionSettings",
+    "ConversionTarget",
     "FieldMapping",
     "InvalidConvertedStatusError",
     "MergedRecordError",
     "OpportunityNotInAccountError",
     "OwnerRequiredError",
-    "Target",
     "convert_lead",
     "convert_leads",
     "fiscal_quarter_end",
     "match_account",
 ]
+
+
+# Deprecated names (issue 11: one name per concept across namespaces).
+_RENAMED = {"Target": "ConversionTarget"}
+
+if TYPE_CHECKING:
+    Target = ConversionTarget
+else:
+    from leadkit._deprecation import module_getattr
+
+    __getattr__ = module_getattr(__name__, _RENAMED)

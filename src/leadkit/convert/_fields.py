@@ -8,11 +8,11 @@ from typing import Any, Protocol, TypeVar, cast
 
 import attrs
 
-from leadkit.convert._request import Target
+from leadkit.convert._request import ConversionTarget
 from leadkit.model import CustomFields, Lead, OwnerRef, is_empty
 
 __all__ = [
-    "Target",
+    "ConversionTarget",
     "account_values",
     "contact_values",
     "fill",

@@ -20,7 +20,7 @@ from leadkit.convert._errors import (
 from leadkit.convert._fiscal import fiscal_quarter_end
 from leadkit.convert._matching import AccountMatch, ContactMatch, match_contact
 from leadkit.convert._request import MATCH, ConversionRequest, ConversionSettings
-from leadkit.errors import NotFoundError
+from leadkit.errors import NotFoundError, ValidationError
 from leadkit.model import (
     Account,
     CampaignMember,
@@ -33,7 +33,6 @@ from leadkit.model import (
     Opportunity,
     OwnerRef,
     Task,
-    UnknownStatusError,
     active_statuses,
 )
 from leadkit.repository import Record, Repository, UnitOfWork
@@ -97,7 +96,7 @@ def _converted_status(request: ConversionRequest, settings: ConversionSettings) 
     where = "ConversionRequest.converted_status"
     try:
         status = catalogue.get(request.converted_status)
-    except UnknownStatusError:
+    except ValidationError:
         raise InvalidConvertedStatusError(
             f"{request.converted_status!r} is not a lead status; converting statuses: {converting}",
             path=where,
@@ -160,11 +159,11 @@ class _Planner:
         self.account_match: AccountMatch | None = None
         self.contact_match: ContactMatch | None = None
 
-    def carry(self, lead: Lead, target: _fields.Target) -> Any:
+    def carry(self, lead: Lead, target: _fields.ConversionTarget) -> Any:
         return self.settings.field_mapping.carry(lead.custom, target)
 
     def fill(
-        self, record: F, lead: Lead, target: _fields.Target, values: dict[str, Any]
+        self, record: F, lead: Lead, target: _fields.ConversionTarget, values: dict[str, Any]
     ) -> tuple[F, bool]:
         """An existing ``record`` with its empty fields filled from the lead (noted), and
         whether any was."""

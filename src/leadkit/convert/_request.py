@@ -15,9 +15,16 @@ from leadkit.errors import ValidationError
 from leadkit.model import CustomFields, Money, OwnerRef, StatusCatalogue
 from leadkit.stages import StageHistory
 
-__all__ = ["MATCH", "NEW", "ConversionRequest", "ConversionSettings", "FieldMapping", "Target"]
+__all__ = [
+    "MATCH",
+    "NEW",
+    "ConversionRequest",
+    "ConversionSettings",
+    "ConversionTarget",
+    "FieldMapping",
+]
 
-Target = Literal["account", "contact", "opportunity"]
+ConversionTarget = Literal["account", "contact", "opportunity"]
 """A record kind conversion writes custom fields to."""
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -286,7 +293,7 @@ class FieldMapping:
         factory=tuple, converter=_pairs, validator=_check_pairs, kw_only=True
     )
 
-    def carry(self, custom: CustomFields, target: Target) -> CustomFields:
+    def carry(self, custom: CustomFields, target: ConversionTarget) -> CustomFields:
         """The lead's mapped custom values, renamed for ``target``."""
         pairs: tuple[tuple[str, str], ...] = getattr(self, target)
         return CustomFields({to: custom[source] for source, to in pairs if source in custom})

@@ -90,7 +90,6 @@ from leadkit.dedupe._survivorship import (
     Maximum,
     MostRecent,
     Survivorship,
-    SurvivorshipError,
 )
 
 __all__ = [
@@ -156,7 +155,6 @@ __all__ = [
     "Scorer",
     "SkippedBlock",
     "Survivorship",
-    "SurvivorshipError",
     "check_duplicates",
     "dump_duplicate_rules",
     "dump_matching_rule",
@@ -194,6 +192,7 @@ _MOVED_TO_INTAKE = frozenset(
 )
 
 if TYPE_CHECKING:
+    from leadkit.errors import SurvivorshipError as SurvivorshipError
     from leadkit.intake import DEFAULT_FORM_FIELDS as DEFAULT_FORM_FIELDS
     from leadkit.intake import LEAD_TARGETS as LEAD_TARGETS
     from leadkit.intake import InMemoryRateLimiter as InMemoryRateLimiter
@@ -215,4 +214,6 @@ else:
             value: object = getattr(leadkit.intake, name)
             globals()[name] = value
             return value
-        raise AttributeError(f"module 'leadkit.dedupe' has no attribute {name!r}")
+        from leadkit.errors import folded_error  # SurvivorshipError, deprecated
+
+        return folded_error(name, __name__)

@@ -30,7 +30,7 @@ from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
 from leadkit.io import load_data
 from leadkit.io._files import source_name
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
+from leadkit.io._reader import RULE_SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
 from leadkit.model import Account, Contact, Lead
 from leadkit.rules import Condition, dump_condition
 from leadkit.rules._data import MODELS, read_condition
@@ -294,7 +294,7 @@ def dump_matching_rule(rule: MatchingRule) -> dict[str, Any]:
     """A :class:`~leadkit.dedupe.MatchingRule` as JSON/TOML-compatible plain data that
     :func:`load_matching_rule` reads back to an equal rule. A :class:`KeyMatch` or a block
     with a function part holds code, not data: a :class:`~leadkit.errors.LoadError`."""
-    return {"schema": SCHEMA_VERSION, **_matching_rule_data(rule)}
+    return {"schema": RULE_SCHEMA_VERSION, **_matching_rule_data(rule)}
 
 
 def _tagged(
@@ -412,7 +412,7 @@ def dump_duplicate_rules(rules: DuplicateRuleSet) -> dict[str, Any]:
             item["active"] = False
         item["matching_rule"] = _matching_rule_data(rule.matching_rule)
         items.append(item)
-    return {"schema": SCHEMA_VERSION, "rules": items}
+    return {"schema": RULE_SCHEMA_VERSION, "rules": items}
 
 
 def _duplicate_rule(reader: Reader, data: object, path: KeyPath) -> Any:
@@ -488,7 +488,7 @@ def dump_survivorship(survivorship: Survivorship) -> dict[str, Any]:
     """A :class:`~leadkit.dedupe.Survivorship` as plain data (rules by name, such as
     ``"most_recent"``, or tables with options) that :func:`load_survivorship` reads back."""
     data: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
+        "schema": RULE_SCHEMA_VERSION,
         "record_type": survivorship.record_type.__name__,
         "default": _field_rule_data(survivorship.default, ("default",)),
     }

@@ -20,12 +20,19 @@ from collections.abc import Callable, Mapping
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, TypeAlias
-from urllib.parse import urlsplit
 
 import attrs
 
 from leadkit.errors import ValidationError
-from leadkit.model import Account, Contact, CustomFields, Lead, email_domain, is_free_mail
+from leadkit.model import (
+    Account,
+    Contact,
+    CustomFields,
+    Lead,
+    email_domain,
+    is_free_mail,
+    website_domain,
+)
 
 __all__ = ["MatchContext", "MatchRecord", "field_getter", "read_field"]
 
@@ -64,24 +71,10 @@ Getter: TypeAlias = Callable[[Any, MatchContext], object]
 _ADDRESS_ATTRIBUTE = {Lead: "address", Contact: "mailing_address", Account: "billing_address"}
 
 
-def _website_host(website: str) -> str | None:
-    text = website.strip().lower()
-    if "//" not in text:
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    host = host.rstrip(".")
-    return host.removeprefix("www.") or None
-
-
 def _company_domain(record: Any, context: MatchContext) -> object:
     website = getattr(record, "website", None)
     if website:
-        host = _website_host(website)
+        host = website_domain(website)
         if host:
             return host
     email = getattr(record, "email", None)

@@ -7,6 +7,7 @@ order given) and says why, so a merge can explain every field it filled.
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from leadkit.errors import SurvivorshipError, ValidationError
+from leadkit.errors import ValidationError
 from leadkit.model import (
     Account,
     Contact,
@@ -26,6 +27,8 @@ from leadkit.model import (
     is_empty,
     normalise_text,
 )
+
+survivorship_error = functools.partial(ValidationError, code="survivorship")
 
 __all__ = [
     "CONCATENATE",
@@ -44,7 +47,6 @@ __all__ = [
     "Maximum",
     "MostRecent",
     "Survivorship",
-    "SurvivorshipError",
 ]
 
 MergeableRecord: TypeAlias = Lead | Contact | Account
@@ -136,8 +138,9 @@ class MostRecent:
         try:
             when, _, best = max(with_time, key=lambda item: (_instant(item[0]), item[1]))
         except TypeError:
-            raise SurvivorshipError(
-                f"{self.by} mixes dates and datetimes, or is not a date", path=field
+            raise survivorship_error(
+                f"{self.by} mixes dates and datetimes, or is not a date",
+                path=field,
             ) from None
         shown = when.isoformat() if isinstance(when, date | datetime) else str(when)
         return Choice(best.value, (best.record_id,), f"most recent by {self.by} ({shown})")
@@ -172,7 +175,7 @@ def _text(candidate: Candidate, field: str) -> bool:
     if is_empty(candidate.value):
         return False
     if not isinstance(candidate.value, str):
-        raise SurvivorshipError(
+        raise survivorship_error(
             f"expected text, got {type(candidate.value).__name__} on {candidate.record_id!r}",
             path=field,
         )
@@ -193,7 +196,7 @@ class Maximum:
             return _first(candidates, "")
         for value, _, candidate in present:
             if not isinstance(value, _ORDERED):
-                raise SurvivorshipError(
+                raise survivorship_error(
                     f"cannot take the maximum of {type(value).__name__} "
                     f"(on {candidate.record_id!r})",
                     path=field,
@@ -201,7 +204,7 @@ class Maximum:
         try:
             value, _, best = max(present, key=lambda item: (item[0], item[1]))
         except (TypeError, ValidationError) as error:
-            raise SurvivorshipError(
+            raise survivorship_error(
                 f"values cannot be compared ({error}); use another rule for this field",
                 path=field,
             ) from None
@@ -350,7 +353,7 @@ class Survivorship:
     >>> Survivorship(Lead, fields={"fax": LONGEST})
     Traceback (most recent call last):
     ...
-    leadkit.errors.SurvivorshipError: Survivorship.fields.fax: lead has no ...
+    leadkit.errors.ValidationError: Survivorship.fields.fax: lead has no ...
     """
 
     record_type: type[MergeableRecord] = attrs.field(converter=_check_record_type)
@@ -364,19 +367,20 @@ class Survivorship:
         for name, rule in self.fields.items():
             where = f"Survivorship.fields.{name}"
             if not isinstance(name, str):
-                raise SurvivorshipError(f"field names are str, got {name!r}", path=where)
+                raise survivorship_error(f"field names are str, got {name!r}", path=where)
             _check_rule(rule, where)
             if name.startswith("custom."):
                 key = name.removeprefix("custom.")
                 if not key.isidentifier():
-                    raise SurvivorshipError(f"{key!r} is not a custom field name", path=where)
+                    raise survivorship_error(f"{key!r} is not a custom field name", path=where)
                 continue
             if name in PROTECTED:
-                raise SurvivorshipError(
-                    f"{name!r} always stays the master's; it takes no rule", path=where
+                raise survivorship_error(
+                    f"{name!r} always stays the master's; it takes no rule",
+                    path=where,
                 )
             if name not in mergeable:
-                raise SurvivorshipError(
+                raise survivorship_error(
                     f"{self.kind} has no field {name!r}; fields: {', '.join(mergeable)}",
                     path=where,
                 )
@@ -387,9 +391,9 @@ class Survivorship:
 
     def _check_fits(self, name: str, rule: FieldRule, types: set[type], where: str) -> None:
         if isinstance(rule, Longest | Concatenate) and not types <= {str, type(None)}:
-            raise SurvivorshipError(f"{rule} needs a text field; {name!r} is not", path=where)
+            raise survivorship_error(f"{rule} needs a text field; {name!r} is not", path=where)
         if isinstance(rule, Maximum) and not (types - {type(None)}) <= set(_ORDERED):
-            raise SurvivorshipError(
+            raise survivorship_error(
                 f"maximum needs numbers, money, dates, text or yes/no; {name!r} is not",
                 path=where,
             )
@@ -398,7 +402,7 @@ class Survivorship:
         if by.startswith("custom."):
             return
         if by not in hints or not _type_names(hints[by]) & {date, datetime}:
-            raise SurvivorshipError(
+            raise survivorship_error(
                 f"{by!r} is not a date or datetime field of a {self.kind}; use 'created_at' "
                 "or 'custom.<name>'",
                 path=where,
@@ -490,6 +494,7 @@ def _timestamp(record: MergeableRecord, by: str) -> datetime | date | None:
         value = getattr(record, by)
     if value is None or isinstance(value, datetime | date):
         return value
-    raise SurvivorshipError(
-        f"{by} of {record.id!r} is {type(value).__name__}, not a date or datetime", path=by
+    raise survivorship_error(
+        f"{by} of {record.id!r} is {type(value).__name__}, not a date or datetime",
+        path=by,
     )

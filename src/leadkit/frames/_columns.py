@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from leadkit.errors import LeadkitError, UnknownStatusError, format_path
+from leadkit.errors import LeadkitError, ValidationError, format_path
 from leadkit.model import (
     CustomFields,
     CustomValue,
@@ -475,12 +475,13 @@ def _construct(
 ) -> Any:
     try:
         return cls(**kwargs)
-    except UnknownStatusError as err:
-        problem(layout.header_of(("status",)), err.message)
     except LeadkitError as err:
-        column = layout.header_of(err.path)
-        where = "" if column is not None or not err.path else f"{format_path(err.path)}: "
-        problem(column, where + err.message)
+        if isinstance(err, ValidationError) and err.code == "unknown_status":
+            problem(layout.header_of(("status",)), err.message)
+        else:
+            column = layout.header_of(err.path)
+            where = "" if column is not None or not err.path else f"{format_path(err.path)}: "
+            problem(column, where + err.message)
     except (TypeError, ValueError, ArithmeticError) as err:  # a guard, not a path
         problem(None, f"invalid record ({err})")
     return _MISSING

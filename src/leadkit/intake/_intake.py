@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import attrs
 
-from leadkit._checks import aware_datetime
+from leadkit._checks import aware_datetime, unit_of_work
 from leadkit.dedupe import (
     DEFAULT_LEAD_DUPLICATE_RULES,
     DuplicateAction,
@@ -29,7 +29,7 @@ from leadkit.dedupe import (
 )
 from leadkit.errors import LeadkitError, Problem, ValidationError
 from leadkit.intake._form import IntakeForm, read_form
-from leadkit.intake._ratelimit import RateLimiter
+from leadkit.intake._ratelimit import RateDecision, RateLimiter
 from leadkit.model import Contact, CustomFields, EngagementEvent, Lead, email_key
 from leadkit.model._validators import text_problem
 from leadkit.repository import UnitOfWork
@@ -242,10 +242,8 @@ def _check_args(
             f"expected a DuplicateRuleSet or None, got {type(rules).__name__}", path="rules"
         )
     as_of = aware_datetime(as_of)
-    if uow is not None and not all(hasattr(uow, n) for n in ("__enter__", "commit", "leads")):
-        raise ValidationError(
-            f"expected a unit of work or None, got {type(uow).__name__}", path="uow"
-        )
+    if uow is not None:
+        unit_of_work(uow, path="uow")
     if limiter is not None and not callable(getattr(limiter, "hit", None)):
         raise ValidationError(
             f"expected a RateLimiter (with a hit method), got {type(limiter).__name__}",
@@ -280,12 +278,16 @@ def intake(
 
     With ``uow`` (not active), duplicates are looked for among the stored leads and
     contacts sharing an e-mail, phone or company key (or in ``indexes`` by rule name),
-    and the lead and event are written and committed together; a storage error rejects
-    the submission with the reason ``storage``, writes nothing and gives the place back
-    to ``rate_limiter`` (its ``refund``), as every rejection after the limiter's
-    ``hit`` does. Without ``uow`` give
-    ``indexes`` (or ``rules=None``): the records are returned unsaved (``stored`` False).
-    An index named ``"leads"`` in ``indexes`` is given each new lead.
+    and the lead and event are written and committed together with the submission's
+    place in the rate limit: a unit-of-work limiter (:class:`InMemoryRateLimiter`,
+    :class:`SqliteRateLimiter`, :class:`UnitOfWorkRateLimiter`) counts it in
+    ``uow.rate_limits``, in the same transaction. Any failure after the place is taken
+    (a storage error, rejected with the reason ``storage``; a blocking duplicate with
+    nothing to record it on; an exception) rolls back the count with the records, so
+    nothing is counted and nothing stored. Without ``uow`` give ``indexes`` (or
+    ``rules=None``): the records are returned unsaved (``stored`` False), and the
+    limiter is asked last, once nothing else can reject the submission. An index named
+    ``"leads"`` in ``indexes`` is given each new lead.
 
     >>> from datetime import datetime, UTC
     >>> result = intake({"会社名": "株式会社ABC", "姓": "山田", "名": "太郎",
@@ -318,35 +320,49 @@ def intake(
     key: str | None = None
     if rate_limiter is not None:
         key = client or (email_key(lead.email) if lead.email else "(no address)")
-        decision = rate_limiter.hit(key, as_of=as_of)
-        if not decision.allowed:
-            return rejected(Problem("rate_limit", f"spam: rate limit: {decision}"))
+    properties = _properties(mapping, read, submission)
+    limit = _Limit(rate_limiter, key, as_of)
     try:
-        properties = _properties(mapping, read, submission)
-        try:
-            result = _decide(
-                lead, submission, properties, mapping, rules, indexes, uow, attach_to_match
-            )
-        except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
-            rejection = rejected(Problem("duplicate", str(blocked)))
-            result = attrs.evolve(rejection, matches=blocked.matches)
-        except ValidationError:
-            raise  # the rules, indexes or unit of work given do not fit: fix the call
-        except LeadkitError as error:
-            result = rejected(Problem("storage", f"[{error.code}] {error}"))
-    except BaseException:
-        _refund(rate_limiter, key, as_of)
-        raise
-    if not result.accepted:
-        # Only accepted submissions count against the limit (docs/merge-and-intake.md).
-        _refund(rate_limiter, key, as_of)
+        result = _decide(
+            lead, submission, properties, mapping, rules, indexes, uow, attach_to_match, limit
+        )
+    except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
+        rejection = rejected(Problem("duplicate", str(blocked)))
+        return attrs.evolve(rejection, matches=blocked.matches)
+    except ValidationError:
+        raise  # the rules, indexes or unit of work given do not fit: fix the call
+    except LeadkitError as error:
+        return rejected(Problem("storage", f"[{error.code}] {error}"))
+    if isinstance(result, RateDecision):
+        return rejected(Problem("rate_limit", f"spam: rate limit: {result}"))
     return result
 
 
-def _refund(limiter: RateLimiter | None, key: str | None, as_of: datetime) -> None:
-    refund = getattr(limiter, "refund", None)
-    if key is not None and callable(refund):
-        refund(key, as_of=as_of)
+@attrs.frozen
+class _Limit:
+    """The rate limit of one submission, taken once it is known to be accepted."""
+
+    limiter: RateLimiter | None
+    key: str | None
+    as_of: datetime
+
+    @property
+    def in_store(self) -> bool:
+        """True when the limiter counts in a unit of work's ``rate_limits``."""
+        return callable(getattr(self.limiter, "take", None))
+
+    def take(self, uow: UnitOfWork | None) -> RateDecision | None:
+        """Count the submission (in ``uow`` when the limiter can count there); the
+        decision when the limit refuses it, else None."""
+        if self.limiter is None or self.key is None:
+            return None
+        if uow is not None and self.in_store:
+            decision: RateDecision = self.limiter.take(  # type: ignore[attr-defined]
+                uow.rate_limits, self.key, as_of=self.as_of
+            )
+        else:
+            decision = self.limiter.hit(self.key, as_of=self.as_of)
+        return None if decision.allowed else decision
 
 
 def _decide(
@@ -358,13 +374,21 @@ def _decide(
     indexes: Mapping[str, MatchIndex] | None,
     uow: UnitOfWork | None,
     attach_to_match: bool,
-) -> IntakeResult:
+    limit: _Limit,
+) -> IntakeResult | RateDecision:
+    """The outcome, or the rate limit's decision when it refuses the submission."""
     if uow is None:
         result = _outcome(
             lead, submission, properties, mapping, rules, indexes, None, attach_to_match
         )
+        refused = limit.take(None)  # last: nothing can reject the submission after it
+        if refused is not None:
+            return refused
     else:
-        with uow:
+        with uow:  # the count, the lead and the event commit or roll back together
+            refused = limit.take(uow) if limit.in_store else None
+            if refused is not None:
+                return refused  # leaving without a commit rolls back
             result = _outcome(
                 lead, submission, properties, mapping, rules, indexes, uow, attach_to_match
             )
@@ -372,6 +396,12 @@ def _decide(
                 uow.leads.add(result.lead)
             if result.event is not None:
                 uow.engagement_events.add(result.event)
+            if not limit.in_store:
+                # A limiter with a store of its own counts just before the commit; only
+                # a failing commit leaves that count taken.
+                refused = limit.take(uow)
+                if refused is not None:
+                    return refused
             uow.commit()
         result = attrs.evolve(result, stored=True)
     if result.outcome is IntakeOutcome.CREATED and indexes and "leads" in indexes:

@@ -2,13 +2,15 @@
 address, an e-mail address) in any sliding window of ``window``.
 
 Time is always given (``as_of``), never read from the clock, so limits are testable and
-replayable. Only accepted submissions count: a refused one does not extend the wait,
-and a submission accepted by the limiter but rejected afterwards (a storage failure, a
-blocking duplicate) is given back with :meth:`RateLimiter.refund`.
+replayable. Only accepted submissions count: a refused one does not extend the wait.
 
-The counts are stored by the repository (:attr:`~leadkit.repository.UnitOfWork.rate_limits`),
-one unit of work per call (:class:`UnitOfWorkRateLimiter`); :class:`InMemoryRateLimiter`
-and :class:`SqliteRateLimiter` are that over an in-memory store and a SQLite file.
+The counts are stored by the repository (:attr:`~leadkit.repository.UnitOfWork.rate_limits`):
+:meth:`UnitOfWorkRateLimiter.take` counts in a unit of work the caller holds, so that
+:func:`~leadkit.intake.intake` commits or rolls back the count together with the stored
+lead (a submission rejected after its place was taken is then never counted), and
+:meth:`UnitOfWorkRateLimiter.hit` is one unit of work of its own per call.
+:class:`InMemoryRateLimiter` and :class:`SqliteRateLimiter` are that over an in-memory
+store and a SQLite file.
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ class RateLimiter(Protocol):
 
     def refund(self, key: str, *, as_of: datetime) -> bool:
         """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of`` (it
-        was rejected after all); True if one was found."""
+        was rejected after all); True if one was found. :func:`~leadkit.intake.intake`
+        never calls it: it takes the limit where it cannot need one."""
         ...
 
 
@@ -144,8 +147,30 @@ class UnitOfWorkRateLimiter:
             uow.commit()
         return decision
 
+    def take(self, limits: RateLimitRepository, key: str, *, as_of: datetime) -> RateDecision:
+        """Record a submission from ``key`` at ``as_of`` if the limit allows it, in the
+        caller's unit of work (``uow.rate_limits``): the count is kept only if that unit
+        commits. :func:`~leadkit.intake.intake` counts this way, inside the unit of work
+        that stores the lead.
+
+        >>> from datetime import datetime, timedelta, UTC
+        >>> from leadkit.repository import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> limiter = InMemoryRateLimiter(limit=1, window=timedelta(hours=1), store=store)
+        >>> t = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+        >>> with store.unit_of_work() as uow:  # no commit: the count is rolled back
+        ...     limiter.take(uow.rate_limits, "k", as_of=t).allowed
+        True
+        >>> limiter.hit("k", as_of=t).allowed
+        True
+        """
+        key, as_of = _check_hit(key, as_of)
+        return _hit(limits, key, as_of, self.limit, self.window)
+
     def refund(self, key: str, *, as_of: datetime) -> bool:
-        """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of``."""
+        """Give back one submission :meth:`hit` accepted from ``key`` at ``as_of``, for
+        callers that count in a unit of work of their own and then reject the
+        submission (:func:`~leadkit.intake.intake` needs none: it uses :meth:`take`)."""
         key, as_of = _check_hit(key, as_of)
         with self._lock, self._factory() as uow:
             found = uow.rate_limits.remove(key, as_of)

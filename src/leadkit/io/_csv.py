@@ -78,7 +78,6 @@ from leadkit.model import (
     OwnerKind,
     OwnerRef,
     PersonName,
-    UnknownStatusError,
     active_statuses,
     is_required,
 )
@@ -276,14 +275,13 @@ def _enum_scalar(cls: type[enum.Enum]) -> _Scalar:
 
 
 def _decode_owner(cell: str, ctx: _Context) -> OwnerRef:
-    kind, sep, owner_id = _clean(cell).partition(":")
-    kinds = {k.value: k for k in OwnerKind}
-    if ctx.lenient and (not sep or kind.lower() not in kinds):
-        # An export names its owner (a person's name or email): a user of that id.
-        return OwnerRef(OwnerKind.USER, _clean(cell))
-    if not sep or kind.lower() not in kinds or not owner_id.strip():
-        raise _CellError(f"expected user:<id> or queue:<id>, got {cell!r}")
-    return OwnerRef(kinds[kind.lower()], owner_id.strip())
+    try:
+        return OwnerRef.parse(_clean(cell))
+    except ValidationError:
+        if ctx.lenient:
+            # An export names its owner (a person's name or email): a user of that id.
+            return OwnerRef(OwnerKind.USER, _clean(cell))
+        raise _CellError(f"expected user:<id> or queue:<id>, got {cell!r}") from None
 
 
 _SEPARATOR = ";"
@@ -634,10 +632,11 @@ def _construct(
 ) -> T | Any:
     try:
         return cls(**kwargs)
-    except UnknownStatusError as err:
-        row.problem(header_of("status"), err.message)
     except LeadkitError as err:
-        row.problem(_column_of(err.path, cls, header_of), err.message)
+        if err.code == "unknown_status":
+            row.problem(header_of("status"), err.message)
+        else:
+            row.problem(_column_of(err.path, cls, header_of), err.message)
     except (TypeError, ValueError, ArithmeticError) as err:  # a guard, not a path
         row.problem(None, f"invalid record ({err})")
     return _MISSING

@@ -29,7 +29,7 @@ from leadkit.errors import KeyPath, LeadkitError, LoadError, PathLike, Problem, 
 from leadkit.io._tags import type_name
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "RULE_SCHEMA_VERSION",
     "Reader",
     "check_schema",
     "plain_mapping",
@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 _TIME_OF_DAY = re.compile(r"[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?", re.ASCII)
 
-SCHEMA_VERSION = 1
+RULE_SCHEMA_VERSION = 1
 """The version of the plain-data form of every rule file leadkit writes (``schema = 1``)."""
 
 _CLASS_NAME = re.compile(r"[A-Z][A-Za-z]*")
@@ -246,7 +246,7 @@ def check_schema(
     path: PathLike = (),
     *,
     required: bool = False,
-    version: int = SCHEMA_VERSION,
+    version: int = RULE_SCHEMA_VERSION,
 ) -> None:
     """Record a problem unless ``data["schema"]`` is ``version`` (absent is fine unless
     ``required``): a file written by a newer leadkit is refused, not misread."""

@@ -4,7 +4,8 @@ This package imports nothing else of leadkit (except :mod:`leadkit.errors`); eve
 else builds on it.
 """
 
-from leadkit.errors import ConvertingStatusError, UnknownStatusError
+from typing import TYPE_CHECKING
+
 from leadkit.model._catalogues import (
     DEFAULT_SOURCES,
     DEFAULT_STATUSES,
@@ -40,6 +41,7 @@ from leadkit.model._entities import (
     open_activities,
 )
 from leadkit.model._fields import is_required
+from leadkit.model._grade import Grade
 from leadkit.model._ids import IdFactory, new_id, random_ids, sequential_ids, use_id_factory
 from leadkit.model._normalise import (
     FREE_MAIL_DOMAINS,
@@ -51,6 +53,7 @@ from leadkit.model._normalise import (
     normalise_text,
     phone_key,
     phone_sections,
+    website_domain,
 )
 from leadkit.model._prefectures import (
     PREFECTURES,
@@ -85,12 +88,12 @@ __all__ = [
     "CampaignStatus",
     "Channel",
     "Contact",
-    "ConvertingStatusError",
     "CustomFields",
     "CustomValue",
     "EngagementEvent",
     "Event",
     "EventKind",
+    "Grade",
     "IdFactory",
     "Lead",
     "LeadConversion",
@@ -111,7 +114,6 @@ __all__ = [
     "StatusCatalogue",
     "Task",
     "TaskStatus",
-    "UnknownStatusError",
     "User",
     "active_sources",
     "active_statuses",
@@ -135,4 +137,18 @@ __all__ = [
     "sequential_ids",
     "use_catalogues",
     "use_id_factory",
+    "website_domain",
 ]
+
+
+# Deprecated: former code-only subclasses of ValidationError, now ValidationError itself
+# with a code (see leadkit.errors.FOLDED_CODES); resolved with a DeprecationWarning.
+if TYPE_CHECKING:
+    from leadkit.errors import ConvertingStatusError as ConvertingStatusError
+    from leadkit.errors import UnknownStatusError as UnknownStatusError
+else:
+
+    def __getattr__(name: str) -> object:
+        from leadkit.errors import folded_error
+
+        return folded_error(name, __name__)

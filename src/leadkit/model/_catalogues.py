@@ -25,7 +25,7 @@ from contextvars import ContextVar
 
 import attrs
 
-from leadkit.errors import UnknownStatusError, ValidationError
+from leadkit.errors import ValidationError
 from leadkit.model import _validators as v
 from leadkit.model._normalise import normalise_text
 
@@ -113,12 +113,15 @@ class StatusCatalogue:
         return tuple(s for s in self.statuses if s.is_converted)
 
     def get(self, api_name: str) -> LeadStatus:
-        """The status called ``api_name``; :class:`UnknownStatusError` if there is none."""
+        """The status called ``api_name``; a ``ValidationError`` (code ``unknown_status``)
+        if there is none."""
         for status in self.statuses:
             if status.api_name == api_name:
                 return status
         known = ", ".join(repr(s.api_name) for s in self.statuses)
-        raise UnknownStatusError(f"unknown status {api_name!r}; known statuses: {known}")
+        raise ValidationError(
+            f"unknown status {api_name!r}; known statuses: {known}", code="unknown_status"
+        )
 
 
 DEFAULT_STATUSES = StatusCatalogue(

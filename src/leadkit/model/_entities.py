@@ -14,7 +14,7 @@ from typing import TypeAlias
 
 import attrs
 
-from leadkit.errors import ConvertingStatusError, UnknownStatusError, ValidationError
+from leadkit.errors import ValidationError
 from leadkit.model import _fields as f
 from leadkit.model import _validators as v
 from leadkit.model._catalogues import active_statuses
@@ -66,8 +66,8 @@ def _check_status(instance: Lead, attribute: attrs.Attribute[str], value: str) -
     if value not in active_statuses():
         try:
             active_statuses().get(value)
-        except UnknownStatusError as err:
-            raise UnknownStatusError(err.message, path="Lead.status") from None
+        except ValidationError as err:
+            raise ValidationError(err.message, path="Lead.status", code="unknown_status") from None
 
 
 def _default_status() -> str:
@@ -143,17 +143,19 @@ class Lead:
     def __attrs_post_init__(self) -> None:
         converting = active_statuses().get(self.status).is_converted
         if converting and self.conversion is None:
-            raise ConvertingStatusError(
+            raise ValidationError(
                 f"{self.status!r} is a converting status: a lead gets it only by being "
                 "converted (leadkit.convert.convert_lead), which also makes the account, "
                 "contact and opportunity; choose an open or closed status instead",
                 path="Lead.status",
+                code="converting_status",
             )
         if self.conversion is not None and self.conversion.status != self.status:
-            raise ConvertingStatusError(
+            raise ValidationError(
                 f"a converted lead keeps the status it was converted with "
                 f"({self.conversion.status!r}), not {self.status!r}; it is read-only",
                 path="Lead.status",
+                code="converting_status",
             )
 
     @property

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from leadkit.errors import ValidationError
 
@@ -30,6 +31,7 @@ __all__ = [
     "normalise_text",
     "phone_key",
     "phone_sections",
+    "website_domain",
 ]
 
 
@@ -384,6 +386,32 @@ def email_domain(email: str) -> str | None:
     if "@" not in key:
         return None
     return _domain(key) or None
+
+
+def website_domain(website: str) -> str | None:
+    """The host of a website address, lower-cased and without ``www.``; ``None`` if none.
+
+    The one website normaliser: repositories index accounts by it, conversion matches
+    accounts with it and duplicate rules compare company domains with it. A host must
+    hold a dot, so an intranet name (``"intranet/abc"``) is no company domain.
+
+    >>> website_domain("https://www.Example.co.jp/about"), website_domain("example.com")
+    ('example.co.jp', 'example.com')
+    >>> website_domain("not a site") is None, website_domain("intranet/abc") is None
+    (True, True)
+    """
+    _require_str(website, "website")
+    text = website.strip()
+    if "//" not in text:
+        text = "//" + text
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host or " " in host:
+        return None
+    host = host.rstrip(".")
+    return host.removeprefix("www.") or None
 
 
 def is_free_mail(email_or_domain: str) -> bool:

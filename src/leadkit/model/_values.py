@@ -11,10 +11,10 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from leadkit.errors import ValidationError
+from leadkit.errors import PathLike, ValidationError
 from leadkit.model import _validators as v
 from leadkit.model._normalise import contains_japanese
-from leadkit.model._prefectures import Prefecture, find_prefecture
+from leadkit.model._prefectures import Prefecture, Region, find_prefecture
 
 __all__ = [
     "Address",
@@ -200,7 +200,7 @@ class Address:
     checked and written ``123-4567``.
 
     >>> a = Address(country="jp", state="東京", city="千代田区", postal_code="1000001")
-    >>> a.country, a.postal_code, a.prefecture.name, a.prefecture.region.value
+    >>> a.country, a.postal_code, a.prefecture.name, a.region.value
     ('JP', '100-0001', '東京都', '関東')
     """
 
@@ -226,6 +226,16 @@ class Address:
         if self.state is None or self.country not in (None, "JP"):
             return None
         return find_prefecture(self.state)
+
+    @property
+    def region(self) -> Region | None:
+        """The region (地方) of :attr:`prefecture`: 関東 for 東京都; ``None`` without one.
+
+        >>> Address(state="Osaka").region, Address(country="US", state="CA").region
+        (<Region.KINKI: '近畿'>, None)
+        """
+        prefecture = self.prefecture
+        return None if prefecture is None else prefecture.region
 
     @property
     def is_empty(self) -> bool:
@@ -345,6 +355,29 @@ class OwnerRef:
         """The queue with id ``queue_id``."""
         return cls(OwnerKind.QUEUE, queue_id)
 
+    @classmethod
+    def parse(cls, text: str | OwnerRef, *, path: PathLike = "owner") -> OwnerRef:
+        """Read an owner written ``user:<id>`` or ``queue:<id>``, the one spelling every
+        reader (CSV files, rule files, stored keys, the command line) uses.
+
+        The kind is read without regard to case and surrounding spaces; the id keeps its
+        case and loses its surrounding spaces. Anything else is a ``ValidationError``
+        with code ``bad_owner`` at ``path``.
+
+        >>> OwnerRef.parse("User: u-1"), str(OwnerRef.parse("queue:q-inbound"))
+        (OwnerRef(kind=<OwnerKind.USER: 'user'>, id='u-1'), 'queue:q-inbound')
+        """
+        if isinstance(text, OwnerRef):
+            return text
+        if isinstance(text, str):
+            kind, sep, owner_id = text.partition(":")
+            member = _OWNER_KINDS.get(kind.strip().lower())
+            if sep and member is not None and owner_id.strip():
+                return cls(member, owner_id.strip())
+        raise ValidationError(
+            f"an owner is 'user:<id>' or 'queue:<id>', got {text!r}", path=path, code="bad_owner"
+        )
+
     @property
     def is_queue(self) -> bool:
         """True when a queue, not a person, owns the record."""
@@ -353,6 +386,8 @@ class OwnerRef:
     def __str__(self) -> str:
         return f"{self.kind.value}:{self.id}"
 
+
+_OWNER_KINDS: dict[str, OwnerKind] = {kind.value: kind for kind in OwnerKind}
 
 CustomValue: TypeAlias = str | int | float | bool | Decimal | date | datetime
 """What a custom field may hold: one scalar. ``None`` means "not set" and is not stored."""

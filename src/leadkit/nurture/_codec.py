@@ -11,7 +11,7 @@ from typing import Any
 from leadkit.errors import LoadError, PathLike, Problem, _as_path
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec
+from leadkit.io._reader import RULE_SCHEMA_VERSION, Reader, check_schema, mapping_codec
 from leadkit.model import Lead
 from leadkit.nurture._program import (
     AddPoints,
@@ -98,7 +98,7 @@ def dump_program(program: Program) -> dict[str, Any]:
     """A program as plain data (what ``leadkit.io.dumps`` writes)."""
     import leadkit.io
 
-    data: dict[str, Any] = {"schema": SCHEMA_VERSION, "name": program.name,
+    data: dict[str, Any] = {"schema": RULE_SCHEMA_VERSION, "name": program.name,
                             "version": program.version}  # fmt: skip
     if program.description:
         data["description"] = program.description

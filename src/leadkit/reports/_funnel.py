@@ -21,12 +21,12 @@ import attrs
 from leadkit._checks import aware_datetime, time_zone
 from leadkit._locale import text
 from leadkit._optional import require
-from leadkit.errors import StageError
 from leadkit.model import Lead
 from leadkit.reports._report import ReportMixin
 from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table
 from leadkit.stages import Stage, StageHistory
+from leadkit.stages._errors import stage_error
 
 __all__ = [
     "ConversionRate",
@@ -155,7 +155,7 @@ class FunnelReport(ReportMixin):
             if c.from_stage is from_stage and c.to_stage is to_stage and group in (None, c.group)
         ]
         if not found:
-            raise StageError(
+            raise stage_error(
                 f"no conversion {from_stage} → {to_stage}"
                 + (f" in group {group!r}" if group is not None else "")
                 + "; conversions are between consecutive stages of a path",
@@ -303,7 +303,7 @@ def _p90(values: list[timedelta]) -> timedelta:
 
 
 def _aware(value: object, name: str) -> None:
-    aware_datetime(value, path=name, error=StageError)
+    aware_datetime(value, path=name, code="bad_stage_input")
 
 
 def _lead_index(leads: Mapping[str, Lead] | Iterable[Lead] | None) -> dict[str, Lead]:
@@ -314,8 +314,9 @@ def _lead_index(leads: Mapping[str, Lead] | Iterable[Lead] | None) -> dict[str, 
     index: dict[str, Lead] = {}
     for position, lead in enumerate(leads):
         if not isinstance(lead, Lead):
-            raise StageError(
-                f"expected a Lead, got {type(lead).__name__}", path=f"leads[{position}]"
+            raise stage_error(
+                f"expected a Lead, got {type(lead).__name__}",
+                path=f"leads[{position}]",
             )
         index[lead.id] = lead
     return index
@@ -353,13 +354,15 @@ def funnel(
         grouping = GroupBy(by.value if isinstance(by, GroupBy) else by)
     except ValueError:
         choices = ", ".join(g.value for g in GroupBy)
-        raise StageError(f"unknown grouping {by!r}; expected one of {choices}", path="by") from None
-    zone = time_zone(timezone, error=StageError)
+        raise stage_error(
+            f"unknown grouping {by!r}; expected one of {choices}", path="by"
+        ) from None
+    zone = time_zone(timezone, code="bad_stage_input")
     index = _lead_index(leads)
     if grouping in (GroupBy.SOURCE, GroupBy.OWNER) and leads is None:
-        raise StageError(f"grouping by {grouping.value} needs the leads", path="leads")
+        raise stage_error(f"grouping by {grouping.value} needs the leads", path="leads")
     if grouping is GroupBy.CAMPAIGN and campaigns is None:
-        raise StageError(
+        raise stage_error(
             "grouping by campaign needs campaigns: a mapping of lead id to campaign",
             path="campaigns",
         )
@@ -376,7 +379,7 @@ def funnel(
             return campaigns.get(history.lead_id) or _NONE
         lead = index.get(history.lead_id)
         if lead is None:
-            raise StageError(
+            raise stage_error(
                 f"no lead with id {history.lead_id} among the leads given",
                 path=f"leads[{history.lead_id!r}]",
             )
@@ -392,7 +395,7 @@ def funnel(
     durations: dict[tuple[str, FunnelPath, Stage], list[timedelta]] = defaultdict(list)
     for position, history in enumerate(histories):
         if not isinstance(history, StageHistory):
-            raise StageError(
+            raise stage_error(
                 f"expected a StageHistory, got {type(history).__name__}",
                 path=f"histories[{position}]",
             )

@@ -44,7 +44,8 @@ from leadkit.repository._protocols import (
     UserRepository,
 )
 from leadkit.repository._schema import TABLES, TableSpec, website_domain
-from leadkit.repository._sqlite import SCHEMA_VERSION, SqliteUnitOfWork
+from leadkit.repository._sqlite import SCHEMA_VERSION as STORE_SCHEMA_VERSION
+from leadkit.repository._sqlite import SqliteUnitOfWork
 
 if TYPE_CHECKING:
     from leadkit.repository._postgres import PostgresUnitOfWork
@@ -61,7 +62,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "STORE_SCHEMA_VERSION",
     "TABLES",
     "AccountRepository",
     "ActivityRepository",
@@ -92,3 +93,14 @@ __all__ = [
     "UserRepository",
     "website_domain",
 ]
+
+
+# Deprecated names (issue 11: one name per concept across namespaces).
+_RENAMED = {"SCHEMA_VERSION": "STORE_SCHEMA_VERSION"}
+
+if TYPE_CHECKING:
+    SCHEMA_VERSION = STORE_SCHEMA_VERSION
+else:
+    from leadkit._deprecation import module_getattr
+
+    __getattr__ = module_getattr(__name__, _RENAMED)

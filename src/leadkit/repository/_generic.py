@@ -15,7 +15,6 @@ import attrs
 
 from leadkit.errors import (
     ConcurrencyError,
-    ConvertingStatusError,
     NotFoundError,
     ValidationError,
 )
@@ -331,10 +330,11 @@ class LeadTableRepository(TableRepository[Lead]):
         # The lead checks this itself when built; a lead built under another catalogue
         # could still arrive here with a status that converts in the one in force.
         if any(s.api_name == record.status for s in active_statuses().converted):
-            raise ConvertingStatusError(
+            raise ValidationError(
                 f"lead {stored.id!r}: {record.status!r} is a converting status; a lead gets "
                 "it only by leadkit.convert.convert_lead",
                 path=f"leads.{stored.id}.status",
+                code="converting_status",
             )
 
     def save_conversion(self, lead: Lead, /) -> Lead:

@@ -2,18 +2,16 @@
 
 Both adapters index the same keys computed by the same functions, so a finder returns the
 same records whichever adapter runs it. Adapter authors can reuse :data:`TABLES` and
-:func:`website_domain` to index theirs identically.
+:func:`~leadkit.model.website_domain` to index theirs identically.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit
 
 import attrs
 
-from leadkit.errors import ValidationError
 from leadkit.model import (
     Account,
     Campaign,
@@ -23,7 +21,6 @@ from leadkit.model import (
     Event,
     Lead,
     Opportunity,
-    OwnerKind,
     OwnerRef,
     Queue,
     Task,
@@ -31,35 +28,13 @@ from leadkit.model import (
     company_key,
     email_key,
     phone_key,
+    website_domain,
 )
 
 __all__ = ["TABLES", "TableSpec", "owner_key", "parse_owner_key", "website_domain"]
 
 T = TypeVar("T")
 Keys = tuple[str | None, ...]
-
-
-def website_domain(website: str) -> str | None:
-    """The host of a website address, lower-cased and without ``www.``; ``None`` if none.
-
-    >>> website_domain("https://www.Example.co.jp/about"), website_domain("example.com")
-    ('example.co.jp', 'example.com')
-    >>> website_domain("not a site") is None
-    True
-    """
-    if not isinstance(website, str):
-        raise ValidationError(f"expected a str, got {type(website).__name__}", path="website")
-    text = website.strip()
-    if "//" not in text:
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
-    if not host or "." not in host or " " in host:
-        return None
-    host = host.rstrip(".")
-    return host.removeprefix("www.") or None
 
 
 def owner_key(owner: OwnerRef) -> str:
@@ -69,8 +44,7 @@ def owner_key(owner: OwnerRef) -> str:
 
 def parse_owner_key(key: str) -> OwnerRef:
     """The inverse of :func:`owner_key`."""
-    kind, _, owner_id = key.partition(":")
-    return OwnerRef(OwnerKind(kind), owner_id)
+    return OwnerRef.parse(key)
 
 
 def _key(fn: Callable[[str], str], value: str | None) -> str | None:

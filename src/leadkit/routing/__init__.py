@@ -19,8 +19,9 @@ distribution, with explanations.
 ['user:u-1', 'user:u-2', 'user:u-1']
 """
 
+from typing import TYPE_CHECKING
+
 from leadkit.routing._availability import Availability, Leave, Roster, WorkingHours
-from leadkit.routing._errors import RoutingError
 from leadkit.routing._load import (
     dump_assignment_rules,
     dump_availability,
@@ -30,7 +31,7 @@ from leadkit.routing._load import (
     load_team_availability,
 )
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
-from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
+from leadkit.routing._rules import AssignmentRules, AssignmentTarget, RuleEntry
 from leadkit.routing._sqlite import SqliteState
 from leadkit.routing._state import (
     InMemoryState,
@@ -62,6 +63,7 @@ from leadkit.rules import IndexStats
 __all__ = [
     "COMPANY_SIZE_BANDS",
     "AssignmentRules",
+    "AssignmentTarget",
     "Availability",
     "Bands",
     "CapacityBased",
@@ -76,7 +78,6 @@ __all__ = [
     "RoundRobin",
     "Router",
     "RoutingDecision",
-    "RoutingError",
     "RoutingState",
     "RuleEntry",
     "SkippedEntry",
@@ -84,7 +85,6 @@ __all__ = [
     "StateTransaction",
     "Strategy",
     "StrategyReasoning",
-    "Target",
     "UnitOfWorkState",
     "WeightedRoundRobin",
     "WorkingHours",
@@ -100,3 +100,18 @@ __all__ = [
     "postal_code_between",
     "product_interest",
 ]
+
+
+# Deprecated: ``Target`` is ``AssignmentTarget`` (convert has a ``ConversionTarget``), and
+# former code-only subclasses of ValidationError, now ValidationError itself
+# with a code (see leadkit.errors.FOLDED_CODES); resolved with a DeprecationWarning.
+_RENAMED = {"Target": "AssignmentTarget"}
+
+if TYPE_CHECKING:
+    from leadkit.errors import RoutingError as RoutingError
+
+    Target = AssignmentTarget
+else:
+    from leadkit._deprecation import module_getattr
+
+    __getattr__ = module_getattr(__name__, _RENAMED)

@@ -28,7 +28,7 @@ import attrs
 
 from leadkit._checks import time_zone
 from leadkit.model import User
-from leadkit.routing._errors import RoutingError
+from leadkit.routing._errors import routing_error
 
 T = TypeVar("T")
 
@@ -38,19 +38,20 @@ _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def zone(name: str | None, *, path: str = "timezone") -> tzinfo:
-    """The IANA timezone ``name`` (UTC when None), or :class:`RoutingError` naming ``path``."""
+    """The IANA timezone ``name`` (UTC when None), or a ``ValidationError``
+    (``bad_routing``) naming ``path``."""
     if name is None:
         return ZoneInfo("UTC")
-    return time_zone(name, path=path, error=RoutingError)
+    return time_zone(name, path=path, code="bad_routing")
 
 
 def _days(value: Iterable[int]) -> tuple[int, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise RoutingError(f"days are weekday numbers 0 (Mon) to 6 (Sun), got {value!r}")
+        raise routing_error(f"days are weekday numbers 0 (Mon) to 6 (Sun), got {value!r}")
     days = tuple(value)
     for day in days:
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
-            raise RoutingError(f"days are weekday numbers 0 (Mon) to 6 (Sun), got {day!r}")
+            raise routing_error(f"days are weekday numbers 0 (Mon) to 6 (Sun), got {day!r}")
     return tuple(sorted(set(days)))
 
 
@@ -73,11 +74,12 @@ class WorkingHours:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, time) or value.tzinfo is not None:
-                raise RoutingError(
-                    f"expected a time of day without timezone, got {value!r}", path=name
+                raise routing_error(
+                    f"expected a time of day without timezone, got {value!r}",
+                    path=name,
                 )
         if not self.days:
-            raise RoutingError("name at least one weekday", path="days")
+            raise routing_error("name at least one weekday", path="days")
 
     def covers(self, local: datetime) -> bool:
         """True when the local (wall-clock) time ``local`` falls in these hours."""
@@ -104,10 +106,11 @@ class Leave:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, date) or isinstance(value, datetime):
-                raise RoutingError(f"expected a date, got {value!r}", path=name)
+                raise routing_error(f"expected a date, got {value!r}", path=name)
         if self.end < self.start:
-            raise RoutingError(
-                f"leave ends ({self.end}) before it starts ({self.start})", path="end"
+            raise routing_error(
+                f"leave ends ({self.end}) before it starts ({self.start})",
+                path="end",
             )
 
     def __str__(self) -> str:
@@ -117,18 +120,21 @@ class Leave:
 def _check_zone(instance: Availability, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None:
         if not isinstance(value, str):
-            raise RoutingError(f"expected an IANA timezone name, got {value!r}", path="timezone")
+            raise routing_error(
+                f"expected an IANA timezone name, got {value!r}",
+                path="timezone",
+            )
         zone(value)
 
 
 def _tuple_of(value: Iterable[T], kind: type[T], name: str, item: str) -> tuple[T, ...]:
     """``value`` as a tuple of ``kind`` for the option ``name`` (``item``: one, in words)."""
     if not isinstance(value, Iterable):
-        raise RoutingError(f"{name} is a list of {kind.__name__}, got {value!r}", path=name)
+        raise routing_error(f"{name} is a list of {kind.__name__}, got {value!r}", path=name)
     items = tuple(value)
     for index, entry in enumerate(items):
         if not isinstance(entry, kind):
-            raise RoutingError(f"expected {item}, got {entry!r}", path=f"{name}[{index}]")
+            raise routing_error(f"expected {item}, got {entry!r}", path=f"{name}[{index}]")
     return items
 
 
@@ -176,11 +182,12 @@ def _users(value: Iterable[User] | Mapping[str, User]) -> dict[str, User]:
     users: dict[str, User] = {}
     for index, user in enumerate(items):
         if not isinstance(user, User):
-            raise RoutingError(
-                f"expected a User, got {type(user).__name__}", path=f"users[{index}]"
+            raise routing_error(
+                f"expected a User, got {type(user).__name__}",
+                path=f"users[{index}]",
             )
         if user.id in users:
-            raise RoutingError(f"user {user.id!r} is listed twice", path=f"users[{index}]")
+            raise routing_error(f"user {user.id!r} is listed twice", path=f"users[{index}]")
         users[user.id] = user
     return users
 
@@ -189,7 +196,7 @@ def _availability(value: Mapping[str, Availability] | None) -> dict[str, Availab
     result: dict[str, Availability] = {}
     for user_id, availability in (value or {}).items():
         if not isinstance(availability, Availability):
-            raise RoutingError(
+            raise routing_error(
                 f"expected an Availability, got {type(availability).__name__}",
                 path=f"availability[{user_id!r}]",
             )
@@ -216,11 +223,11 @@ class Roster:
         return user_id in self.users
 
     def user(self, user_id: str) -> User:
-        """The user with ``user_id`` (:class:`RoutingError` if the roster has none)."""
+        """The user with ``user_id`` (a ``ValidationError`` if the roster has none)."""
         try:
             return self.users[user_id]
         except KeyError:
-            raise RoutingError(f"no user {user_id!r} in the roster", path="roster") from None
+            raise routing_error(f"no user {user_id!r} in the roster", path="roster") from None
 
     def availability_of(self, user_id: str) -> Availability:
         """The member's availability (always available when none was given)."""

@@ -8,14 +8,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from leadkit.errors import KeyPath, LoadError, Problem
+from leadkit.errors import KeyPath, LoadError, Problem, ValidationError
 from leadkit.io import load_data
 from leadkit.io._files import source_name
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
-from leadkit.model import OwnerKind, OwnerRef
+from leadkit.io._reader import RULE_SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
+from leadkit.model import OwnerRef
 from leadkit.routing._availability import Availability, Leave, WorkingHours
-from leadkit.routing._rules import AssignmentRules, RuleEntry, Target
+from leadkit.routing._rules import AssignmentRules, AssignmentTarget, RuleEntry
 from leadkit.routing._strategies import (
     CapacityBased,
     Caps,
@@ -49,11 +49,10 @@ _STRATEGY_NAMES = ("round_robin", "weighted", "least_loaded", "capacity")
 
 
 def _owner(reader: Reader, value: object, path: KeyPath) -> OwnerRef | None:
-    if isinstance(value, str) and ":" in value:
-        kind, _, ident = value.partition(":")
-        if kind in ("user", "queue") and ident.strip():
-            return OwnerRef(OwnerKind(kind), ident.strip())
-    reader.fail(path, f"an owner is 'user:<id>' or 'queue:<id>', got {value!r}")
+    try:
+        return OwnerRef.parse(value, path=path)  # type: ignore[arg-type]
+    except ValidationError as err:
+        reader.fail(path, err.message)
     return None
 
 
@@ -110,7 +109,7 @@ def _entry(reader: Reader, data: object, path: KeyPath) -> RuleEntry | None:
     return reader.attempt(path, RuleEntry, when, target, name=name or "", keep_owner=bool(keep))
 
 
-def _target(reader: Reader, data: object, path: KeyPath) -> Target | None:
+def _target(reader: Reader, data: object, path: KeyPath) -> AssignmentTarget | None:
     if isinstance(data, str):
         return _owner(reader, data, path)
     before = reader.mark()
@@ -188,7 +187,7 @@ def _number(weight: Fraction) -> int | float | str:
     return float(weight) if denominator == 1 else f"{weight.numerator}/{weight.denominator}"
 
 
-def _target_data(target: Target) -> Any:
+def _target_data(target: AssignmentTarget) -> Any:
     if isinstance(target, OwnerRef):
         return str(target)
     strategy: Strategy = target
@@ -228,7 +227,7 @@ def dump_assignment_rules(rules: AssignmentRules) -> dict[str, Any]:
         if entry.keep_owner:
             item["keep_owner"] = True
         entries.append(item)
-    data: dict[str, Any] = {"schema": SCHEMA_VERSION}
+    data: dict[str, Any] = {"schema": RULE_SCHEMA_VERSION}
     if rules.name:
         data["name"] = rules.name
     data.update(default_owner=str(rules.default_owner), entries=entries)
@@ -269,14 +268,14 @@ def _availability_data(availability: Availability) -> dict[str, Any]:
 def dump_availability(availability: Availability) -> dict[str, Any]:
     """``availability`` as JSON/TOML-compatible plain data that :func:`load_availability`
     reads back to an equal object: times as ``"09:00"``, days of leave as ISO dates."""
-    return {"schema": SCHEMA_VERSION, **_availability_data(availability)}
+    return {"schema": RULE_SCHEMA_VERSION, **_availability_data(availability)}
 
 
 def dump_team_availability(team: Mapping[str, Availability]) -> dict[str, Any]:
     """A team's availability by user id (``{"members": {"u-1": {...}}}``), as plain data
     that :func:`load_team_availability` reads back."""
     return {
-        "schema": SCHEMA_VERSION,
+        "schema": RULE_SCHEMA_VERSION,
         "members": {user_id: _availability_data(a) for user_id, a in team.items()},
     }
 

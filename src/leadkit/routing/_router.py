@@ -13,7 +13,7 @@ from leadkit._checks import aware_datetime
 from leadkit._html import html_table
 from leadkit.model import EngagementEvent, Lead, OwnerRef
 from leadkit.routing._availability import Roster
-from leadkit.routing._errors import RoutingError
+from leadkit.routing._errors import routing_error
 from leadkit.routing._rules import AssignmentRules, RuleEntry
 from leadkit.routing._state import RoutingState, StateTransaction
 from leadkit.routing._strategies import StrategyReasoning, record_assignment
@@ -124,19 +124,19 @@ def _check_roster(rules: AssignmentRules, roster: Roster) -> None:
             if member not in roster:
                 where = "weights" if hasattr(strategy, "weights") else "members"
                 key = f"[{member!r}]" if where == "weights" else f"[{number}]"
-                raise RoutingError(
+                raise routing_error(
                     f"{member!r} is not in the roster; add the User or remove the member",
                     path=f"entries[{index}].target.{where}{key}",
                 )
 
 
 def _check_as_of(as_of: object) -> datetime:
-    return aware_datetime(as_of, error=RoutingError)
+    return aware_datetime(as_of, code="bad_routing")
 
 
 def _check_state(state: object) -> RoutingState:
     if not isinstance(state, RoutingState):
-        raise RoutingError(
+        raise routing_error(
             "state must be a RoutingState (InMemoryState, SqliteState or your own), "
             f"got {type(state).__name__}",
             path="state",
@@ -155,11 +155,11 @@ class Router:
 
     def __init__(self, rules: AssignmentRules, *, roster: Roster | None = None) -> None:
         if not isinstance(rules, AssignmentRules):
-            raise RoutingError(f"expected AssignmentRules, got {type(rules).__name__}")
+            raise routing_error(f"expected AssignmentRules, got {type(rules).__name__}")
         self.rules = rules
         self.roster = roster if roster is not None else Roster()
         if not isinstance(self.roster, Roster):
-            raise RoutingError(f"roster must be a Roster, got {type(roster).__name__}")
+            raise routing_error(f"roster must be a Roster, got {type(roster).__name__}")
         _check_roster(rules, self.roster)
         self._entries: tuple[RuleEntry, ...] = rules.entries
         self._index = FirstMatchIndex([entry.when for entry in rules.entries])
@@ -174,7 +174,7 @@ class Router:
     ) -> int | None:
         """The 0-based index of the first entry whose criteria hold, or None (pure)."""
         if not isinstance(lead, Lead):
-            raise RoutingError(f"match() takes a Lead, got {type(lead).__name__}", path="lead")
+            raise routing_error(f"match() takes a Lead, got {type(lead).__name__}", path="lead")
         return self._index.first_match(lead, events, _check_as_of(as_of))
 
     def route(
@@ -240,7 +240,7 @@ class Router:
         explain_entries: bool,
     ) -> RoutingDecision:
         if not isinstance(lead, Lead):
-            raise RoutingError(f"route() takes a Lead, got {type(lead).__name__}", path="lead")
+            raise routing_error(f"route() takes a Lead, got {type(lead).__name__}", path="lead")
         position = self._index.first_match(lead, events, as_of)
         skipped: tuple[SkippedEntry, ...] = ()
         if explain_entries:

@@ -8,7 +8,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from leadkit.model import Lead, OwnerRef
-from leadkit.routing._errors import RoutingError
+from leadkit.routing._errors import routing_error
 from leadkit.routing._strategies import (
     CapacityBased,
     LeastLoaded,
@@ -18,9 +18,9 @@ from leadkit.routing._strategies import (
 )
 from leadkit.rules import Condition, check_top_level, record_type
 
-__all__ = ["AssignmentRules", "RuleEntry", "Target"]
+__all__ = ["AssignmentRules", "AssignmentTarget", "RuleEntry"]
 
-Target: TypeAlias = OwnerRef | Strategy
+AssignmentTarget: TypeAlias = OwnerRef | Strategy
 """Where a matching lead goes: a user, a queue, or a strategy over a team."""
 
 _STRATEGIES = (RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased)
@@ -28,23 +28,23 @@ _STRATEGIES = (RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased)
 
 def _check_when(instance: RuleEntry, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Condition):
-        raise RoutingError(
+        raise routing_error(
             "when is a condition: one test, or criteria([...], logic='1 AND (2 OR 3)'); "
             f"got {type(value).__name__}",
             path="when",
         )
     on = record_type(value)
     if on is not None and on is not Lead:
-        raise RoutingError(f"assignment criteria read a Lead, not a {on.__name__}", path="when")
+        raise routing_error(f"assignment criteria read a Lead, not a {on.__name__}", path="when")
     try:
         check_top_level(value)
     except ValueError as err:
-        raise RoutingError(str(err), path="when") from None
+        raise routing_error(str(err), path="when") from None
 
 
 def _check_target(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, (OwnerRef, *_STRATEGIES)):
-        raise RoutingError(
+        raise routing_error(
             "target is OwnerRef.user(...), OwnerRef.queue(...) or a strategy "
             f"(RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased); got {value!r}",
             path="target",
@@ -53,7 +53,7 @@ def _check_target(instance: object, attribute: attrs.Attribute[Any], value: obje
 
 def _check_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
-        raise RoutingError(f"name is text, got {value!r}", path="name")
+        raise routing_error(f"name is text, got {value!r}", path="name")
 
 
 @attrs.frozen(slots=True)
@@ -67,14 +67,15 @@ class RuleEntry:
     """
 
     when: Condition = attrs.field(validator=_check_when)
-    target: Target = attrs.field(validator=_check_target)
+    target: AssignmentTarget = attrs.field(validator=_check_target)
     name: str = attrs.field(default="", validator=_check_name, kw_only=True)
     keep_owner: bool = attrs.field(default=False, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.keep_owner, bool):
-            raise RoutingError(
-                f"keep_owner is true or false, got {self.keep_owner!r}", path="keep_owner"
+            raise routing_error(
+                f"keep_owner is true or false, got {self.keep_owner!r}",
+                path="keep_owner",
             )
 
     def describe(self, index: int) -> str:
@@ -84,19 +85,20 @@ class RuleEntry:
 
 def _entries(value: Iterable[RuleEntry]) -> tuple[RuleEntry, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise RoutingError(f"entries is a list of RuleEntry, got {value!r}", path="entries")
+        raise routing_error(f"entries is a list of RuleEntry, got {value!r}", path="entries")
     entries = tuple(value)
     for index, entry in enumerate(entries):
         if not isinstance(entry, RuleEntry):
-            raise RoutingError(
-                f"expected a RuleEntry, got {type(entry).__name__}", path=f"entries[{index}]"
+            raise routing_error(
+                f"expected a RuleEntry, got {type(entry).__name__}",
+                path=f"entries[{index}]",
             )
     return entries
 
 
 def _check_default(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, OwnerRef):
-        raise RoutingError(
+        raise routing_error(
             f"default_owner is OwnerRef.user(...) or OwnerRef.queue(...), got {value!r}",
             path="default_owner",
         )

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from leadkit.repository import InMemoryStore, UnitOfWorkFactory
-from leadkit.routing._errors import RoutingError
+from leadkit.routing._errors import routing_error
 
 __all__ = [
     "SEQUENCE_KEY",
@@ -118,7 +118,7 @@ class StateMethods:
     def set_open_count(self, member: str, count: int) -> None:
         """Set ``member``'s open-lead count, e.g. from a repository query at start-up."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise RoutingError(f"an open-lead count is a whole number >= 0, got {count!r}")
+            raise routing_error(f"an open-lead count is a whole number >= 0, got {count!r}")
         with self.transaction() as txn:
             txn.set(open_key(member), count)
 
@@ -126,7 +126,7 @@ class StateMethods:
         """A lead of ``member`` was closed, converted or reassigned: lower the open
         count by ``count`` (never below 0). Returns the new count."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise RoutingError(f"release a whole number >= 0 of leads, got {count!r}")
+            raise routing_error(f"release a whole number >= 0 of leads, got {count!r}")
         with self.transaction() as txn:
             new = max(0, (txn.get(open_key(member)) or 0) - count)
             txn.set(open_key(member), new)
@@ -154,7 +154,7 @@ class UnitOfWorkState(StateMethods):
 
     def __init__(self, factory: UnitOfWorkFactory) -> None:
         if not callable(factory):
-            raise RoutingError(f"factory makes units of work, got {factory!r}", path="factory")
+            raise routing_error(f"factory makes units of work, got {factory!r}", path="factory")
         self._factory = factory
         self._lock = threading.RLock()
 

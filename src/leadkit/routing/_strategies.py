@@ -20,7 +20,7 @@ import attrs
 
 from leadkit.model import OwnerRef
 from leadkit.routing._availability import Roster, zone
-from leadkit.routing._errors import RoutingError
+from leadkit.routing._errors import routing_error
 from leadkit.routing._state import (
     SEQUENCE_KEY,
     StateTransaction,
@@ -47,8 +47,9 @@ __all__ = [
 
 def _limit(instance: Caps, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise RoutingError(
-            f"a cap is a whole number >= 0 or None, got {value!r}", path=attribute.name
+        raise routing_error(
+            f"a cap is a whole number >= 0 or None, got {value!r}",
+            path=attribute.name,
         )
 
 
@@ -180,35 +181,39 @@ class StrategyReasoning:
 
 def _members(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise RoutingError(f"members is a list of user ids, got {value!r}", path="members")
+        raise routing_error(f"members is a list of user ids, got {value!r}", path="members")
     members = tuple(value)
     if not members:
-        raise RoutingError("a strategy needs at least one member", path="members")
+        raise routing_error("a strategy needs at least one member", path="members")
     seen: set[str] = set()
     for index, member in enumerate(members):
         if not isinstance(member, str) or not member.strip():
-            raise RoutingError(f"a member is a user id, got {member!r}", path=f"members[{index}]")
+            raise routing_error(
+                f"a member is a user id, got {member!r}",
+                path=f"members[{index}]",
+            )
         if member in seen:
-            raise RoutingError(f"{member!r} is listed twice", path=f"members[{index}]")
+            raise routing_error(f"{member!r} is listed twice", path=f"members[{index}]")
         seen.add(member)
     return members
 
 
 def _check_fallback(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, OwnerRef):
-        raise RoutingError(
-            f"fallback is an OwnerRef (user or queue) or None, got {value!r}", path="fallback"
+        raise routing_error(
+            f"fallback is an OwnerRef (user or queue) or None, got {value!r}",
+            path="fallback",
         )
 
 
 def _check_caps(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Caps):
-        raise RoutingError(f"caps is a Caps, got {value!r}", path="caps")
+        raise routing_error(f"caps is a Caps, got {value!r}", path="caps")
 
 
 def _check_pool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise RoutingError(f"pool is a non-empty name or None, got {value!r}", path="pool")
+        raise routing_error(f"pool is a non-empty name or None, got {value!r}", path="pool")
 
 
 class _Base:
@@ -308,7 +313,7 @@ class RoundRobin(_Base):
 
 def _weight(value: object, path: str) -> Fraction:
     if isinstance(value, bool):
-        raise RoutingError(f"a weight is a positive number, got {value!r}", path=path)
+        raise routing_error(f"a weight is a positive number, got {value!r}", path=path)
     try:
         if isinstance(value, float):
             # 0.1 means one tenth, not its binary approximation.
@@ -318,25 +323,26 @@ def _weight(value: object, path: str) -> Fraction:
         else:
             raise TypeError
     except (TypeError, ValueError, InvalidOperation, ArithmeticError):
-        raise RoutingError(f"a weight is a positive number, got {value!r}", path=path) from None
+        raise routing_error(f"a weight is a positive number, got {value!r}", path=path) from None
     if weight <= 0:
-        raise RoutingError(f"a weight must be > 0, got {value!r}", path=path)
+        raise routing_error(f"a weight must be > 0, got {value!r}", path=path)
     if weight.denominator > 1000 or weight > 10**6:
-        raise RoutingError(
-            f"a weight has at most 3 decimals and is at most 1,000,000, got {value!r}", path=path
+        raise routing_error(
+            f"a weight has at most 3 decimals and is at most 1,000,000, got {value!r}",
+            path=path,
         )
     return weight
 
 
 def _weights(value: Mapping[str, object]) -> tuple[tuple[str, Fraction], ...]:
     if not isinstance(value, Mapping):
-        raise RoutingError(
+        raise routing_error(
             f"weights map user ids to numbers, e.g. {{'u-1': 2, 'u-2': 0.5}}; got {value!r}",
             path="weights",
         )
     items = list(value.items())
     if not items:
-        raise RoutingError("weighted turns need at least one member", path="weights")
+        raise routing_error("weighted turns need at least one member", path="weights")
     members = _members(member for member, _ in items)
     return tuple(
         (member, _weight(weight, f"weights[{member!r}]"))

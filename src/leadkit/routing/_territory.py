@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from leadkit.routing._errors import RoutingError
+from leadkit.routing._errors import routing_error
 from leadkit.rules import Condition, FieldRef, Kind, any_of, field, info_of
 
 __all__ = [
@@ -66,8 +66,9 @@ def _postal_digits(code: object, name: str) -> int:
         text = code.translate(str.maketrans("０１２３４５６７８９－", "0123456789-")).strip()
         if m := _POSTAL.match(text):
             return int(m.group(1) + m.group(2))
-    raise RoutingError(
-        f"expected a Japanese postal code such as '100-0001', got {code!r}", path=name
+    raise routing_error(
+        f"expected a Japanese postal code such as '100-0001', got {code!r}",
+        path=name,
     )
 
 
@@ -90,7 +91,7 @@ def postal_code_between(low: str, high: str) -> Condition:
     """
     first, last = _postal_digits(low, "low"), _postal_digits(high, "high")
     if last < first:
-        raise RoutingError(f"the range {low!r}..{high!r} is empty: the low end comes first")
+        raise routing_error(f"the range {low!r}..{high!r} is empty: the low end comes first")
     prefixes = [p if len(p) <= 3 else f"{p[:3]}-{p[3:]}" for p in _prefixes(first, last)]
     postal = field("address.postal_code")
     if prefixes == [""]:
@@ -102,11 +103,15 @@ def _edges(value: Iterable[Any]) -> tuple[Any, ...]:
     edges = tuple(value)
     for index, edge in enumerate(edges):
         if isinstance(edge, bool) or not isinstance(edge, int | Decimal):
-            raise RoutingError(
-                f"band edges are whole numbers or Decimals, got {edge!r}", path=f"edges[{index}]"
+            raise routing_error(
+                f"band edges are whole numbers or Decimals, got {edge!r}",
+                path=f"edges[{index}]",
             )
     if any(b <= a for a, b in itertools.pairwise(edges)):
-        raise RoutingError(f"band edges must increase strictly, got {list(edges)}", path="edges")
+        raise routing_error(
+            f"band edges must increase strictly, got {list(edges)}",
+            path="edges",
+        )
     return edges
 
 
@@ -132,11 +137,12 @@ class Bands:
     def __attrs_post_init__(self) -> None:
         kind = info_of(FieldRef(self.path)).kind
         if kind not in (Kind.NUMBER, Kind.MONEY, Kind.ANY):
-            raise RoutingError(
-                f"bands need a numeric field; {self.path} is {kind.described}", path="path"
+            raise routing_error(
+                f"bands need a numeric field; {self.path} is {kind.described}",
+                path="path",
             )
         if len(self.names) != len(self.edges) + 1:
-            raise RoutingError(
+            raise routing_error(
                 f"{len(self.edges)} edge(s) make {len(self.edges) + 1} bands; "
                 f"got {len(self.names)} name(s)",
                 path="names",
@@ -144,8 +150,9 @@ class Bands:
         if len(set(self.names)) != len(self.names) or not all(
             isinstance(n, str) and n.strip() for n in self.names
         ):
-            raise RoutingError(
-                f"band names must be distinct texts, got {list(self.names)}", path="names"
+            raise routing_error(
+                f"band names must be distinct texts, got {list(self.names)}",
+                path="names",
             )
 
     def band_of(self, value: int | Decimal | None) -> str | None:
@@ -162,8 +169,9 @@ class Bands:
         one range."""
         unknown = [n for n in names if n not in self.names]
         if unknown or not names:
-            raise RoutingError(
-                f"unknown band(s) {unknown}; expected some of {list(self.names)}", path="names"
+            raise routing_error(
+                f"unknown band(s) {unknown}; expected some of {list(self.names)}",
+                path="names",
             )
         wanted = sorted(self.names.index(n) for n in set(names))
         runs: list[list[int]] = []

@@ -19,6 +19,8 @@ True
 shadow the built-in ``compile``.
 """
 
+from typing import TYPE_CHECKING
+
 from leadkit.rules._compile import (
     CompiledCondition,
     EventFilter,
@@ -27,7 +29,13 @@ from leadkit.rules._compile import (
     compile_event_filter,
 )
 from leadkit.rules._compile import compile_condition as compile
-from leadkit.rules._data import SCHEMA_VERSION, dump_condition, from_data, load_condition, to_data
+from leadkit.rules._data import (
+    RULE_SCHEMA_VERSION,
+    dump_condition,
+    from_data,
+    load_condition,
+    to_data,
+)
 from leadkit.rules._dnf import FirstMatchIndex, IndexStats
 from leadkit.rules._errors import RuleError
 from leadkit.rules._explain import Explanation, explain
@@ -71,7 +79,7 @@ from leadkit.rules._period import Period
 from leadkit.rules._schema import Kind, ValueInfo
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "RULE_SCHEMA_VERSION",
     "AllOf",
     "AnyOf",
     "Between",
@@ -129,3 +137,14 @@ __all__ = [
     "record_type",
     "to_data",
 ]
+
+
+# Deprecated names (issue 11: one name per concept across namespaces).
+_RENAMED = {"SCHEMA_VERSION": "RULE_SCHEMA_VERSION"}
+
+if TYPE_CHECKING:
+    SCHEMA_VERSION = RULE_SCHEMA_VERSION
+else:
+    from leadkit._deprecation import module_getattr
+
+    __getattr__ = module_getattr(__name__, _RENAMED)

@@ -19,7 +19,7 @@ from typing import Any
 
 from leadkit.errors import KeyPath, LoadError, PathLike, Problem, ValidationError, _as_path
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, relative_path, type_name
+from leadkit.io._reader import RULE_SCHEMA_VERSION, Reader, check_schema, relative_path, type_name
 from leadkit.io._tags import FINITE_TAGS, decode, encode
 from leadkit.model import (
     Account,
@@ -64,7 +64,7 @@ from leadkit.rules._literals import TEXT_KINDS, require_kind
 from leadkit.rules._period import Period
 from leadkit.rules._schema import Kind
 
-__all__ = ["SCHEMA_VERSION", "dump_condition", "from_data", "load_condition", "to_data"]
+__all__ = ["RULE_SCHEMA_VERSION", "dump_condition", "from_data", "load_condition", "to_data"]
 
 MODELS: dict[str, type] = {
     cls.__name__: cls
@@ -202,7 +202,7 @@ def dump_condition(condition: Condition) -> dict[str, Any]:
     """``{"schema": 1, "on": "Lead", "condition": {...}}``: plain data to store or send,
     what ``leadkit.dumps`` writes. The body is :func:`to_data` of the condition."""
     on = record_type(condition) or Lead
-    return {"schema": SCHEMA_VERSION, "on": on.__name__, "condition": to_data(condition)}
+    return {"schema": RULE_SCHEMA_VERSION, "on": on.__name__, "condition": to_data(condition)}
 
 
 # ---------------------------------------------------------------------------------------------

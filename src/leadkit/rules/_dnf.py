@@ -57,34 +57,38 @@ MAX_KEYS = 4096
 _ORDERED = frozenset({Kind.NUMBER, Kind.MONEY, Kind.DATE, Kind.DATETIME})
 
 
-class _TooBig(Exception):
-    pass
-
-
 # ---------------------------------------------------------------------------------------------
 # Normal form
 # ---------------------------------------------------------------------------------------------
 
 
-def _product(parts: Sequence[list[list[Condition]]]) -> list[list[Condition]]:
+def _product(parts: Sequence[list[list[Condition]] | None]) -> list[list[Condition]] | None:
     result: list[list[Condition]] = [[]]
     for part in parts:
+        if part is None:
+            return None
         result = [left + right for left in result for right in part]
         if len(result) > MAX_DISJUNCTS:
-            raise _TooBig
+            return None
     return result
 
 
-def _dnf(node: Condition) -> list[list[Condition]]:
-    """Disjuncts (lists of conjuncts) whose OR is ``node`` under two-valued logic."""
+def _dnf(node: Condition) -> list[list[Condition]] | None:
+    """Disjuncts (lists of conjuncts) whose OR is ``node`` under two-valued logic, or
+    None when there would be more than :data:`MAX_DISJUNCTS`."""
     if isinstance(node, Criteria):
         return _dnf(node.desugared())
     if isinstance(node, AllOf):
         return _product([_dnf(item) for item in node.items])
     if isinstance(node, AnyOf):
-        result = [d for item in node.items for d in _dnf(item)]
-        if len(result) > MAX_DISJUNCTS:
-            raise _TooBig
+        result: list[list[Condition]] = []
+        for item in node.items:
+            part = _dnf(item)
+            if part is None:
+                return None
+            result += part
+            if len(result) > MAX_DISJUNCTS:
+                return None
         return result
     return [[node]]
 
@@ -242,9 +246,8 @@ class _Disjunct:
 
 def _analyse(position: int, condition: Condition) -> list[_Disjunct] | None:
     """The entry's disjuncts, or None when it must be tested whole."""
-    try:
-        disjuncts = _dnf(condition)
-    except _TooBig:
+    disjuncts = _dnf(condition)
+    if disjuncts is None:
         return None
     result = []
     for conjuncts in disjuncts:

@@ -89,12 +89,8 @@ _GROUP_OPENERS = (
 )
 
 
-class _Rejected(Exception):
-    """An invalid pattern or a construct RE2 cannot run; the message, without a path."""
-
-
-def _unsupported(what: str, position: int) -> _Rejected:
-    return _Rejected(
+def _unsupported(what: str, position: int) -> RuleError:
+    return RuleError(
         f"{what} at position {position + 1} is not supported: patterns run on RE2, which "
         "matches in linear time and has no backtracking constructs "
         "(see https://github.com/google/re2/wiki/Syntax)"
@@ -114,7 +110,7 @@ def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
     if letter in table:
         return table[letter], i + 2
     if in_class and letter == "W":
-        raise _Rejected(
+        raise RuleError(
             f"\\W inside [...] at position {i + 1} is not supported; "
             "write an alternative such as (?:[...]|\\W)"
         )
@@ -168,7 +164,8 @@ def _ends_quantifier(out: list[str], char: str) -> bool:
 
 
 def _translate(pattern: str) -> str:
-    """The RE2 text of ``pattern``, or :class:`_Rejected` for a backtracking construct."""
+    """The RE2 text of ``pattern``, or a :class:`RuleError` (without a path) for a
+    backtracking construct."""
     out: list[str] = []
     i = 0
     while i < len(pattern):
@@ -187,7 +184,7 @@ def _translate(pattern: str) -> str:
                     raise _unsupported(what, i)
         if char == "{" and _UPTO_REPEAT.match(pattern, i):
             # Python reads {,n} as {0,n}, RE2 as the literal text: refuse rather than guess.
-            raise _Rejected(f"{{,n}} at position {i + 1} is not RE2 syntax; write {{0,n}}")
+            raise RuleError(f"{{,n}} at position {i + 1} is not RE2 syntax; write {{0,n}}")
         if pattern.startswith("+", i + 1) and _ends_quantifier(out, char):
             raise _unsupported(f"possessive quantifier {char}+", i)
         out.append(char)
@@ -210,7 +207,7 @@ def _compiled(pattern: str, ignore_case: bool) -> Any:
         detail = err.args[0] if err.args else ""
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
-        raise _Rejected(str(detail)) from None
+        raise RuleError(str(detail)) from None
 
 
 def compile_user_pattern(
@@ -233,9 +230,9 @@ def compile_user_pattern(
     """
     try:
         regex = _compiled(pattern, ignore_case)
-    except _Rejected as err:
+    except RuleError as err:  # the message of an invalid pattern, without a path
         raise RuleError(
-            f"invalid regular expression {pattern!r}: {err}", path=path, key="value"
+            f"invalid regular expression {pattern!r}: {err.message}", path=path, key="value"
         ) from None
     search = regex.search
 

@@ -24,12 +24,10 @@ from typing import Any
 import attrs
 
 from leadkit.model import (
-    Address,
     CustomFields,
     EngagementEvent,
     Money,
     Prefecture,
-    Region,
     find_prefecture,
 )
 from leadkit.rules._errors import RuleError
@@ -146,11 +144,6 @@ def _prefecture_name(value: object) -> object:
     return value.name if isinstance(value, Prefecture) else None
 
 
-def _address_region(address: Address) -> object:
-    prefecture = address.prefecture
-    return None if prefecture is None else prefecture.region
-
-
 def _canonical_prefecture(text: str) -> str:
     prefecture = find_prefecture(text)
     if prefecture is None:
@@ -169,8 +162,6 @@ def _members(cls: type) -> dict[str, object]:
         returns = typing.get_type_hints(member.fget).get("return")
         if returns is not None:
             members[name] = returns
-    if cls is Address:
-        members["region"] = Region | None
     return members
 
 
@@ -309,9 +300,7 @@ def _reads_property(on: type, path: str) -> bool:
     for part in path.split("."):
         if not (isinstance(cls, type) and attrs.has(cls) and cls.__module__.startswith(_MODEL)):
             return False
-        if isinstance(inspect.getattr_static(cls, part, None), property) or (
-            cls is Address and part == "region"
-        ):
+        if isinstance(inspect.getattr_static(cls, part, None), property):
             return True
         cls = _unwrap_optional(_members(cls).get(part))[0]
     return False
@@ -336,14 +325,6 @@ def _remember_last(get: Getter) -> Getter:
 
 
 def _leaf(path: str, tp: object, steps: list[tuple[str, bool]], cls: type) -> ValueInfo:
-    if cls is Address and steps[-1][0] == "region":
-        base = _chain(steps[:-1])
-        return ValueInfo(
-            path,
-            Kind.ENUM,
-            _then(_then(base, _address_region), operator.attrgetter("value")),
-            enum_type=Region,
-        )
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         getter = _chain(steps)
         if issubclass(tp, str):

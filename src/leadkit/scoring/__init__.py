@@ -17,6 +17,9 @@ into the familiar A1..D4 matrix. Models and profiles load from TOML and JSON.
 (0.0, 'B-', 'B4')
 """
 
+from typing import TYPE_CHECKING
+
+from leadkit.model import Grade
 from leadkit.scoring._card import Contribution, ScoreCard
 from leadkit.scoring._data import (
     load_grading_profile,
@@ -24,8 +27,6 @@ from leadkit.scoring._data import (
     load_scoring_model,
 )
 from leadkit.scoring._decay import Decay, HalfLife, InactivityDecay, LinearDecay
-from leadkit.scoring._errors import ScoringError
-from leadkit.scoring._grade import Grade
 from leadkit.scoring._grading import (
     Criterion,
     CriterionResult,
@@ -61,7 +62,6 @@ __all__ = [
     "ProfileRule",
     "Rule",
     "ScoreCard",
-    "ScoringError",
     "ScoringModel",
     "default_grading_profile",
     "default_marketing_model",
@@ -71,3 +71,13 @@ __all__ = [
     "load_scoring_model",
     "priority_matrix",
 ]
+
+
+# Deprecated: former code-only subclasses of ValidationError, now ValidationError itself
+# with a code (see leadkit.errors.FOLDED_CODES); resolved with a DeprecationWarning.
+if TYPE_CHECKING:
+    from leadkit.errors import ScoringError as ScoringError
+else:
+    from leadkit._deprecation import module_getattr
+
+    __getattr__ = module_getattr(__name__, {})

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._errors import scoring_error
 
 __all__ = [
     "MAX_POINTS",
@@ -26,11 +26,15 @@ MAX_POINTS = 1e9
 
 def _number(value: object, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScoringError(f"expected a number, got {type(value).__name__} {value!r}", path=path)
+        raise scoring_error(
+            f"expected a number, got {type(value).__name__} {value!r}",
+            path=path,
+        )
     # An int too large for a float would make math.isfinite raise: compare it first.
     if abs(value) > MAX_POINTS or not math.isfinite(value):
-        raise ScoringError(
-            f"expected a finite number within ±{MAX_POINTS:.0e}, got {value!r}", path=path
+        raise scoring_error(
+            f"expected a finite number within ±{MAX_POINTS:.0e}, got {value!r}",
+            path=path,
         )
     return float(value)
 
@@ -45,7 +49,7 @@ def check_cap(instance: object, attribute: attrs.Attribute[Any], value: object) 
     if value is None:
         return
     if _number(value, attribute.name) <= 0:
-        raise ScoringError(
+        raise scoring_error(
             f"a cap limits how many points count, so it is more than 0; got {value!r}",
             path=attribute.name,
         )
@@ -54,9 +58,9 @@ def check_cap(instance: object, attribute: attrs.Attribute[Any], value: object) 
 def check_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A name: non-empty text of at most 200 characters."""
     if not isinstance(value, str) or not value.strip():
-        raise ScoringError(f"expected a non-empty name, got {value!r}", path=attribute.name)
+        raise scoring_error(f"expected a non-empty name, got {value!r}", path=attribute.name)
     if len(value) > 200:
-        raise ScoringError("a name has at most 200 characters", path=attribute.name)
+        raise scoring_error("a name has at most 200 characters", path=attribute.name)
 
 
 def check_optional_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -68,15 +72,16 @@ def check_optional_name(instance: object, attribute: attrs.Attribute[Any], value
 def check_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Free text (a description), possibly empty."""
     if not isinstance(value, str):
-        raise ScoringError(
-            f"expected text, got {type(value).__name__} {value!r}", path=attribute.name
+        raise scoring_error(
+            f"expected text, got {type(value).__name__} {value!r}",
+            path=attribute.name,
         )
 
 
 def check_bool(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """True or False (not 0 or 1)."""
     if not isinstance(value, bool):
-        raise ScoringError(f"expected true or false, got {value!r}", path=attribute.name)
+        raise scoring_error(f"expected true or false, got {value!r}", path=attribute.name)
 
 
 def number_or_none(value: object, path: str) -> float | None:

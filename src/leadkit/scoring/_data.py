@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
+from leadkit.io._reader import RULE_SCHEMA_VERSION, Reader, check_schema, mapping_codec, type_name
 from leadkit.rules import Condition, EventExists, to_data
 from leadkit.rules._data import read_condition
 from leadkit.scoring._checks import MAX_POINTS
@@ -27,7 +27,7 @@ from leadkit.scoring._model import ScoringModel, model_problems
 from leadkit.scoring._rules import EventRule, Group, ProfileRule, Rule
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "RULE_SCHEMA_VERSION",
     "load_grading_profile",
     "load_grading_scheme",
     "load_scoring_model",
@@ -100,7 +100,11 @@ def _rule_to_data(rule: Rule) -> dict[str, Any]:
 
 def model_to_data(model: ScoringModel) -> dict[str, Any]:
     """``model`` as JSON/TOML-compatible plain data (no nulls: absent means default)."""
-    data: dict[str, Any] = {"schema": SCHEMA_VERSION, "name": model.name, "version": model.version}
+    data: dict[str, Any] = {
+        "schema": RULE_SCHEMA_VERSION,
+        "name": model.name,
+        "version": model.version,
+    }
     if model.description:
         data["description"] = model.description
     if model.decay is not None:
@@ -127,7 +131,7 @@ def model_to_data(model: ScoringModel) -> dict[str, Any]:
 
 def profile_to_data(profile: GradingProfile, *, schema: bool = True) -> dict[str, Any]:
     """``profile`` as JSON/TOML-compatible plain data."""
-    data: dict[str, Any] = {"schema": SCHEMA_VERSION} if schema else {}
+    data: dict[str, Any] = {"schema": RULE_SCHEMA_VERSION} if schema else {}
     data.update(name=profile.name, version=profile.version)
     if profile.description:
         data["description"] = profile.description
@@ -142,7 +146,7 @@ def profile_to_data(profile: GradingProfile, *, schema: bool = True) -> dict[str
 def scheme_to_data(scheme: GradingScheme) -> dict[str, Any]:
     """``scheme`` as JSON/TOML-compatible plain data."""
     return {
-        "schema": SCHEMA_VERSION,
+        "schema": RULE_SCHEMA_VERSION,
         "name": scheme.name,
         "profiles": [profile_to_data(p, schema=False) for p in scheme.profiles],
     }

@@ -7,7 +7,7 @@ from typing import TypeAlias
 
 import attrs
 
-from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._errors import scoring_error
 
 __all__ = ["Decay", "HalfLife", "InactivityDecay", "LinearDecay"]
 
@@ -17,9 +17,9 @@ _MAX_DAYS = 36_500.0
 
 def _days(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ScoringError(f"expected a number of days, got {value!r}", path=attribute.name)
+        raise scoring_error(f"expected a number of days, got {value!r}", path=attribute.name)
     if not 0 < value <= _MAX_DAYS:
-        raise ScoringError(
+        raise scoring_error(
             f"must be more than 0 and at most {_MAX_DAYS:.0f} days, got {value!r}",
             path=attribute.name,
         )
@@ -27,10 +27,11 @@ def _days(instance: object, attribute: attrs.Attribute[float], value: object) ->
 
 def _percent(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ScoringError(f"expected a percentage, got {value!r}", path=attribute.name)
+        raise scoring_error(f"expected a percentage, got {value!r}", path=attribute.name)
     if not 0 < value <= 100:
-        raise ScoringError(
-            f"a percentage is more than 0 and at most 100, got {value!r}", path=attribute.name
+        raise scoring_error(
+            f"a percentage is more than 0 and at most 100, got {value!r}",
+            path=attribute.name,
         )
 
 

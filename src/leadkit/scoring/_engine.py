@@ -27,7 +27,7 @@ from leadkit._checks import aware_datetime
 from leadkit.model import EngagementEvent, Lead
 from leadkit.rules import CompiledCondition, EventExists, EventMatcher, Period, compile
 from leadkit.scoring._decay import DAY_SECONDS, HalfLife, InactivityDecay, LinearDecay
-from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._errors import scoring_error
 from leadkit.scoring._leads import index_leads
 from leadkit.scoring._rules import EventRule, ProfileRule
 
@@ -48,8 +48,9 @@ Column = tuple[int, int, Sequence[float], Sequence[float], Sequence[bool] | None
 
 
 def check_as_of(as_of: object) -> datetime:
-    """``as_of`` itself, or :class:`ScoringError` unless it is a timezone-aware datetime."""
-    return aware_datetime(as_of, error=ScoringError)
+    """``as_of`` itself, or a ``ValidationError`` (``bad_scoring``) unless it is a
+    timezone-aware datetime."""
+    return aware_datetime(as_of, code="bad_scoring")
 
 
 @attrs.frozen(slots=True)
@@ -264,7 +265,7 @@ class Engine:
                 start = period.start(as_of).astimezone(UTC)
                 windows[period] = (as_of_utc - start).total_seconds()
             except (OverflowError, ValueError):
-                raise ScoringError(
+                raise scoring_error(
                     f"as_of {as_of.isoformat()} minus {period} is outside the calendar",
                     path="as_of",
                 ) from None
@@ -319,7 +320,7 @@ class Engine:
         try:
             tables = self._event_pass(events, index, len(leads), as_of, windows, record=record)
         except (AttributeError, TypeError) as exc:
-            raise ScoringError(
+            raise scoring_error(
                 f"events must be EngagementEvent objects with timezone-aware times ({exc})",
                 path="events",
             ) from None
@@ -628,7 +629,7 @@ class Engine:
                     for lead, events in pairs
                 ]
         except (AttributeError, TypeError, OverflowError) as exc:
-            raise ScoringError(f"cannot evaluate a profile rule: {exc}", path="leads") from exc
+            raise scoring_error(f"cannot evaluate a profile rule: {exc}", path="leads") from exc
         by_rule = list(zip(*rows, strict=True)) if rows else [() for _ in specs]
         for spec, column in zip(specs, by_rule, strict=True):
             if record:

@@ -1,7 +1,20 @@
-"""The error scoring and grading raise for a malformed model, profile or argument."""
+"""Deprecated: the former error class of this package is ValidationError with a code now."""
 
 from __future__ import annotations
 
-from leadkit.errors import ScoringError as ScoringError
+import functools
+from typing import TYPE_CHECKING
 
-__all__ = ["ScoringError"]
+from leadkit.errors import ValidationError
+
+__all__ = ["scoring_error"]
+
+scoring_error = functools.partial(ValidationError, code="bad_scoring")
+"""A ``ValidationError`` with code ``bad_scoring`` (what ``ScoringError`` raised before)."""
+
+if TYPE_CHECKING:
+    from leadkit.errors import ScoringError as ScoringError
+else:
+    from leadkit._deprecation import module_getattr
+
+    __getattr__ = module_getattr(__name__, {})

@@ -10,14 +10,13 @@ import attrs
 
 from leadkit._html import html_table
 from leadkit._locale import text
-from leadkit.model import Lead
+from leadkit.model import Grade, Lead
 from leadkit.rules import CompiledCondition, Condition, Explanation, compile, explain
 from leadkit.scoring._card import show_value
 from leadkit.scoring._checks import check_name, check_text
 from leadkit.scoring._engine import check_as_of
-from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._errors import scoring_error
 from leadkit.scoring._explanation_values import seen_values
-from leadkit.scoring._grade import Grade
 from leadkit.scoring._leads import index_leads
 
 __all__ = [
@@ -36,14 +35,15 @@ _BY_RANK = tuple(Grade)
 
 def _fit_condition(value: object, path: str) -> CompiledCondition:
     if not isinstance(value, Condition):
-        raise ScoringError(
-            f"expected a condition such as field('employees') >= 1000, got {value!r}", path=path
+        raise scoring_error(
+            f"expected a condition such as field('employees') >= 1000, got {value!r}",
+            path=path,
         )
     compiled = compile(value)  # also refuses prop(...) outside events(...).where(...)
     if compiled.on is not None and compiled.on is not Lead:
-        raise ScoringError(f"grading reads leads, this reads {compiled.on.__name__}", path=path)
+        raise scoring_error(f"grading reads leads, this reads {compiled.on.__name__}", path=path)
     if compiled.needs_events:
-        raise ScoringError(
+        raise scoring_error(
             "grading measures fit from the lead's profile; put conditions on events in a "
             "scoring model",
             path=path,
@@ -57,8 +57,9 @@ def _check_when(instance: object, attribute: attrs.Attribute[Any], value: object
 
 def _check_weight(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or value not in (1, 2, 3):
-        raise ScoringError(
-            f"a weight is 1, 2 or 3 thirds of a letter, got {value!r}", path="weight"
+        raise scoring_error(
+            f"a weight is 1, 2 or 3 thirds of a letter, got {value!r}",
+            path="weight",
         )
 
 
@@ -213,15 +214,16 @@ def _criteria(value: object) -> object:
 
 def _check_criteria(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or not value:
-        raise ScoringError("a profile needs a list of at least one criterion", path="criteria")
+        raise scoring_error("a profile needs a list of at least one criterion", path="criteria")
     names: dict[str, int] = {}
     for index, item in enumerate(value):
         if not isinstance(item, Criterion):
-            raise ScoringError(
-                f"expected a Criterion, got {type(item).__name__}", path=f"criteria[{index}]"
+            raise scoring_error(
+                f"expected a Criterion, got {type(item).__name__}",
+                path=f"criteria[{index}]",
             )
         if item.name in names:
-            raise ScoringError(
+            raise scoring_error(
                 f"duplicate criterion name {item.name!r} (also criteria[{names[item.name]}])",
                 path=f"criteria[{index}].name",
             )
@@ -235,11 +237,11 @@ def _check_applies_to(instance: object, attribute: attrs.Attribute[Any], value: 
 
 def _leads(leads: Iterable[Lead]) -> list[Lead]:
     if isinstance(leads, Lead):
-        raise ScoringError("grade_many takes a list of leads; use grade for one", path="leads")
+        raise scoring_error("grade_many takes a list of leads; use grade for one", path="leads")
     try:
         chosen = list(leads)
     except TypeError:
-        raise ScoringError(
+        raise scoring_error(
             f"leads must be an iterable of Lead, got {leads!r}", path="leads"
         ) from None
     index_leads(chosen)
@@ -292,7 +294,7 @@ class GradingProfile:
         """Grade ``lead`` at ``as_of`` with this profile, explaining every criterion."""
         check_as_of(as_of)
         if not isinstance(lead, Lead):
-            raise ScoringError(f"expected a Lead, got {type(lead).__name__}", path="lead")
+            raise scoring_error(f"expected a Lead, got {type(lead).__name__}", path="lead")
         results = []
         for criterion in self.criteria:
             verdict = compile(criterion.when).known(lead, as_of=as_of)
@@ -336,7 +338,7 @@ class GradingProfile:
                         rank -= weight
                 append(by_rank[0 if rank < 0 else 12 if rank > 12 else rank])
         except (AttributeError, TypeError, OverflowError) as exc:
-            raise ScoringError(f"cannot evaluate a criterion: {exc}", path="leads") from exc
+            raise scoring_error(f"cannot evaluate a criterion: {exc}", path="leads") from exc
         return out
 
     def to_data(self) -> dict[str, Any]:
@@ -360,29 +362,29 @@ def _profiles(value: object) -> object:
 
 def _check_profiles(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or not value:
-        raise ScoringError("a scheme needs a list of at least one profile", path="profiles")
+        raise scoring_error("a scheme needs a list of at least one profile", path="profiles")
     names: dict[str, int] = {}
     for index, profile in enumerate(value):
         if not isinstance(profile, GradingProfile):
-            raise ScoringError(
+            raise scoring_error(
                 f"expected a GradingProfile, got {type(profile).__name__}",
                 path=f"profiles[{index}]",
             )
         if profile.name in names:
-            raise ScoringError(
+            raise scoring_error(
                 f"duplicate profile name {profile.name!r} (also profiles[{names[profile.name]}])",
                 path=f"profiles[{index}].name",
             )
         names[profile.name] = index
         last = index == len(value) - 1
         if last and profile.applies_to is not None:
-            raise ScoringError(
+            raise scoring_error(
                 "the last profile is the default: it must apply to every lead (no applies_to), "
                 "so that every lead gets a grade",
                 path=f"profiles[{index}].applies_to",
             )
         if not last and profile.applies_to is None:
-            raise ScoringError(
+            raise scoring_error(
                 "only the last profile may apply to every lead; the profiles after this one "
                 "would never be used (give it an applies_to condition)",
                 path=f"profiles[{index}].applies_to",
@@ -442,7 +444,7 @@ class GradingScheme:
                 else:
                     buckets[-1].append(position)
         except (AttributeError, TypeError, OverflowError) as exc:
-            raise ScoringError(f"cannot evaluate applies_to: {exc}", path="leads") from exc
+            raise scoring_error(f"cannot evaluate applies_to: {exc}", path="leads") from exc
         grades: list[Grade | None] = [None] * len(chosen)
         for profile, positions in zip(self.profiles, buckets, strict=True):
             subset = [chosen[p] for p in positions]

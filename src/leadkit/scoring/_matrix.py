@@ -6,9 +6,9 @@ import math
 from collections.abc import Sequence
 from string import ascii_uppercase
 
+from leadkit.model import Grade
 from leadkit.scoring._card import ScoreCard
-from leadkit.scoring._errors import ScoringError
-from leadkit.scoring._grade import Grade
+from leadkit.scoring._errors import scoring_error
 from leadkit.scoring._grading import GradeCard
 
 __all__ = ["DEFAULT_GRADE_BANDS", "DEFAULT_SCORE_BANDS", "priority_matrix"]
@@ -46,7 +46,7 @@ def priority_matrix(
         score = score.total
     grade = Grade.parse(grade)
     if isinstance(score, bool) or not isinstance(score, int | float) or math.isnan(score):
-        raise ScoringError(f"a score is a number, got {score!r}", path="score")
+        raise scoring_error(f"a score is a number, got {score!r}", path="score")
     letters = _grade_bands(grade_bands)
     numbers = _score_bands(score_bands)
     letter = next((i for i, low in enumerate(letters) if grade >= low), len(letters))
@@ -56,13 +56,13 @@ def priority_matrix(
 
 def _grade_bands(bands: Sequence[Grade | str]) -> list[Grade]:
     if isinstance(bands, str) or not isinstance(bands, Sequence) or not bands:
-        raise ScoringError("grade_bands is a list of grades, best first", path="grade_bands")
+        raise scoring_error("grade_bands is a list of grades, best first", path="grade_bands")
     if len(bands) >= len(ascii_uppercase):
-        raise ScoringError("at most 25 grade bands", path="grade_bands")
+        raise scoring_error("at most 25 grade bands", path="grade_bands")
     grades = [Grade.parse(b) for b in bands]
     for index in range(1, len(grades)):
         if not grades[index] < grades[index - 1]:
-            raise ScoringError(
+            raise scoring_error(
                 f"grade bands go from best to worst, but {grades[index]} follows "
                 f"{grades[index - 1]}",
                 path=f"grade_bands[{index}]",
@@ -72,13 +72,13 @@ def _grade_bands(bands: Sequence[Grade | str]) -> list[Grade]:
 
 def _score_bands(bands: Sequence[float]) -> list[float]:
     if isinstance(bands, str) or not isinstance(bands, Sequence) or not bands:
-        raise ScoringError("score_bands is a list of scores, highest first", path="score_bands")
+        raise scoring_error("score_bands is a list of scores, highest first", path="score_bands")
     numbers: list[float] = []
     for index, low in enumerate(bands):
         if isinstance(low, bool) or not isinstance(low, int | float) or math.isnan(low):
-            raise ScoringError(f"expected a number, got {low!r}", path=f"score_bands[{index}]")
+            raise scoring_error(f"expected a number, got {low!r}", path=f"score_bands[{index}]")
         if numbers and not low < numbers[-1]:
-            raise ScoringError(
+            raise scoring_error(
                 f"score bands go from highest to lowest, but {low} follows {numbers[-1]}",
                 path=f"score_bands[{index}]",
             )

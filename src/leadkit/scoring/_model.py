@@ -27,7 +27,7 @@ from leadkit.scoring._card import Contribution, ScoreCard
 from leadkit.scoring._checks import check_cap, check_name, check_text, number_or_none
 from leadkit.scoring._decay import Decay, HalfLife, InactivityDecay, LinearDecay
 from leadkit.scoring._engine import Engine, Run, check_as_of, matching_event_ids
-from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._errors import scoring_error
 from leadkit.scoring._explanation_values import event_ids_of, seen_values
 from leadkit.scoring._rules import EventRule, Group, ProfileRule, Rule
 
@@ -40,10 +40,10 @@ def _tuple(value: object) -> object:
 
 def _check_rules(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or not value:
-        raise ScoringError("a model needs a list of at least one rule", path="rules")
+        raise scoring_error("a model needs a list of at least one rule", path="rules")
     for index, rule in enumerate(value):
         if not isinstance(rule, EventRule | ProfileRule):
-            raise ScoringError(
+            raise scoring_error(
                 f"expected an EventRule or a ProfileRule, got {type(rule).__name__}",
                 path=f"rules[{index}]",
             )
@@ -51,17 +51,18 @@ def _check_rules(instance: object, attribute: attrs.Attribute[Any], value: objec
 
 def _check_groups(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
-        raise ScoringError("groups is a list of Group", path="groups")
+        raise scoring_error("groups is a list of Group", path="groups")
     for index, group in enumerate(value):
         if not isinstance(group, Group):
-            raise ScoringError(
-                f"expected a Group, got {type(group).__name__}", path=f"groups[{index}]"
+            raise scoring_error(
+                f"expected a Group, got {type(group).__name__}",
+                path=f"groups[{index}]",
             )
 
 
 def _check_decay(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, HalfLife | LinearDecay | InactivityDecay):
-        raise ScoringError(
+        raise scoring_error(
             f"decay is HalfLife, LinearDecay, InactivityDecay or None, got {value!r}",
             path="decay",
         )
@@ -81,17 +82,18 @@ def _check_kinds(instance: object, attribute: attrs.Attribute[Any], value: objec
     if value is None:
         return
     if not isinstance(value, tuple) or not value:
-        raise ScoringError(
+        raise scoring_error(
             "event_kinds lists the event kinds the model knows (or is None: any kind)",
             path="event_kinds",
         )
     for index, kind in enumerate(value):
         if not isinstance(kind, str) or not kind.strip():
-            raise ScoringError(
-                f"an event kind is a non-empty string, got {kind!r}", path=f"event_kinds[{index}]"
+            raise scoring_error(
+                f"an event kind is a non-empty string, got {kind!r}",
+                path=f"event_kinds[{index}]",
             )
         if kind in value[:index]:
-            raise ScoringError(f"{kind!r} is listed twice", path=f"event_kinds[{index}]")
+            raise scoring_error(f"{kind!r} is listed twice", path=f"event_kinds[{index}]")
 
 
 def _queries(condition: Condition) -> Iterator[EventQuery]:
@@ -242,7 +244,7 @@ class ScoringModel:
         if problems:
             first = problems[0]
             more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-            raise ScoringError(first.message + more, path=first.path)
+            raise scoring_error(first.message + more, path=first.path)
         object.__setattr__(self, "_engine", Engine(self))
 
     # -----------------------------------------------------------------------------------
@@ -259,16 +261,16 @@ class ScoringModel:
         """
         check_as_of(as_of)
         if not isinstance(lead, Lead):
-            raise ScoringError(f"expected a Lead, got {type(lead).__name__}", path="lead")
+            raise scoring_error(f"expected a Lead, got {type(lead).__name__}", path="lead")
         found = list(events)
         for position, event in enumerate(found):
             if not isinstance(event, EngagementEvent):
-                raise ScoringError(
+                raise scoring_error(
                     f"expected an EngagementEvent, got {type(event).__name__}",
                     path=f"events[{position}]",
                 )
             if event.lead_id != lead.id:
-                raise ScoringError(
+                raise scoring_error(
                     f"event {event.id} belongs to {event.lead_id or 'a contact'}, "
                     f"not to {lead.id}; pass only the lead's events (or use score_many)",
                     path=f"events[{position}].lead_id",
@@ -314,14 +316,21 @@ class ScoringModel:
         :meth:`score` gives it.
         """
         if not isinstance(breakdown, bool):
-            raise ScoringError(f"breakdown is True or False, got {breakdown!r}", path="breakdown")
+            raise scoring_error(
+                f"breakdown is True or False, got {breakdown!r}",
+                path="breakdown",
+            )
         if isinstance(leads, Lead):
-            raise ScoringError("score_many takes a list of leads; use score for one", path="leads")
+            raise scoring_error(
+                "score_many takes a list of leads; use score for one",
+                path="leads",
+            )
         try:
             chosen = list(leads)
         except TypeError:
-            raise ScoringError(
-                f"leads must be an iterable of Lead, got {leads!r}", path="leads"
+            raise scoring_error(
+                f"leads must be an iterable of Lead, got {leads!r}",
+                path="leads",
             ) from None
         run = self._engine.run(chosen, events, as_of, record=breakdown)
         if breakdown:

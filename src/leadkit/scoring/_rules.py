@@ -17,7 +17,7 @@ from leadkit.scoring._checks import (
     check_points,
     check_text,
 )
-from leadkit.scoring._errors import ScoringError
+from leadkit.scoring._errors import scoring_error
 
 __all__ = ["EventRule", "Group", "ProfileRule", "Rule"]
 
@@ -33,7 +33,7 @@ def _to_events(value: object) -> object:
 
 def _check_events(instance: object, attribute: attrs.Attribute[EventExists], value: object) -> None:
     if not isinstance(value, EventExists):
-        raise ScoringError(
+        raise scoring_error(
             "an event rule selects events with events(...) (optionally .where(...) and "
             f".within(...)), a kind or a list of kinds; got {value!r}",
             path="events",
@@ -42,7 +42,7 @@ def _check_events(instance: object, attribute: attrs.Attribute[EventExists], val
 
 def _check_per(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if value not in ("event", "lead"):
-        raise ScoringError(
+        raise scoring_error(
             f"per is 'event' (points for every matching event) or 'lead' (once), got {value!r}",
             path="per",
         )
@@ -113,13 +113,15 @@ class EventRule:
 
 def _check_when(instance: object, attribute: attrs.Attribute[Condition], value: object) -> None:
     if not isinstance(value, Condition):
-        raise ScoringError(
-            f"when is a condition such as field('employees') >= 1000, got {value!r}", path="when"
+        raise scoring_error(
+            f"when is a condition such as field('employees') >= 1000, got {value!r}",
+            path="when",
         )
     on = compile(value).on  # also refuses prop(...) outside events(...).where(...)
     if on is not None and on is not Lead:
-        raise ScoringError(
-            f"a scoring condition reads leads, this one reads {on.__name__}", path="when"
+        raise scoring_error(
+            f"a scoring condition reads leads, this one reads {on.__name__}",
+            path="when",
         )
 
 

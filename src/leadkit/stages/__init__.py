@@ -17,9 +17,9 @@ service levels. (The funnel moved to :mod:`leadkit.reports`.)
 
 from typing import TYPE_CHECKING
 
+from leadkit.errors import IllegalTransitionError
 from leadkit.stages._calendar import WorkingCalendar
 from leadkit.stages._classify import Classification, Reason, ScoreLike, advance, classify
-from leadkit.stages._errors import IllegalTransitionError, StageError
 from leadkit.stages._history import (
     TRANSITIONS,
     Qualification,
@@ -58,7 +58,6 @@ __all__ = [
     "ScoreLike",
     "SlaBreach",
     "Stage",
-    "StageError",
     "StageHistory",
     "StagePolicy",
     "Stay",
@@ -91,7 +90,10 @@ _MOVED_TO_REPORTS = frozenset(
     {"ConversionRate", "FunnelPath", "FunnelReport", "FunnelRow", "GroupBy", "Velocity", "funnel"}
 )
 
+# Deprecated too: former code-only subclasses of ValidationError, now ValidationError
+# itself with a code (see leadkit.errors.FOLDED_CODES).
 if TYPE_CHECKING:
+    from leadkit.errors import StageError as StageError
     from leadkit.reports import ConversionRate as ConversionRate
     from leadkit.reports import FunnelPath as FunnelPath
     from leadkit.reports import FunnelReport as FunnelReport
@@ -100,6 +102,9 @@ if TYPE_CHECKING:
     from leadkit.reports import Velocity as Velocity
     from leadkit.reports import funnel as funnel
 else:
+    from leadkit._deprecation import module_getattr
+
+    _folded = module_getattr(__name__, {})
 
     def __getattr__(name: str) -> object:
         """The funnel names that moved to :mod:`leadkit.reports` (deprecated here)."""
@@ -117,4 +122,4 @@ else:
             # Not kept in the module, so that every use warns, as the first one did.
             value: object = getattr(leadkit.reports, name)
             return value
-        raise AttributeError(f"module 'leadkit.stages' has no attribute {name!r}")
+        return _folded(name)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from leadkit._checks import LATEST, aware_datetime, time_zone
-from leadkit.stages._errors import StageError
+from leadkit.stages._errors import stage_error
 
 __all__ = ["WorkingCalendar"]
 
@@ -27,7 +27,7 @@ def _day_after(day: date) -> date:
 
 
 def _zone(instance: WorkingCalendar, attribute: attrs.Attribute[str], value: object) -> None:
-    time_zone(value, path=("WorkingCalendar", "timezone"), error=StageError)
+    time_zone(value, path=("WorkingCalendar", "timezone"), code="bad_stage_input")
 
 
 def _weekdays(value: Iterable[int]) -> frozenset[int]:
@@ -38,7 +38,7 @@ def _check_weekdays(
     instance: WorkingCalendar, attribute: attrs.Attribute[frozenset[int]], value: frozenset[int]
 ) -> None:
     if not value or any(isinstance(d, bool) or d not in range(7) for d in value):
-        raise StageError(
+        raise stage_error(
             f"weekdays are 0 (Monday) to 6 (Sunday), at least one; got {sorted(value)!r}",
             path="WorkingCalendar.weekdays",
         )
@@ -53,12 +53,15 @@ def _check_holidays(
 ) -> None:
     for day in value:
         if not isinstance(day, date) or isinstance(day, datetime):
-            raise StageError(f"holidays are dates, got {day!r}", path="WorkingCalendar.holidays")
+            raise stage_error(
+                f"holidays are dates, got {day!r}",
+                path="WorkingCalendar.holidays",
+            )
 
 
 def _time(instance: WorkingCalendar, attribute: attrs.Attribute[time], value: object) -> None:
     if not isinstance(value, time) or value.tzinfo is not None:
-        raise StageError(
+        raise stage_error(
             f"expected a local time of day such as time(9, 0), got {value!r}",
             path=f"WorkingCalendar.{attribute.name}",
         )
@@ -98,7 +101,7 @@ class WorkingCalendar:
 
     def __attrs_post_init__(self) -> None:
         if self.start >= self.end:
-            raise StageError(
+            raise stage_error(
                 f"working hours must start before they end, got {self.start}-{self.end}",
                 path="WorkingCalendar.end",
             )
@@ -172,11 +175,14 @@ class WorkingCalendar:
         (in the calendar's timezone): the deadline of a service level.
 
         A deadline after the last time leadkit allows (9999-12-30 UTC) is a
-        :class:`~leadkit.errors.StageError` naming ``amount``.
+        :class:`~leadkit.errors.ValidationError` (code ``bad_stage_input``) naming ``amount``.
         """
         _check_instant(start, "start")
         if not isinstance(amount, timedelta) or amount < _ZERO:
-            raise StageError(f"expected a timedelta of zero or more, got {amount!r}", path="amount")
+            raise stage_error(
+                f"expected a timedelta of zero or more, got {amount!r}",
+                path="amount",
+            )
         if amount == _ZERO:
             return start.astimezone(self.zone)
         left = amount
@@ -201,12 +207,12 @@ class WorkingCalendar:
                 return (low + left).astimezone(zone)
             left -= available
         else:
-            raise StageError(
+            raise stage_error(
                 f"{amount} of working time after {start.isoformat()} ends after "
                 f"{LATEST.date()}, the last day leadkit allows",
                 path="amount",
             )
-        raise StageError(
+        raise stage_error(
             f"no working time in the {_SEARCH_DAYS} days after {start.isoformat()}; "
             "check weekdays and holidays",
             path="WorkingCalendar",
@@ -214,4 +220,4 @@ class WorkingCalendar:
 
 
 def _check_instant(value: object, name: str) -> None:
-    aware_datetime(value, path=name, error=StageError)
+    aware_datetime(value, path=name, code="bad_stage_input")

@@ -14,7 +14,7 @@ from leadkit._html import html_table
 from leadkit.model import Channel, EngagementEvent, Lead, active_sources
 from leadkit.rules import Explanation
 from leadkit.rules import explain as explain_condition
-from leadkit.stages._errors import StageError
+from leadkit.stages._errors import stage_error
 from leadkit.stages._history import StageHistory, Transition
 from leadkit.stages._policy import StagePolicy
 from leadkit.stages._stage import Stage, grade_letter, grade_rank
@@ -118,10 +118,13 @@ def _score_value(score: object) -> float | None:
     if isinstance(score, bool) or not (
         isinstance(score, int | float | Decimal) or hasattr(score, "__float__")
     ):
-        raise StageError(f"expected a number, got {type(score).__name__} {score!r}", path="score")
+        raise stage_error(
+            f"expected a number, got {type(score).__name__} {score!r}",
+            path="score",
+        )
     value = float(score)
     if value != value:
-        raise StageError("expected a number, got NaN", path="score")
+        raise stage_error("expected a number, got NaN", path="score")
     return value
 
 
@@ -266,26 +269,33 @@ def classify(
     same): several times faster, for classifying many leads at once.
     """
     if not isinstance(lead, Lead):
-        raise StageError(f"expected a Lead, got {type(lead).__name__}", path="lead")
+        raise stage_error(f"expected a Lead, got {type(lead).__name__}", path="lead")
     if not isinstance(policy, StagePolicy):
-        raise StageError(f"expected a StagePolicy, got {type(policy).__name__}", path="policy")
-    aware_datetime(as_of, error=StageError)
+        raise stage_error(
+            f"expected a StagePolicy, got {type(policy).__name__}",
+            path="policy",
+        )
+    aware_datetime(as_of, code="bad_stage_input")
     if history is None:
         history = StageHistory(lead.id)
     if not isinstance(history, StageHistory):
-        raise StageError(f"expected a StageHistory, got {type(history).__name__}", path="history")
+        raise stage_error(
+            f"expected a StageHistory, got {type(history).__name__}",
+            path="history",
+        )
     if history.lead_id != lead.id:
-        raise StageError(
-            f"the history is of lead {history.lead_id}, not of {lead.id}", path="history.lead_id"
+        raise stage_error(
+            f"the history is of lead {history.lead_id}, not of {lead.id}",
+            path="history.lead_id",
         )
     if history.last_at is not None and history.last_at > as_of:
-        raise StageError(
+        raise stage_error(
             f"as_of {as_of.isoformat()} is before the history's last transition at "
             f"{history.last_at.isoformat()}",
             path="as_of",
         )
     if not isinstance(explain, bool):
-        raise StageError(f"explain is True or False, got {explain!r}", path="explain")
+        raise stage_error(f"explain is True or False, got {explain!r}", path="explain")
     score_value = _score_value(score)
     if grade is not None:
         grade_rank(grade)  # refuse a bad grade even when the policy does not look at it
@@ -344,14 +354,17 @@ def advance(history: StageHistory, classification: Classification) -> StageHisto
     stale one): classify again instead.
     """
     if not isinstance(classification, Classification):
-        raise StageError(
+        raise stage_error(
             f"expected a Classification, got {type(classification).__name__}",
             path="classification",
         )
     if not isinstance(history, StageHistory):
-        raise StageError(f"expected a StageHistory, got {type(history).__name__}", path="history")
+        raise stage_error(
+            f"expected a StageHistory, got {type(history).__name__}",
+            path="history",
+        )
     if classification.lead_id != history.lead_id or classification.current is not history.current:
-        raise StageError(
+        raise stage_error(
             f"the classification was made for lead {classification.lead_id} in "
             f"{classification.current or '(new)'}; the history is of lead {history.lead_id} in "
             f"{history.current or '(new)'}: classify again",

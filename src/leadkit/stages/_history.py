@@ -2,7 +2,8 @@
 
 Every function here is pure: it takes a history and returns a new one. A move the table
 does not allow raises :class:`IllegalTransitionError` naming both stages; a time before the
-last transition, a naive time or a missing reason raises :class:`StageError`.
+last transition, a naive time or a missing reason raises a ``ValidationError`` with code
+``bad_stage_input``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit.model import Money, Opportunity
-from leadkit.stages._errors import IllegalTransitionError, StageError
+from leadkit.stages._errors import IllegalTransitionError, stage_error
 from leadkit.stages._stage import Stage
 
 __all__ = [
@@ -51,19 +52,20 @@ TRANSITIONS: Mapping[Stage | None, frozenset[Stage]] = {
 
 
 def _aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
-    aware_datetime(value, path=("Transition", attribute.name), error=StageError)
+    aware_datetime(value, path=("Transition", attribute.name), code="bad_stage_input")
 
 
 def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str):
-        raise StageError(
-            f"expected text, got {type(value).__name__}", path=f"Transition.{attribute.name}"
+        raise stage_error(
+            f"expected text, got {type(value).__name__}",
+            path=f"Transition.{attribute.name}",
         )
 
 
 def _who(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise StageError(
+        raise stage_error(
             "say who made the move (a user id, or policy:<name> for automatic moves)",
             path="Transition.by",
         )
@@ -79,12 +81,12 @@ def _stage(value: str | Stage) -> Stage:
 
 def _check_deal_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise StageError(
+        raise stage_error(
             f"expected a non-empty str or None, got {value!r}",
             path=f"Qualification.{attribute.name}",
         )
     if attribute.name == "opportunity_name" and isinstance(value, str) and len(value) > 80:
-        raise StageError(
+        raise stage_error(
             f"an opportunity name has at most 80 characters, this one has {len(value)}",
             path="Qualification.opportunity_name",
         )
@@ -92,7 +94,7 @@ def _check_deal_text(instance: object, attribute: attrs.Attribute[Any], value: o
 
 def _check_amount(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Money):
-        raise StageError(
+        raise stage_error(
             f"an SQL is a real opportunity: give it an amount (Money), got {value!r}",
             path="Qualification.amount",
         )
@@ -100,7 +102,7 @@ def _check_amount(instance: object, attribute: attrs.Attribute[Any], value: obje
 
 def _check_close(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise StageError(
+        raise stage_error(
             f"an SQL is a real opportunity: give it a close date (a date), got {value!r}",
             path="Qualification.close_date",
         )
@@ -122,7 +124,7 @@ class Qualification:
 
 def _check_qualification(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, Qualification):
-        raise StageError(
+        raise stage_error(
             f"expected a Qualification or None, got {type(value).__name__}",
             path="Transition.qualification",
         )
@@ -173,7 +175,10 @@ def illegal(lead_id: str, from_stage: Stage | None, to_stage: Stage) -> IllegalT
 
 def _transitions(value: object) -> tuple[Transition, ...]:
     if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
-        raise StageError("expected a sequence of transitions", path="StageHistory.transitions")
+        raise stage_error(
+            "expected a sequence of transitions",
+            path="StageHistory.transitions",
+        )
     return tuple(value)
 
 
@@ -186,7 +191,7 @@ def _check_steps(
     last: datetime | None = None
     for index, step in enumerate(steps):
         if not isinstance(step, Transition):
-            raise StageError(
+            raise stage_error(
                 f"expected a Transition, got {type(step).__name__}",
                 path=f"StageHistory.transitions[{index}]",
             )
@@ -204,7 +209,7 @@ def _check_steps(
             error.path = f"StageHistory.transitions[{index}]"
             raise error
         if last is not None and step.at < last:
-            raise StageError(
+            raise stage_error(
                 f"lead {instance.lead_id}: transition {index} at {step.at.isoformat()} is "
                 f"before the previous one at {last.isoformat()}; history is ordered",
                 path=f"StageHistory.transitions[{index}].at",
@@ -214,7 +219,7 @@ def _check_steps(
 
 def _lead_id(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise StageError("a history needs the lead's id", path="StageHistory.lead_id")
+        raise stage_error("a history needs the lead's id", path="StageHistory.lead_id")
 
 
 @attrs.frozen(slots=True)
@@ -302,7 +307,7 @@ class StageHistory:
     def append(self, step: Transition) -> StageHistory:
         """A new history with ``step`` added (checked like every other step)."""
         if not isinstance(step, Transition):
-            raise StageError(f"expected a Transition, got {type(step).__name__}")
+            raise stage_error(f"expected a Transition, got {type(step).__name__}")
         if step.to_stage not in TRANSITIONS[self.current]:
             raise illegal(self.lead_id, self.current, step.to_stage)
         return StageHistory(self.lead_id, (*self.transitions, step))
@@ -310,13 +315,16 @@ class StageHistory:
 
 def _history(history: object) -> StageHistory:
     if not isinstance(history, StageHistory):
-        raise StageError(f"expected a StageHistory, got {type(history).__name__}", path="history")
+        raise stage_error(
+            f"expected a StageHistory, got {type(history).__name__}",
+            path="history",
+        )
     return history
 
 
 def _reason(reason: object, what: str) -> str:
     if not isinstance(reason, str) or not reason.strip():
-        raise StageError(f"{what} needs a reason (why, in words)", path="reason")
+        raise stage_error(f"{what} needs a reason (why, in words)", path="reason")
     return reason
 
 
@@ -326,7 +334,8 @@ def transition(
     """Move the lead to ``to``: the generic move every named one below is built on.
 
     Checks the transition table (``IllegalTransitionError`` names both stages) and that
-    ``at`` is aware and not before the last transition (``StageError``).
+    ``at`` is aware and not before the last transition (else a ``ValidationError``,
+    code ``bad_stage_input``).
     """
     return _move(history, to, at=at, by=by, reason=reason)
 
@@ -347,7 +356,7 @@ def _move(
     step = Transition(history.current, target, at, by, reason, qualification=qualification)
     last = history.last_at
     if last is not None and step.at < last:
-        raise StageError(
+        raise stage_error(
             f"lead {history.lead_id}: {at.isoformat()} is before the last transition at "
             f"{last.isoformat()}; history is append-only and ordered",
             path="at",
@@ -410,23 +419,25 @@ def qualify(
     label = ""
     if opportunity is not None:
         if not isinstance(opportunity, Opportunity):
-            raise StageError(
-                f"expected an Opportunity, got {type(opportunity).__name__}", path="opportunity"
+            raise stage_error(
+                f"expected an Opportunity, got {type(opportunity).__name__}",
+                path="opportunity",
             )
         amount = opportunity.amount if amount is None else amount
         close_date = close_date or opportunity.close_date
         label = f"opportunity {opportunity.id}: "
     if amount is None:
-        raise StageError(
-            "an SQL is a real opportunity: give it an amount", path="opportunity.amount"
+        raise stage_error(
+            "an SQL is a real opportunity: give it an amount",
+            path="opportunity.amount",
         )
     if not isinstance(close_date, date) or isinstance(close_date, datetime):
-        raise StageError(
+        raise stage_error(
             "an SQL is a real opportunity: give it a close date (a date)",
             path="opportunity.close_date",
         )
     if not isinstance(amount, Money):
-        raise StageError(f"expected Money, got {type(amount).__name__}", path="amount")
+        raise stage_error(f"expected Money, got {type(amount).__name__}", path="amount")
     deal = Qualification(
         amount, close_date, opportunity_name=opportunity_name, stage=opportunity_stage
     )

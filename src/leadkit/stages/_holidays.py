@@ -14,7 +14,7 @@ from typing import Any
 
 from leadkit._optional import require
 from leadkit.stages._calendar import WorkingCalendar
-from leadkit.stages._errors import StageError
+from leadkit.stages._errors import stage_error
 
 __all__ = ["NEW_YEAR_BREAK", "japanese_calendar", "japanese_holidays"]
 
@@ -29,23 +29,23 @@ _MAX_YEARS = 200
 
 def _years(value: object) -> list[int]:
     if isinstance(value, int | str | bytes) or not isinstance(value, Iterable):
-        raise StageError(
+        raise stage_error(
             f"years is an iterable of years such as range(2026, 2028), got {value!r}",
             path="years",
         )
     years = sorted(set(value))
     if not years:
-        raise StageError("years must name at least one year", path="years")
+        raise stage_error("years must name at least one year", path="years")
     for year in years:
         if isinstance(year, bool) or not isinstance(year, int):
-            raise StageError(f"a year is an int, got {year!r}", path="years")
+            raise stage_error(f"a year is an int, got {year!r}", path="years")
         if not _FIRST_YEAR <= year <= _LAST_YEAR:
-            raise StageError(
+            raise stage_error(
                 f"Japanese holidays are known for {_FIRST_YEAR}..{_LAST_YEAR}, got {year}",
                 path="years",
             )
     if len(years) > _MAX_YEARS:
-        raise StageError(f"at most {_MAX_YEARS} years, got {len(years)}", path="years")
+        raise stage_error(f"at most {_MAX_YEARS} years, got {len(years)}", path="years")
     return years
 
 
@@ -55,12 +55,12 @@ def _month_day(value: object, name: str) -> tuple[int, int]:
         or len(value) != 2
         or not all(isinstance(part, int) and not isinstance(part, bool) for part in value)
     ):
-        raise StageError(f"expected (month, day) such as (12, 29), got {value!r}", path=name)
+        raise stage_error(f"expected (month, day) such as (12, 29), got {value!r}", path=name)
     month, day = value
     try:
         date(2024, month, day)  # a leap year, so that (2, 29) is accepted
     except ValueError:
-        raise StageError(f"no such day of the year: {value!r}", path=name) from None
+        raise stage_error(f"no such day of the year: {value!r}", path=name) from None
     return month, day
 
 
@@ -104,7 +104,7 @@ def japanese_holidays(
     start = _month_day(break_start, "break_start")
     end = _month_day(break_end, "break_end")
     if not isinstance(new_year_break, bool):
-        raise StageError(
+        raise stage_error(
             f"new_year_break is True or False, got {new_year_break!r}", path="new_year_break"
         )
     jpholiday: Any = require("jpholiday", "jp", purpose="Japanese public holidays")
@@ -152,7 +152,7 @@ def japanese_calendar(
     try:
         extra = frozenset(extra_holidays)
     except TypeError:
-        raise StageError(
+        raise stage_error(
             f"extra_holidays is an iterable of dates, got {extra_holidays!r}",
             path="extra_holidays",
         ) from None

@@ -16,7 +16,7 @@ import attrs
 from leadkit._checks import MAX_DAYS, finite_number
 from leadkit.model import Lead
 from leadkit.rules import CompiledCondition, Condition, compile
-from leadkit.stages._errors import StageError
+from leadkit.stages._errors import stage_error
 from leadkit.stages._stage import grade_letter
 
 __all__ = ["MqlRule", "StagePolicy"]
@@ -26,7 +26,7 @@ def _number(path: str) -> Any:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is None:
             return
-        finite_number(value, path=path, error=StageError)
+        finite_number(value, path=path, code="bad_stage_input")
 
     return check
 
@@ -40,10 +40,16 @@ def _condition(path: str) -> Any:
         if value is None:
             return
         if not isinstance(value, Condition):
-            raise StageError(f"expected a condition, got {type(value).__name__}", path=path)
+            raise stage_error(
+                f"expected a condition, got {type(value).__name__}",
+                path=path,
+            )
         on = compile(value).on
         if on not in (None, Lead):
-            raise StageError(f"expected a condition on Lead, got one on {on.__name__}", path=path)
+            raise stage_error(
+                f"expected a condition on Lead, got one on {on.__name__}",
+                path=path,
+            )
 
     return check
 
@@ -75,8 +81,9 @@ class MqlRule:
 
     def __attrs_post_init__(self) -> None:
         if not self.has_fit_path and self.or_when is None:
-            raise StageError(
-                "an MQL rule needs min_score, min_grade, when or or_when", path="MqlRule"
+            raise stage_error(
+                "an MQL rule needs min_score, min_grade, when or or_when",
+                path="MqlRule",
             )
 
     @property
@@ -90,21 +97,24 @@ def _positive(path: str, *, allow_zero: bool, maximum: int) -> Any:
         if value is None:
             return
         if allow_zero:
-            finite_number(value, path=path, error=StageError, minimum=0, maximum=maximum)
+            finite_number(value, path=path, code="bad_stage_input", minimum=0, maximum=maximum)
         else:
-            finite_number(value, path=path, error=StageError, above=0, maximum=maximum)
+            finite_number(value, path=path, code="bad_stage_input", above=0, maximum=maximum)
 
     return check
 
 
 def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise StageError("a policy needs a non-empty name", path="StagePolicy.name")
+        raise stage_error("a policy needs a non-empty name", path="StagePolicy.name")
 
 
 def _mql(instance: object, attribute: attrs.Attribute[MqlRule], value: object) -> None:
     if not isinstance(value, MqlRule):
-        raise StageError(f"expected an MqlRule, got {type(value).__name__}", path="StagePolicy.mql")
+        raise stage_error(
+            f"expected an MqlRule, got {type(value).__name__}",
+            path="StagePolicy.mql",
+        )
 
 
 @attrs.frozen(slots=True)
@@ -168,7 +178,7 @@ class StagePolicy:
         try:
             return self._prepared[rule]
         except KeyError:
-            raise StageError(f"policy {self.name!r} has no condition {rule!r}") from None
+            raise stage_error(f"policy {self.name!r} has no condition {rule!r}") from None
 
     @property
     def actor(self) -> str:

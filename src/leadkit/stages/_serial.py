@@ -13,15 +13,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from leadkit.errors import KeyPath, LoadError, PathLike, Problem, _as_path
+from leadkit.errors import KeyPath, LoadError, PathLike, Problem, ValidationError, _as_path
 from leadkit.io import load_data
 from leadkit.io._plain import check_plain
-from leadkit.io._reader import SCHEMA_VERSION, Reader, check_schema, type_name
+from leadkit.io._reader import RULE_SCHEMA_VERSION, Reader, check_schema, type_name
 from leadkit.model import Lead
 from leadkit.rules import to_data
 from leadkit.rules._data import read_condition
 from leadkit.stages._calendar import WorkingCalendar
-from leadkit.stages._errors import StageError
+from leadkit.stages._errors import stage_error
 from leadkit.stages._policy import MqlRule, StagePolicy
 from leadkit.stages._stage import grade_letter
 
@@ -60,7 +60,10 @@ def _plain_number(value: int | float | Decimal) -> int | float | str:
 def dump_stage_policy(policy: StagePolicy) -> dict[str, Any]:
     """The policy as JSON/TOML-compatible plain data; :func:`load_stage_policy` reads it."""
     if not isinstance(policy, StagePolicy):
-        raise StageError(f"expected a StagePolicy, got {type(policy).__name__}", path="policy")
+        raise stage_error(
+            f"expected a StagePolicy, got {type(policy).__name__}",
+            path="policy",
+        )
     mql: dict[str, Any] = {}
     if policy.mql.min_score is not None:
         mql["min_score"] = _plain_number(policy.mql.min_score)
@@ -70,7 +73,7 @@ def dump_stage_policy(policy: StagePolicy) -> dict[str, Any]:
         condition = getattr(policy.mql, key)
         if condition is not None:
             mql[key] = to_data(condition)
-    data: dict[str, Any] = {"schema": SCHEMA_VERSION, "name": policy.name, "mql": mql}
+    data: dict[str, Any] = {"schema": RULE_SCHEMA_VERSION, "name": policy.name, "mql": mql}
     for key in ("sgl_when", "disqualify_when"):
         condition = getattr(policy, key)
         if condition is not None:
@@ -117,7 +120,7 @@ def _mql(reader: Reader, raw: object, path: KeyPath) -> MqlRule | None:
         else:
             try:
                 grade = grade_letter(grade)
-            except StageError as err:
+            except ValidationError as err:
                 reader.fail((*where, "min_grade"), err.message)
                 grade = None
     rule = {
@@ -212,7 +215,7 @@ def dump_calendar(calendar: WorkingCalendar) -> dict[str, Any]:
     True
     """
     return {
-        "schema": SCHEMA_VERSION,
+        "schema": RULE_SCHEMA_VERSION,
         "timezone": calendar.timezone,
         "weekdays": sorted(calendar.weekdays),
         "start": _clock(calendar.start),

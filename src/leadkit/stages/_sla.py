@@ -9,7 +9,7 @@ import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit.stages._calendar import WorkingCalendar
-from leadkit.stages._errors import StageError
+from leadkit.stages._errors import stage_error
 from leadkit.stages._history import StageHistory
 from leadkit.stages._policy import StagePolicy
 from leadkit.stages._stage import Stage
@@ -64,14 +64,18 @@ def overdue(
     ignored. An answer is any move out of MQL: accept, reject, disqualify.
     """
     if not isinstance(policy, StagePolicy):
-        raise StageError(f"expected a StagePolicy, got {type(policy).__name__}", path="policy")
-    if not isinstance(calendar, WorkingCalendar):
-        raise StageError(
-            f"expected a WorkingCalendar, got {type(calendar).__name__}", path="calendar"
+        raise stage_error(
+            f"expected a StagePolicy, got {type(policy).__name__}",
+            path="policy",
         )
-    aware_datetime(as_of, error=StageError)
+    if not isinstance(calendar, WorkingCalendar):
+        raise stage_error(
+            f"expected a WorkingCalendar, got {type(calendar).__name__}",
+            path="calendar",
+        )
+    aware_datetime(as_of, code="bad_stage_input")
     if policy.accept_within_hours is None:
-        raise StageError(
+        raise stage_error(
             f"policy {policy.name!r} has no service level; set accept_within_hours",
             path="policy.accept_within_hours",
         )
@@ -79,7 +83,7 @@ def overdue(
     breaches: list[SlaBreach] = []
     for index, history in enumerate(histories):
         if not isinstance(history, StageHistory):
-            raise StageError(
+            raise stage_error(
                 f"expected a StageHistory, got {type(history).__name__}",
                 path=f"histories[{index}]",
             )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-import unicodedata
 
-from leadkit.stages._errors import StageError
+from leadkit.errors import ValidationError
+from leadkit.model import Grade
+from leadkit.stages._errors import stage_error
 
 __all__ = ["GRADE_LADDER", "Stage", "grade_rank"]
 
@@ -62,7 +63,7 @@ class Stage(enum.Enum):
                 if key in (stage.value, stage.label.lower()):
                     return stage
         names = ", ".join(s.value for s in cls)
-        raise StageError(f"unknown stage {text!r}; expected one of {names}")
+        raise stage_error(f"unknown stage {text!r}; expected one of {names}")
 
     def __str__(self) -> str:
         return self.label
@@ -80,57 +81,48 @@ _LABELS: dict[Stage, tuple[str, str]] = {
     Stage.LOST: ("lost", "失注"),
 }
 
-GRADE_LADDER: tuple[str, ...] = (
-    "A+",
-    "A",
-    "A-",
-    "B+",
-    "B",
-    "B-",
-    "C+",
-    "C",
-    "C-",
-    "D+",
-    "D",
-    "D-",
-    "F",
-)
-"""The 13 grades from best to worst, a third of a letter apart."""
-
-_MINUS_SIGNS = str.maketrans({"−": "-", "–": "-", "—": "-", "－": "-", "＋": "+"})
+GRADE_LADDER: tuple[str, ...] = tuple(str(grade) for grade in reversed(Grade))
+"""The 13 grades from best to worst, a third of a letter apart (:class:`~leadkit.model.Grade`)."""
 
 
-def _letter(text: str) -> str | None:
-    # NFKC folds full-width letters (Ｂ＋) the way Japanese input often arrives.
-    key = unicodedata.normalize("NFKC", text).strip().translate(_MINUS_SIGNS).upper()
-    return key if key in GRADE_LADDER else None
+def _grade(grade: object) -> Grade | None:
+    if isinstance(grade, Grade):
+        return grade
+    candidates: list[object] = [grade]
+    if not isinstance(grade, str):
+        inner = getattr(grade, "grade", None)  # a grade card carries its grade
+        for holder in (grade,) if inner is None else (grade, inner):
+            if isinstance(holder, Grade):
+                return holder
+            candidates += [getattr(holder, "value", None), getattr(holder, "letter", None)]
+            candidates.append(str(holder))
+    for candidate in candidates:
+        if isinstance(candidate, str):
+            try:
+                return Grade.parse(candidate)
+            except ValidationError:
+                continue
+    return None
 
 
 def grade_rank(grade: object, *, path: str = "grade") -> int:
     """The rank of a grade on the ladder: 12 for A+ down to 0 for F (higher is better).
 
-    ``grade`` is the letter as text (``"B+"``, ``"A−"`` with a typographic minus), any
-    object whose ``value`` or ``str()`` is such a letter, or an object whose ``grade`` is
-    one — so ``leadkit.scoring``'s ``Grade`` and ``GradeCard`` plug in without this
-    package importing scoring.
+    ``grade`` is a :class:`~leadkit.model.Grade`, its letter as text (read by
+    :meth:`Grade.parse <leadkit.model.Grade.parse>`: ``"B+"``, ``"A−"`` with a
+    typographic minus), any object whose ``value`` or ``str()`` is such a letter, or an
+    object whose ``grade`` is one, such as a scoring ``GradeCard``.
 
-    >>> grade_rank("A+"), grade_rank("b"), grade_rank("F")
-    (12, 8, 0)
+    >>> grade_rank("A+"), grade_rank("b"), grade_rank("F"), grade_rank("B—")
+    (12, 8, 0, 7)
     """
-    candidates: list[object] = [grade]
-    if not isinstance(grade, str):
-        inner = getattr(grade, "grade", None)  # a grade card carries its grade
-        for holder in (grade,) if inner is None else (grade, inner):
-            candidates += [getattr(holder, "value", None), getattr(holder, "letter", None)]
-            candidates.append(str(holder))
-    for candidate in candidates:
-        if isinstance(candidate, str):
-            letter = _letter(candidate)
-            if letter is not None:
-                return len(GRADE_LADDER) - 1 - GRADE_LADDER.index(letter)
-    raise StageError(
-        f"{grade!r} is not a grade; expected one of {' '.join(GRADE_LADDER)}", path=path
-    )
+    found = _grade(grade)
+    if found is None:
+        raise stage_error(
+            f"{grade!r} is not a grade; expected one of {' '.join(GRADE_LADDER)}",
+            path=path,
+        )
+    return found.rank
 
 
 def grade_letter(grade: object, *, path: str = "grade") -> str:

@@ -366,7 +366,7 @@ _RECORDS = st.one_of(
     lks.contacts(),
     lks.opportunities(),
     lks.tasks(),
-    lks.events(),
+    lks.calendar_events(),
     lks.campaigns(),
     lks.campaign_members(),
     lks.engagement_events(),

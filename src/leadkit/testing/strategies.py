@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
@@ -59,12 +59,12 @@ __all__ = [
     "accounts",
     "addresses",
     "aware_datetimes",
+    "calendar_events",
     "campaign_members",
     "campaigns",
     "contacts",
     "custom_fields",
     "engagement_events",
-    "events",
     "ids",
     "lead_conversions",
     "leads",
@@ -380,8 +380,11 @@ def tasks() -> st.SearchStrategy[Task]:
     )
 
 
-def events() -> st.SearchStrategy[Event]:
-    """Calendar events (行動) with an end not before the start."""
+def calendar_events() -> st.SearchStrategy[Event]:
+    """Calendar events (行動) with an end not before the start.
+
+    Called ``events`` before; that name is the condition builder :func:`leadkit.rules.events`
+    (engagement events) and stays here only as a deprecated alias."""
     return st.booleans().flatmap(
         lambda for_lead: st.builds(
             lambda start, minutes, **kw: Event(
@@ -538,3 +541,14 @@ def source_catalogues() -> st.SearchStrategy[SourceCatalogue]:
         st.builds(LeadSource, _text.map(lambda s: s[:80]), st.sampled_from(list(Channel))),
         max_size=5,
     ).map(lambda sources: SourceCatalogue(sources))
+
+
+# Deprecated: ``events`` collided with :func:`leadkit.rules.events` (issue 11).
+_RENAMED = {"events": "calendar_events"}
+
+if TYPE_CHECKING:
+    events = calendar_events
+else:
+    from leadkit._deprecation import module_getattr
+
+    __getattr__ = module_getattr(__name__, _RENAMED)

@@ -1,4 +1,7 @@
-"""Grades: A+ to F in 13 steps of a third of a letter, ordered and clamped."""
+"""Grades: A+ to F in 13 steps of a third of a letter, ordered and clamped.
+
+The one grade type of leadkit: scoring grades leads with it and stage policies compare
+with it (``stages.grade_rank`` is ``Grade.parse(...).rank``)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import enum
 import unicodedata
 from typing import overload
 
-from leadkit.scoring._errors import ScoringError
+from leadkit.errors import PathLike, ValidationError
 
 __all__ = ["Grade"]
 
@@ -15,7 +18,7 @@ class Grade(enum.Enum):
     """A profile grade (fit), from ``F`` (worst) to ``A+`` (best), a third of a letter
     apart. Grades compare by rank, and adding or subtracting thirds stays within A+..F.
 
-    >>> from leadkit.scoring import Grade
+    >>> from leadkit.model import Grade
     >>> Grade.parse("b+") > Grade.B, str(Grade.D + 2), str(Grade.A + 5), str(Grade.D - 9)
     (True, 'C-', 'A+', 'F')
     >>> Grade.parse("A-") - Grade.parse("B"), [str(g) for g in Grade][:4]
@@ -50,22 +53,35 @@ class Grade(enum.Enum):
     def from_rank(cls, rank: int) -> Grade:
         """The grade of ``rank`` (0 = F ... 12 = A+), clamped to that range."""
         if isinstance(rank, bool) or not isinstance(rank, int):
-            raise ScoringError(f"a grade rank is a whole number, got {rank!r}", path="rank")
+            raise ValidationError(
+                f"a grade rank is a whole number, got {rank!r}", path="rank", code="bad_grade"
+            )
         return _BY_RANK[min(12, max(0, rank))]
 
     @classmethod
-    def parse(cls, text: str | Grade) -> Grade:
-        """Read ``"B+"``, ``"b+"``, ``"Ｂ＋"`` or ``"A−"`` (typographic minus) as a grade."""
+    def parse(cls, text: str | Grade, *, path: PathLike = "grade") -> Grade:
+        """Read ``"B+"``, ``"b+"``, ``"Ｂ＋"`` or ``"A−"`` as a grade.
+
+        Full-width forms fold by NFKC; the typographic minus (−), the en dash (–) and the
+        em dash (—) all read as a minus. A bad value is a ``ValidationError`` with code
+        ``bad_grade`` at ``path``.
+
+        >>> Grade.parse("B—"), Grade.parse(" ａ－ ")
+        (<Grade.B_MINUS: 'B-'>, <Grade.A_MINUS: 'A-'>)
+        """
         if isinstance(text, Grade):
             return text
         if not isinstance(text, str):
-            raise ScoringError(f"a grade is text such as 'B+', got {text!r}", path="grade")
-        key = unicodedata.normalize("NFKC", text).strip().upper()
-        key = key.replace("\u2212", "-").replace("\u2013", "-")
+            raise ValidationError(
+                f"a grade is text such as 'B+', got {text!r}", path=path, code="bad_grade"
+            )
+        key = unicodedata.normalize("NFKC", text).strip().translate(_SIGNS).upper()
         grade = _BY_TEXT.get(key)
         if grade is None:
-            raise ScoringError(
-                f"{text!r} is not a grade; expected one of {', '.join(_BY_TEXT)}", path="grade"
+            raise ValidationError(
+                f"{text!r} is not a grade; expected one of {', '.join(_BY_TEXT)}",
+                path=path,
+                code="bad_grade",
             )
         return grade
 
@@ -118,3 +134,4 @@ class Grade(enum.Enum):
 _BY_RANK: tuple[Grade, ...] = tuple(Grade)
 _RANK: dict[Grade, int] = {grade: rank for rank, grade in enumerate(_BY_RANK)}
 _BY_TEXT: dict[str, Grade] = {grade.value: grade for grade in reversed(_BY_RANK)}
+_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
