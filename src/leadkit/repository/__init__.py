@@ -51,16 +51,6 @@ if TYPE_CHECKING:
     from leadkit.repository._postgres import PostgresUnitOfWork
 
 
-def __getattr__(name: str) -> Any:
-    # The PostgreSQL adapter's module is loaded on first use only (``import leadkit``
-    # stays light; psycopg itself is imported when a unit of work is made).
-    if name == "PostgresUnitOfWork":
-        from leadkit.repository._postgres import PostgresUnitOfWork
-
-        return PostgresUnitOfWork
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "STORE_SCHEMA_VERSION",
     "TABLES",
@@ -103,4 +93,13 @@ if TYPE_CHECKING:
 else:
     from leadkit._deprecation import module_getattr
 
-    __getattr__ = module_getattr(__name__, _RENAMED)
+    _renamed = module_getattr(__name__, _RENAMED)
+
+    def __getattr__(name: str) -> Any:
+        # The PostgreSQL adapter's module is loaded on first use only (``import leadkit``
+        # stays light; psycopg itself is imported when a unit of work is made).
+        if name == "PostgresUnitOfWork":
+            from leadkit.repository._postgres import PostgresUnitOfWork
+
+            return PostgresUnitOfWork
+        return _renamed(name)
