@@ -26,6 +26,14 @@ _SLOW_MODULES = frozenset(
         "tests/cli/test_demo.py",
         "tests/cli/test_demo_db.py",
         "tests/cli/test_docs_commands.py",
+        # Property suites of a minute of CPU or more each: engines compared end to end.
+        "tests/sql/test_parity.py",
+        "tests/sql/test_cli_engine.py",
+        "tests/hardening/test_fuzz_files.py",
+        "tests/convert/test_properties.py",
+        "tests/predict/test_learn.py",
+        "tests/predict/test_evaluate.py",
+        "tests/cli/test_predict_commands.py",
     }
 )
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from leadkit.repository import SCHEMA_VERSION, SchemaVersionError, SqliteUnitOfWork
+from leadkit.repository import STORE_SCHEMA_VERSION as SCHEMA_VERSION
+from leadkit.repository import SchemaVersionError, SqliteUnitOfWork
 from leadkit.repository._migrations import Migration, Migrations
 from leadkit.repository._sqlite import _MIGRATIONS, MIGRATIONS
 
