@@ -34,6 +34,9 @@ _SLOW_MODULES = frozenset(
         "tests/predict/test_learn.py",
         "tests/predict/test_evaluate.py",
         "tests/cli/test_predict_commands.py",
+        "tests/scoring/test_properties.py",
+        "tests/io/test_rule_codecs.py",
+        "tests/routing/test_index.py",
     }
 )
 
