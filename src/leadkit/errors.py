@@ -631,3 +631,25 @@ class DatabaseError(LeadkitError):
     def __init__(self, message: str, *, path: PathLike = None, sqlstate: str | None = None) -> None:
         super().__init__(message, path=path)
         self.sqlstate = sqlstate
+
+
+# -- internal signals of the table readers (never escape leadkit) ------------------------------
+
+
+class _CellProblem(Exception):
+    """Internal: one cell cannot be a value of its column. The CSV and frame readers catch
+    it and report a :class:`Problem` with the cell's line (or row) and column."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _FileProblem(Exception):
+    """Internal: the file itself cannot be read (not one cell); the CSV readers turn it
+    into a :class:`LoadError` naming the file, ``where`` the part of it."""
+
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where

@@ -20,6 +20,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from leadkit.errors import LeadkitError, ValidationError, format_path
+from leadkit.errors import _CellProblem as CellError
 from leadkit.model import (
     CustomFields,
     CustomValue,
@@ -35,14 +36,6 @@ __all__ = ["CellError", "Layout", "layout_of"]
 
 _MISSING: Any = object()
 MISSING = _MISSING
-
-
-class CellError(Exception):
-    """A cell cannot be a value of its column; the message says what was expected."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _show(value: object) -> str:

@@ -48,7 +48,16 @@ from typing import IO, Any, Literal, TypeAlias, TypeVar
 
 import attrs
 
-from leadkit.errors import KeyPath, LeadkitError, LoadError, Problem, ValidationError, format_path
+from leadkit.errors import (
+    KeyPath,
+    LeadkitError,
+    LoadError,
+    Problem,
+    ValidationError,
+    _FileProblem,
+    format_path,
+)
+from leadkit.errors import _CellProblem as _CellError
 from leadkit.io._countries import country_code
 from leadkit.io._headers import (
     HEADER_MAPS,
@@ -105,14 +114,6 @@ CsvSource: TypeAlias = str | os.PathLike[str] | IO[str]
 """A path (``.gz`` is decompressed) or a text file opened with ``newline=""``."""
 CsvTarget: TypeAlias = str | os.PathLike[str] | IO[str]
 """A path (``.gz`` is compressed) or a text file opened with ``newline=""``."""
-
-
-class _CellError(Exception):
-    """A cell could not be read; the message says what was expected."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 _MISSING: Any = object()
@@ -668,15 +669,6 @@ def _record_header_of(record_type: type) -> Callable[[str], str]:
 # ---------------------------------------------------------------------------------------------
 # Files
 # ---------------------------------------------------------------------------------------------
-
-
-class _FileProblem(Exception):
-    """The file itself cannot be read (not one cell): the message says why."""
-
-    def __init__(self, message: str, *, where: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.where = where
 
 
 AUTO_ENCODING = "auto"

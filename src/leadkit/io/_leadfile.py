@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from leadkit.errors import LoadError, Problem, ValidationError
+from leadkit.errors import LoadError, Problem, ValidationError, _FileProblem
 from leadkit.io._csv import (
     _CONVERSION_HEADERS,
     _PERSON_NAME_HEADERS,
@@ -26,7 +26,6 @@ from leadkit.io._csv import (
     _Context,
     _custom_prefixes,
     _encode_custom,
-    _FileProblem,
     _name,
     _open_text,
     _read_csv_table,
