@@ -56,6 +56,14 @@ def test_the_command_gets_a_loopback_server_and_its_exit_status(tmp_path: Path) 
     assert not _cluster(done.stderr).exists()  # the cluster is gone
 
 
+def _default_signals() -> None:
+    """In the child: the default handling of the signals a terminal sends. A process that
+    starts with a signal ignored (as CI runners and some test workers do) passes that on,
+    and bash cannot trap a signal it started with ignored."""
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_an_interrupted_run_removes_the_cluster(tmp_path: Path) -> None:
     run = subprocess.Popen(
@@ -64,6 +72,7 @@ def test_an_interrupted_run_removes_the_cluster(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_default_signals,
     )
     assert run.stderr is not None
     line = run.stderr.readline()  # printed once the server is up
