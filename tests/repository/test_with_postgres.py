@@ -59,8 +59,9 @@ def test_the_command_gets_a_loopback_server_and_its_exit_status(tmp_path: Path) 
 def _default_signals() -> None:
     """In the child: the default handling of the signals a terminal sends. A process that
     starts with a signal ignored or blocked (as CI runners and some test workers do)
-    passes that on, and bash cannot trap a signal it started with ignored."""
-    numbers = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    passes that on, and bash cannot trap a signal it started with ignored (nor wait for
+    its command when SIGCHLD is ignored)."""
+    numbers = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD}
     signal.pthread_sigmask(signal.SIG_UNBLOCK, numbers)
     for number in numbers:
         signal.signal(number, signal.SIG_DFL)
