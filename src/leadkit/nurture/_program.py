@@ -341,7 +341,6 @@ def _reads(node: object, kinds: set[str]) -> tuple[bool, bool]:
         kinds.update(node.kinds)
         return specific and bool(node.kinds), timeless and node.window is None
     if isinstance(node, Window):
-        _reads(node.subject, kinds)
         return _reads(node.subject, kinds)[0], False
     specific, timeless = True, True
     if isinstance(node, tuple | list):
@@ -447,17 +446,11 @@ class Program:
             raise LoadError(problems, what=f"program {self.name!r}")
         for condition in self.conditions():
             self._checks[id(condition)] = ConditionCheck.of(condition)
+        self._watched[""] = self._kinds_read(self.exit)
         for name, step in self.steps.items():
             if isinstance(step, Wait):
-                watched = [*self.exit, *([step.until] if step.until is not None else [])]
-                checks = [self._checks[id(c)] for c in watched]
-                kinds: frozenset[str] | None = frozenset()
-                for check in checks:
-                    if not check.timeless or check.kinds is None or kinds is None:
-                        kinds = None
-                    else:
-                        kinds |= check.kinds
-                self._watched[name] = kinds
+                until = (step.until,) if step.until is not None else ()
+                self._watched[name] = self._kinds_read((*self.exit, *until))
 
     def conditions(self) -> tuple[Condition, ...]:
         """Every condition of the program: entry, exit criteria, branches and waits."""
@@ -475,16 +468,21 @@ class Program:
         """``condition`` (one of :meth:`conditions`) compiled, once per program."""
         return self._checks[id(condition)].compiled
 
+    def _kinds_read(self, conditions: Iterable[Condition]) -> frozenset[str] | None:
+        """The event kinds whose arrival can change the verdict of any of ``conditions``;
+        None when any event or the passing time can (a condition with a time window)."""
+        kinds: frozenset[str] = frozenset()
+        for condition in conditions:
+            check = self._checks[id(condition)]
+            if not check.timeless or check.kinds is None:
+                return None
+            kinds |= check.kinds
+        return kinds
+
     def exit_kinds(self) -> frozenset[str] | None:
         """The event kinds whose arrival can change the exit verdict; None when any event
         or the passing time can (an exit criterion with a time window)."""
-        kinds: frozenset[str] | None = frozenset()
-        for condition in self.exit:
-            check = self._checks[id(condition)]
-            if not check.timeless or check.kinds is None or kinds is None:
-                return None
-            kinds = kinds | check.kinds
-        return kinds
+        return self._watched[""]
 
     def watched_kinds(self, wait: str) -> frozenset[str] | None:
         """The event kinds whose arrival can end the wait step ``wait`` early (its

@@ -348,18 +348,21 @@ def _reliability(
 
 
 def _capacity(
-    scores: Sequence[float], outcomes: Sequence[Outcome], per_week: int
+    scores: Sequence[float], outcomes: Sequence[Outcome], order: Sequence[int], per_week: int
 ) -> CapacityThreshold:
     created = [o.lead.created_at for o in outcomes]
     weeks = max((max(created) - min(created)) / timedelta(weeks=1), 1.0)
     threshold: float | None = None
-    chosen: list[int] = []
-    order = _order(scores, outcomes)
-    for distinct in sorted(set(scores), reverse=True):
-        above = [i for i in order if scores[i] >= distinct]
-        if len(above) / weeks > per_week:
+    taken = 0
+    # Walk down the ranking once; a threshold is a place where the score changes.
+    for position, index in enumerate(order):
+        last = position + 1 == len(order) or scores[order[position + 1]] != scores[index]
+        if not last:
+            continue
+        if (position + 1) / weeks > per_week:
             break
-        threshold, chosen = distinct, above
+        threshold, taken = scores[index], position + 1
+    chosen = order[:taken]
     wins = sum(1 for i in chosen if outcomes[i].won)
     return CapacityThreshold(per_week, threshold, len(chosen) / weeks, wins / weeks, weeks)
 
@@ -453,7 +456,7 @@ def evaluate(
         _bands(scores, won, score_bands),
         grades,
         reliability,
-        _capacity(scores, listed, per_week) if per_week is not None else None,
+        _capacity(scores, listed, order, per_week) if per_week is not None else None,
     )
 
 
