@@ -14,13 +14,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+# Pages whose examples take ten seconds of CPU or more (they train models or generate the
+# whole sample): run in the slow step of CI, left out of the default run.
+HEAVY = {"docs/predictive.md", "docs/sample.md"}
 
 
 def blocks(path: Path) -> list[str]:
     return BLOCK.findall(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def _page(path: Path) -> object:
+    name = path.relative_to(ROOT).as_posix()
+    return pytest.param(path, id=name, marks=[pytest.mark.slow] if name in HEAVY else [])
+
+
+@pytest.mark.parametrize("path", [_page(path) for path in FILES])
 def test_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_{path.stem}"}
@@ -34,3 +42,8 @@ def test_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_docs_have_examples() -> None:
     assert sum(len(blocks(p)) for p in FILES) > 0
+
+
+def test_the_heavy_pages_exist() -> None:
+    """A renamed page would silently move back into the default run."""
+    assert {path.relative_to(ROOT).as_posix() for path in FILES} >= HEAVY
