@@ -13,7 +13,7 @@ import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit.errors import LeadkitError, ValidationError
-from leadkit.model import Lead, OwnerRef
+from leadkit.model import Activity, Lead, OwnerRef
 from leadkit.repository import UnitOfWork
 from leadkit.rules import Condition, compile, field
 from leadkit.worklists._worklist import (
@@ -59,7 +59,7 @@ def _python(
                 history = [
                     e for e in uow.engagement_events.by_lead(lead.id) if e.occurred_at <= when
                 ]
-                acts = [*uow.tasks.by_lead(lead.id), *uow.events.by_lead(lead.id)]
+                acts: list[Activity] = [*uow.tasks.by_lead(lead.id), *uow.events.by_lead(lead.id)]
                 history += activity_events(acts, as_of=when)
             if not compiled(lead, history, as_of=when):
                 continue
@@ -80,7 +80,8 @@ def _activity_json(kind: str, data: str, as_of: float) -> str | None:
     from leadkit.io import structure, unstructure
     from leadkit.model import Event, Task
 
-    record = structure(json.loads(data), Task if kind == "task" else Event)
+    plain = json.loads(data)
+    record: Activity = structure(plain, Task) if kind == "task" else structure(plain, Event)
     event = activity_event(record, as_of=datetime.fromtimestamp(as_of, UTC))
     if event is None:
         return None
