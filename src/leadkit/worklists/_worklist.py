@@ -197,13 +197,13 @@ class Worklist:
 
 def dump_worklist(worklist: Worklist) -> dict[str, Any]:
     """``worklist`` as plain data (for TOML or JSON)."""
-    from leadkit.rules import dump_condition
+    from leadkit.rules import to_data
 
     data: dict[str, Any] = {"name": worklist.name}
     if worklist.title:
         data["title"] = worklist.title
     if worklist.condition is not None:
-        data["condition"] = dump_condition(worklist.condition)
+        data["condition"] = to_data(worklist.condition)
     if worklist.sort:
         data["sort"] = [str(key) for key in worklist.sort]
     data["page_size"] = worklist.page_size
@@ -217,7 +217,7 @@ def load_worklist(source: str | Path | Mapping[str, Any]) -> Worklist:
     """A worklist from a ``.toml`` / ``.json`` file or plain data; every problem is
     reported at once in a :class:`~leadkit.errors.LoadError` with its key path."""
     from leadkit.io import load_data
-    from leadkit.rules import load_condition
+    from leadkit.rules import from_data
 
     data = load_data(source) if isinstance(source, str | Path) else source
     if not isinstance(data, Mapping):
@@ -226,7 +226,7 @@ def load_worklist(source: str | Path | Mapping[str, Any]) -> Worklist:
     condition = None
     if "condition" in data:
         try:
-            condition = load_condition(data["condition"], on=Lead, path="condition")
+            condition = from_data(data["condition"], on=Lead, path="condition")
         except LoadError as err:
             problems.extend(err.problems)
     name = data.get("name")
