@@ -89,6 +89,14 @@ class ReassignmentPlan:
     kept: Mapping[str, str]
 
 
+def _without(router: Router, rep: str) -> Router:
+    """``router`` with ``rep`` inactive: the strategies pass over them."""
+    users = dict(router.roster.users)
+    if rep in users:
+        users[rep] = attrs.evolve(users[rep], active=False)
+    return Router(router.rules, roster=attrs.evolve(router.roster, users=users))
+
+
 def plan_reassignment(
     uow: UnitOfWork,
     rep: str,
@@ -105,8 +113,9 @@ def plan_reassignment(
     ``reason`` is why the rep's leads move; by default it comes from the roster (not in
     the roster, inactive, on leave) or the open count above the rep's capacity, and a rep
     with none of those keeps every lead. Over capacity, only the leads above capacity move
-    (newest first); ``limit`` caps how many move in any case. A lead the rules would give
-    back to ``rep`` stays, with the reason.
+    (newest first); ``limit`` caps how many move in any case. The strategies pass over
+    ``rep``; a lead the rules still give back to ``rep`` (an entry naming them) stays,
+    with the reason.
     """
     when = _check_as_of(as_of)
     why = reason or _why_move(rep, router, state, when)
@@ -126,10 +135,11 @@ def plan_reassignment(
         kept.update({lead.id: f"over the limit of {limit}" for lead in movable[limit:]})
         movable = movable[:limit]
     copy = state.snapshot()
+    without = _without(router, rep)
     moves = []
     for lead in movable:
         # Route the lead as if it had no owner, so that keep-owner entries do not keep it.
-        decision = router.route(attrs.evolve(lead, owner=None), as_of=when, state=copy)
+        decision = without.route(attrs.evolve(lead, owner=None), as_of=when, state=copy)
         if decision.owner == lead.owner:
             kept[lead.id] = f"the rules give it back to {rep} ({decision})"
             continue

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from leadkit._checks import aware_datetime
 from leadkit.errors import ValidationError
-from leadkit.model import Activity, Lead, Task, TaskStatus
+from leadkit.model import Activity, Lead, Task, TaskStatus, active_statuses
 from leadkit.nurture import NextAction, next_best_action
 from leadkit.stages import Stage, StageHistory, StagePolicy, WorkingCalendar
 from leadkit.worklists._response import ResponseSla, done_at, first_responses
@@ -38,7 +38,7 @@ def next_action(
 ) -> NextAction:
     """What the lead's owner should do now, and why, in this order:
 
-    1. a converted or closed lead: **none**;
+    1. a converted, merged-away or closed lead (by stage or by status): **none**;
     2. an open task on the lead past its due date: **follow_up** (the oldest first);
     3. no completed activity since the assignment (``assigned_at``, else creation), with
        a service level ``sla``: **call**, due when the service level ends (overdue
@@ -51,6 +51,9 @@ def next_action(
     when = aware_datetime(as_of)
     if not isinstance(lead, Lead):
         raise ValidationError(f"expected a Lead, got {type(lead).__name__}", path="lead")
+    if lead.is_merged or active_statuses().get(lead.status).is_closed:
+        why = "merged away" if lead.is_merged else f"closed ({lead.status})"
+        return NextAction("none", f"the lead is {why}")
     mine = [a for a in activities if a.lead_id == lead.id]
     base = next_best_action(
         lead, history, as_of=when, policy=policy, calendar=calendar, programs=programs
