@@ -20,7 +20,7 @@ MEMBERS = ("u-1", "u-2", "u-3", "u-4")
 
 
 def _claim_all(path: str, member: str, order: str) -> list[str]:
-    taken = []
+    taken: list[str] = []
     while True:
         uow = SqliteUnitOfWork(path, timeout=60)
         with uow:
@@ -42,7 +42,7 @@ def test_concurrent_claims_never_share_a_lead(tmp_path: Path, order: str) -> Non
     path = str(tmp_path / "claims.db")
     uow = SqliteUnitOfWork(path)
     with uow:
-        uow.queues.add(Queue(id="q-in", name="Inbound", member_ids=MEMBERS))
+        uow.queues.add(Queue(id="q-in", name="Inbound", member_ids=MEMBERS))  # type: ignore[arg-type]  # converter=tuple
         for i in range(40):
             uow.leads.add(
                 Lead(

@@ -57,7 +57,7 @@ def stored(*leads: Lead) -> InMemoryUnitOfWork:
     with uow:
         for item in leads:
             uow.leads.add(item)
-        uow.queues.add(Queue(id="q-in", name="Inbound", member_ids=("u-1", "u-2")))
+        uow.queues.add(Queue(id="q-in", name="Inbound", member_ids=("u-1", "u-2")))  # type: ignore[arg-type]  # converter=tuple
         uow.commit()
     return uow
 
