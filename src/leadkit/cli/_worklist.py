@@ -12,10 +12,14 @@ from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._output import add_output_options, emit
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from leadkit.model import Activity
     from leadkit.reports import Table
+    from leadkit.stages import StageHistory, StagePolicy
     from leadkit.worklists import Worklist
 
-__all__ = ["configure", "run", "worklist_table"]
+__all__ = ["configure", "demo_tables", "run", "worklist_table"]
 
 EXAMPLES = """\
 examples:
@@ -122,3 +126,64 @@ def worklist_table(
         rows,
         title=f"{worklist.title or worklist.name}: page {page}{more}",
     )
+
+
+def demo_tables(
+    db: Path,
+    *,
+    as_of: datetime,
+    policy: StagePolicy,
+    histories: Mapping[str, StageHistory],
+    priorities: Mapping[str, str],
+    rows: int = 10,
+) -> list[Table]:
+    """What ``leadkit demo`` shows of the working day: the first ``rows`` leads of the
+    unanswered-leads worklist (対応漏れ), and the next actions of the rep who owns the
+    most of them, with their reasons."""
+    import attrs
+
+    from leadkit.model import OwnerRef
+    from leadkit.reports import Table
+    from leadkit.repository import SqliteUnitOfWork
+    from leadkit.worklists import BUILTIN_WORKLISTS, ResponseSla, rep_next_actions, run_worklist
+
+    unanswered = attrs.evolve(BUILTIN_WORKLISTS["unanswered"], page_size=rows)
+    worklist = worklist_table(db, unanswered, when=as_of)
+    uow = SqliteUnitOfWork(db, create=False)
+    with uow:
+        everyone = attrs.evolve(unanswered, page_size=10_000)
+        waiting = run_worklist(uow, everyone, as_of=as_of).leads
+        counts: dict[str, int] = {}
+        for lead in waiting:
+            if lead.owner is not None:
+                counts[lead.owner.id] = counts.get(lead.owner.id, 0) + 1
+        if not counts:
+            return [worklist]
+        rep = min(counts, key=lambda owner: (-counts[owner], owner))
+        mine = [lead for lead in uow.leads.all() if lead.owner == OwnerRef.user(rep)]
+        activities: list[Activity] = [*uow.tasks.all(), *uow.events.all()]
+    actions = rep_next_actions(
+        mine,
+        rep=rep,
+        as_of=as_of,
+        policy=policy,
+        histories=histories,
+        activities=activities,
+        sla=ResponseSla(4),
+        priorities=priorities,
+    )
+    table = Table(
+        ("lead", "company", "action", "due", "why"),
+        [
+            (
+                lead.id,
+                lead.company,
+                action.kind + (" (overdue)" if action.overdue else ""),
+                action.due.isoformat(timespec="minutes") if action.due else "",
+                action.reason,
+            )
+            for lead, action in actions[:rows]
+        ],
+        title=f"Next actions of {rep} (most urgent first)",
+    )
+    return [worklist, table]

@@ -85,7 +85,8 @@ def next_action(
     if response.responded_at is None and sla is not None and lead.owner is not None:
         return NextAction(
             "call",
-            f"{tag}assigned {response.started_at.isoformat()} and not answered yet;"
+            f"{tag}{'assigned' if assigned_at is not None else 'new'}"
+            f" {response.started_at.isoformat(timespec='minutes')} and not answered yet;"
             f" the service level gives {sla.hours:g}"
             f" {'working ' if sla.calendar else ''}hours",
             response.due,
