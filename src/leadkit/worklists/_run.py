@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -160,7 +161,8 @@ def _sqlite(
     from leadkit.sql._run import _event_value, _lead_value, _register_search
 
     query = _sqlite_query(condition, worklist, when)
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # A URI built by pathlib escapes the characters (?, #, %) a file name may hold.
+    connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
     try:
         _register_search(connection)
         connection.create_function("leadkit_lead_value", 4, _lead_value, deterministic=True)
