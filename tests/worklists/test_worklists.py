@@ -42,6 +42,8 @@ LEADS = [
     lead("e", hours=4, status="Closed - Not Converted", custom={"stage": "mql"}),
     # hot and accepted (being worked)
     lead("f", hours=5, status="Working - Contacted", custom={"priority": "A1"}),
+    # an MQL of this morning, not answered yet: not "untouched for two days"
+    lead("g", hours=70, custom={"stage": "mql"}),
 ]
 ACTIVITIES: list[Task | Event] = [
     done("a", NOW - timedelta(days=1)),
@@ -53,7 +55,7 @@ ACTIVITIES: list[Task | Event] = [
 
 EXPECTED = {
     "untouched-mqls": ["b", "c"],
-    "unanswered": ["b"],
+    "unanswered": ["b", "g"],
     "double-handled": ["c"],
     "hot-not-accepted": ["a", "b", "d"],
 }
@@ -81,14 +83,14 @@ def test_builtin_worklists(uow: UnitOfWork, name: str) -> None:
 
 def test_team_filter_sort_and_paging(uow: UnitOfWork) -> None:
     everyone = Worklist("all", sort=["-created_at"], page_size=2)
-    assert _ids(uow, everyone) == ["f", "e"]
-    assert _ids(uow, everyone, page=3) == ["b", "a"]
+    assert _ids(uow, everyone) == ["g", "f"]
+    assert _ids(uow, everyone, page=4) == ["a"]
     with uow:
         page = run_worklist(uow, everyone, as_of=NOW, page=2)
-    assert ([x.id for x in page.leads], page.more) == (["d", "c"], True)
+    assert ([x.id for x in page.leads], page.more) == (["e", "d"], True)
     assert _ids(uow, everyone, owners=["u-2"]) == []
     by_company = Worklist("mine", condition=field("custom.stage") == "mql", sort=["company"])
-    assert _ids(uow, by_company, owners=["u-1"]) == ["a", "b", "c", "e"]
+    assert _ids(uow, by_company, owners=["u-1"]) == ["a", "b", "c", "e", "g"]
 
 
 def test_missing_values_sort_last_either_way(uow: UnitOfWork) -> None:

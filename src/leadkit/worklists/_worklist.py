@@ -260,7 +260,10 @@ def _builtins() -> dict[str, Worklist]:
         "untouched-mqls": Worklist(
             "untouched-mqls",
             title="MQLs nobody touched for two days (2日間未接触のMQL)",
-            condition=open_lead & (field("custom.stage") == "mql") & ~events(DONE).within(days=2),
+            condition=open_lead
+            & (field("custom.stage") == "mql")
+            & field("created_at").older_than(days=2)
+            & ~events(DONE).within(days=2),
             sort=["created_at"],
         ),
         "unanswered": Worklist(
