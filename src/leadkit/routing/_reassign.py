@@ -48,13 +48,11 @@ def release_if_closed(state: RoutingState, before: Lead, after: Lead) -> bool:
     return True
 
 
-def _why_move(rep: str, router: Router, state: RoutingState, as_of: datetime) -> str | None:
+def _why_move(rep: str, router: Router, held: int, as_of: datetime) -> str | None:
     reason = router.roster.unavailable_reason(rep, as_of)
     if reason is not None:
         return reason
     limit = _open_limit(rep, router.roster, _Caps())
-    with state.transaction() as txn:
-        held = txn.get(open_key(rep)) or 0
     if limit is not None and held > limit:
         return f"over capacity ({held} open, capacity {limit})"
     return None
@@ -111,18 +109,20 @@ def plan_reassignment(
     routed against a copy of ``state`` (``state`` does not change, nor does any lead).
 
     ``reason`` is why the rep's leads move; by default it comes from the roster (not in
-    the roster, inactive, on leave) or the open count above the rep's capacity, and a rep
+    the roster, inactive, on leave) or from more open leads in ``uow`` than the rep's
+    capacity, and a rep
     with none of those keeps every lead. Over capacity, only the leads above capacity move
     (newest first); ``limit`` caps how many move in any case. The strategies pass over
     ``rep``; a lead the rules still give back to ``rep`` (an entry naming them) stays,
     with the reason.
     """
     when = _check_as_of(as_of)
-    why = reason or _why_move(rep, router, state, when)
     leads = sorted(
         (lead for lead in uow.leads.by_owner(OwnerRef.user(rep)) if is_open_lead(lead)),
         key=lambda lead: (lead.created_at, lead.id),
     )
+    # The open leads in the store are the rep's load, whatever the routing counts say.
+    why = reason or _why_move(rep, router, len(leads), when)
     kept: dict[str, str] = {}
     if why is None:
         return ReassignmentPlan(rep, when, (), {lead.id: f"{rep} can take leads" for lead in leads})
