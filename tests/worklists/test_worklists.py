@@ -131,6 +131,8 @@ def test_worklist_round_trips_as_toml_and_through_the_converter(tmp_path: Path) 
 
 
 def test_bad_worklists_are_refused_with_paths() -> None:
+    with pytest.raises(LoadError):
+        structure("calls.toml", Worklist)  # data, never a file name to open
     with pytest.raises(LoadError) as err:
         load_worklist(
             {"title": 1, "sort": "x", "condition": {"field": "nope", "op": "=="}, "zz": 1}

@@ -14,7 +14,7 @@ own (see :func:`activity_events`):
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from leadkit.errors import LoadError, Problem, ValidationError
+from leadkit.io._reader import mapping_codec
 from leadkit.model import Activity, EngagementEvent, Event, Lead, Money, Task
 from leadkit.rules import Condition, FieldRef, Kind, events, field, info_of
 from leadkit.worklists._response import done_at
@@ -292,7 +293,8 @@ def _builtins() -> dict[str, Worklist]:
 BUILTIN_WORKLISTS: Mapping[str, Worklist] = _builtins()
 """The built-in worklists by name (see the "Worklists" page of the docs)."""
 
-PLAIN_CODECS: dict[str, tuple[Any, Any]] = {
-    "Worklist": (dump_worklist, lambda data: load_worklist(data)),
+PLAIN_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    # mapping_codec: a string given to structure() is data, never a file name to open.
+    "Worklist": mapping_codec(dump_worklist, lambda data: load_worklist(data), what="worklist"),
 }
 """How the one converter writes and reads worklists (see :mod:`leadkit.io`)."""
