@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
-from leadkit.model import Event, Lead, Money, Opportunity, OwnerRef, PersonName, Task, User
+from leadkit.model import (
+    Event,
+    Lead,
+    Money,
+    Opportunity,
+    OwnerRef,
+    PersonName,
+    Task,
+    TaskStatus,
+    User,
+)
 from leadkit.reports import pipeline, source_effectiveness, team_performance
 from tests.reports._support import AT, converted_lead, won
 
@@ -106,10 +117,14 @@ def test_pipeline_groups_open_work_by_owner_and_stage() -> None:
     }
 
 
+def done(at: datetime) -> dict[str, Any]:
+    return {"status": TaskStatus.COMPLETED, "completed_at": at}
+
+
 def test_team_performance_response_times_and_mql_decisions() -> None:
     activities: list[Task | Event] = [
-        Task(subject="call", lead_id="a", created_at=AT + timedelta(hours=2)),
-        Task(subject="call again", lead_id="a", created_at=AT + timedelta(hours=5)),
+        Task(subject="call", lead_id="a", created_at=AT, **done(AT + timedelta(hours=2))),
+        Task(subject="call again", lead_id="a", created_at=AT, **done(AT + timedelta(hours=5))),
         Event(
             subject="visit",
             lead_id="b",
@@ -118,9 +133,15 @@ def test_team_performance_response_times_and_mql_decisions() -> None:
             created_at=AT,
         ),
         # Before the assignment below: not a response.
-        Task(subject="old", lead_id="d", created_at=AT + timedelta(minutes=5)),
-        Task(subject="follow up", contact_id="contact-e", created_at=AT + timedelta(hours=1)),
-    ]
+        Task(subject="old", lead_id="d", created_at=AT, **done(AT + timedelta(minutes=5))),
+        # Planned after the assignment, not done: not a response either (issue 19).
+        Task(subject="call back", lead_id="d", created_at=AT + timedelta(hours=2)),
+        Task(subject="follow up", contact_id="contact-e", created_at=AT,
+             **done(AT + timedelta(hours=1))),
+        # An event that has not ended by as_of has not happened yet.
+        Event(subject="demo", lead_id="d", start=AT + timedelta(hours=23),
+              end=AT + timedelta(days=2), created_at=AT),
+    ]  # fmt: skip
     report = team_performance(
         LEADS,
         activities=activities,

@@ -24,6 +24,7 @@ examples:
   leadkit route --rules data/routing.toml --users data/users.csv --leads data/leads.csv
   leadkit funnel --policy data/stage_policy.toml --leads data/leads.csv --by source
   leadkit validate data/routing.toml        check a model, profile, policy or rule set
+  leadkit worklist unanswered --db crm.sqlite3   the leads nobody has answered (対応漏れ)
 
 Run "leadkit COMMAND --help" for each command's options and an example.
 Exit status: 0 ok, 1 bad input (every problem is listed), 2 wrong command line.
@@ -55,6 +56,8 @@ _COMMANDS: tuple[_Command, ...] = (
     _Command("evaluate", "measure a scoring model against outcomes", "_predict",
              "configure_evaluate"),
     _Command("validate", "check a model, profile, policy or rule set file", "_validate",
+             "configure"),
+    _Command("worklist", "list the worklists, or run one on a database", "_worklist",
              "configure"),
 )  # fmt: skip
 """Every subcommand, in the order ``leadkit --help`` lists them. Each one's module

@@ -399,6 +399,19 @@ class _Flow:
                     final_leads, histories=histories.values(), opportunities=opportunities
                 ).table()
             )
+            # The inside-sales day: who nobody has answered, and one rep's next actions.
+            from leadkit.cli._worklist import demo_tables
+
+            priorities = {i: priority_matrix(grades[i], cards[i]) for i in cards if i in grades}
+            self.tables.extend(
+                demo_tables(
+                    self.db,
+                    as_of=report_as_of,
+                    policy=policy,
+                    histories=histories,
+                    priorities=priorities,
+                )
+            )
         return self.tables
 
     def _qualifies(

@@ -165,6 +165,7 @@ _PLAIN_CODEC_MODULES: dict[tuple[str, str], str] = {
     ("leadkit.dedupe", "DuplicateRuleSet"): "leadkit.dedupe._codec",
     ("leadkit.dedupe", "Survivorship"): "leadkit.dedupe._codec",
     ("leadkit.nurture", "Program"): "leadkit.nurture._codec",
+    ("leadkit.worklists", "Worklist"): "leadkit.worklists._worklist",
 }
 """(package, class name) → the module whose ``PLAIN_CODECS`` write and read that type."""
 

@@ -23,6 +23,7 @@ from leadkit.model import (
     Money,
     Opportunity,
     OwnerRef,
+    TaskStatus,
     User,
     active_statuses,
 )
@@ -267,8 +268,8 @@ def pipeline(
 class OwnerRow:
     """One owner's load and results.
 
-    ``median_response`` is the median time from assignment to the first activity on the
-    lead; ``awaiting_response`` counts open leads with no activity since assignment.
+    ``median_response`` is the median time from assignment to the first completed activity
+    on the lead; ``awaiting_response`` counts open leads with none since assignment.
     """
 
     owner: str
@@ -315,8 +316,14 @@ def _median(values: list[timedelta]) -> timedelta | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _activity_time(activity: Activity) -> datetime:
-    return activity.start if isinstance(activity, Event) else activity.created_at
+def _activity_time(activity: Activity, as_of: datetime) -> datetime | None:
+    # Only done work answers a lead: a completed task (when it was completed) or an event
+    # that has ended (when it started); a planned, open task is not a response.
+    if isinstance(activity, Event):
+        return activity.start if activity.end <= as_of else None
+    if activity.status is not TaskStatus.COMPLETED:
+        return None
+    return activity.completed_at or activity.created_at
 
 
 def team_performance(
@@ -333,8 +340,9 @@ def team_performance(
     rejected, and conversion rate.
 
     A lead's assignment time is ``assigned_at[lead.id]`` when given, else its creation
-    time; its response is the first activity (task created, or event start) on the lead
-    — or on the contact it became — at or after the assignment and not after ``as_of``.
+    time; its response is the first completed activity (a task when it was completed, an
+    event that has ended, at its start) on the lead — or on the contact it became — at
+    or after the assignment and not after ``as_of``. A planned, open task is not one.
     Accepted MQLs are steps MQL → SAL; rejected ones MQL → recycled (from histories;
     empty without them). Counts go to the lead's current owner.
     """
@@ -344,8 +352,9 @@ def team_performance(
     first_touch: dict[str, list[datetime]] = defaultdict(list)
     for activity in activities:
         person = activity.lead_id or activity.contact_id
-        if person is not None:
-            first_touch[person].append(_activity_time(activity))
+        at = _activity_time(activity, as_of)
+        if person is not None and at is not None:
+            first_touch[person].append(at)
     steps: dict[str, Counter[str]] = {}
     if histories is not None:
         for trail in histories:

@@ -30,6 +30,16 @@ from leadkit.routing._load import (
     load_availability,
     load_team_availability,
 )
+from leadkit.routing._reassign import (
+    Claim,
+    Reassignment,
+    ReassignmentPlan,
+    apply_reassignment,
+    claim_next,
+    is_open_lead,
+    plan_reassignment,
+    release_if_closed,
+)
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
 from leadkit.routing._rules import AssignmentRules, AssignmentTarget, RuleEntry
 from leadkit.routing._sqlite import SqliteState
@@ -68,12 +78,15 @@ __all__ = [
     "Bands",
     "CapacityBased",
     "Caps",
+    "Claim",
     "InMemoryState",
     "IndexStats",
     "LeastLoaded",
     "Leave",
     "MatchedEntry",
     "MemberNote",
+    "Reassignment",
+    "ReassignmentPlan",
     "Roster",
     "RoundRobin",
     "Router",
@@ -88,17 +101,22 @@ __all__ = [
     "UnitOfWorkState",
     "WeightedRoundRobin",
     "WorkingHours",
+    "apply_reassignment",
+    "claim_next",
     "dump_assignment_rules",
     "dump_availability",
     "dump_team_availability",
     "in_country",
     "in_prefecture",
     "in_region",
+    "is_open_lead",
     "load_assignment_rules",
     "load_availability",
     "load_team_availability",
+    "plan_reassignment",
     "postal_code_between",
     "product_interest",
+    "release_if_closed",
 ]
 
 
