@@ -61,10 +61,12 @@ from leadkit.repository import (
     ContactRepository,
     DuplicateIdError,
     EngagementEventRepository,
+    EnrolmentRepository,
     EventRepository,
     LeadReadOnlyError,
     LeadRepository,
     OpportunityRepository,
+    OutboxRepository,
     QueueRepository,
     RateLimitRepository,
     RoutingStateRepository,
@@ -114,7 +116,7 @@ def snapshot(uow_factory: UnitOfWorkFactory) -> Snapshot:
         return {name: getattr(uow, name).all() for name in REPOSITORY_NAMES}
 
 
-_WRITES = frozenset({"add", "add_all", "update", "remove", "save_conversion"})
+_WRITES = frozenset({"add", "add_all", "update", "remove", "save_conversion", "save"})
 
 
 class _FailingRepository:
@@ -252,6 +254,16 @@ class FailingUnitOfWork:
     def routing_state(self) -> RoutingStateRepository:
         """The inner unit's routing state (its writes are not counted as steps)."""
         return self.inner.routing_state
+
+    @property
+    def enrolments(self) -> EnrolmentRepository:
+        """The inner unit's enrolments; ``save`` counts as a write step."""
+        return cast(EnrolmentRepository, self._wrap("enrolments"))
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """The inner unit's outbox; ``add`` counts as a write step."""
+        return cast(OutboxRepository, self._wrap("outbox"))
 
     @property
     def rate_limits(self) -> RateLimitRepository:
