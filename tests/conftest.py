@@ -37,6 +37,7 @@ _SLOW_MODULES = frozenset(
         "tests/scoring/test_properties.py",
         "tests/io/test_rule_codecs.py",
         "tests/routing/test_index.py",
+        "tests/outbox/test_two_dispatchers.py",
     }
 )
 

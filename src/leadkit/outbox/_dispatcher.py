@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DispatchReport", "Dispatcher"]
 
+_SETTLE_TRIES = 5
+
 
 @attrs.frozen
 class DispatchReport:
@@ -95,6 +97,14 @@ class Dispatcher:
             return []  # another dispatcher claimed at the same moment: next round
 
     def _settle(self, entry: OutboxEntry, error: BaseException | None) -> bool:
+        for _ in range(_SETTLE_TRIES - 1):
+            try:
+                return self._settle_once(entry, error)
+            except ConcurrencyError:
+                continue  # a serialisation conflict with another dispatcher's mark
+        return self._settle_once(entry, error)
+
+    def _settle_once(self, entry: OutboxEntry, error: BaseException | None) -> bool:
         with self._unit_of_work() as uow:
             now = self._clock()
             if error is None:
