@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from leadkit.outbox import Dispatcher, DomainEvent
 from leadkit.repository import PostgresUnitOfWork, SqliteUnitOfWork, UnitOfWork
 
 
-def factory(where: tuple[str, ...]) -> functools.partial[UnitOfWork]:
+def factory(where: tuple[str, ...]) -> Callable[[], UnitOfWork]:
     """A unit-of-work factory from ("sqlite", path) or ("postgres", url, schema)."""
     if where[0] == "sqlite":
         return functools.partial(SqliteUnitOfWork, where[1], record_events=True)
