@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from leadkit._checks import aware_datetime
-from leadkit.errors import ValidationError
 from leadkit.model import EngagementEvent, Lead
 from leadkit.nurture._engine import Action, Advance, Enrolment, advance_many, enrol
 from leadkit.nurture._program import Program
@@ -20,14 +19,6 @@ if TYPE_CHECKING:
     from leadkit.repository import UnitOfWork
 
 __all__ = ["action_event", "advance_stored", "enrol_stored"]
-
-
-def _active(uow: UnitOfWork) -> None:
-    if not getattr(uow, "active", False):
-        raise ValidationError(
-            "advance_stored and enrol_stored run inside `with uow:` (the caller commits)",
-            path="uow",
-        )
 
 
 def action_event(action: Action) -> ProgramActionDue:
@@ -62,7 +53,6 @@ def enrol_stored(
     """Enrol each of ``leads`` whose entry criteria hold and whose earlier enrolments
     (read from ``uow.enrolments``) allow re-entry; the new enrolments are saved in
     ``uow``'s transaction and returned. The caller commits."""
-    _active(uow)
     aware_datetime(as_of)
     chosen = list(leads)
     events: dict[str, list[EngagementEvent]] = defaultdict(list)
@@ -87,7 +77,6 @@ def advance_stored(uow: UnitOfWork, program: Program, *, as_of: datetime) -> dic
     :class:`~leadkit.outbox.ProgramActionDue`, all in ``uow``'s transaction (the caller
     commits: all of it is kept, or none). Running it again gives no action twice: the
     actions have deterministic ids and the outbox keeps one entry per id."""
-    _active(uow)
     aware_datetime(as_of)
     enrolments = uow.enrolments.by_program(program.name, active=True)
     if not enrolments:
