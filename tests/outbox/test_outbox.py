@@ -228,6 +228,8 @@ def test_a_crash_after_delivery_before_marking_redelivers(factory: Factory) -> N
 def test_dispatcher_options_are_checked() -> None:
     store = InMemoryStore()
     with pytest.raises(ValidationError):
+        store.unit_of_work(record_events="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
         Dispatcher(store.unit_of_work, print, batch=0)
     with pytest.raises(ValidationError):
         Dispatcher(store.unit_of_work, print, lease=timedelta(0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from leadkit.errors import ValidationError
 from leadkit.model import Campaign, Event, Queue, Task, User
 from leadkit.repository._enrolments import EnrolmentStore
 from leadkit.repository._errors import UnitOfWorkStateError
@@ -42,7 +43,10 @@ class BaseUnitOfWork:
         record_events: bool = False,
     ) -> None:
         if not isinstance(record_events, bool):
-            raise UnitOfWorkStateError(f"record_events is True or False, got {record_events!r}")
+            raise ValidationError(
+                f"record_events is True or False, got {record_events!r}",
+                path=f"{type(self).__name__}.record_events",
+            )
         self._active = False
         self._record_events = record_events
         self._repositories = Repositories(
