@@ -38,6 +38,7 @@ _SLOW_MODULES = frozenset(
         "tests/io/test_rule_codecs.py",
         "tests/routing/test_index.py",
         "tests/worklists/test_parity.py",
+        "tests/outbox/test_two_dispatchers.py",
     }
 )
 

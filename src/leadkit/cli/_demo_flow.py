@@ -21,6 +21,7 @@ import attrs
 
 from leadkit._sqlite_file import FileKind, inspect_file
 from leadkit.cli._context import Context
+from leadkit.cli._demo_nurture import run_nurture
 from leadkit.cli._errors import CliError
 from leadkit.cli._examples import example_data
 from leadkit.cli._tables import funnel_table
@@ -360,6 +361,12 @@ class _Flow:
             self.notes.append(f"{len(written)} CSV files written to {self.settings.export}")
         report_as_of = qualified_at + timedelta(hours=1)
 
+        with self.step("nurture the fresh inquiries (five lessons by mail)"):
+            nurture_tables, nurture_note = run_nurture(
+                self.db, list(leads_by_id.values()), as_of=as_of
+            )
+        self.notes.append(nurture_note)
+
         with self.step("reports"):
             self.tables.append(self._funnel(histories, report_as_of, final_leads))
             self.tables.append(self._closed(data.opportunities))
@@ -412,6 +419,7 @@ class _Flow:
                     priorities=priorities,
                 )
             )
+            self.tables.extend(nurture_tables)
         return self.tables
 
     def _qualifies(

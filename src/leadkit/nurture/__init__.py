@@ -28,6 +28,7 @@ from leadkit.nurture._program import (
     Wait,
 )
 from leadkit.nurture._simulate import ProgramReport, StepCount, simulate
+from leadkit.nurture._stored import action_event, advance_stored, enrol_stored
 
 __all__ = [
     "ACTION_KINDS",
@@ -51,10 +52,13 @@ __all__ = [
     "StepCount",
     "Visit",
     "Wait",
+    "action_event",
     "advance",
     "advance_many",
+    "advance_stored",
     "dump_program",
     "enrol",
+    "enrol_stored",
     "load_program",
     "next_best_action",
     "simulate",

@@ -4,10 +4,12 @@ enrolment and the actions due out, each with its reason."""
 from __future__ import annotations
 
 import hashlib
+import operator
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from itertools import accumulate
 from typing import Any, Literal
 
 import attrs
@@ -104,19 +106,31 @@ class Advance:
     actions: tuple[Action, ...]
 
 
-def _event_order(event: EngagementEvent) -> tuple[datetime, str]:
-    return event.occurred_at, event.id
+_event_order = operator.attrgetter("occurred_at", "id")
+"""Events in time order; the id breaks ties (the same order whatever order they came in)."""
 
 
 class _Timeline:
     """One lead's events, oldest first, and the conditions evaluated on those up to a time."""
 
-    __slots__ = ("counts", "events", "exit_memo", "lead", "memo", "program", "times")
+    __slots__ = (
+        "counts",
+        "events",
+        "exit_memo",
+        "kinds",
+        "kinds_seq",
+        "lead",
+        "memo",
+        "program",
+        "times",
+    )
 
     def __init__(self, lead: Lead, events: Sequence[EngagementEvent], program: Program) -> None:
         self.lead = lead
-        self.events = sorted(events, key=_event_order)
+        self.events = sorted(events, key=_event_order) if len(events) > 1 else list(events)
         self.times = [e.occurred_at for e in self.events]
+        self.kinds_seq = [e.kind for e in self.events]
+        self.kinds = frozenset(self.kinds_seq)
         self.program = program
         # Per set of kinds: how many events of those kinds are among the first i events.
         self.counts: dict[frozenset[str], list[int]] = {}
@@ -127,9 +141,8 @@ class _Timeline:
     def relevant(self, kinds: frozenset[str], seen: int) -> int:
         counts = self.counts.get(kinds)
         if counts is None:
-            counts = [0]
-            for event in self.events:
-                counts.append(counts[-1] + (event.kind in kinds))
+            contains = kinds.__contains__
+            counts = list(accumulate(map(contains, self.kinds_seq), initial=0))
             self.counts[kinds] = counts
         return counts[seen]
 
@@ -164,6 +177,34 @@ class _Timeline:
 def _action_id(program: Program, lead_id: str, step: str, visit: int) -> str:
     key = f"{program.name}\x1f{program.version}\x1f{lead_id}\x1f{step}\x1f{visit}"
     return hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
+
+
+class _Plan:
+    """What advancing needs of a program, worked out once per call rather than once per
+    enrolment: each step's action detail, and the reasons already written (an action's
+    reason depends only on the branches and waits that led to it, so most leads share
+    one of a handful)."""
+
+    __slots__ = ("details", "program", "reasons")
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.details = {name: _detail(step) for name, step in program.steps.items()}
+        self.reasons: dict[tuple[object, ...], str] = {}
+
+    def reason(self, step: str, visits: Sequence[Visit]) -> str:
+        steps = self.program.steps
+        path: list[object] = [step]
+        for visit in reversed(visits[:-1]):
+            if not isinstance(steps[visit.step], Branch | Wait):
+                break
+            path.append(visit.step)
+            path.append(visit.outcome)
+        key = tuple(path)
+        known = self.reasons.get(key)
+        if known is None:
+            known = self.reasons[key] = _reason(self.program, step, visits)
+        return known
 
 
 def _detail(step: Step) -> tuple[tuple[str, Any], ...]:
@@ -211,7 +252,8 @@ def _resume(program: Program, step: Wait, since: datetime) -> datetime:
         return datetime.max.replace(tzinfo=since.tzinfo)
 
 
-def _run(program: Program, enrolment: Enrolment, timeline: _Timeline, as_of: datetime) -> Advance:
+def _run(plan: _Plan, enrolment: Enrolment, timeline: _Timeline, as_of: datetime) -> Advance:
+    program = plan.program
     step_name = enrolment.step
     since = enrolment.since
     visits = list(enrolment.visits)
@@ -219,6 +261,13 @@ def _run(program: Program, enrolment: Enrolment, timeline: _Timeline, as_of: dat
     status: Status = enrolment.status
     reason = enrolment.reason
     lead_id = enrolment.lead_id
+    # Exit criteria that read only events of kinds this lead has none of (most leads
+    # never unsubscribe) hold or fail the same at every moment: evaluated once.
+    exit_kinds = program.exit_kinds()
+    fixed_exit = not program.exit or (
+        exit_kinds is not None and exit_kinds.isdisjoint(timeline.kinds)
+    )
+    exit_why = _exit_reason(program, timeline, since) if fixed_exit and program.exit else None
     while status == "active" and step_name is not None and since <= as_of:
         if len(visits) - len(enrolment.visits) > _MAX_VISITS:
             raise ValidationError(f"program {program.name!r} took over {_MAX_VISITS} steps at "
@@ -227,12 +276,15 @@ def _run(program: Program, enrolment: Enrolment, timeline: _Timeline, as_of: dat
         if isinstance(step, Wait):
             deadline = _resume(program, step, since)
             watched = program.watched_kinds(step_name)
-            checks = [since, *timeline.between(since, min(deadline, as_of), watched)]
+            if watched is not None and watched.isdisjoint(timeline.kinds):
+                checks = [since]  # no event can end this wait early
+            else:
+                checks = [since, *timeline.between(since, min(deadline, as_of), watched)]
             if deadline <= as_of and deadline not in checks:
                 checks.append(deadline)
             moved = False
             for moment in checks:
-                why = _exit_reason(program, timeline, moment)
+                why = exit_why if fixed_exit else _exit_reason(program, timeline, moment)
                 if why is not None:
                     status, reason, since = "exited", why, moment
                     visits.append(Visit(step_name, moment, "exit"))
@@ -252,7 +304,7 @@ def _run(program: Program, enrolment: Enrolment, timeline: _Timeline, as_of: dat
             if not moved:
                 break  # still waiting at as_of
             continue
-        why = _exit_reason(program, timeline, since)
+        why = exit_why if fixed_exit else _exit_reason(program, timeline, since)
         if why is not None:
             status, reason = "exited", why
             visits.append(Visit(step_name, since, "exit"))
@@ -275,8 +327,8 @@ def _run(program: Program, enrolment: Enrolment, timeline: _Timeline, as_of: dat
                 program.name,
                 step_name,
                 since,
-                _reason(program, step_name, visits),
-                _detail(step),
+                plan.reason(step_name, visits),
+                plan.details[step_name],
             )
         )
         step_name = step.next
@@ -384,7 +436,7 @@ def advance(
             f"the enrolment is lead {enrolment.lead_id}'s, not {lead.id}'s", path="lead"
         )
     mine = [e for e in events if e.lead_id == lead.id]
-    return _run(program, enrolment, _Timeline(lead, mine, program), as_of)
+    return _run(_Plan(program), enrolment, _Timeline(lead, mine, program), as_of)
 
 
 def advance_many(
@@ -404,10 +456,11 @@ def advance_many(
         if event.lead_id is not None:
             grouped[event.lead_id].append(event)
     result: dict[str, Advance] = {}
+    plan = _Plan(program)
     for enrolment in enrolments:
         lead = by_id.get(enrolment.lead_id)
         if lead is None:
             raise ValidationError(f"no lead {enrolment.lead_id}", path=("leads", enrolment.lead_id))
         timeline = _Timeline(lead, grouped.get(lead.id, ()), program)
-        result[lead.id] = _run(program, enrolment, timeline, as_of)
+        result[lead.id] = _run(plan, enrolment, timeline, as_of)
     return result

@@ -274,6 +274,38 @@ def _norm(fn: Callable[[str], str], value: str, where: str) -> str | None:
 class LeadTableRepository(TableRepository[Lead]):
     """:class:`~leadkit.repository.LeadRepository` on a table."""
 
+    def __init__(
+        self,
+        table: Table[Lead],
+        guard: Guard,
+        on_write: Callable[[Lead | None, Lead], None] | None = None,
+    ) -> None:
+        super().__init__(table, guard)
+        # Told of every stored lead (before, after): how the unit of work raises events.
+        self._on_write = on_write
+
+    def add(self, record: Lead, /) -> Lead:
+        """Store a new lead as given; :class:`DuplicateIdError` if the id is taken."""
+        stored = super().add(record)
+        if self._on_write is not None:
+            self._on_write(None, stored)
+        return stored
+
+    def add_all(self, records: Iterable[Lead], /) -> list[Lead]:
+        """Store many new leads at once: all of them, or none."""
+        stored = super().add_all(records)
+        if self._on_write is not None:
+            for lead in stored:
+                self._on_write(None, lead)
+        return stored
+
+    def _replace(self, record: Lead) -> Lead:
+        before = self._table.load(record.id) if self._on_write is not None else None
+        new = super()._replace(record)
+        if self._on_write is not None:
+            self._on_write(before, new)
+        return new
+
     def by_email_key(self, key: str, /) -> list[Lead]:
         """Leads whose email key equals ``key``."""
         return self._lookup(("email_key",), _norm(email_key, key, "leads.by_email_key"))
@@ -450,8 +482,14 @@ class EngagementEventTableRepository(TableRepository[EngagementEvent]):
 class Repositories:
     """The eleven repositories of a unit of work, built on one adapter's tables."""
 
-    def __init__(self, tables: Callable[[str], Table[Any]], guard: Guard) -> None:
-        self.leads = LeadTableRepository(tables("leads"), guard)
+    def __init__(
+        self,
+        tables: Callable[[str], Table[Any]],
+        guard: Guard,
+        *,
+        on_lead: Callable[[Lead | None, Lead], None] | None = None,
+    ) -> None:
+        self.leads = LeadTableRepository(tables("leads"), guard, on_lead)
         self.accounts = AccountTableRepository(tables("accounts"), guard)
         self.contacts = ContactTableRepository(tables("contacts"), guard)
         self.opportunities = OpportunityTableRepository(tables("opportunities"), guard)

@@ -14,7 +14,9 @@ from collections.abc import Collection
 from typing import Any, Generic, TypeVar
 
 from leadkit.errors import ConcurrencyError
+from leadkit.repository._enrolments import MemoryEnrolments
 from leadkit.repository._generic import Table
+from leadkit.repository._outbox import MemoryOutbox, OutboxEntry
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, Keys, TableSpec
 from leadkit.repository._state import MemoryRateLimits, MemoryRoutingState
@@ -70,14 +72,18 @@ class InMemoryStore:
         }
         self._routing_state: dict[str, int] = {}
         self._rate_limits: dict[str, list[int]] = {}
+        self._enrolments: dict[Any, Any] = {}
+        self._outbox: dict[str, OutboxEntry] = {}
+        self._outbox_seq = [0]
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
         return f"<InMemoryStore {sizes}>"
 
-    def unit_of_work(self) -> InMemoryUnitOfWork:
-        """A fresh unit of work on this store: pass ``store.unit_of_work`` as a factory."""
-        return InMemoryUnitOfWork(self)
+    def unit_of_work(self, *, record_events: bool = False) -> InMemoryUnitOfWork:
+        """A fresh unit of work on this store: pass ``store.unit_of_work`` as a factory
+        (``record_events``: see :class:`InMemoryUnitOfWork`)."""
+        return InMemoryUnitOfWork(self, record_events=record_events)
 
 
 class _OverlayTable(Generic[R]):
@@ -258,7 +264,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
     0
     """
 
-    def __init__(self, store: InMemoryStore | None = None) -> None:
+    def __init__(self, store: InMemoryStore | None = None, *, record_events: bool = False) -> None:
         self.store = store if store is not None else InMemoryStore()
         self._tables: dict[str, _OverlayTable[Any]] = {
             name: _OverlayTable(committed, self.store._lock)
@@ -266,7 +272,15 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         }
         self._state = MemoryRoutingState(self.store._routing_state, self._guard)
         self._limits = MemoryRateLimits(self.store._rate_limits, self._guard)
-        super().__init__(routing_state=self._state, rate_limits=self._limits)
+        self._enrolled = MemoryEnrolments(self.store._enrolments, self._guard)
+        self._events = MemoryOutbox(self.store._outbox, self.store._outbox_seq, self._guard)
+        super().__init__(
+            routing_state=self._state,
+            rate_limits=self._limits,
+            enrolments=self._enrolled,
+            outbox=self._events,
+            record_events=record_events,
+        )
 
     def __repr__(self) -> str:
         state = "active" if self._active else "inactive"
@@ -282,6 +296,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             ]
             stale += [f"routing_state.{key}" for key in self._state.conflicts()]
             stale += [f"rate_limits.{key}" for key in self._limits.conflicts()]
+            stale += [f"enrolments.{key[0]}.{key[1]}" for key in self._enrolled.overlay.conflicts()]
+            stale += [f"outbox.{key}" for key in self._events.overlay.conflicts()]
             if stale:
                 raise ConcurrencyError(
                     f"another unit of work changed {', '.join(stale)} after this one read "
@@ -292,6 +308,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
                 table.apply()
             self._state.apply()
             self._limits.apply()
+            self._enrolled.overlay.apply()
+            self._events.apply()
         self._rollback()
 
     def _rollback(self) -> None:
@@ -299,3 +317,5 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             table.reset()
         self._state.reset()
         self._limits.reset()
+        self._enrolled.overlay.reset()
+        self._events.overlay.reset()

@@ -44,8 +44,10 @@ from leadkit.errors import (
     ValidationError,
 )
 from leadkit.io import structure, unstructure
+from leadkit.repository._enrolments import ENROLMENT_SCHEMA_POSTGRES, PostgresEnrolments
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
+from leadkit.repository._outbox import OUTBOX_SCHEMA_POSTGRES, PostgresOutbox
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import from_micros, to_micros
@@ -79,6 +81,10 @@ POSTGRES_MIGRATIONS = Migrations(
             "CREATE TABLE leadkit_rate_limit (seq BIGINT GENERATED ALWAYS AS IDENTITY "
             "PRIMARY KEY, key TEXT NOT NULL, at BIGINT NOT NULL);"
             "CREATE INDEX leadkit_rate_limit_key_at ON leadkit_rate_limit (key, at);",
+        ),
+        Migration(
+            "nurture enrolments and the outbox (issue 17)",
+            ENROLMENT_SCHEMA_POSTGRES + ";" + OUTBOX_SCHEMA_POSTGRES,
         ),
     )
 )
@@ -454,6 +460,7 @@ class PostgresUnitOfWork(BaseUnitOfWork):
         create: bool = True,
         lock_timeout: float = 30.0,
         connect_timeout: float = 10.0,
+        record_events: bool = False,
     ) -> None:
         if not isinstance(url, str) or not url:
             raise ValidationError(
@@ -491,6 +498,9 @@ class PostgresUnitOfWork(BaseUnitOfWork):
         super().__init__(
             routing_state=_PostgresRoutingState(self._guarded_execute),
             rate_limits=_PostgresRateLimits(self._guarded_execute),
+            enrolments=PostgresEnrolments(self._guarded_execute),
+            outbox=PostgresOutbox(self._guarded_execute),
+            record_events=record_events,
         )
 
     def __repr__(self) -> str:

@@ -33,10 +33,10 @@ Promises every adapter keeps:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
-from datetime import datetime
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 from leadkit.model import (
     Account,
@@ -53,6 +53,10 @@ from leadkit.model import (
     User,
 )
 
+if TYPE_CHECKING:
+    from leadkit.nurture import Enrolment
+    from leadkit.outbox import DomainEvent, OutboxEntry
+
 __all__ = [
     "AccountRepository",
     "ActivityRepository",
@@ -60,9 +64,11 @@ __all__ = [
     "CampaignRepository",
     "ContactRepository",
     "EngagementEventRepository",
+    "EnrolmentRepository",
     "EventRepository",
     "LeadRepository",
     "OpportunityRepository",
+    "OutboxRepository",
     "QueueRepository",
     "RateLimitRepository",
     "Record",
@@ -327,6 +333,89 @@ class RateLimitRepository(Protocol):
         ...
 
 
+class EnrolmentRepository(Protocol):
+    """Nurture enrolments (:class:`~leadkit.nurture.Enrolment`), one per program, lead and
+    ``enrolled_at`` (a lead that re-enters a program has one per entry)."""
+
+    def save(self, enrolment: Enrolment, /) -> Enrolment:
+        """Store a new enrolment, or the next state of a stored one (same program, lead
+        and ``enrolled_at``)."""
+        ...
+
+    def save_all(self, enrolments: Sequence[Enrolment], /) -> None:
+        """:meth:`save` each one."""
+        ...
+
+    def find(self, program: str, lead_id: str, /) -> Enrolment | None:
+        """The lead's latest enrolment in ``program``, or None."""
+        ...
+
+    def get(self, program: str, lead_id: str, /) -> Enrolment:
+        """The lead's latest enrolment in ``program``; NotFoundError if none."""
+        ...
+
+    def history(self, program: str, lead_id: str, /) -> list[Enrolment]:
+        """The lead's enrolments in ``program``, in the order first saved."""
+        ...
+
+    def by_program(self, program: str, /, *, active: bool | None = None) -> list[Enrolment]:
+        """The program's enrolments in the order first saved (only active ones, or only
+        the others, when ``active`` is given)."""
+        ...
+
+    def by_lead(self, lead_id: str, /) -> list[Enrolment]:
+        """A lead's enrolments in every program, in the order first saved."""
+        ...
+
+    def all(self) -> list[Enrolment]:
+        """Every enrolment, in the order first saved."""
+        ...
+
+    def __len__(self) -> int:
+        """How many enrolments are stored."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    """Domain events waiting for delivery, written in the transaction of their change
+    (see :class:`~leadkit.outbox.Dispatcher`)."""
+
+    def add(self, event: DomainEvent, /) -> bool:
+        """Write an event; False (nothing written) if its id is there already."""
+        ...
+
+    def find(self, id: str, /) -> OutboxEntry | None:
+        """The entry of this event id, or None."""
+        ...
+
+    def pending(self) -> list[OutboxEntry]:
+        """Every undelivered entry, oldest first."""
+        ...
+
+    def claim(
+        self, *, token: str, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[OutboxEntry]:
+        """Claim up to ``limit`` deliverable entries for ``token`` until ``now + lease``,
+        oldest first and each lead's in order."""
+        ...
+
+    def mark_delivered(self, id: str, /, *, token: str, at: datetime) -> bool:
+        """Mark a claimed entry delivered; False if ``token`` no longer holds it."""
+        ...
+
+    def mark_failed(self, id: str, /, *, token: str, error: str, retry_at: datetime) -> bool:
+        """Give a claimed entry back for a retry at ``retry_at``."""
+        ...
+
+    def release(self, id: str, /, *, token: str) -> bool:
+        """Give back a claimed entry that was not attempted."""
+        ...
+
+    def __len__(self) -> int:
+        """How many entries are stored, delivered or not."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository.
 
@@ -411,6 +500,16 @@ class UnitOfWork(Protocol):
     @property
     def rate_limits(self) -> RateLimitRepository:
         """Accepted submissions per key, for rate limits."""
+        ...
+
+    @property
+    def enrolments(self) -> EnrolmentRepository:
+        """Nurture enrolments."""
+        ...
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """Domain events waiting for delivery."""
         ...
 
     def __enter__(self) -> Self:

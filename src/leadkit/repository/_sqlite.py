@@ -27,8 +27,10 @@ from typing import Any, Generic, Literal, TypeVar
 from leadkit._sqlite_file import APPLICATION_ID, check_usable, mark_as_leadkit, open_database
 from leadkit.errors import ConcurrencyError, LoadError, Problem, ValidationError
 from leadkit.io import structure, unstructure
+from leadkit.repository._enrolments import ENROLMENT_SCHEMA_SQLITE, SqliteEnrolments
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
+from leadkit.repository._outbox import OUTBOX_SCHEMA_SQLITE, SqliteOutbox
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import SCHEMA as STATE_SCHEMA
@@ -85,6 +87,8 @@ _MIGRATIONS: tuple[str, ...] = (
     "CREATE INDEX accounts_parent_id ON accounts (parent_id);",
     # 3: routing state and rate limits, in the records' transaction (issue 11).
     STATE_SCHEMA,
+    # 4: nurture enrolments and the outbox of domain events (issue 17).
+    ENROLMENT_SCHEMA_SQLITE + ";" + OUTBOX_SCHEMA_SQLITE,
 )
 
 MIGRATIONS = Migrations(
@@ -92,6 +96,7 @@ MIGRATIONS = Migrations(
         Migration("the initial schema", _MIGRATIONS[0]),
         Migration("accounts findable by parent", _MIGRATIONS[1]),
         Migration("routing state and rate limits", _MIGRATIONS[2]),
+        Migration("nurture enrolments and the outbox", _MIGRATIONS[3]),
     )
 )
 """The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
@@ -350,6 +355,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
         timeout: float = 30.0,
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         create: bool = True,
+        record_events: bool = False,
     ) -> None:
         if not isinstance(create, bool):
             raise ValidationError(
@@ -380,6 +386,9 @@ class SqliteUnitOfWork(BaseUnitOfWork):
         super().__init__(
             routing_state=SqliteRoutingState(self._connection, self._guard),
             rate_limits=SqliteRateLimits(self._connection, self._guard),
+            enrolments=SqliteEnrolments(self._connection, self._guard),
+            outbox=SqliteOutbox(self._connection, self._guard),
+            record_events=record_events,
         )
 
     def __repr__(self) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
+from leadkit.errors import ValidationError
 from leadkit.model import Campaign, Event, Queue, Task, User
+from leadkit.repository._enrolments import EnrolmentStore
 from leadkit.repository._errors import UnitOfWorkStateError
 from leadkit.repository._generic import (
     AccountTableRepository,
@@ -19,7 +21,12 @@ from leadkit.repository._generic import (
     Table,
     TableRepository,
 )
+from leadkit.repository._outbox import OutboxStore
 from leadkit.repository._protocols import RateLimitRepository, RoutingStateRepository
+
+if TYPE_CHECKING:
+    from leadkit.model import Lead
+    from leadkit.outbox import DomainEvent
 
 
 class BaseUnitOfWork:
@@ -27,12 +34,46 @@ class BaseUnitOfWork:
     give the routing state and rate limit repositories to ``__init__``."""
 
     def __init__(
-        self, *, routing_state: RoutingStateRepository, rate_limits: RateLimitRepository
+        self,
+        *,
+        routing_state: RoutingStateRepository,
+        rate_limits: RateLimitRepository,
+        enrolments: EnrolmentStore,
+        outbox: OutboxStore,
+        record_events: bool = False,
     ) -> None:
+        if not isinstance(record_events, bool):
+            raise ValidationError(
+                f"record_events is True or False, got {record_events!r}",
+                path=f"{type(self).__name__}.record_events",
+            )
         self._active = False
-        self._repositories = Repositories(self._table, self._guard)
+        self._record_events = record_events
+        self._repositories = Repositories(
+            self._table, self._guard, on_lead=self._lead_written if record_events else None
+        )
         self._routing_state = routing_state
         self._rate_limits = rate_limits
+        self._enrolments = enrolments
+        self._outbox = outbox
+
+    def _lead_written(self, before: Lead | None, after: Lead) -> None:
+        from leadkit.outbox import lead_events
+
+        for event in lead_events(before, after):
+            self._outbox.add(event)
+
+    @property
+    def record_events(self) -> bool:
+        """True if lead writes raise domain events into :attr:`outbox` (made with
+        ``record_events=True``)."""
+        return self._record_events
+
+    def collect(self, event: DomainEvent, /) -> bool:
+        """Write a domain event to the outbox in this transaction; False if it is there
+        already (same id)."""
+        self._guard()
+        return self._outbox.add(event)
 
     # -- hooks -------------------------------------------------------------------------
 
@@ -167,3 +208,15 @@ class BaseUnitOfWork:
     def rate_limits(self) -> RateLimitRepository:
         """Accepted submissions per key, for rate limits, in this transaction."""
         return self._rate_limits
+
+    @property
+    def enrolments(self) -> EnrolmentStore:
+        """Nurture enrolments, in this transaction."""
+        self._guard()
+        return self._enrolments
+
+    @property
+    def outbox(self) -> OutboxStore:
+        """The outbox of domain events, in this transaction."""
+        self._guard()
+        return self._outbox

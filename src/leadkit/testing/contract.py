@@ -61,10 +61,12 @@ from leadkit.repository import (
     ContactRepository,
     DuplicateIdError,
     EngagementEventRepository,
+    EnrolmentRepository,
     EventRepository,
     LeadReadOnlyError,
     LeadRepository,
     OpportunityRepository,
+    OutboxRepository,
     QueueRepository,
     RateLimitRepository,
     RoutingStateRepository,
@@ -114,7 +116,7 @@ def snapshot(uow_factory: UnitOfWorkFactory) -> Snapshot:
         return {name: getattr(uow, name).all() for name in REPOSITORY_NAMES}
 
 
-_WRITES = frozenset({"add", "add_all", "update", "remove", "save_conversion"})
+_WRITES = frozenset({"add", "add_all", "update", "remove", "save_conversion", "save"})
 
 
 class _FailingRepository:
@@ -252,6 +254,16 @@ class FailingUnitOfWork:
     def routing_state(self) -> RoutingStateRepository:
         """The inner unit's routing state (its writes are not counted as steps)."""
         return self.inner.routing_state
+
+    @property
+    def enrolments(self) -> EnrolmentRepository:
+        """The inner unit's enrolments; ``save`` counts as a write step."""
+        return cast(EnrolmentRepository, self._wrap("enrolments"))
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """The inner unit's outbox; ``add`` counts as a write step."""
+        return cast(OutboxRepository, self._wrap("outbox"))
 
     @property
     def rate_limits(self) -> RateLimitRepository:
@@ -891,3 +903,121 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert len(uow.rate_limits.hits("ip", after=T0, until=T0 + 9 * minute)) == 4
             assert uow.rate_limits.hits("other", after=T0 - minute, until=T0) == [T0]
+
+    # -- enrolments and the outbox (issue 17) -------------------------------------------
+
+    def test_enrolments_are_part_of_the_transaction(self, uow_factory: UnitOfWorkFactory) -> None:
+        from leadkit.nurture import Enrolment, Visit
+
+        first = Enrolment("welcome", "l-1", T0, "mail-1", T0)
+        other = Enrolment("welcome", "l-2", T0, "mail-1", T0)
+        with uow_factory() as uow:
+            uow.enrolments.save(first)
+            uow.enrolments.save(other)
+            assert uow.enrolments.get("welcome", "l-1") == first  # a unit sees its writes
+            # not committed
+        with uow_factory() as uow:
+            assert len(uow.enrolments) == 0
+            assert uow.enrolments.find("welcome", "l-1") is None
+            with pytest.raises(NotFoundError):
+                uow.enrolments.get("welcome", "l-1")
+            uow.enrolments.save_all([first, other])
+            uow.commit()
+        later = attrs.evolve(
+            first, step=None, status="completed", visits=(Visit("mail-1", T0, "sent"),)
+        )
+        again = Enrolment("welcome", "l-1", T0 + timedelta(days=30), "mail-1", T0)
+        with uow_factory() as uow:
+            uow.enrolments.save(later)  # the next state of the same enrolment
+            uow.enrolments.save(again)  # a re-entry: a second enrolment
+            uow.enrolments.save(Enrolment("other", "l-1", T0, "x", T0))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.enrolments.history("welcome", "l-1") == [later, again]
+            assert uow.enrolments.get("welcome", "l-1") == again  # the latest entry
+            assert uow.enrolments.by_program("welcome") == [later, other, again]
+            assert uow.enrolments.by_program("welcome", active=True) == [other, again]
+            assert uow.enrolments.by_program("welcome", active=False) == [later]
+            assert [e.program for e in uow.enrolments.by_lead("l-1")] == [
+                "welcome",
+                "welcome",
+                "other",
+            ]
+            assert len(uow.enrolments) == 4
+
+    def test_the_outbox_is_part_of_the_transaction(self, uow_factory: UnitOfWorkFactory) -> None:
+        from leadkit.outbox import LeadCreated, LeadsMerged
+
+        created, merged = LeadCreated("l-1", T0), LeadsMerged("l-2", "l-1")
+        with uow_factory() as uow:
+            assert uow.outbox.add(created)
+            # rolled back: no event for a change that did not happen
+        with uow_factory() as uow:
+            assert len(uow.outbox) == 0
+            assert uow.outbox.add(created)
+            assert not uow.outbox.add(LeadCreated("l-1", T0))  # same id: one entry
+            assert uow.outbox.add(merged)
+            uow.commit()
+        with uow_factory() as uow:
+            pending = uow.outbox.pending()
+            assert [entry.id for entry in pending] == [created.id, merged.id]
+            assert pending[0].seq < pending[1].seq
+            assert [entry.event for entry in pending] == [created, merged]
+            found = uow.outbox.find(created.id)
+            assert found is not None
+            assert found.attempts == 0
+            assert not found.delivered
+            assert uow.outbox.find("evt-none") is None
+
+    def test_outbox_claims_keep_each_leads_order_and_mark_once(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        from leadkit.outbox import LeadAssigned, LeadCreated
+
+        a1, b1 = LeadCreated("a", T0), LeadCreated("b", T0)
+        a2 = LeadAssigned("a", 2, "user:u-1")
+        lease, minute = timedelta(minutes=5), timedelta(minutes=1)
+        with uow_factory() as uow:
+            for event in (a1, b1, a2):
+                uow.outbox.add(event)
+            uow.commit()
+        with uow_factory() as uow:
+            first = uow.outbox.claim(token="d1", now=T0, lease=lease, limit=1)
+            assert [e.id for e in first] == [a1.id]
+            assert first[0].attempts == 1
+            uow.commit()
+        with uow_factory() as uow:
+            # a1 is leased to d1: lead a's later event waits; lead b's is free.
+            second = uow.outbox.claim(token="d2", now=T0 + minute, lease=lease)
+            assert [e.id for e in second] == [b1.id]
+            assert not uow.outbox.mark_delivered(a1.id, token="d2", at=T0)  # not d2's
+            assert uow.outbox.mark_delivered(b1.id, token="d2", at=T0 + minute)
+            assert not uow.outbox.mark_delivered(b1.id, token="d2", at=T0 + minute)  # once
+            assert uow.outbox.mark_failed(a1.id, token="d1", error="boom", retry_at=T0 + lease)
+            uow.commit()
+        with uow_factory() as uow:
+            failed = uow.outbox.find(a1.id)
+            assert failed is not None
+            assert failed.last_error == "boom"
+            assert uow.outbox.claim(token="d2", now=T0 + 2 * minute, lease=lease) == []
+            retried = uow.outbox.claim(token="d2", now=T0 + lease, lease=lease)
+            assert [e.id for e in retried] == [a1.id, a2.id]
+            assert retried[0].attempts == 2
+            assert uow.outbox.release(a2.id, token="d2")
+            assert uow.outbox.mark_delivered(a1.id, token="d2", at=T0 + lease)
+            uow.commit()
+        with uow_factory() as uow:
+            assert [e.id for e in uow.outbox.pending()] == [a2.id]
+            released = uow.outbox.find(a2.id)
+            assert released is not None
+            assert released.attempts == 0
+            # a lease that ran out is taken over; the old holder can no longer mark it
+            assert uow.outbox.claim(token="d3", now=T0 + lease, lease=lease)[0].id == a2.id
+            late = T0 + 3 * lease
+            assert [e.id for e in uow.outbox.claim(token="d4", now=late, lease=lease)] == [a2.id]
+            assert not uow.outbox.mark_delivered(a2.id, token="d3", at=late)
+            assert uow.outbox.mark_delivered(a2.id, token="d4", at=late)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.outbox.pending() == []
+            assert len(uow.outbox) == 3
