@@ -28,9 +28,10 @@ from leadkit.dedupe import (
     check_duplicates,
 )
 from leadkit.errors import LeadkitError, Problem, ValidationError
+from leadkit.intake._campaigns import campaign_of, campaign_response, record_campaign_responses
 from leadkit.intake._form import IntakeForm, read_form
 from leadkit.intake._ratelimit import RateDecision, RateLimiter
-from leadkit.model import Contact, CustomFields, EngagementEvent, Lead, email_key
+from leadkit.model import CampaignMember, Contact, CustomFields, EngagementEvent, Lead, email_key
 from leadkit.model._validators import text_problem
 from leadkit.repository import UnitOfWork
 
@@ -68,6 +69,8 @@ class IntakeResult:
     record the submission duplicates and ``event`` records the submission on it.
     REJECTED: ``problems`` lists every reason (spam, rate limit, each invalid field).
     ``stored`` is True when a unit of work was given and the records were committed.
+    ``campaign_member`` is the responded campaign membership a submission naming a
+    campaign wrote (or, without a unit of work, would write); None when none changed.
     """
 
     outcome: IntakeOutcome
@@ -78,6 +81,7 @@ class IntakeResult:
     matches: tuple[MatchPair, ...] = ()
     problems: tuple[Problem, ...] = ()
     stored: bool = False
+    campaign_member: CampaignMember | None = None
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -106,6 +110,12 @@ class IntakeResult:
             lines = [f"recorded on existing {kind} {target!r}, which the submission duplicates"]
         if self.event is not None:
             lines.append(f"  - event {self.event.kind!r} {self.event.id!r}")
+        if self.campaign_member is not None:
+            member = self.campaign_member
+            lines.append(
+                f"  - responded to campaign {member.campaign_id!r} "
+                f"(first response {member.first_responded_at})"
+            )
         return "\n".join(lines)
 
 
@@ -150,13 +160,40 @@ def _properties(form: IntakeForm, read: Mapping[str, Any], submission: Submissio
     summary: dict[str, Any] = {"form": form.name}
     for target, value in read.items():
         summary[target.replace(".", "_")] = value
+    campaign = _campaign(form, submission)
+    if campaign is not None:
+        summary["campaign_id"] = campaign
     unmapped = [name for name, text in submission.fields.items()
-                if name not in form.fields and name != form.honeypot and text.strip()]  # fmt: skip
+                if name not in form.fields and name != form.honeypot
+                and name not in form.campaign_fields and text.strip()]  # fmt: skip
     if unmapped:
         summary["unmapped_fields"] = ", ".join(unmapped)
     if submission.client:
         summary["client"] = submission.client
     return CustomFields(summary)
+
+
+def _campaign(form: IntakeForm, submission: Submission) -> str | None:
+    for name in form.campaign_fields:
+        found = campaign_of(submission.fields.get(name))
+        if found is not None:
+            return found
+    return None
+
+
+def _unsaved_response(result: IntakeResult) -> IntakeResult:
+    event = result.event
+    campaign = campaign_of(event.campaign_id) if event is not None else None
+    if event is None or campaign is None or not result.accepted:
+        return result
+    member = campaign_response(
+        (),
+        campaign_id=campaign,
+        lead_id=event.lead_id,
+        contact_id=event.contact_id,
+        responded_at=event.occurred_at,
+    )
+    return attrs.evolve(result, campaign_member=member)
 
 
 def _candidates(lead: Lead, uow: UnitOfWork) -> tuple[list[Lead], list[Contact], dict[str, str]]:
@@ -289,6 +326,13 @@ def intake(
     limiter is asked last, once nothing else can reject the submission. An index named
     ``"leads"`` in ``indexes`` is given each new lead.
 
+    A submission whose hidden campaign field (``mapping.campaign_fields``, such as
+    ``Campaign_ID``) names a campaign is a response to it: the event carries
+    ``campaign_id``, and the lead (or the contact it matched) becomes a responded member
+    of the campaign with the submission's date as its first response
+    (``campaign_member``), written in the same transaction when ``uow`` holds that
+    campaign; an id the store does not know creates no membership.
+
     >>> from datetime import datetime, UTC
     >>> result = intake({"会社名": "株式会社ABC", "姓": "山田", "名": "太郎",
     ...                  "メールアドレス": "ｔａｒｏ＠ａｂｃ．ｃｏ．ｊｐ"},
@@ -384,6 +428,7 @@ def _decide(
         refused = limit.take(None)  # last: nothing can reject the submission after it
         if refused is not None:
             return refused
+        result = _unsaved_response(result)
     else:
         with uow:  # the count, the lead and the event commit or roll back together
             refused = limit.take(uow) if limit.in_store else None
@@ -396,6 +441,9 @@ def _decide(
                 uow.leads.add(result.lead)
             if result.event is not None:
                 uow.engagement_events.add(result.event)
+                written = record_campaign_responses(uow, events=[result.event])
+                if written:
+                    result = attrs.evolve(result, campaign_member=written[-1])
             if not limit.in_store:
                 # A limiter with a store of its own counts just before the commit; only
                 # a failing commit leaves that count taken.
