@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Protocol
 
 import attrs
 
@@ -17,6 +18,7 @@ __all__ = [
     "StitchResult",
     "VisitorEvent",
     "VisitorLink",
+    "VisitorStore",
     "identify",
     "identify_in",
     "merge_visitors",
@@ -160,6 +162,23 @@ def merge_visitors(
     ]
 
 
+class VisitorStore(Protocol):
+    """Where visitor events and links live: what :func:`identify_in` needs. Only
+    :class:`InMemoryVisitorStore` implements it so far."""
+
+    def events_of(self, visitor_id: str, /) -> list[VisitorEvent]:
+        """The visitor's events, in time order."""
+        ...
+
+    def link_of(self, visitor_id: str, /) -> VisitorLink | None:
+        """The visitor's link, if it is known."""
+        ...
+
+    def save_link(self, link: VisitorLink, /) -> None:
+        """Store (or replace) the link of ``link.visitor_id``."""
+        ...
+
+
 class InMemoryVisitorStore:
     """Visitor events and links for one process (tests, notebooks, the demo)."""
 
@@ -198,7 +217,7 @@ class InMemoryVisitorStore:
 
 def identify_in(
     uow: UnitOfWork,
-    store: InMemoryVisitorStore,
+    store: VisitorStore,
     *,
     visitor_id: str,
     lead_id: str | None = None,
