@@ -155,3 +155,23 @@ def test_responding_keeps_the_earliest_date_and_one_member(days: list[int]) -> N
             members = [changed]
     assert len(members) == 1
     assert members[0].first_responded_at == (AT + timedelta(days=min(days))).date()
+
+
+def test_a_hidden_visitor_field_stitches_earlier_visits() -> None:
+    """Issue 20: intake attaches the visitor's earlier events to the new lead, once."""
+    from leadkit.visitors import InMemoryVisitorStore, VisitorEvent
+
+    visits = InMemoryVisitorStore()
+    earlier = AT - timedelta(days=4)
+    visits.add_event(VisitorEvent("cookie-1", kind="page_view", occurred_at=earlier))
+    uow = _store()
+    result = intake({**FORM, "visitor_id": "cookie-1"}, as_of=AT, uow=uow, visitors=visits)
+    assert result.lead is not None
+    assert result.event is not None
+    assert "unmapped_fields" not in result.event.properties
+    with uow:
+        stored = sorted(uow.engagement_events.all(), key=lambda e: e.occurred_at)
+    assert [(e.kind, e.occurred_at, e.lead_id) for e in stored] == [
+        ("page_view", earlier, result.lead.id),
+        ("inquiry", AT, result.lead.id),
+    ]

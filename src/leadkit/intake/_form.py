@@ -183,7 +183,8 @@ class IntakeForm:
     kind of the engagement event recorded for each accepted submission.
     ``campaign_fields`` name the hidden fields that say which campaign the form belongs
     to (``Campaign_ID``, as Salesforce's Web-to-Lead): the submission is then a response
-    to that campaign (see :func:`~leadkit.intake.intake`).
+    to that campaign (see :func:`~leadkit.intake.intake`). ``visitor_fields`` name the
+    hidden fields carrying the visitor's cookie id, for identity stitching.
 
     >>> form = IntakeForm(name="contact-us", fields={"会社名": "company", "姓": "name.family",
     ...                                              "予算": "custom.budget"})
@@ -205,6 +206,9 @@ class IntakeForm:
     event_kind: str = attrs.field(default=EventKind.INQUIRY, converter=str, kw_only=True)
     campaign_fields: tuple[str, ...] = attrs.field(
         default=("campaign_id", "Campaign_ID"), converter=_campaign_fields, kw_only=True
+    )
+    visitor_fields: tuple[str, ...] = attrs.field(
+        default=("visitor_id",), converter=_campaign_fields, kw_only=True
     )
     _targets: dict[str, tuple[str, ...]] = attrs.field(init=False, eq=False, repr=False)
 

@@ -34,6 +34,7 @@ from leadkit.intake._ratelimit import RateDecision, RateLimiter
 from leadkit.model import CampaignMember, Contact, CustomFields, EngagementEvent, Lead, email_key
 from leadkit.model._validators import text_problem
 from leadkit.repository import UnitOfWork
+from leadkit.visitors import VisitorStore, identify_in
 
 __all__ = ["IntakeOutcome", "IntakeResult", "Submission", "intake"]
 
@@ -165,7 +166,8 @@ def _properties(form: IntakeForm, read: Mapping[str, Any], submission: Submissio
         summary["campaign_id"] = campaign
     unmapped = [name for name, text in submission.fields.items()
                 if name not in form.fields and name != form.honeypot
-                and name not in form.campaign_fields and text.strip()]  # fmt: skip
+                and name not in form.campaign_fields and name not in form.visitor_fields
+                and text.strip()]  # fmt: skip
     if unmapped:
         summary["unmapped_fields"] = ", ".join(unmapped)
     if submission.client:
@@ -179,6 +181,29 @@ def _campaign(form: IntakeForm, submission: Submission) -> str | None:
         if found is not None:
             return found
     return None
+
+
+def _stitch(
+    uow: UnitOfWork,
+    visitors: VisitorStore | None,
+    mapping: IntakeForm,
+    submission: Submission,
+    event: EngagementEvent,
+) -> None:
+    if visitors is None:
+        return
+    for name in mapping.visitor_fields:
+        visitor = campaign_of(submission.fields.get(name))
+        if visitor is not None:
+            identify_in(
+                uow,
+                visitors,
+                visitor_id=visitor,
+                lead_id=event.lead_id,
+                contact_id=event.contact_id,
+                as_of=submission.received_at,
+            )
+            return
 
 
 def _unsaved_response(result: IntakeResult) -> IntakeResult:
@@ -300,6 +325,7 @@ def intake(
     rate_limiter: RateLimiter | None = None,
     client: str | None = None,
     attach_to_match: bool = False,
+    visitors: VisitorStore | None = None,
 ) -> IntakeResult:
     """Turn one submitted web form into a lead and an Inquiry event (web-to-lead).
 
@@ -332,6 +358,11 @@ def intake(
     of the campaign with the submission's date as its first response
     (``campaign_member``), written in the same transaction when ``uow`` holds that
     campaign; an id the store does not know creates no membership.
+
+    With ``visitors`` (a :class:`~leadkit.visitors.VisitorStore`) and ``uow``, a hidden
+    visitor field (``mapping.visitor_fields``, ``visitor_id`` by default) identifies the
+    visitor: their earlier anonymous events are attached to the lead (or matched contact)
+    in the same transaction, once (:func:`~leadkit.visitors.identify_in`).
 
     >>> from datetime import datetime, UTC
     >>> result = intake({"会社名": "株式会社ABC", "姓": "山田", "名": "太郎",
@@ -368,7 +399,16 @@ def intake(
     limit = _Limit(rate_limiter, key, as_of)
     try:
         result = _decide(
-            lead, submission, properties, mapping, rules, indexes, uow, attach_to_match, limit
+            lead,
+            submission,
+            properties,
+            mapping,
+            rules,
+            indexes,
+            uow,
+            attach_to_match,
+            limit,
+            visitors,
         )
     except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
         rejection = rejected(Problem("duplicate", str(blocked)))
@@ -419,6 +459,7 @@ def _decide(
     uow: UnitOfWork | None,
     attach_to_match: bool,
     limit: _Limit,
+    visitors: VisitorStore | None = None,
 ) -> IntakeResult | RateDecision:
     """The outcome, or the rate limit's decision when it refuses the submission."""
     if uow is None:
@@ -439,11 +480,13 @@ def _decide(
             )
             if result.lead is not None and result.outcome is IntakeOutcome.CREATED:
                 uow.leads.add(result.lead)
-            if result.event is not None:
-                uow.engagement_events.add(result.event)
-                written = record_campaign_responses(uow, events=[result.event])
+            event = result.event
+            if event is not None:
+                uow.engagement_events.add(event)
+                written = record_campaign_responses(uow, events=[event])
                 if written:
                     result = attrs.evolve(result, campaign_member=written[-1])
+                _stitch(uow, visitors, mapping, submission, event)
             if not limit.in_store:
                 # A limiter with a store of its own counts just before the commit; only
                 # a failing commit leaves that count taken.
