@@ -12,6 +12,11 @@ These names were importable from :mod:`leadkit.dedupe` before; they still are, a
 deprecated aliases of the ones here.
 """
 
+from leadkit.intake._campaigns import (
+    CAMPAIGN_KEY,
+    campaign_response,
+    record_campaign_responses,
+)
 from leadkit.intake._form import DEFAULT_FORM_FIELDS, LEAD_TARGETS, IntakeForm
 from leadkit.intake._intake import IntakeOutcome, IntakeResult, Submission, intake
 from leadkit.intake._ratelimit import (
@@ -23,6 +28,7 @@ from leadkit.intake._ratelimit import (
 )
 
 __all__ = [
+    "CAMPAIGN_KEY",
     "DEFAULT_FORM_FIELDS",
     "LEAD_TARGETS",
     "InMemoryRateLimiter",
@@ -34,5 +40,7 @@ __all__ = [
     "SqliteRateLimiter",
     "Submission",
     "UnitOfWorkRateLimiter",
+    "campaign_response",
     "intake",
+    "record_campaign_responses",
 ]

@@ -159,6 +159,18 @@ def _name(instance: object, attribute: attrs.Attribute[Any], value: object) -> N
         )
 
 
+def _campaign_fields(value: object) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else value
+    if not isinstance(names, list | tuple) or not all(
+        isinstance(n, str) and n.strip() for n in names
+    ):
+        raise ValidationError(
+            f"campaign_fields are form field names, got {value!r}",
+            path="IntakeForm.campaign_fields",
+        )
+    return tuple(names)
+
+
 @attrs.frozen
 class IntakeForm:
     """How one web form's fields become a lead (web-to-lead).
@@ -169,6 +181,10 @@ class IntakeForm:
     ``honeypot`` names a field hidden from people: a bot that fills it is rejected as
     spam. ``lead_source`` is used when the form does not send one; ``event_kind`` is the
     kind of the engagement event recorded for each accepted submission.
+    ``campaign_fields`` name the hidden fields that say which campaign the form belongs
+    to (``Campaign_ID``, as Salesforce's Web-to-Lead): the submission is then a response
+    to that campaign (see :func:`~leadkit.intake.intake`). ``visitor_fields`` name the
+    hidden fields carrying the visitor's cookie id, for identity stitching.
 
     >>> form = IntakeForm(name="contact-us", fields={"会社名": "company", "姓": "name.family",
     ...                                              "予算": "custom.budget"})
@@ -188,6 +204,12 @@ class IntakeForm:
     honeypot: str | None = attrs.field(default=None, validator=_optional_name, kw_only=True)
     lead_source: str | None = attrs.field(default="Web", validator=_optional_name, kw_only=True)
     event_kind: str = attrs.field(default=EventKind.INQUIRY, converter=str, kw_only=True)
+    campaign_fields: tuple[str, ...] = attrs.field(
+        default=("campaign_id", "Campaign_ID"), converter=_campaign_fields, kw_only=True
+    )
+    visitor_fields: tuple[str, ...] = attrs.field(
+        default=("visitor_id",), converter=_campaign_fields, kw_only=True
+    )
     _targets: dict[str, tuple[str, ...]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:

@@ -28,11 +28,13 @@ from leadkit.dedupe import (
     check_duplicates,
 )
 from leadkit.errors import LeadkitError, Problem, ValidationError
+from leadkit.intake._campaigns import campaign_of, campaign_response, record_campaign_responses
 from leadkit.intake._form import IntakeForm, read_form
 from leadkit.intake._ratelimit import RateDecision, RateLimiter
-from leadkit.model import Contact, CustomFields, EngagementEvent, Lead, email_key
+from leadkit.model import CampaignMember, Contact, CustomFields, EngagementEvent, Lead, email_key
 from leadkit.model._validators import text_problem
 from leadkit.repository import UnitOfWork
+from leadkit.visitors import VisitorStore, identify_in
 
 __all__ = ["IntakeOutcome", "IntakeResult", "Submission", "intake"]
 
@@ -68,6 +70,8 @@ class IntakeResult:
     record the submission duplicates and ``event`` records the submission on it.
     REJECTED: ``problems`` lists every reason (spam, rate limit, each invalid field).
     ``stored`` is True when a unit of work was given and the records were committed.
+    ``campaign_member`` is the responded campaign membership a submission naming a
+    campaign wrote (or, without a unit of work, would write); None when none changed.
     """
 
     outcome: IntakeOutcome
@@ -78,6 +82,7 @@ class IntakeResult:
     matches: tuple[MatchPair, ...] = ()
     problems: tuple[Problem, ...] = ()
     stored: bool = False
+    campaign_member: CampaignMember | None = None
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -106,6 +111,12 @@ class IntakeResult:
             lines = [f"recorded on existing {kind} {target!r}, which the submission duplicates"]
         if self.event is not None:
             lines.append(f"  - event {self.event.kind!r} {self.event.id!r}")
+        if self.campaign_member is not None:
+            member = self.campaign_member
+            lines.append(
+                f"  - responded to campaign {member.campaign_id!r} "
+                f"(first response {member.first_responded_at})"
+            )
         return "\n".join(lines)
 
 
@@ -150,13 +161,64 @@ def _properties(form: IntakeForm, read: Mapping[str, Any], submission: Submissio
     summary: dict[str, Any] = {"form": form.name}
     for target, value in read.items():
         summary[target.replace(".", "_")] = value
+    campaign = _campaign(form, submission)
+    if campaign is not None:
+        summary["campaign_id"] = campaign
     unmapped = [name for name, text in submission.fields.items()
-                if name not in form.fields and name != form.honeypot and text.strip()]  # fmt: skip
+                if name not in form.fields and name != form.honeypot
+                and name not in form.campaign_fields and name not in form.visitor_fields
+                and text.strip()]  # fmt: skip
     if unmapped:
         summary["unmapped_fields"] = ", ".join(unmapped)
     if submission.client:
         summary["client"] = submission.client
     return CustomFields(summary)
+
+
+def _campaign(form: IntakeForm, submission: Submission) -> str | None:
+    for name in form.campaign_fields:
+        found = campaign_of(submission.fields.get(name))
+        if found is not None:
+            return found
+    return None
+
+
+def _stitch(
+    uow: UnitOfWork,
+    visitors: VisitorStore | None,
+    mapping: IntakeForm,
+    submission: Submission,
+    event: EngagementEvent,
+) -> None:
+    if visitors is None:
+        return
+    for name in mapping.visitor_fields:
+        visitor = campaign_of(submission.fields.get(name))
+        if visitor is not None:
+            identify_in(
+                uow,
+                visitors,
+                visitor_id=visitor,
+                lead_id=event.lead_id,
+                contact_id=event.contact_id,
+                as_of=submission.received_at,
+            )
+            return
+
+
+def _unsaved_response(result: IntakeResult) -> IntakeResult:
+    event = result.event
+    campaign = campaign_of(event.campaign_id) if event is not None else None
+    if event is None or campaign is None or not result.accepted:
+        return result
+    member = campaign_response(
+        (),
+        campaign_id=campaign,
+        lead_id=event.lead_id,
+        contact_id=event.contact_id,
+        responded_at=event.occurred_at,
+    )
+    return attrs.evolve(result, campaign_member=member)
 
 
 def _candidates(lead: Lead, uow: UnitOfWork) -> tuple[list[Lead], list[Contact], dict[str, str]]:
@@ -263,6 +325,7 @@ def intake(
     rate_limiter: RateLimiter | None = None,
     client: str | None = None,
     attach_to_match: bool = False,
+    visitors: VisitorStore | None = None,
 ) -> IntakeResult:
     """Turn one submitted web form into a lead and an Inquiry event (web-to-lead).
 
@@ -288,6 +351,18 @@ def intake(
     ``rules=None``): the records are returned unsaved (``stored`` False), and the
     limiter is asked last, once nothing else can reject the submission. An index named
     ``"leads"`` in ``indexes`` is given each new lead.
+
+    A submission whose hidden campaign field (``mapping.campaign_fields``, such as
+    ``Campaign_ID``) names a campaign is a response to it: the event carries
+    ``campaign_id``, and the lead (or the contact it matched) becomes a responded member
+    of the campaign with the submission's date as its first response
+    (``campaign_member``), written in the same transaction when ``uow`` holds that
+    campaign; an id the store does not know creates no membership.
+
+    With ``visitors`` (a :class:`~leadkit.visitors.VisitorStore`) and ``uow``, a hidden
+    visitor field (``mapping.visitor_fields``, ``visitor_id`` by default) identifies the
+    visitor: their earlier anonymous events are attached to the lead (or matched contact)
+    in the same transaction, once (:func:`~leadkit.visitors.identify_in`).
 
     >>> from datetime import datetime, UTC
     >>> result = intake({"会社名": "株式会社ABC", "姓": "山田", "名": "太郎",
@@ -324,7 +399,16 @@ def intake(
     limit = _Limit(rate_limiter, key, as_of)
     try:
         result = _decide(
-            lead, submission, properties, mapping, rules, indexes, uow, attach_to_match, limit
+            lead,
+            submission,
+            properties,
+            mapping,
+            rules,
+            indexes,
+            uow,
+            attach_to_match,
+            limit,
+            visitors,
         )
     except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
         rejection = rejected(Problem("duplicate", str(blocked)))
@@ -375,6 +459,7 @@ def _decide(
     uow: UnitOfWork | None,
     attach_to_match: bool,
     limit: _Limit,
+    visitors: VisitorStore | None = None,
 ) -> IntakeResult | RateDecision:
     """The outcome, or the rate limit's decision when it refuses the submission."""
     if uow is None:
@@ -384,6 +469,7 @@ def _decide(
         refused = limit.take(None)  # last: nothing can reject the submission after it
         if refused is not None:
             return refused
+        result = _unsaved_response(result)
     else:
         with uow:  # the count, the lead and the event commit or roll back together
             refused = limit.take(uow) if limit.in_store else None
@@ -394,8 +480,13 @@ def _decide(
             )
             if result.lead is not None and result.outcome is IntakeOutcome.CREATED:
                 uow.leads.add(result.lead)
-            if result.event is not None:
-                uow.engagement_events.add(result.event)
+            event = result.event
+            if event is not None:
+                uow.engagement_events.add(event)
+                written = record_campaign_responses(uow, events=[event])
+                if written:
+                    result = attrs.evolve(result, campaign_member=written[-1])
+                _stitch(uow, visitors, mapping, submission, event)
             if not limit.in_store:
                 # A limiter with a store of its own counts just before the commit; only
                 # a failing commit leaves that count taken.

@@ -485,6 +485,7 @@ class EventKind(enum.StrEnum):
     FORM_SUBMIT = "form_submit"
     FORM_ERROR = "form_error"
     FILE_DOWNLOAD = "file_download"
+    EMAIL_SEND = "email_send"
     EMAIL_OPEN = "email_open"
     EMAIL_CLICK = "email_click"
     LINK_CLICK = "link_click"

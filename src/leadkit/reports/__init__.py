@@ -31,6 +31,7 @@ from leadkit.reports._attribution import (
     attribute,
     parse_attribution_model,
 )
+from leadkit.reports._email import EmailReport, EmailRow, email_rates
 from leadkit.reports._funnel import (
     ConversionRate,
     FunnelPath,
@@ -55,6 +56,7 @@ from leadkit.reports._performance import (
 )
 from leadkit.reports._plot import cjk_font, plot_funnel, plot_scores
 from leadkit.reports._report import MissingExtraError, ReportMixin
+from leadkit.reports._roi import RoiReport, RoiRow, campaign_roi
 from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table, display_width, format_cell, format_money
 
@@ -66,6 +68,8 @@ __all__ = [
     "CampaignCredit",
     "ConversionRate",
     "Credit",
+    "EmailReport",
+    "EmailRow",
     "EvenSplit",
     "FirstTouch",
     "FunnelPath",
@@ -80,6 +84,8 @@ __all__ = [
     "PipelineRow",
     "PositionBased",
     "ReportMixin",
+    "RoiReport",
+    "RoiRow",
     "SourceCredit",
     "SourceReport",
     "SourceRow",
@@ -92,8 +98,10 @@ __all__ = [
     "Velocity",
     "allocate",
     "attribute",
+    "campaign_roi",
     "cjk_font",
     "display_width",
+    "email_rates",
     "format_cell",
     "format_money",
     "funnel",

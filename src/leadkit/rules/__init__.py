@@ -39,7 +39,7 @@ from leadkit.rules._data import (
 from leadkit.rules._dnf import FirstMatchIndex, IndexStats
 from leadkit.rules._errors import RuleError
 from leadkit.rules._explain import Explanation, explain
-from leadkit.rules._expr import Expr, all_of, any_of, criteria, events, field, prop
+from leadkit.rules._expr import Expr, all_of, any_of, criteria, events, field, prop, rate
 from leadkit.rules._grammar import (
     AllOf,
     AnyOf,
@@ -48,9 +48,11 @@ from leadkit.rules._grammar import (
     Condition,
     Criteria,
     EventCount,
+    EventDifference,
     EventExists,
     EventLast,
     EventQuery,
+    EventRatio,
     EventSum,
     FieldRef,
     IsIn,
@@ -62,6 +64,7 @@ from leadkit.rules._grammar import (
     TextMatch,
     Window,
     check_top_level,
+    event_queries,
     info_of,
     record_type,
 )
@@ -88,11 +91,13 @@ __all__ = [
     "Condition",
     "Criteria",
     "EventCount",
+    "EventDifference",
     "EventExists",
     "EventFilter",
     "EventLast",
     "EventMatcher",
     "EventQuery",
+    "EventRatio",
     "EventSum",
     "Explanation",
     "Expr",
@@ -125,6 +130,7 @@ __all__ = [
     "compile_event_filter",
     "criteria",
     "dump_condition",
+    "event_queries",
     "events",
     "explain",
     "field",
@@ -134,6 +140,7 @@ __all__ = [
     "load_condition",
     "parse_filter_logic",
     "prop",
+    "rate",
     "record_type",
     "to_data",
 ]

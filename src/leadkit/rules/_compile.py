@@ -32,9 +32,11 @@ from leadkit.rules._grammar import (
     Condition,
     Criteria,
     EventCount,
+    EventDifference,
     EventExists,
     EventLast,
     EventQuery,
+    EventRatio,
     EventSum,
     FieldRef,
     Not,
@@ -58,6 +60,7 @@ __all__ = [
     "EventMatcher",
     "aggregate",
     "check_as_of",
+    "combine",
     "compile_condition",
     "compile_event_filter",
     "compile_leaf",
@@ -168,8 +171,24 @@ def aggregate(
     return sum_numbers([e.properties.get(name) for e in found])
 
 
+def combine(subject: EventRatio | EventDifference, left: object, right: object) -> object:
+    """The value of a ratio (a float; None when ``right`` is zero) or a difference of two
+    event aggregates' values."""
+    if isinstance(subject, EventRatio):
+        denominator = float(right)  # type: ignore[arg-type]  # counts and sums
+        return None if denominator == 0 else float(left) / denominator  # type: ignore[arg-type]
+    return sum_numbers([left, -right])  # type: ignore[operator]  # counts and sums
+
+
 def value_function(subject: Subject) -> ValueFn:
     """``(record, events, as_of) -> value`` for any subject (None when missing)."""
+    if isinstance(subject, EventRatio | EventDifference):
+        first, second = (value_function(part) for part in subject.parts)
+
+        def combined(record: Any, events: Events, as_of: datetime) -> object:
+            return combine(subject, first(record, events, as_of), second(record, events, as_of))
+
+        return combined
     if isinstance(subject, FieldRef | PropRef):
         get = info_of(subject).get
 

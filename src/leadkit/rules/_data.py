@@ -4,10 +4,14 @@ A leaf is ``{"field": "employees", "op": ">=", "value": 1000}``; combinators are
 ``{"all": [...]}``, ``{"any": [...]}``, ``{"not": {...}}`` and
 ``{"criteria": [...], "logic": "1 AND (2 OR 3)"}``; event conditions are
 ``{"events": ["form_submit"], "where": {...}, "within": {"days": 30},
-"count": {"op": ">=", "value": 3}}``. Values JSON cannot tell apart from text are written
-as ISO strings where the field's type says what they are (``created_at``), and tagged
-(``{"$date": "2026-04-01"}``, ``{"$decimal": "12.50"}``) where it does not (custom fields,
-event properties). TOML dates and datetimes are accepted as they are.
+"count": {"op": ">=", "value": 3}}``. A ratio of two event counts or sums is
+``{"ratio": {"of": A, "per": B}, "op": ">=", "value": 0.3}`` and a difference
+``{"difference": {"of": A, "minus": B}, "op": ">=", "value": 0}``, each aggregate written
+``{"events": [...], "within": {...}, "count": true}`` (or ``"sum": "amount"``). Values
+JSON cannot tell apart from text are written as ISO strings where the field's type says
+what they are (``created_at``), and tagged (``{"$date": "2026-04-01"}``,
+``{"$decimal": "12.50"}``) where it does not (custom fields, event properties). TOML dates
+and datetimes are accepted as they are.
 """
 
 from __future__ import annotations
@@ -43,9 +47,11 @@ from leadkit.rules._grammar import (
     Condition,
     Criteria,
     EventCount,
+    EventDifference,
     EventExists,
     EventLast,
     EventQuery,
+    EventRatio,
     EventSum,
     FieldRef,
     IsIn,
@@ -160,6 +166,15 @@ def _query_data(query: EventQuery) -> dict[str, Any]:
     return data
 
 
+def _number_data(subject: EventCount | EventSum) -> dict[str, Any]:
+    data = _query_data(subject.query)
+    if isinstance(subject, EventCount):
+        data["count"] = True
+    else:
+        data["sum"] = subject.prop
+    return data
+
+
 def to_data(condition: Condition) -> dict[str, Any]:
     """The condition as JSON-compatible plain data: the body of :func:`dump_condition`'s
     document, without its header. Other rule files (scoring models, stage policies,
@@ -188,6 +203,12 @@ def to_data(condition: Condition) -> dict[str, Any]:
         return {"field": subject.path, **test}
     if isinstance(subject, PropRef):
         return {"prop": subject.name, **test}
+    if isinstance(subject, EventRatio):
+        ratio = {"of": _number_data(subject.numerator), "per": _number_data(subject.denominator)}
+        return {"ratio": ratio, **test}
+    if isinstance(subject, EventDifference):
+        difference = {"of": _number_data(subject.left), "minus": _number_data(subject.right)}
+        return {"difference": difference, **test}
     data = _query_data(subject.query)
     if isinstance(subject, EventCount):
         data["count"] = test
@@ -404,6 +425,11 @@ class _ConditionReader:
             if props:
                 raise _bad((*path, "events"), "events cannot be nested inside where")
             return self._events(data, path, depth)
+        for key, second in (("ratio", "per"), ("difference", "minus")):
+            if key in data:
+                if props:
+                    raise _bad((*path, key), "events cannot be nested inside where")
+                return self._combined(data, path, depth, key, second)
         if "field" in data or "prop" in data:
             if "field" in data and "prop" in data:
                 raise _bad(path, "a leaf names a field or a prop, not both")
@@ -420,13 +446,59 @@ class _ConditionReader:
             if not props:
                 raise _bad((*path, "prop"), "prop is only valid inside events' where")
             return _test(PropRef(name), data, path, ("prop",))
-        known = "all, any, not, criteria, events, field"
+        known = "all, any, not, criteria, events, ratio, difference, field"
         raise _bad(
             path, f"expected a condition with one of the keys {known}; got {sorted(map(str, data))}"
         )
 
-    def _events(self, data: Mapping[str, Any], path: KeyPath, depth: int) -> Condition | None:
-        _keys(data, ("events", "where", "within", *_AGGREGATES), path)
+    def _combined(
+        self, data: Mapping[str, Any], path: KeyPath, depth: int, key: str, second: str
+    ) -> Condition | None:
+        body = data[key]
+        where = (*path, key)
+        if not isinstance(body, Mapping):
+            raise _bad(
+                where, f'expected {{"of": {{...}}, "{second}": {{...}}}}, got {type_name(body)}'
+            )
+        _keys(body, ("of", second), where)
+        parts: list[EventCount | EventSum | None] = []
+        for name in ("of", second):
+            if name not in body:
+                raise _bad((*where, name), "required key is missing")
+            parts.append(self._number(body[name], (*where, name), depth + 1))
+        first, other = parts
+        if first is None or other is None:
+            return None
+        subject: Subject = (
+            EventRatio(first, other) if key == "ratio" else EventDifference(first, other)
+        )
+        return _test(subject, data, path, (key,))
+
+    def _number(self, data: object, path: KeyPath, depth: int) -> EventCount | EventSum | None:
+        """An event count or sum: ``{"events": [...], "count": true}`` or ``"sum": "x"``."""
+        if not isinstance(data, Mapping):
+            raise _bad(path, f"an event count or sum is an object, got {type_name(data)}")
+        if "events" not in data:
+            raise _bad((*path, "events"), "required key is missing")
+        _keys(data, ("events", "where", "within", "count", "sum"), path)
+        if ("count" in data) == ("sum" in data):
+            raise _bad(path, 'name one aggregate: "count": true or "sum": "<property>"')
+        query = self._query(data, path, depth)
+        if query is None:
+            return None
+        if "count" in data:
+            if data["count"] is not True:
+                raise _bad((*path, "count"), f"expected true, got {type_name(data['count'])}")
+            return EventCount(query)
+        prop = data["sum"]
+        if not isinstance(prop, str):
+            raise _bad((*path, "sum"), "sum names a numeric event property")
+        try:
+            return EventSum(query, prop)
+        except RuleError as err:
+            raise _bad((*path, "sum"), err.message) from None
+
+    def _query(self, data: Mapping[str, Any], path: KeyPath, depth: int) -> EventQuery | None:
         kinds = data["events"]
         if isinstance(kinds, str):
             kinds = [kinds]
@@ -440,7 +512,13 @@ class _ConditionReader:
             if where is None:
                 return None
         window = _period(data["within"], (*path, "within")) if "within" in data else None
-        query = EventQuery(tuple(kinds), where=where, window=window)
+        return EventQuery(tuple(kinds), where=where, window=window)
+
+    def _events(self, data: Mapping[str, Any], path: KeyPath, depth: int) -> Condition | None:
+        _keys(data, ("events", "where", "within", *_AGGREGATES), path)
+        query = self._query(data, path, depth)
+        if query is None:
+            return None
         aggregates = [a for a in _AGGREGATES if a in data]
         if len(aggregates) > 1:
             raise _bad(path, f"use one of count, last, sum, not {' and '.join(aggregates)}")

@@ -10,7 +10,7 @@ import attrs
 
 from leadkit._html import html_table
 from leadkit.model import EngagementEvent
-from leadkit.rules._compile import EventMatcher, aggregate, check_as_of, compile_leaf
+from leadkit.rules._compile import EventMatcher, aggregate, check_as_of, combine, compile_leaf
 from leadkit.rules._errors import RuleError
 from leadkit.rules._grammar import (
     AllOf,
@@ -18,8 +18,10 @@ from leadkit.rules._grammar import (
     Condition,
     Criteria,
     EventCount,
+    EventDifference,
     EventExists,
     EventLast,
+    EventRatio,
     EventSum,
     FieldRef,
     Not,
@@ -43,7 +45,8 @@ class Explanation:
     three-valued one of ``compile(...).known`` (None when it depends on a missing value).
     A leaf carries the ``value`` it saw (a field's value, an event count, the time of the
     last event) and the ids of the events that matched; ``note`` says why a value could
-    not be tested (missing, or of another type).
+    not be tested (missing, or of another type). A ratio or difference of two aggregates
+    also carries the two ``parts`` it combined.
     """
 
     condition: Condition
@@ -53,6 +56,7 @@ class Explanation:
     event_ids: tuple[str, ...] = ()
     note: str = ""
     children: tuple[Explanation, ...] = ()
+    parts: tuple[Any, ...] = ()
 
     def __str__(self) -> str:
         return "\n".join(self._lines(0, ""))
@@ -101,7 +105,16 @@ class Explanation:
             parts.append(last)
         elif isinstance(subject, EventSum):
             parts.append(f"sum = {show(self.value)}")
-        if isinstance(node, EventExists) or isinstance(subject, EventCount | EventSum | EventLast):
+        elif isinstance(subject, EventRatio | EventDifference) and len(self.parts) == 2:
+            sign = "/" if isinstance(subject, EventRatio) else "-"
+            left, right = (show(p) for p in self.parts)
+            if self.value is None:
+                parts.append(f"{left} / {right}: no denominator, the ratio is missing")
+            else:
+                parts.append(f"{left} {sign} {right} = {show(self.value)}")
+        if isinstance(node, EventExists) or isinstance(
+            subject, EventCount | EventSum | EventLast | EventRatio | EventDifference
+        ):
             count = len(self.event_ids)
             ids = ", ".join(self.event_ids[:5]) + (" ..." if count > 5 else "")
             parts.append(f"{count} event(s)" + (f": {ids}" if ids else ""))
@@ -164,21 +177,31 @@ def _explain(
     subject = node.subject  # type: ignore[attr-defined]
     ids: tuple[str, ...] = ()
     value: object
+    values: tuple[Any, ...] = ()
     if isinstance(subject, FieldRef | PropRef):
         value = info_of(subject).get(record)
+    elif isinstance(subject, EventRatio | EventDifference):
+        seen: dict[str, None] = {}
+        for part in subject.parts:
+            found = list(EventMatcher.of(part.query).select(events, as_of))
+            seen.update(dict.fromkeys(e.id for e in found))
+            values += (aggregate(part, found),)
+        ids = tuple(seen)
+        value = combine(subject, *values)
     else:
         found = list(EventMatcher.of(subject.query).select(events, as_of))
         ids = tuple(e.id for e in found)
         value = aggregate(subject, found)
     if isinstance(node, Presence):
         held = (value is not None) == node.present
-        return Explanation(node, held, held, value, ids)
+        return Explanation(node, held, held, value, ids, parts=values)
     if value is None:
-        return Explanation(node, False, None, None, ids)
+        return Explanation(node, False, None, None, ids, parts=values)
     check = compile_leaf(node).check
     assert check is not None
     result = bool(check(value, as_of))
-    return Explanation(node, result, result, value, ids, note=mismatch(node, value) or "")
+    note = mismatch(node, value) or ""
+    return Explanation(node, result, result, value, ids, note=note, parts=values)
 
 
 def explain(

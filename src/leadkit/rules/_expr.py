@@ -14,8 +14,12 @@ from leadkit.rules._grammar import (
     Compare,
     Condition,
     Criteria,
+    EventCount,
+    EventDifference,
     EventExists,
     EventQuery,
+    EventRatio,
+    EventSum,
     FieldRef,
     IsIn,
     Matches,
@@ -29,7 +33,7 @@ from leadkit.rules._grammar import (
 from leadkit.rules._logic import LogicNode
 from leadkit.rules._period import Period
 
-__all__ = ["Expr", "all_of", "any_of", "criteria", "events", "field", "prop"]
+__all__ = ["Expr", "all_of", "any_of", "criteria", "events", "field", "prop", "rate"]
 
 
 def _texts(values: Iterable[str] | str, operation: str, label: str) -> tuple[str, ...]:
@@ -87,25 +91,57 @@ class Expr:
             "condition, and use between() instead of a < x < b"
         )
 
+    # Arithmetic on event aggregates ------------------------------------------------------
+
+    def _number(self, other: object, operation: str) -> tuple[EventCount | EventSum, ...]:
+        parts = []
+        for side in (self, other):
+            subject = side.subject if isinstance(side, Expr) else None
+            if not isinstance(subject, EventCount | EventSum):
+                raise RuleError(
+                    f"{operation} works on event counts and sums "
+                    f"(events(...).count(), .sum(...)), got {side!r}",
+                    key="value",
+                )
+            parts.append(subject)
+        return tuple(parts)
+
+    def __truediv__(self, other: object) -> Expr:
+        """``count_a / count_b``: a ratio, missing when the denominator is zero."""
+        numerator, denominator = self._number(other, "/")
+        return Expr(EventRatio(numerator, denominator))
+
+    def __sub__(self, other: object) -> Expr:
+        """``count_a - count_b``: the difference of two event counts or sums."""
+        left, right = self._number(other, "-")
+        return Expr(EventDifference(left, right))
+
+    def _compare(self, op: Any, value: object) -> Condition:
+        if isinstance(value, Expr):
+            # Two aggregates compared with each other: a - b <op> 0.
+            left, right = self._number(value, op)
+            return Compare(EventDifference(left, right), op, 0)
+        return Compare(self._subject, op, value)
+
     # Comparisons --------------------------------------------------------------------------
 
     def __eq__(self, value: object) -> Condition:  # type: ignore[override]
-        return Compare(self._subject, "==", value)
+        return self._compare("==", value)
 
     def __ne__(self, value: object) -> Condition:  # type: ignore[override]
-        return Compare(self._subject, "!=", value)
+        return self._compare("!=", value)
 
     def __lt__(self, value: object) -> Condition:
-        return Compare(self._subject, "<", value)
+        return self._compare("<", value)
 
     def __le__(self, value: object) -> Condition:
-        return Compare(self._subject, "<=", value)
+        return self._compare("<=", value)
 
     def __gt__(self, value: object) -> Condition:
-        return Compare(self._subject, ">", value)
+        return self._compare(">", value)
 
     def __ge__(self, value: object) -> Condition:
-        return Compare(self._subject, ">=", value)
+        return self._compare(">=", value)
 
     def equals(self, value: object, *, normalise: bool = False) -> Condition:
         """Equal to ``value``; with ``normalise`` text ignores width, case and spaces."""
@@ -239,3 +275,44 @@ def criteria(items: Iterable[Condition], *, logic: str | LogicNode | None = None
     the logic does not use, is an error too.
     """
     return Criteria(tuple(items), logic=logic)
+
+
+def _count_of(side: str | Expr | EventExists, period: Period | None, name: str) -> Expr:
+    if isinstance(side, str):
+        query = EventQuery((side,), window=period)
+        return Expr(EventCount(query))
+    if period is not None:
+        raise RuleError(
+            f"rate()'s window applies to event kinds given by name; {name} is {side!r}: "
+            "give it its own .within(...)",
+            key="within",
+        )
+    if isinstance(side, EventExists):
+        return side.count()
+    if isinstance(side, Expr):
+        return side
+    raise RuleError(f"rate() takes event kinds or aggregates, got {side!r}", key=name)
+
+
+def rate(
+    of: str | Expr | EventExists,
+    per: str | Expr | EventExists,
+    *,
+    years: int = 0,
+    months: int = 0,
+    weeks: int = 0,
+    days: int = 0,
+    hours: int = 0,
+) -> Expr:
+    """The ratio of two event counts (or sums), to compare: ``rate("email_open",
+    "email_send", days=90) >= 0.3`` is ``events("email_open").within(days=90).count() /
+    events("email_send").within(days=90).count() >= 0.3``.
+
+    ``of`` and ``per`` are event kinds (counted within the window, if one is given) or
+    aggregates built with ``events(...)``. When ``per`` is zero the rate is missing: every
+    comparison on it is false, as for a missing field, and ``is_missing()`` holds.
+    """
+    period = None
+    if any((years, months, weeks, days, hours)):
+        period = Period(years=years, months=months, weeks=weeks, days=days, hours=hours)
+    return _count_of(of, period, "of") / _count_of(per, period, "per")

@@ -48,9 +48,11 @@ __all__ = [
     "Condition",
     "Criteria",
     "EventCount",
+    "EventDifference",
     "EventExists",
     "EventLast",
     "EventQuery",
+    "EventRatio",
     "EventSum",
     "FieldRef",
     "IsIn",
@@ -63,6 +65,7 @@ __all__ = [
     "Window",
     "check_subject",
     "check_top_level",
+    "event_queries",
     "info_of",
     "iter_conditions",
     "needs_events",
@@ -131,7 +134,7 @@ def _check_where(instance: EventQuery, attribute: attrs.Attribute[Any], value: o
         raise RuleError(f"where(...) takes a condition, got {value!r}", key="where")
     for node in iter_conditions(value):
         subject = getattr(node, "subject", None)
-        if isinstance(node, EventExists) or isinstance(subject, EventCount | EventLast | EventSum):
+        if isinstance(node, EventExists) or isinstance(subject, EVENT_SUBJECTS):
             raise RuleError(
                 f"events cannot be nested inside events(...).where(...): {node}", key="where"
             )
@@ -200,12 +203,74 @@ class EventSum:
         return f"sum({self.prop} of {self.query})"
 
 
-Subject: TypeAlias = FieldRef | PropRef | EventCount | EventLast | EventSum
+def _check_number(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, EventCount | EventSum):
+        raise RuleError(
+            f"{attribute.name} must be a number of events: events(...).count() or "
+            f".sum(...), got {value!r}",
+            key=attribute.name,
+        )
+
+
+@attrs.frozen(slots=True)
+class EventRatio:
+    """``numerator / denominator``, two event counts or sums (a float), such as the open
+    rate ``count(email_open) / count(email_send)``.
+
+    Missing when the denominator is zero: a lead that was sent nothing has no open rate,
+    so every comparison on it is false (unknown in three-valued logic), like a missing
+    field, and ``is_missing()`` holds.
+    """
+
+    numerator: EventCount | EventSum = attrs.field(validator=_check_number)
+    denominator: EventCount | EventSum = attrs.field(validator=_check_number)
+
+    @property
+    def parts(self) -> tuple[EventCount | EventSum, EventCount | EventSum]:
+        return (self.numerator, self.denominator)
+
+    def __str__(self) -> str:
+        return f"{self.numerator} / {self.denominator}"
+
+
+@attrs.frozen(slots=True)
+class EventDifference:
+    """``left - right``, two event counts or sums (0 when both are 0): what comparing
+    two aggregates with each other compares, ``a >= b`` being ``a - b >= 0``."""
+
+    left: EventCount | EventSum = attrs.field(validator=_check_number)
+    right: EventCount | EventSum = attrs.field(validator=_check_number)
+
+    @property
+    def parts(self) -> tuple[EventCount | EventSum, EventCount | EventSum]:
+        return (self.left, self.right)
+
+    def __str__(self) -> str:
+        return f"{self.left} - {self.right}"
+
+
+Subject: TypeAlias = (
+    FieldRef | PropRef | EventCount | EventLast | EventSum | EventRatio | EventDifference
+)
+EVENT_SUBJECTS = (EventCount, EventLast, EventSum, EventRatio, EventDifference)
+"""The subjects that read the lead's events."""
+
+
+def event_queries(subject: object) -> tuple[EventQuery, ...]:
+    """The event queries an event subject reads (none for fields and props)."""
+    if isinstance(subject, EventCount | EventLast | EventSum):
+        return (subject.query,)
+    if isinstance(subject, EventRatio | EventDifference):
+        return tuple(part.query for part in subject.parts)
+    return ()
+
 
 _AGGREGATE_INFO = {
     EventCount: ValueInfo("count", Kind.NUMBER, lambda _: None),
     EventSum: ValueInfo("sum", Kind.NUMBER, lambda _: None),
     EventLast: ValueInfo("last", Kind.DATETIME, lambda _: None),
+    EventRatio: ValueInfo("ratio", Kind.NUMBER, lambda _: None),
+    EventDifference: ValueInfo("difference", Kind.NUMBER, lambda _: None),
 }
 
 
@@ -215,13 +280,13 @@ def info_of(subject: Subject) -> ValueInfo:
         return resolve_field(subject.on, subject.path)
     if isinstance(subject, PropRef):
         return resolve_prop(subject.name)
-    if isinstance(subject, EventCount | EventLast | EventSum):
+    if isinstance(subject, EVENT_SUBJECTS):
         return attrs.evolve(_AGGREGATE_INFO[type(subject)], label=str(subject))
     raise RuleError(f"a condition looks at field(...), prop(...) or events(...), not {subject!r}")
 
 
 def check_subject(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, FieldRef | PropRef | EventCount | EventLast | EventSum):
+    if not isinstance(value, (FieldRef, PropRef, *EVENT_SUBJECTS)):
         raise RuleError(
             f"a condition looks at field(...), prop(...) or events(...), not {value!r}",
             key="field",
@@ -704,11 +769,10 @@ def iter_conditions(node: Condition, *, into_events: bool = False) -> Iterator[C
         yield from iter_conditions(node.item, into_events=into_events)
     elif into_events:
         query = node.query if isinstance(node, EventExists) else None
-        subject = _subject(node)
-        if isinstance(subject, EventCount | EventLast | EventSum):
-            query = subject.query
-        if query is not None and query.where is not None:
-            yield from iter_conditions(query.where, into_events=True)
+        queries = (query,) if query is not None else event_queries(_subject(node))
+        for one in queries:
+            if one.where is not None:
+                yield from iter_conditions(one.where, into_events=True)
 
 
 def uses_as_of(node: Condition) -> bool:
@@ -716,7 +780,7 @@ def uses_as_of(node: Condition) -> bool:
     for item in iter_conditions(node):
         if isinstance(item, Window | EventExists):
             return True
-        if isinstance(_subject(item), EventCount | EventLast | EventSum):
+        if isinstance(_subject(item), EVENT_SUBJECTS):
             return True
     return False
 
@@ -724,9 +788,7 @@ def uses_as_of(node: Condition) -> bool:
 def needs_events(node: Condition) -> bool:
     """True when evaluating ``node`` reads the lead's engagement events."""
     for item in iter_conditions(node):
-        if isinstance(item, EventExists) or isinstance(
-            _subject(item), EventCount | EventLast | EventSum
-        ):
+        if isinstance(item, EventExists) or isinstance(_subject(item), EVENT_SUBJECTS):
             return True
     return False
 

@@ -15,12 +15,10 @@ from leadkit.rules import (
     AnyOf,
     Condition,
     Criteria,
-    EventCount,
     EventExists,
-    EventLast,
     EventQuery,
-    EventSum,
     Not,
+    event_queries,
     explain,
 )
 from leadkit.scoring._card import Contribution, ScoreCard
@@ -106,9 +104,7 @@ def _queries(condition: Condition) -> Iterator[EventQuery]:
     elif isinstance(condition, EventExists):
         yield condition.query
     else:
-        subject = getattr(condition, "subject", None)
-        if isinstance(subject, EventCount | EventLast | EventSum):
-            yield subject.query
+        yield from event_queries(getattr(condition, "subject", None))
 
 
 def model_problems(

@@ -28,9 +28,11 @@ from leadkit.rules import (
     Condition,
     Criteria,
     EventCount,
+    EventDifference,
     EventExists,
     EventLast,
     EventQuery,
+    EventRatio,
     EventSum,
     FieldRef,
     IsIn,
@@ -203,12 +205,25 @@ class ConditionCompiler:
             return self._source(subject).value(
                 self._name(subject), family, typed=typed, normalise=normalise
             )
+        if isinstance(subject, EventRatio):
+            # A double division (SQLite divides integers to an integer); NULL, missing,
+            # when the denominator is zero, as the Python engine's None.
+            numerator, denominator = (self._aggregate(p) for p in subject.parts)
+            double = exp.DataType.build("double")
+            ratio = exp.Div(this=exp.Cast(this=numerator, to=double), expression=denominator)
+            zero = exp.EQ(this=denominator.copy(), expression=exp.Literal.number(0))
+            return exp.If(this=zero, true=exp.Null(), false=ratio)
+        if isinstance(subject, EventDifference):
+            left, right = (self._aggregate(p) for p in subject.parts)
+            return exp.Sub(this=left, expression=right)
         return self._aggregate(subject)
 
     def present(self, subject: Subject) -> exp.Expr:
         """TRUE when ``subject`` has a value."""
-        if isinstance(subject, EventCount | EventSum):
+        if isinstance(subject, EventCount | EventSum | EventDifference):
             return exp.Boolean(this=True)
+        if isinstance(subject, EventRatio):
+            return exp.Not(this=exp.Is(this=self.value(subject, "number"), expression=exp.Null()))
         if isinstance(subject, EventLast):
             return exp.Not(this=exp.Is(this=self._aggregate(subject), expression=exp.Null()))
         info = info_of(subject)

@@ -28,6 +28,7 @@ from leadkit.model import PREFECTURES, CustomFields, EventKind, Rating, Region
 from leadkit.rules import (
     AllOf,
     AnyOf,
+    Compare,
     Condition,
     Criteria,
     Expr,
@@ -178,7 +179,8 @@ def lead_conditions() -> st.SearchStrategy[Condition]:
 
 
 def event_conditions() -> st.SearchStrategy[Condition]:
-    """Event conditions: exists, count, last and sum, filtered and windowed."""
+    """Event conditions: exists, count, last and sum, filtered and windowed; ratios
+    (open rates, with zero denominators) and differences of two counts or sums."""
     where = st.one_of(
         st.none(),
         st.builds(lambda u: prop("url") == u, st.sampled_from(_URLS)),
@@ -210,7 +212,37 @@ def event_conditions() -> st.SearchStrategy[Condition]:
         st.builds(lambda q, p: q.last().within(**p.as_dict()), queries, periods()),
         st.builds(lambda q: q.last().is_missing(), queries),
         st.builds(lambda q, n: q.sum("amount") > n, queries, st.integers(0, 200)),
+        st.builds(lambda q, n: (q.count() / n.count()) >= 0.5, queries, queries),
+        st.builds(_ratio, numbers(queries), numbers(queries), st.sampled_from(_RATIO_TESTS)),
+        st.builds(_difference, numbers(queries), numbers(queries), st.integers(-3, 3)),
     )
+
+
+_RATIO_TESTS = [">= 0", "> 0.25", ">= 0.5", "< 1", "== 1", "> 1.5", "between", "is_missing"]
+
+
+def numbers(queries: st.SearchStrategy[Any]) -> st.SearchStrategy[Expr]:
+    """Event counts and sums of ``queries`` (``events(...)`` drawn by the caller)."""
+    return st.one_of(
+        queries.map(lambda q: q.count()),
+        queries.map(lambda q: q.sum("amount")),
+    )
+
+
+def _ratio(of: Expr, per: Expr, test: str) -> Condition:
+    ratio = of / per
+    if test == "between":
+        return ratio.between(0.25, 1.0)
+    if test == "is_missing":
+        return ratio.is_missing()
+    op, value = test.split()
+    return Compare(ratio.subject, op, float(value))  # type: ignore[arg-type]
+
+
+def _difference(left: Expr, right: Expr, value: int) -> Condition:
+    if value == 0:
+        return left >= right
+    return (left - right) < value
 
 
 @st.composite

@@ -1,0 +1,27 @@
+"""Admin-defined custom fields and picklists, as data.
+
+A :class:`FieldSchema` lists the custom fields a team uses (their type, whether they are
+required, the values allowed, labels in English and Japanese) and the picklists of the
+standard fields ``industry``, ``lead_source`` and ``rating``. Load one from TOML or JSON
+data with :func:`load_field_schema` (every problem named by its path), then validate
+leads and imported rows with :meth:`FieldSchema.problems` / :meth:`FieldSchema.check_lead`
+and type-check conditions on custom fields with :meth:`FieldSchema.check_condition`.
+"""
+
+from leadkit.fields._schema import (
+    FIELD_TYPES,
+    PICKLIST_FIELDS,
+    FieldDefinition,
+    FieldSchema,
+    PicklistValue,
+    load_field_schema,
+)
+
+__all__ = [
+    "FIELD_TYPES",
+    "PICKLIST_FIELDS",
+    "FieldDefinition",
+    "FieldSchema",
+    "PicklistValue",
+    "load_field_schema",
+]
