@@ -84,7 +84,8 @@ def test_a_planned_task_or_an_event_to_come_is_not_a_response() -> None:
         subject="訪問", lead_id="lead-1", start=T0 + 5 * HOUR, end=T0 + 6 * HOUR, created_at=T0
     )
     h = record_activity(h, meeting, as_of=T0 + 3 * HOUR)
-    assert h.status is None and h.status_changes == ()
+    assert h.status is None
+    assert h.status_changes == ()
     held = record_activity(h, meeting, as_of=T0 + 7 * HOUR)
     assert (held.status, held.status_changes[-1].at) == (WORKING, T0 + 6 * HOUR)
 
