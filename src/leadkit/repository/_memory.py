@@ -14,6 +14,7 @@ from collections.abc import Collection
 from typing import Any, Generic, TypeVar
 
 from leadkit.errors import ConcurrencyError
+from leadkit.repository._config import MemoryConfig
 from leadkit.repository._generic import Table
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, Keys, TableSpec
@@ -70,6 +71,7 @@ class InMemoryStore:
         }
         self._routing_state: dict[str, int] = {}
         self._rate_limits: dict[str, list[int]] = {}
+        self._config: dict[str, str] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
@@ -266,7 +268,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         }
         self._state = MemoryRoutingState(self.store._routing_state, self._guard)
         self._limits = MemoryRateLimits(self.store._rate_limits, self._guard)
-        super().__init__(routing_state=self._state, rate_limits=self._limits)
+        self._settings = MemoryConfig(self.store._config, self.store._lock, self._guard)
+        super().__init__(routing_state=self._state, rate_limits=self._limits, config=self._settings)
 
     def __repr__(self) -> str:
         state = "active" if self._active else "inactive"
@@ -292,6 +295,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
                 table.apply()
             self._state.apply()
             self._limits.apply()
+            self._settings.apply()
         self._rollback()
 
     def _rollback(self) -> None:
@@ -299,3 +303,4 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             table.reset()
         self._state.reset()
         self._limits.reset()
+        self._settings.reset()

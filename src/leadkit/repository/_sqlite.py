@@ -27,6 +27,7 @@ from typing import Any, Generic, Literal, TypeVar
 from leadkit._sqlite_file import APPLICATION_ID, check_usable, mark_as_leadkit, open_database
 from leadkit.errors import ConcurrencyError, LoadError, Problem, ValidationError
 from leadkit.io import structure, unstructure
+from leadkit.repository._config import CONFIG_SCHEMA, SqliteConfig
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
 from leadkit.repository._protocols import Record
@@ -85,6 +86,8 @@ _MIGRATIONS: tuple[str, ...] = (
     "CREATE INDEX accounts_parent_id ON accounts (parent_id);",
     # 3: routing state and rate limits, in the records' transaction (issue 11).
     STATE_SCHEMA,
+    # 4: the store's configuration: its catalogues (issue 19).
+    CONFIG_SCHEMA,
 )
 
 MIGRATIONS = Migrations(
@@ -92,6 +95,7 @@ MIGRATIONS = Migrations(
         Migration("the initial schema", _MIGRATIONS[0]),
         Migration("accounts findable by parent", _MIGRATIONS[1]),
         Migration("routing state and rate limits", _MIGRATIONS[2]),
+        Migration("the store's configuration (catalogues)", _MIGRATIONS[3]),
     )
 )
 """The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
@@ -380,6 +384,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
         super().__init__(
             routing_state=SqliteRoutingState(self._connection, self._guard),
             rate_limits=SqliteRateLimits(self._connection, self._guard),
+            config=SqliteConfig(self._connection, self._guard),
         )
 
     def __repr__(self) -> str:
