@@ -123,7 +123,7 @@ class BaseUnitOfWork:
         self._guard()
         return self._saved_catalogues
 
-    def save_catalogues(self, catalogues: Catalogues) -> None:
+    def save_catalogues(self, catalogues: Catalogues, /) -> None:
         """Keep ``catalogues`` in the store's configuration (written on commit, like a
         record) and put them in force for the rest of this unit of work. Records already
         stored must still be valid under them: check with ``uow.leads.list()``."""
