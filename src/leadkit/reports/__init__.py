@@ -55,6 +55,18 @@ from leadkit.reports._performance import (
 )
 from leadkit.reports._plot import cjk_font, plot_funnel, plot_scores
 from leadkit.reports._report import MissingExtraError, ReportMixin
+from leadkit.reports._sales import (
+    ForecastRow,
+    OverdueReport,
+    OverdueRow,
+    RejectionReport,
+    RejectionRow,
+    RepRow,
+    SalesPipelineReport,
+    overdue_tasks,
+    rejections,
+    sales_pipeline,
+)
 from leadkit.reports._sources import source_label, source_name
 from leadkit.reports._table import Percent, Table, display_width, format_cell, format_money
 
@@ -68,18 +80,25 @@ __all__ = [
     "Credit",
     "EvenSplit",
     "FirstTouch",
+    "ForecastRow",
     "FunnelPath",
     "FunnelReport",
     "FunnelRow",
     "GroupBy",
     "LastTouch",
     "MissingExtraError",
+    "OverdueReport",
+    "OverdueRow",
     "OwnerRow",
     "Percent",
     "PipelineReport",
     "PipelineRow",
     "PositionBased",
+    "RejectionReport",
+    "RejectionRow",
+    "RepRow",
     "ReportMixin",
+    "SalesPipelineReport",
     "SourceCredit",
     "SourceReport",
     "SourceRow",
@@ -97,10 +116,13 @@ __all__ = [
     "format_cell",
     "format_money",
     "funnel",
+    "overdue_tasks",
     "parse_attribution_model",
     "pipeline",
     "plot_funnel",
     "plot_scores",
+    "rejections",
+    "sales_pipeline",
     "source_effectiveness",
     "source_label",
     "source_name",

@@ -23,6 +23,7 @@ from leadkit.model import (
     Opportunity,
     StatusEvent,
     Task,
+    active_catalogues,
     active_statuses,
 )
 from leadkit.stages._errors import IllegalTransitionError, stage_error
@@ -593,11 +594,18 @@ def accept(
 
 
 def reject(history: StageHistory, *, at: datetime, by: str, reason: str) -> StageHistory:
-    """Sales rejects an MQL back to nurturing: MQL → recycled, with a reason."""
+    """Sales rejects an MQL back to nurturing: MQL → recycled, with a reason.
+
+    A reason the rejection reason catalogue in force knows (by api name or any label:
+    ``"予算なし"``) is recorded by its api name (``"No Budget"``), so that the rejections
+    report counts it; any other text is kept as written.
+    """
     history = _history(history)
     _from(history, (Stage.MQL,), "reject", Stage.RECYCLED)
+    text = _reason(reason, "rejecting an MQL")
+    known = active_catalogues().rejection_reasons.find(text)
     return transition(
-        history, Stage.RECYCLED, at=at, by=by, reason=_reason(reason, "rejecting an MQL")
+        history, Stage.RECYCLED, at=at, by=by, reason=known.api_name if known else text
     )
 
 
