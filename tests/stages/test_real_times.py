@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from leadkit.model import EngagementEvent, Lead, LeadConversion, PersonName
+from leadkit.reports import funnel
 from leadkit.stages import MqlRule, Stage, StageHistory, StagePolicy, advance, classify
 
 T0 = datetime(2026, 4, 1, 9, tzinfo=UTC)
@@ -48,3 +49,21 @@ def test_a_converted_lead_without_history_reached_sql_when_it_was_converted() ->
         (Stage.SAL, T0 + 9 * DAY),
         (Stage.SQL, T0 + 9 * DAY),
     ]
+
+
+def test_the_funnel_of_classified_leads_has_cohorts_and_velocity() -> None:
+    as_of = T0 + 90 * DAY
+    histories = []
+    for month in range(3):  # leads created in April, May and June
+        created = T0 + month * 31 * DAY
+        lead = Lead(id=f"l-{month}", name=PersonName("佐藤"), company="ABC",
+                    lead_source="Web", created_at=created)  # fmt: skip
+        hit = EngagementEvent(kind="form_submission", occurred_at=created + 4 * DAY,
+                              lead_id=lead.id)  # fmt: skip
+        result = classify(lead, score=60, policy=POLICY, events=[hit], as_of=as_of)
+        histories.append(advance(StageHistory(lead.id), result))
+    report = funnel(histories, as_of=as_of, by="month")
+    assert sorted({row.group for row in report.rows}) == ["2026-04", "2026-05", "2026-06"]
+    inquiry = [v for v in report.velocities if v.stage is Stage.INQUIRY and v.stays]
+    assert inquiry
+    assert all(v.median == 4 * DAY for v in inquiry)
