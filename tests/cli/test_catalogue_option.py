@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from leadkit.cli import main
 
 CATALOGUE = """
@@ -28,6 +30,7 @@ def _run(*argv: str) -> tuple[int, str]:
     return status, err.getvalue()
 
 
+@pytest.mark.slow  # two runs of the dedupe command: ~0.9 s
 def test_a_status_of_the_given_catalogue_loads_and_is_refused_without_it(tmp_path: Path) -> None:
     leads = tmp_path / "leads.csv"
     leads.write_text("姓,会社名,状況,作成日\n山田,ABC,新規,2026-04-01T00:00:00+09:00\n")
