@@ -979,7 +979,10 @@ def test_the_qualification_reaches_the_new_opportunity(
     opportunity = _opportunity(_convert(uow_factory, request))
     assert opportunity.amount == Money(2_400_000, "JPY")
     assert opportunity.close_date == date(2026, 8, 31)
-    assert (opportunity.name, opportunity.stage) == ("サンプル 導入", "Proposal")
+    assert (opportunity.name, opportunity.stage) == (
+        "サンプル 導入",
+        "Proposal/Price Quote",
+    )  # the label "Proposal" stands for it
     with uow_factory() as uow:
         assert uow.opportunities.get(opportunity.id) == opportunity
 

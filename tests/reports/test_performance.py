@@ -103,7 +103,7 @@ def report_columns(records: list[dict[str, object]]) -> set[str]:
 def test_pipeline_groups_open_work_by_owner_and_stage() -> None:
     open_opp = Opportunity(
         id="o-open", name="x", account_id="acct", close_date=AT.date(), owner=OwnerRef.user("u1"),
-        amount=Money(300, "JPY"), stage="Proposal", created_at=AT,
+        amount=Money(300, "JPY"), stage="Proposal/Price Quote", created_at=AT,
     )  # fmt: skip
     report = pipeline(
         LEADS, [open_opp, won("o-e")], histories=HISTORIES, users=[User(id="u1", name="佐藤")]
@@ -113,7 +113,7 @@ def test_pipeline_groups_open_work_by_owner_and_stage() -> None:
         ("佐藤 (u1)", "lead", "sal"): (1, ()),
         ("佐藤 (u1)", "lead", "recycled"): (1, ()),
         ("user:u2", "lead", "inquiry"): (1, ()),
-        ("佐藤 (u1)", "opportunity", "Proposal"): (1, (Money(300, "JPY"),)),
+        ("佐藤 (u1)", "opportunity", "Proposal/Price Quote"): (1, (Money(300, "JPY"),)),
     }
 
 

@@ -62,8 +62,9 @@ def test_a_new_marketing_lead_is_an_inquiry() -> None:
         lead(lead_source="Trade Show"), score=10, grade="C", policy=POLICY, as_of=AS_OF
     )
     assert result.stage is Stage.INQUIRY
+    # It entered when it was created, not when it was classified (issue 19).
     assert [(t.from_stage, t.to_stage, t.at, t.by) for t in result.proposed] == [
-        (None, Stage.INQUIRY, AS_OF, "policy:default")
+        (None, Stage.INQUIRY, lead().created_at, "policy:default")
     ]
     assert not any(r.held for r in result.reasons if r.rule.startswith("mql"))
 

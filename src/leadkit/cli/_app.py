@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from leadkit.cli._errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, CliError, UsageError
@@ -124,6 +125,11 @@ def _build(*, lazy: bool) -> argparse.ArgumentParser:
         common.add_argument(
             "-q", "--quiet", action="store_true", help="do not report progress on stderr"
         )
+        common.add_argument(
+            "--catalogue", type=Path, metavar="FILE",
+            help="catalogues (statuses and their policy, sources, rejection reasons, "
+            "activity outcomes, opportunity stages) as TOML or JSON (default: the built-in ones)",
+        )  # fmt: skip
         sub = commands.add_parser(
             command.name,
             help=command.help,
@@ -183,7 +189,14 @@ def main(
         from leadkit.cli._output import check_outputs
 
         check_outputs(args)
-        status: int = args.run(args, ctx)
+        if getattr(args, "catalogue", None) is not None:
+            from leadkit.io import load_catalogues
+            from leadkit.model import use_catalogues
+
+            with use_catalogues(load_catalogues(args.catalogue)):
+                status: int = args.run(args, ctx)
+        else:
+            status = args.run(args, ctx)
     except LeadkitError as exc:
         err.write(f"leadkit: error: {exc}\n")
         hint = _hint(exc)

@@ -32,6 +32,7 @@ from leadkit.model import (
     LeadStatus,
     Opportunity,
     OwnerRef,
+    StatusEvent,
     Task,
     active_statuses,
 )
@@ -94,11 +95,14 @@ def _converted_status(request: ConversionRequest, settings: ConversionSettings) 
     catalogue = settings.statuses or active_statuses()
     converting = ", ".join(repr(s.api_name) for s in catalogue.converted)
     where = "ConversionRequest.converted_status"
+    named = request.converted_status
+    if named is None:
+        named = catalogue.status_for(StatusEvent.CONVERTED) or catalogue.converted[0].api_name
     try:
-        status = catalogue.get(request.converted_status)
+        status = catalogue.get(named)
     except ValidationError:
         raise InvalidConvertedStatusError(
-            f"{request.converted_status!r} is not a lead status; converting statuses: {converting}",
+            f"{named!r} is not a lead status; converting statuses: {converting}",
             path=where,
         ) from None
     if not status.is_converted:

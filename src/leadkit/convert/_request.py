@@ -77,8 +77,8 @@ def _day(value: object, where: str) -> None:
 class ConversionRequest:
     """One lead to convert, with the options users know from the leading CRMs.
 
-    * ``lead_id`` and ``converted_status`` (a converting status of the catalogue) are
-      required.
+    * ``lead_id`` is required; ``converted_status`` is a converting status of the
+      catalogue, or ``None`` (the default) for the one its status policy names.
     * ``account``: ``"new"`` (the default) creates a new account from the lead; an
       account id merges into that account; ``"match"`` asks the settings' matcher for an
       existing account (the result's ``account_match`` says which and why) and creates
@@ -116,7 +116,7 @@ class ConversionRequest:
     """
 
     lead_id: str
-    converted_status: str
+    converted_status: str | None = None
     account: str = attrs.field(default=NEW, kw_only=True)
     contact: str = attrs.field(default=NEW, kw_only=True)
     opportunity_name: str | None = attrs.field(default=None, kw_only=True)
@@ -172,7 +172,7 @@ class ConversionRequest:
     def __attrs_post_init__(self) -> None:
         where = "ConversionRequest"
         _text(self.lead_id, f"{where}.lead_id", optional=False)
-        _text(self.converted_status, f"{where}.converted_status", optional=False)
+        _text(self.converted_status, f"{where}.converted_status", optional=True)
         _choice(self.account, f"{where}.account")
         _choice(self.contact, f"{where}.contact")
         for name in ("opportunity_id", "opportunity_name", "opportunity_stage"):

@@ -2,6 +2,7 @@
 CSV tables of records, lead files as CRMs export them (header maps, one parser of dates
 and numbers, countries by name)."""
 
+from leadkit.io._catalogues import dump_catalogues, load_catalogues
 from leadkit.io._converter import converter, dumps, loads, structure, unstructure
 from leadkit.io._countries import country_code
 from leadkit.io._csv import (
@@ -57,8 +58,10 @@ __all__ = [
     "country_code",
     "csv_columns",
     "detect_header_map",
+    "dump_catalogues",
     "dumps",
     "formula_safe_cell",
+    "load_catalogues",
     "load_data",
     "loads",
     "parse_amount",

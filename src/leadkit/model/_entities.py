@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeAlias
 
 import attrs
@@ -17,8 +17,9 @@ import attrs
 from leadkit.errors import ValidationError
 from leadkit.model import _fields as f
 from leadkit.model import _validators as v
-from leadkit.model._catalogues import active_statuses
+from leadkit.model._catalogues import active_catalogues, active_statuses
 from leadkit.model._normalise import email_domain
+from leadkit.model._picklists import ActivityOutcome, ActivityType, OpportunityStage
 from leadkit.model._values import (
     Address,
     CustomFields,
@@ -74,6 +75,79 @@ def _default_status() -> str:
     return active_statuses().default.api_name
 
 
+def _status_api_name(value: object) -> object:
+    # Statuses are matched by api name or by any label (状況=未対応); stored by api name.
+    if isinstance(value, str) and value not in active_statuses():
+        found = active_statuses().find(value)
+        if found is not None:
+            return found.api_name
+    return value
+
+
+def _stage_api_name(value: object) -> object:
+    if isinstance(value, str):
+        found = active_catalogues().opportunity_stages.find(value)
+        if found is not None:
+            return found.api_name
+    return value
+
+
+def _check_stage(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    v.non_empty_str()(instance, attribute, value)
+    stages = active_catalogues().opportunity_stages
+    if value not in stages:
+        try:
+            stages.get(value)
+        except ValidationError as err:
+            raise ValidationError(err.message, path="Opportunity.stage", code=err.code) from None
+
+
+def _default_stage() -> str:
+    return active_catalogues().opportunity_stages.first.api_name
+
+
+def _outcome_api_name(value: object) -> object:
+    if isinstance(value, str):
+        found = active_catalogues().activity_outcomes.find(value)
+        if found is not None:
+            return found.api_name
+    return value
+
+
+def _check_outcome(
+    instance: Task | Event, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is None:
+        return
+    v.non_empty_str()(instance, attribute, value)
+    try:
+        active_catalogues().activity_outcomes.get(value)  # type: ignore[arg-type]
+    except ValidationError as err:
+        kind = type(instance).__name__
+        raise ValidationError(err.message, path=f"{kind}.outcome", code=err.code) from None
+
+
+def _activity_type() -> ActivityType | None:
+    return attrs.field(  # type: ignore[no-any-return]
+        default=None, validator=v.optional(v.instance_of(ActivityType)), kw_only=True
+    )
+
+
+def _outcome() -> str | None:
+    value: str | None = attrs.field(
+        default=None, converter=_outcome_api_name, validator=_check_outcome, kw_only=True
+    )
+    return value
+
+
+def _minutes() -> int | None:
+    return attrs.field(  # type: ignore[no-any-return]
+        default=None,
+        validator=v.optional(v.all_of(v.instance_of(int), v.between(0, 100_000))),
+        kw_only=True,
+    )
+
+
 @attrs.frozen(slots=True)
 class LeadConversion:
     """What a lead became when it was converted (取引開始). Set once; never changed."""
@@ -124,7 +198,9 @@ class Lead:
     annual_revenue: Money | None = f.money()
     address: Address = f.address()
     lead_source: str | None = f.text(max_length=255)
-    status: str = attrs.field(factory=_default_status, validator=_check_status, kw_only=True)
+    status: str = attrs.field(
+        factory=_default_status, converter=_status_api_name, validator=_check_status, kw_only=True
+    )
     owner: OwnerRef | None = f.owner()
     rating: Rating | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(Rating)), kw_only=True
@@ -247,7 +323,9 @@ class Opportunity:
     name: str = f.required_text(max_length=80)
     account_id: str = f.required_text()
     close_date: date = f.required(v.plain_date)
-    stage: str = attrs.field(default="Prospecting", validator=v.non_empty_str(), kw_only=True)
+    stage: str = attrs.field(
+        factory=_default_stage, converter=_stage_api_name, validator=_check_stage, kw_only=True
+    )
     amount: Money | None = f.money()
     probability: int | None = _probability
     is_closed: bool = f.flag()
@@ -264,7 +342,22 @@ class Opportunity:
         if self.is_won and not self.is_closed:
             raise ValidationError("a won opportunity must be closed", path="Opportunity.is_won")
 
-    def _close(self, *, won: bool, on: object, amount: object, stage: str) -> Opportunity:
+    @property
+    def stage_info(self) -> OpportunityStage:
+        """The stage's entry in the opportunity stage catalogue in force."""
+        return active_catalogues().opportunity_stages.get(self.stage)
+
+    @property
+    def forecast_probability(self) -> int:
+        """The probability the forecast weighs the amount by: the opportunity's own, else
+        its stage's default (0 once lost, 100 once won)."""
+        if self.is_closed:
+            return 100 if self.is_won else 0
+        if self.probability is not None:
+            return self.probability
+        return self.stage_info.probability
+
+    def _close(self, *, won: bool, on: object, amount: object, stage: str | None) -> Opportunity:
         if self.is_closed:
             outcome = "won" if self.is_won else "lost"
             raise ValidationError(
@@ -276,6 +369,16 @@ class Opportunity:
                 f"expected the close date as a date, got {type(on).__name__} {on!r}",
                 path="Opportunity.close_date",
             )
+        stages = active_catalogues().opportunity_stages
+        if stage is None:
+            stage = (stages.won if won else stages.lost).api_name
+        else:
+            chosen = stages.get(stage)
+            if not chosen.is_closed or chosen.is_won is not won:
+                wanted = "closed won" if won else "closed lost"
+                raise ValidationError(
+                    f"{chosen.api_name!r} is not a {wanted} stage", path="Opportunity.stage"
+                )
         changes: dict[str, object] = {
             "is_closed": True,
             "is_won": won,
@@ -288,10 +391,11 @@ class Opportunity:
         return attrs.evolve(self, **changes)  # type: ignore[arg-type]
 
     def closed_won(
-        self, *, on: date, amount: Money | None = None, stage: str = "Closed Won"
+        self, *, on: date, amount: Money | None = None, stage: str | None = None
     ) -> Opportunity:
         """This opportunity won on ``on`` (the close date), for ``amount`` if given
-        (otherwise the amount it has): closed, won, probability 100. Store it with
+        (otherwise the amount it has): closed, won, probability 100, in ``stage`` (a closed
+        won stage of the catalogue; by default its first). Store it with
         ``uow.opportunities.update``. An opportunity already closed cannot close again.
 
         >>> from datetime import date, datetime, UTC
@@ -305,7 +409,7 @@ class Opportunity:
         return self._close(won=True, on=on, amount=amount, stage=stage)
 
     def closed_lost(
-        self, *, on: date, amount: Money | None = None, stage: str = "Closed Lost"
+        self, *, on: date, amount: Money | None = None, stage: str | None = None
     ) -> Opportunity:
         """This opportunity lost on ``on``: closed, not won, probability 0."""
         return self._close(won=False, on=on, amount=amount, stage=stage)
@@ -355,6 +459,9 @@ class Task:
     )
     due_date: date | None = f.day()
     completed_at: datetime | None = f.opt_timestamp()
+    activity_type: ActivityType | None = _activity_type()
+    outcome: str | None = _outcome()
+    duration_minutes: int | None = _minutes()
     lead_id: str | None = f.ref()
     contact_id: str | None = f.ref()
     account_id: str | None = f.ref()
@@ -375,6 +482,31 @@ class Task:
         """True until the task is completed (``as_of`` is accepted for symmetry with Event)."""
         return self.status is TaskStatus.OPEN
 
+    def done_at(self, *, as_of: datetime) -> datetime | None:
+        """When the task was done, if it was by ``as_of`` (``None`` while open)."""
+        if self.status is not TaskStatus.COMPLETED:
+            return None
+        when = self.completed_at if self.completed_at is not None else self.created_at
+        return when if when <= as_of else None
+
+    @property
+    def duration(self) -> timedelta | None:
+        """How long the work took (``duration_minutes``), if recorded."""
+        return None if self.duration_minutes is None else timedelta(minutes=self.duration_minutes)
+
+    @property
+    def outcome_info(self) -> ActivityOutcome | None:
+        """The outcome's entry in the outcome catalogue in force, if there is an outcome."""
+        return (
+            None
+            if self.outcome is None
+            else active_catalogues().activity_outcomes.get(self.outcome)
+        )
+
+    def is_overdue(self, *, on: date) -> bool:
+        """True when the task is open and its due date is before ``on``."""
+        return self.is_open() and self.due_date is not None and self.due_date < on
+
 
 @attrs.frozen(slots=True)
 class Event:
@@ -385,6 +517,8 @@ class Event:
     start: datetime = f.timestamp()
     end: datetime = f.timestamp()
     location: str | None = f.text()
+    activity_type: ActivityType | None = _activity_type()
+    outcome: str | None = _outcome()
     lead_id: str | None = f.ref()
     contact_id: str | None = f.ref()
     account_id: str | None = f.ref()
@@ -405,6 +539,29 @@ class Event:
     def is_open(self, *, as_of: datetime) -> bool:
         """True while the event has not ended at ``as_of``."""
         return self.end > as_of
+
+    def done_at(self, *, as_of: datetime) -> datetime | None:
+        """When the event was held (its end), if it ended by ``as_of``."""
+        return self.end if self.end <= as_of else None
+
+    @property
+    def duration(self) -> timedelta:
+        """How long the event lasted."""
+        return self.end - self.start
+
+    @property
+    def duration_minutes(self) -> int:
+        """The event's length in whole minutes."""
+        return int(self.duration.total_seconds() // 60)
+
+    @property
+    def outcome_info(self) -> ActivityOutcome | None:
+        """The outcome's entry in the outcome catalogue in force, if there is an outcome."""
+        return (
+            None
+            if self.outcome is None
+            else active_catalogues().activity_outcomes.get(self.outcome)
+        )
 
 
 Activity: TypeAlias = Task | Event

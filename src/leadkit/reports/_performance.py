@@ -283,6 +283,8 @@ class OwnerRow:
     rejected_mqls: int | None
     converted: int
     conversion_rate: Percent | None
+    won_amounts: tuple[Money, ...] = attrs.field(default=(), kw_only=True)
+    """Revenue of the owner's won opportunities."""
 
 
 @attrs.frozen(slots=True, repr=False)
@@ -295,11 +297,11 @@ class TeamReport(ReportMixin):
         """The rows as a table."""
         return Table(
             ("owner", "leads", "open_leads", "open_opps", "open_amount", "median_response",
-             "awaiting", "accepted", "rejected", "converted", "conversion_rate"),
+             "awaiting", "accepted", "rejected", "converted", "conversion_rate", "won_amount"),
             [
                 (r.owner, r.leads, r.open_leads, r.open_opportunities, r.open_amounts,
                  r.median_response, r.awaiting_response, r.accepted_mqls, r.rejected_mqls,
-                 r.converted, r.conversion_rate)
+                 r.converted, r.conversion_rate, r.won_amounts)
                 for r in self.rows
             ],
             title="Team performance",
@@ -337,7 +339,7 @@ def team_performance(
     as_of: datetime,
 ) -> TeamReport:
     """Per owner: leads, open leads and opportunities, response time, MQLs accepted and
-    rejected, and conversion rate.
+    rejected, conversion rate, and the revenue of the owner's won opportunities.
 
     A lead's assignment time is ``assigned_at[lead.id]`` when given, else its creation
     time; its response is the first completed activity (a task when it was completed, an
@@ -368,12 +370,15 @@ def team_performance(
     for lead in live:
         by_owner[_owner_label(lead.owner, names)].append(lead)
     open_opps: dict[str, list[Opportunity]] = defaultdict(list)
+    won_opps: dict[str, list[Opportunity]] = defaultdict(list)
     for opp in opportunities:
         if not opp.is_closed:
             open_opps[_owner_label(opp.owner, names)].append(opp)
+        elif opp.is_won:
+            won_opps[_owner_label(opp.owner, names)].append(opp)
 
     rows = []
-    for owner in sorted(set(by_owner) | set(open_opps)):
+    for owner in sorted(set(by_owner) | set(open_opps) | set(won_opps)):
         owned = by_owner.get(owner, [])
         responses: list[timedelta] = []
         awaiting = 0
@@ -404,6 +409,7 @@ def team_performance(
                 rejected_mqls=rejected,
                 converted=converted,
                 conversion_rate=_rate(converted, len(owned)),
+                won_amounts=_sum_money(o.amount for o in won_opps.get(owner, ())),
             )
         )
     rows.sort(key=lambda r: (-r.leads, r.owner))

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from typing import Any, Generic, TypeVar
 
 from leadkit.errors import ConcurrencyError
+from leadkit.repository._config import MemoryConfig
 from leadkit.repository._enrolments import MemoryEnrolments
 from leadkit.repository._generic import Table
 from leadkit.repository._outbox import MemoryOutbox, OutboxEntry
@@ -75,6 +76,7 @@ class InMemoryStore:
         self._enrolments: dict[Any, Any] = {}
         self._outbox: dict[str, OutboxEntry] = {}
         self._outbox_seq = [0]
+        self._config: dict[str, str] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
@@ -274,12 +276,14 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._limits = MemoryRateLimits(self.store._rate_limits, self._guard)
         self._enrolled = MemoryEnrolments(self.store._enrolments, self._guard)
         self._events = MemoryOutbox(self.store._outbox, self.store._outbox_seq, self._guard)
+        self._settings = MemoryConfig(self.store._config, self.store._lock, self._guard)
         super().__init__(
             routing_state=self._state,
             rate_limits=self._limits,
             enrolments=self._enrolled,
             outbox=self._events,
             record_events=record_events,
+            config=self._settings,
         )
 
     def __repr__(self) -> str:
@@ -310,6 +314,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             self._limits.apply()
             self._enrolled.overlay.apply()
             self._events.apply()
+            self._settings.apply()
         self._rollback()
 
     def _rollback(self) -> None:
@@ -319,3 +324,4 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._limits.reset()
         self._enrolled.overlay.reset()
         self._events.overlay.reset()
+        self._settings.reset()

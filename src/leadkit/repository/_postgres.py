@@ -44,6 +44,7 @@ from leadkit.errors import (
     ValidationError,
 )
 from leadkit.io import structure, unstructure
+from leadkit.repository._config import CONFIG_SCHEMA, PostgresConfig
 from leadkit.repository._enrolments import ENROLMENT_SCHEMA_POSTGRES, PostgresEnrolments
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
@@ -86,6 +87,7 @@ POSTGRES_MIGRATIONS = Migrations(
             "nurture enrolments and the outbox (issue 17)",
             ENROLMENT_SCHEMA_POSTGRES + ";" + OUTBOX_SCHEMA_POSTGRES,
         ),
+        Migration("the store's configuration (catalogues)", CONFIG_SCHEMA),
     )
 )
 """The PostgreSQL schema's migrations (the version is how many there are)."""
@@ -501,6 +503,7 @@ class PostgresUnitOfWork(BaseUnitOfWork):
             enrolments=PostgresEnrolments(self._guarded_execute),
             outbox=PostgresOutbox(self._guarded_execute),
             record_events=record_events,
+            config=PostgresConfig(self._guarded_execute),
         )
 
     def __repr__(self) -> str:

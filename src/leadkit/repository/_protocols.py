@@ -42,6 +42,7 @@ from leadkit.model import (
     Account,
     Campaign,
     CampaignMember,
+    Catalogues,
     Contact,
     EngagementEvent,
     Event,
@@ -436,6 +437,17 @@ class UnitOfWork(Protocol):
     ...     uow.accounts.get("acc-1").name
     'ABC株式会社'
     """
+
+    @property
+    def catalogues(self) -> Catalogues | None:
+        """The catalogues saved with the store, in force inside the unit of work (``None``
+        when none were saved: the caller's catalogues are then in force)."""
+        ...
+
+    def save_catalogues(self, catalogues: Catalogues, /) -> None:
+        """Keep ``catalogues`` in the store's configuration (on commit) and put them in
+        force for the rest of the unit of work."""
+        ...
 
     @property
     def leads(self) -> LeadRepository:

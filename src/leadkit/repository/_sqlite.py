@@ -27,6 +27,7 @@ from typing import Any, Generic, Literal, TypeVar
 from leadkit._sqlite_file import APPLICATION_ID, check_usable, mark_as_leadkit, open_database
 from leadkit.errors import ConcurrencyError, LoadError, Problem, ValidationError
 from leadkit.io import structure, unstructure
+from leadkit.repository._config import CONFIG_SCHEMA, SqliteConfig
 from leadkit.repository._enrolments import ENROLMENT_SCHEMA_SQLITE, SqliteEnrolments
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
@@ -89,6 +90,8 @@ _MIGRATIONS: tuple[str, ...] = (
     STATE_SCHEMA,
     # 4: nurture enrolments and the outbox of domain events (issue 17).
     ENROLMENT_SCHEMA_SQLITE + ";" + OUTBOX_SCHEMA_SQLITE,
+    # 5: the store's configuration: its catalogues (issue 19).
+    CONFIG_SCHEMA,
 )
 
 MIGRATIONS = Migrations(
@@ -97,6 +100,7 @@ MIGRATIONS = Migrations(
         Migration("accounts findable by parent", _MIGRATIONS[1]),
         Migration("routing state and rate limits", _MIGRATIONS[2]),
         Migration("nurture enrolments and the outbox", _MIGRATIONS[3]),
+        Migration("the store's configuration (catalogues)", _MIGRATIONS[4]),
     )
 )
 """The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
@@ -389,6 +393,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
             enrolments=SqliteEnrolments(self._connection, self._guard),
             outbox=SqliteOutbox(self._connection, self._guard),
             record_events=record_events,
+            config=SqliteConfig(self._connection, self._guard),
         )
 
     def __repr__(self) -> str:

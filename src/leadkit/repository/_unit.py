@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from contextvars import Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from leadkit.errors import ValidationError
-from leadkit.model import Campaign, Event, Queue, Task, User
+from leadkit.model import Campaign, Catalogues, Event, Queue, Task, User
+from leadkit.model._catalogues import _catalogues as _catalogues_in_force
+from leadkit.repository._config import (
+    CATALOGUES_KEY,
+    ConfigStore,
+    catalogues_from_json,
+    catalogues_to_json,
+)
 from leadkit.repository._enrolments import EnrolmentStore
 from leadkit.repository._errors import UnitOfWorkStateError
 from leadkit.repository._generic import (
@@ -41,6 +50,7 @@ class BaseUnitOfWork:
         enrolments: EnrolmentStore,
         outbox: OutboxStore,
         record_events: bool = False,
+        config: ConfigStore | None = None,
     ) -> None:
         if not isinstance(record_events, bool):
             raise ValidationError(
@@ -56,6 +66,9 @@ class BaseUnitOfWork:
         self._rate_limits = rate_limits
         self._enrolments = enrolments
         self._outbox = outbox
+        self._config = config
+        self._saved_catalogues: Catalogues | None = None
+        self._catalogue_token: Token[Catalogues] | None = None
 
     def _lead_written(self, before: Lead | None, after: Lead) -> None:
         from leadkit.outbox import lead_events
@@ -108,7 +121,62 @@ class BaseUnitOfWork:
             )
         self._begin()
         self._active = True
+        try:
+            self._put_catalogues_in_force()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
+
+    # -- the store's catalogues ------------------------------------------------------------
+
+    def _put_catalogues_in_force(self) -> None:
+        # A store with saved catalogues reads and writes its records under them, whatever
+        # the caller has in force; one without keeps the caller's (use_catalogues).
+        self._saved_catalogues = None
+        if self._config is None:
+            return
+        text = self._config.get(CATALOGUES_KEY)
+        if text is None:
+            return
+        self._saved_catalogues = catalogues_from_json(text, where=type(self).__name__)
+        self._set_in_force(self._saved_catalogues)
+
+    def _set_in_force(self, catalogues: Catalogues) -> None:
+        token = _catalogues_in_force.set(catalogues)
+        if self._catalogue_token is None:
+            self._catalogue_token = token
+
+    def _release_catalogues(self) -> None:
+        if self._catalogue_token is not None:
+            token, self._catalogue_token = self._catalogue_token, None
+            with suppress(ValueError):  # left in another context (thread): nothing to undo
+                _catalogues_in_force.reset(token)
+
+    @property
+    def catalogues(self) -> Catalogues | None:
+        """The catalogues saved with the store (in force inside this unit of work), or
+        ``None`` when none were saved (the caller's are then in force)."""
+        self._guard()
+        return self._saved_catalogues
+
+    def save_catalogues(self, catalogues: Catalogues, /) -> None:
+        """Keep ``catalogues`` in the store's configuration (written on commit, like a
+        record) and put them in force for the rest of this unit of work. Records already
+        stored must still be valid under them: check with ``uow.leads.list()``."""
+        self._guard()
+        if not isinstance(catalogues, Catalogues):
+            raise ValidationError(
+                f"expected Catalogues, got {type(catalogues).__name__}", path="catalogues"
+            )
+        if self._config is None:
+            raise ValidationError(
+                f"{type(self).__name__} has no configuration store to keep catalogues in",
+                path="catalogues",
+            )
+        self._config.set(CATALOGUES_KEY, catalogues_to_json(catalogues))
+        self._saved_catalogues = catalogues
+        self._set_in_force(catalogues)
 
     def __exit__(
         self,
@@ -120,6 +188,7 @@ class BaseUnitOfWork:
             self._rollback()
         finally:
             self._active = False
+            self._release_catalogues()
             self._end()
 
     def commit(self) -> None:

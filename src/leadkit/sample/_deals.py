@@ -87,7 +87,7 @@ def closed_deals(
             name=account.name[:80],
             account_id=account.id,
             close_date=close,
-            stage="Proposal",
+            stage="Proposal/Price Quote",
             amount=Money(SEAT_PRICE.amount * seats, SEAT_PRICE.currency),
             lead_source=source,
             campaign_id=plan.campaign.id,

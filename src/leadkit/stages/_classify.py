@@ -338,13 +338,55 @@ def classify(
         reasons.append(Reason("stage", True, _WAITING[stage]))
 
     assert stage is not None
+    if current is None and lead.conversion is not None:
+        # A converted lead with no history was qualified by sales: it reached SQL, not
+        # Inquiry, by the time it was converted.
+        entry = path[0][0]
+        converted = Reason("conversion", True, f"converted on {lead.conversion.converted_at}")
+        path = [(entry, path[0][1])]
+        if entry is Stage.INQUIRY:
+            path += [(Stage.MQL, [converted]), (Stage.SAL, [converted])]
+        path.append((Stage.SQL, [converted]))
+        stage = Stage.SQL
+        reasons.append(converted)
     proposed: list[Transition] = []
     previous = current
     for target, why in path:
         text = "; ".join(r.detail for r in why) or "a new lead from a marketing channel"
-        proposed.append(Transition(previous, target, as_of, policy.actor, text))
+        at = _when(target, previous, lead, history, events, as_of)
+        if proposed and at < proposed[-1].at:
+            at = proposed[-1].at  # the moves of one classification stay in order
+        proposed.append(Transition(previous, target, at, policy.actor, text))
         previous = target
     return Classification(history.lead_id, current, stage, tuple(reasons), tuple(proposed))
+
+
+def _when(
+    target: Stage,
+    previous: Stage | None,
+    lead: Lead,
+    history: StageHistory,
+    events: Sequence[EngagementEvent],
+    as_of: datetime,
+) -> datetime:
+    """The real time of a proposed move, not ``as_of``: a lead enters when it was created;
+    a conversion's moves happen when it was converted; an MQL (or a disqualification)
+    when the last engagement event seen by ``as_of`` happened (the one that tipped it);
+    never before the history's last move, never after ``as_of``."""
+    floor = history.last_at
+    if previous is None:
+        at = lead.created_at
+    elif lead.conversion is not None and history.current is None:
+        at = lead.conversion.converted_at
+    else:
+        seen = [e.occurred_at for e in events if e.occurred_at <= as_of]
+        at = max(seen) if seen else as_of
+        entered = lead.created_at if history.current is None else floor
+        if entered is not None and at < entered:
+            at = entered
+    if floor is not None and at < floor:
+        at = floor
+    return min(at, as_of)
 
 
 def advance(history: StageHistory, classification: Classification) -> StageHistory:

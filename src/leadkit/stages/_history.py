@@ -15,7 +15,17 @@ from typing import Any
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.model import Money, Opportunity
+from leadkit.model import (
+    Activity,
+    Event,
+    Lead,
+    Money,
+    Opportunity,
+    StatusEvent,
+    Task,
+    active_catalogues,
+    active_statuses,
+)
 from leadkit.stages._errors import IllegalTransitionError, stage_error
 from leadkit.stages._stage import Stage
 
@@ -23,15 +33,19 @@ __all__ = [
     "TRANSITIONS",
     "Qualification",
     "StageHistory",
+    "StatusChange",
     "Stay",
     "Transition",
     "accept",
+    "apply_status",
     "disqualify",
     "mark_lost",
     "mark_won",
     "qualify",
+    "record_activity",
     "recycle",
     "reject",
+    "set_status",
     "transition",
 ]
 
@@ -173,6 +187,51 @@ def illegal(lead_id: str, from_stage: Stage | None, to_stage: Stage) -> IllegalT
     return IllegalTransitionError(message, from_stage=from_stage, to_stage=to_stage)
 
 
+@attrs.frozen(slots=True)
+class StatusChange:
+    """One change of the lead's status: to which status, when, by whom, and which event
+    of the status policy made it (``"manual"`` for a status set by hand)."""
+
+    status: str = attrs.field(validator=_text)
+    at: datetime = attrs.field(validator=_aware)
+    by: str = attrs.field(validator=_who)
+    event: str = attrs.field(default="manual", validator=_text)
+    reason: str = attrs.field(default="", validator=_text)
+
+    def __str__(self) -> str:
+        why = f": {self.reason}" if self.reason else ""
+        return f"{self.at.isoformat()} status → {self.status} by {self.by} ({self.event}){why}"
+
+
+def _status_changes(value: object) -> tuple[StatusChange, ...]:
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise stage_error(
+            "expected a sequence of status changes", path="StageHistory.status_changes"
+        )
+    return tuple(value)
+
+
+def _check_status_changes(
+    instance: StageHistory,
+    attribute: attrs.Attribute[tuple[StatusChange, ...]],
+    changes: tuple[StatusChange, ...],
+) -> None:
+    last: datetime | None = None
+    for index, change in enumerate(changes):
+        if not isinstance(change, StatusChange):
+            raise stage_error(
+                f"expected a StatusChange, got {type(change).__name__}",
+                path=f"StageHistory.status_changes[{index}]",
+            )
+        if last is not None and change.at < last:
+            raise stage_error(
+                f"lead {instance.lead_id}: status change {index} at {change.at.isoformat()} is "
+                f"before the previous one at {last.isoformat()}; history is ordered",
+                path=f"StageHistory.status_changes[{index}].at",
+            )
+        last = change.at
+
+
 def _transitions(value: object) -> tuple[Transition, ...]:
     if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
         raise stage_error(
@@ -238,6 +297,39 @@ class StageHistory:
     transitions: tuple[Transition, ...] = attrs.field(
         default=(), converter=_transitions, validator=_check_steps
     )
+    status_changes: tuple[StatusChange, ...] = attrs.field(
+        default=(), converter=_status_changes, validator=_check_status_changes, kw_only=True
+    )
+    """Every change of the lead's status, in order, beside its stage moves: the status
+    policy's (:class:`~leadkit.model.StatusPolicy`) and those made by hand."""
+
+    @property
+    def status(self) -> str | None:
+        """The status the history last gave the lead (``None`` if it never changed)."""
+        return self.status_changes[-1].status if self.status_changes else None
+
+    def status_at(self, when: datetime) -> str | None:
+        """The status the history had given the lead by ``when``, if any."""
+        status: str | None = None
+        for change in self.status_changes:
+            if change.at > when:
+                break
+            status = change.status
+        return status
+
+    def status_changed_at(self, event: StatusEvent | str) -> datetime | None:
+        """When ``event`` (such as ``"first_activity"``) first changed the status, if it did."""
+        name = str(event)
+        return next((c.at for c in self.status_changes if c.event == name), None)
+
+    def _with(
+        self, transitions: tuple[Transition, ...], changes: tuple[StatusChange, ...] | None = None
+    ) -> StageHistory:
+        return StageHistory(
+            self.lead_id,
+            transitions,
+            status_changes=self.status_changes if changes is None else changes,
+        )
 
     def __iter__(self) -> Iterator[Transition]:
         return iter(self.transitions)
@@ -294,7 +386,10 @@ class StageHistory:
         if not self.transitions or self.transitions[-1].at <= as_of:
             return self
         kept = tuple(t for t in self.transitions if t.at <= as_of)
-        return self if len(kept) == len(self.transitions) else StageHistory(self.lead_id, kept)
+        changes = tuple(c for c in self.status_changes if c.at <= as_of)
+        if len(kept) == len(self.transitions) and len(changes) == len(self.status_changes):
+            return self
+        return self._with(kept, changes)
 
     @property
     def qualification(self) -> Qualification | None:
@@ -310,7 +405,8 @@ class StageHistory:
             raise stage_error(f"expected a Transition, got {type(step).__name__}")
         if step.to_stage not in TRANSITIONS[self.current]:
             raise illegal(self.lead_id, self.current, step.to_stage)
-        return StageHistory(self.lead_id, (*self.transitions, step))
+        moved = self._with((*self.transitions, step))
+        return _follow_status(moved, step)
 
 
 def _history(history: object) -> StageHistory:
@@ -361,7 +457,119 @@ def _move(
             f"{last.isoformat()}; history is append-only and ordered",
             path="at",
         )
-    return StageHistory(history.lead_id, (*history.transitions, step))
+    return _follow_status(history._with((*history.transitions, step)), step)
+
+
+def _status_event(step: Transition) -> StatusEvent | None:
+    """The status policy's event a stage move is (None: the move leaves the status)."""
+    target = step.to_stage
+    if target is Stage.SAL:
+        return StatusEvent.MQL_ACCEPTED
+    if target is Stage.RECYCLED:
+        return StatusEvent.MQL_REJECTED if step.from_stage is Stage.MQL else StatusEvent.RECYCLED
+    if target is Stage.DISQUALIFIED:
+        return StatusEvent.DISQUALIFIED
+    if target is Stage.SQL:
+        return StatusEvent.QUALIFIED
+    return None
+
+
+def _change_status(
+    history: StageHistory, status: str, *, at: datetime, by: str, event: str, reason: str = ""
+) -> StageHistory:
+    last = history.status_changes[-1].at if history.status_changes else None
+    if last is not None and at < last:
+        raise stage_error(
+            f"lead {history.lead_id}: {at.isoformat()} is before the last status change at "
+            f"{last.isoformat()}; history is append-only and ordered",
+            path="at",
+        )
+    change = StatusChange(status, at, by, event, reason)
+    return history._with(history.transitions, (*history.status_changes, change))
+
+
+def _follow_status(history: StageHistory, step: Transition) -> StageHistory:
+    """Apply the status policy in force to the move just made."""
+    event = _status_event(step)
+    if event is None:
+        return history
+    status = active_statuses().status_for(event)
+    if status is None or status == history.status:
+        return history
+    last = history.status_changes[-1].at if history.status_changes else None
+    at = step.at if last is None or step.at >= last else last
+    return _change_status(history, status, at=at, by=step.by, event=event.value, reason=step.reason)
+
+
+def set_status(
+    history: StageHistory, status: str, *, at: datetime, by: str, reason: str = ""
+) -> StageHistory:
+    """Set the lead's status by hand (the rep picks 対応中), kept in the history with its
+    time. The status must be in the catalogue in force and not a converting one (a lead
+    gets that only by conversion)."""
+    history = _history(history)
+    found = active_statuses().get(status)
+    if found.is_converted:
+        raise stage_error(
+            f"{found.api_name!r} is a converting status: a lead gets it only by conversion",
+            path="status",
+        )
+    aware_datetime(at, path="at", code="bad_stage_input")
+    return _change_status(history, found.api_name, at=at, by=by, event="manual", reason=reason)
+
+
+def record_activity(history: StageHistory, activity: Activity, *, as_of: datetime) -> StageHistory:
+    """Apply the status policy to a completed activity of the lead: the first one done
+    while the lead is still in the default status (未対応) moves it to the policy's
+    ``first_activity`` status (対応中), at the time it was done. A planned task, an event
+    still to come or a later activity changes nothing.
+    """
+    history = _history(history)
+    if not isinstance(activity, Task | Event):
+        raise stage_error(
+            f"expected a Task or an Event, got {type(activity).__name__}", path="activity"
+        )
+    if activity.lead_id != history.lead_id:
+        raise stage_error(
+            f"the activity is of lead {activity.lead_id}, not of {history.lead_id}",
+            path="activity.lead_id",
+        )
+    aware_datetime(as_of, path="as_of", code="bad_stage_input")
+    done = activity.done_at(as_of=as_of)
+    if done is None or history.status_changed_at(StatusEvent.FIRST_ACTIVITY) is not None:
+        return history
+    catalogue = active_statuses()
+    current = history.status_at(done) or catalogue.default.api_name
+    status = catalogue.status_for(StatusEvent.FIRST_ACTIVITY)
+    if status is None or current != catalogue.default.api_name:
+        return history
+    if history.status_changes and done < history.status_changes[-1].at:
+        return history  # done before a later status change: that one stands
+    owner = activity.owner.id if activity.owner is not None else "policy:status"
+    return _change_status(
+        history,
+        status,
+        at=done,
+        by=owner,
+        event=StatusEvent.FIRST_ACTIVITY.value,
+        reason=f"{type(activity).__name__.lower()} {activity.id}: {activity.subject}",
+    )
+
+
+def apply_status(lead: Lead, history: StageHistory) -> Lead:
+    """``lead`` with the status its history gave it last (unchanged when the history
+    never changed the status, or the lead was converted, which fixes its status)."""
+    if not isinstance(lead, Lead):
+        raise stage_error(f"expected a Lead, got {type(lead).__name__}", path="lead")
+    history = _history(history)
+    if history.lead_id != lead.id:
+        raise stage_error(
+            f"the history is of lead {history.lead_id}, not of {lead.id}", path="history.lead_id"
+        )
+    status = history.status
+    if status is None or lead.is_converted or status == lead.status:
+        return lead
+    return attrs.evolve(lead, status=status)
 
 
 def _from(history: StageHistory, allowed: tuple[Stage, ...], action: str, to: Stage) -> None:
@@ -386,11 +594,18 @@ def accept(
 
 
 def reject(history: StageHistory, *, at: datetime, by: str, reason: str) -> StageHistory:
-    """Sales rejects an MQL back to nurturing: MQL → recycled, with a reason."""
+    """Sales rejects an MQL back to nurturing: MQL → recycled, with a reason.
+
+    A reason the rejection reason catalogue in force knows (by api name or any label:
+    ``"予算なし"``) is recorded by its api name (``"No Budget"``), so that the rejections
+    report counts it; any other text is kept as written.
+    """
     history = _history(history)
     _from(history, (Stage.MQL,), "reject", Stage.RECYCLED)
+    text = _reason(reason, "rejecting an MQL")
+    known = active_catalogues().rejection_reasons.find(text)
     return transition(
-        history, Stage.RECYCLED, at=at, by=by, reason=_reason(reason, "rejecting an MQL")
+        history, Stage.RECYCLED, at=at, by=by, reason=known.api_name if known else text
     )
 
 

@@ -42,6 +42,7 @@ from leadkit.model import (
     Account,
     Campaign,
     CampaignMember,
+    Catalogues,
     Contact,
     EngagementEvent,
     Event,
@@ -269,6 +270,15 @@ class FailingUnitOfWork:
     def rate_limits(self) -> RateLimitRepository:
         """The inner unit's rate limits (its writes are not counted as steps)."""
         return self.inner.rate_limits
+
+    @property
+    def catalogues(self) -> Catalogues | None:
+        """The inner unit's saved catalogues."""
+        return self.inner.catalogues
+
+    def save_catalogues(self, catalogues: Catalogues, /) -> None:
+        """Save the catalogues in the inner unit (not counted as a step)."""
+        self.inner.save_catalogues(catalogues)
 
     def __enter__(self) -> Self:
         self.inner.__enter__()
@@ -1021,3 +1031,34 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.outbox.pending() == []
             assert len(uow.outbox) == 3
+
+    def test_catalogues_are_kept_in_the_stores_configuration(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        from leadkit.model import DEFAULT_STATUSES, LeadStatus, StatusCatalogue, active_statuses
+
+        mine = Catalogues(
+            statuses=StatusCatalogue(
+                (*DEFAULT_STATUSES.statuses, LeadStatus("Calling", "架電中")),
+            )
+        )
+        with uow_factory() as uow:
+            uow.save_catalogues(mine)
+            uow.leads.add(
+                Lead(id="cat-1", name=PersonName("佐藤"), company="ABC", status="架電中",
+                     created_at=T0)
+            )  # fmt: skip
+            # not committed: neither the lead nor the catalogues are kept
+        with uow_factory() as uow:
+            assert uow.catalogues is None
+            assert uow.leads.find("cat-1") is None
+            uow.save_catalogues(mine)
+            uow.leads.add(
+                Lead(id="cat-1", name=PersonName("佐藤"), company="ABC", status="架電中",
+                     created_at=T0)
+            )  # fmt: skip
+            uow.commit()
+        assert "Calling" not in active_statuses()
+        with uow_factory() as uow:
+            assert uow.catalogues == mine
+            assert uow.leads.get("cat-1").status == "Calling"
