@@ -23,6 +23,11 @@ from leadkit.repository._errors import (
     UnitOfWorkStateError,
 )
 from leadkit.repository._memory import InMemoryStore, InMemoryUnitOfWork
+from leadkit.repository._pending import (
+    PendingQueueRepository,
+    PendingQueueUnitOfWork,
+    PendingSubmission,
+)
 from leadkit.repository._protocols import (
     AccountRepository,
     ActivityRepository,
@@ -67,6 +72,9 @@ __all__ = [
     "LeadReadOnlyError",
     "LeadRepository",
     "OpportunityRepository",
+    "PendingQueueRepository",
+    "PendingQueueUnitOfWork",
+    "PendingSubmission",
     "PostgresUnitOfWork",
     "QueueRepository",
     "RateLimitRepository",

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from leadkit.errors import ConcurrencyError
 from leadkit.repository._generic import Table
+from leadkit.repository._pending import MemoryPendingQueue, PendingSubmission
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, Keys, TableSpec
 from leadkit.repository._state import MemoryRateLimits, MemoryRoutingState
@@ -70,6 +71,7 @@ class InMemoryStore:
         }
         self._routing_state: dict[str, int] = {}
         self._rate_limits: dict[str, list[int]] = {}
+        self._pending: dict[str, PendingSubmission] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
@@ -266,7 +268,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         }
         self._state = MemoryRoutingState(self.store._routing_state, self._guard)
         self._limits = MemoryRateLimits(self.store._rate_limits, self._guard)
-        super().__init__(routing_state=self._state, rate_limits=self._limits)
+        self._queue = MemoryPendingQueue(self.store._pending, self._guard)
+        super().__init__(routing_state=self._state, rate_limits=self._limits, pending=self._queue)
 
     def __repr__(self) -> str:
         state = "active" if self._active else "inactive"
@@ -282,6 +285,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             ]
             stale += [f"routing_state.{key}" for key in self._state.conflicts()]
             stale += [f"rate_limits.{key}" for key in self._limits.conflicts()]
+            stale += [f"pending_submissions.{id}" for id in self._queue.conflicts()]
             if stale:
                 raise ConcurrencyError(
                     f"another unit of work changed {', '.join(stale)} after this one read "
@@ -292,6 +296,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
                 table.apply()
             self._state.apply()
             self._limits.apply()
+            self._queue.apply()
         self._rollback()
 
     def _rollback(self) -> None:
@@ -299,3 +304,4 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             table.reset()
         self._state.reset()
         self._limits.reset()
+        self._queue.reset()

@@ -46,6 +46,7 @@ from leadkit.errors import (
 from leadkit.io import structure, unstructure
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
+from leadkit.repository._pending import POSTGRES_PENDING_SCHEMA, PostgresPendingQueue
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import from_micros, to_micros
@@ -80,6 +81,7 @@ POSTGRES_MIGRATIONS = Migrations(
             "PRIMARY KEY, key TEXT NOT NULL, at BIGINT NOT NULL);"
             "CREATE INDEX leadkit_rate_limit_key_at ON leadkit_rate_limit (key, at);",
         ),
+        Migration("the web-to-lead pending queue", POSTGRES_PENDING_SCHEMA),
     )
 )
 """The PostgreSQL schema's migrations (the version is how many there are)."""
@@ -491,6 +493,7 @@ class PostgresUnitOfWork(BaseUnitOfWork):
         super().__init__(
             routing_state=_PostgresRoutingState(self._guarded_execute),
             rate_limits=_PostgresRateLimits(self._guarded_execute),
+            pending=PostgresPendingQueue(self._guarded_execute),
         )
 
     def __repr__(self) -> str:

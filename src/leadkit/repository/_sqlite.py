@@ -29,6 +29,7 @@ from leadkit.errors import ConcurrencyError, LoadError, Problem, ValidationError
 from leadkit.io import structure, unstructure
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
+from leadkit.repository._pending import SQLITE_PENDING_SCHEMA, SqlitePendingQueue
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import SCHEMA as STATE_SCHEMA
@@ -85,6 +86,8 @@ _MIGRATIONS: tuple[str, ...] = (
     "CREATE INDEX accounts_parent_id ON accounts (parent_id);",
     # 3: routing state and rate limits, in the records' transaction (issue 11).
     STATE_SCHEMA,
+    # 4: the web-to-lead pending queue (issue 18).
+    SQLITE_PENDING_SCHEMA,
 )
 
 MIGRATIONS = Migrations(
@@ -92,6 +95,7 @@ MIGRATIONS = Migrations(
         Migration("the initial schema", _MIGRATIONS[0]),
         Migration("accounts findable by parent", _MIGRATIONS[1]),
         Migration("routing state and rate limits", _MIGRATIONS[2]),
+        Migration("the web-to-lead pending queue", _MIGRATIONS[3]),
     )
 )
 """The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
@@ -380,6 +384,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
         super().__init__(
             routing_state=SqliteRoutingState(self._connection, self._guard),
             rate_limits=SqliteRateLimits(self._connection, self._guard),
+            pending=SqlitePendingQueue(self._connection, self._guard),
         )
 
     def __repr__(self) -> str:

@@ -19,6 +19,7 @@ from leadkit.repository._generic import (
     Table,
     TableRepository,
 )
+from leadkit.repository._pending import PendingQueueRepository
 from leadkit.repository._protocols import RateLimitRepository, RoutingStateRepository
 
 
@@ -27,12 +28,17 @@ class BaseUnitOfWork:
     give the routing state and rate limit repositories to ``__init__``."""
 
     def __init__(
-        self, *, routing_state: RoutingStateRepository, rate_limits: RateLimitRepository
+        self,
+        *,
+        routing_state: RoutingStateRepository,
+        rate_limits: RateLimitRepository,
+        pending: PendingQueueRepository | None = None,
     ) -> None:
         self._active = False
         self._repositories = Repositories(self._table, self._guard)
         self._routing_state = routing_state
         self._rate_limits = rate_limits
+        self._pending = pending
 
     # -- hooks -------------------------------------------------------------------------
 
@@ -167,3 +173,10 @@ class BaseUnitOfWork:
     def rate_limits(self) -> RateLimitRepository:
         """Accepted submissions per key, for rate limits, in this transaction."""
         return self._rate_limits
+
+    @property
+    def pending_submissions(self) -> PendingQueueRepository:
+        """Web-to-lead submissions waiting for the daily limit, in this transaction."""
+        if self._pending is None:
+            raise UnitOfWorkStateError(f"{type(self).__name__} keeps no pending queue")
+        return self._pending
