@@ -56,6 +56,7 @@ _COMMANDS: tuple[_Command, ...] = (
              "configure_evaluate"),
     _Command("validate", "check a model, profile, policy or rule set file", "_validate",
              "configure"),
+    _Command("serve", "serve web-to-lead over HTTP (leadkit[server])", "_serve", "configure"),
 )  # fmt: skip
 """Every subcommand, in the order ``leadkit --help`` lists them. Each one's module
 (``leadkit.cli._score`` ...) is imported only when the command is chosen or its help is
