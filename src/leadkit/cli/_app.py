@@ -60,6 +60,7 @@ _COMMANDS: tuple[_Command, ...] = (
              "configure"),
     _Command("worklist", "list the worklists, or run one on a database", "_worklist",
              "configure"),
+    _Command("serve", "serve web-to-lead over HTTP (leadkit[server])", "_serve", "configure"),
 )  # fmt: skip
 """Every subcommand, in the order ``leadkit --help`` lists them. Each one's module
 (``leadkit.cli._score`` ...) is imported only when the command is chosen or its help is

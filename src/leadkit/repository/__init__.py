@@ -23,6 +23,11 @@ from leadkit.repository._errors import (
     UnitOfWorkStateError,
 )
 from leadkit.repository._memory import InMemoryStore, InMemoryUnitOfWork
+from leadkit.repository._pending import (
+    PendingQueueRepository,
+    PendingQueueUnitOfWork,
+    PendingSubmission,
+)
 from leadkit.repository._protocols import (
     AccountRepository,
     ActivityRepository,
@@ -71,6 +76,9 @@ __all__ = [
     "LeadRepository",
     "OpportunityRepository",
     "OutboxRepository",
+    "PendingQueueRepository",
+    "PendingQueueUnitOfWork",
+    "PendingSubmission",
     "PostgresUnitOfWork",
     "QueueRepository",
     "RateLimitRepository",

@@ -18,6 +18,7 @@ from leadkit.repository._config import MemoryConfig
 from leadkit.repository._enrolments import MemoryEnrolments
 from leadkit.repository._generic import Table
 from leadkit.repository._outbox import MemoryOutbox, OutboxEntry
+from leadkit.repository._pending import MemoryPendingQueue, PendingSubmission
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, Keys, TableSpec
 from leadkit.repository._state import MemoryRateLimits, MemoryRoutingState
@@ -77,6 +78,7 @@ class InMemoryStore:
         self._outbox: dict[str, OutboxEntry] = {}
         self._outbox_seq = [0]
         self._config: dict[str, str] = {}
+        self._pending: dict[str, PendingSubmission] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
@@ -277,6 +279,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._enrolled = MemoryEnrolments(self.store._enrolments, self._guard)
         self._events = MemoryOutbox(self.store._outbox, self.store._outbox_seq, self._guard)
         self._settings = MemoryConfig(self.store._config, self.store._lock, self._guard)
+        self._queue = MemoryPendingQueue(self.store._pending, self._guard)
         super().__init__(
             routing_state=self._state,
             rate_limits=self._limits,
@@ -284,6 +287,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             outbox=self._events,
             record_events=record_events,
             config=self._settings,
+            pending=self._queue,
         )
 
     def __repr__(self) -> str:
@@ -302,6 +306,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             stale += [f"rate_limits.{key}" for key in self._limits.conflicts()]
             stale += [f"enrolments.{key[0]}.{key[1]}" for key in self._enrolled.overlay.conflicts()]
             stale += [f"outbox.{key}" for key in self._events.overlay.conflicts()]
+            stale += [f"pending_submissions.{id}" for id in self._queue.conflicts()]
             if stale:
                 raise ConcurrencyError(
                     f"another unit of work changed {', '.join(stale)} after this one read "
@@ -315,6 +320,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             self._enrolled.overlay.apply()
             self._events.apply()
             self._settings.apply()
+            self._queue.apply()
         self._rollback()
 
     def _rollback(self) -> None:
@@ -325,3 +331,4 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._enrolled.overlay.reset()
         self._events.overlay.reset()
         self._settings.reset()
+        self._queue.reset()

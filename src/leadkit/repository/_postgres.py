@@ -49,6 +49,7 @@ from leadkit.repository._enrolments import ENROLMENT_SCHEMA_POSTGRES, PostgresEn
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
 from leadkit.repository._outbox import OUTBOX_SCHEMA_POSTGRES, PostgresOutbox
+from leadkit.repository._pending import POSTGRES_PENDING_SCHEMA, PostgresPendingQueue
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import from_micros, to_micros
@@ -88,6 +89,7 @@ POSTGRES_MIGRATIONS = Migrations(
             ENROLMENT_SCHEMA_POSTGRES + ";" + OUTBOX_SCHEMA_POSTGRES,
         ),
         Migration("the store's configuration (catalogues)", CONFIG_SCHEMA),
+        Migration("the web-to-lead pending queue", POSTGRES_PENDING_SCHEMA),
     )
 )
 """The PostgreSQL schema's migrations (the version is how many there are)."""
@@ -504,6 +506,7 @@ class PostgresUnitOfWork(BaseUnitOfWork):
             outbox=PostgresOutbox(self._guarded_execute),
             record_events=record_events,
             config=PostgresConfig(self._guarded_execute),
+            pending=PostgresPendingQueue(self._guarded_execute),
         )
 
     def __repr__(self) -> str:

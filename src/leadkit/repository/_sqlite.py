@@ -32,6 +32,7 @@ from leadkit.repository._enrolments import ENROLMENT_SCHEMA_SQLITE, SqliteEnrolm
 from leadkit.repository._generic import Table
 from leadkit.repository._migrations import Migration, Migrations
 from leadkit.repository._outbox import OUTBOX_SCHEMA_SQLITE, SqliteOutbox
+from leadkit.repository._pending import SQLITE_PENDING_SCHEMA, SqlitePendingQueue
 from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import SCHEMA as STATE_SCHEMA
@@ -92,6 +93,8 @@ _MIGRATIONS: tuple[str, ...] = (
     ENROLMENT_SCHEMA_SQLITE + ";" + OUTBOX_SCHEMA_SQLITE,
     # 5: the store's configuration: its catalogues (issue 19).
     CONFIG_SCHEMA,
+    # 6: the web-to-lead pending queue (issue 18).
+    SQLITE_PENDING_SCHEMA,
 )
 
 MIGRATIONS = Migrations(
@@ -101,6 +104,7 @@ MIGRATIONS = Migrations(
         Migration("routing state and rate limits", _MIGRATIONS[2]),
         Migration("nurture enrolments and the outbox", _MIGRATIONS[3]),
         Migration("the store's configuration (catalogues)", _MIGRATIONS[4]),
+        Migration("the web-to-lead pending queue", _MIGRATIONS[5]),
     )
 )
 """The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
@@ -394,6 +398,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
             outbox=SqliteOutbox(self._connection, self._guard),
             record_events=record_events,
             config=SqliteConfig(self._connection, self._guard),
+            pending=SqlitePendingQueue(self._connection, self._guard),
         )
 
     def __repr__(self) -> str:

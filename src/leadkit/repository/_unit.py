@@ -31,6 +31,7 @@ from leadkit.repository._generic import (
     TableRepository,
 )
 from leadkit.repository._outbox import OutboxStore
+from leadkit.repository._pending import PendingQueueRepository
 from leadkit.repository._protocols import RateLimitRepository, RoutingStateRepository
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class BaseUnitOfWork:
         outbox: OutboxStore,
         record_events: bool = False,
         config: ConfigStore | None = None,
+        pending: PendingQueueRepository | None = None,
     ) -> None:
         if not isinstance(record_events, bool):
             raise ValidationError(
@@ -69,6 +71,7 @@ class BaseUnitOfWork:
         self._config = config
         self._saved_catalogues: Catalogues | None = None
         self._catalogue_token: Token[Catalogues] | None = None
+        self._pending = pending
 
     def _lead_written(self, before: Lead | None, after: Lead) -> None:
         from leadkit.outbox import lead_events
@@ -289,3 +292,10 @@ class BaseUnitOfWork:
         """The outbox of domain events, in this transaction."""
         self._guard()
         return self._outbox
+
+    @property
+    def pending_submissions(self) -> PendingQueueRepository:
+        """Web-to-lead submissions waiting for the daily limit, in this transaction."""
+        if self._pending is None:
+            raise UnitOfWorkStateError(f"{type(self).__name__} keeps no pending queue")
+        return self._pending

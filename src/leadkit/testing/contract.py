@@ -1062,3 +1062,54 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.catalogues == mine
             assert uow.leads.get("cat-1").status == "Calling"
+
+class PendingQueueContract:
+    """The pending queue of web-to-lead submissions (issue 18), for adapters that keep
+    one (``uow.pending_submissions``): part of the unit of work's transaction, oldest
+    first, each id queued once. Subclass it beside :class:`UnitOfWorkContract` with the
+    same ``uow_factory`` fixture."""
+
+    @pytest.fixture
+    def uow_factory(self) -> UnitOfWorkFactory:
+        raise NotImplementedError("provide a uow_factory fixture (see the module docstring)")
+
+    @staticmethod
+    def _item(n: int) -> Any:
+        from leadkit.repository import PendingSubmission
+
+        fields = {"company": f"株式会社{n}", "姓": "山田", "note": "a\x00b <b>x</b>"}
+        return PendingSubmission(
+            id=f"p-{n}", form="web", fields=fields, received_at=T0 + timedelta(seconds=n),
+            client="203.0.113.7" if n % 2 else None,
+        )  # fmt: skip
+
+    def test_the_queue_is_part_of_the_transaction(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            queue = cast(Any, uow).pending_submissions
+            assert queue.add(self._item(1))
+            assert queue.count() == 1
+            # not committed: gone with the roll back
+        with uow_factory() as uow:
+            queue = cast(Any, uow).pending_submissions
+            assert queue.count() == 0
+            for n in (3, 1, 2):
+                assert queue.add(self._item(n))
+            assert not queue.add(self._item(1))  # an id is queued once
+            uow.commit()
+        with uow_factory() as uow:
+            queue = cast(Any, uow).pending_submissions
+            assert [item.id for item in queue.oldest(10)] == ["p-3", "p-1", "p-2"]
+            assert queue.oldest(1) == [self._item(3)]  # stored exactly as given
+            assert queue.get("p-1") == self._item(1)
+            assert queue.remove("p-3")
+            assert not queue.remove("p-3")
+            assert queue.get("p-3") is None
+            assert [item.id for item in queue.oldest(10)] == ["p-1", "p-2"]
+            uow.rollback()
+            assert queue.count() == 3
+            assert queue.remove("p-3")
+            uow.commit()
+        with uow_factory() as uow:
+            queue = cast(Any, uow).pending_submissions
+            assert [item.id for item in queue.oldest(10)] == ["p-1", "p-2"]
+            assert queue.get("nothing") is None

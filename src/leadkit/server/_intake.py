@@ -1,0 +1,348 @@
+"""Web-to-lead behind HTTP, without HTTP: one submission in, one answer out.
+
+:class:`WebToLead` runs :func:`~leadkit.intake.intake` with the form definition's
+limits, stores the lead through the unit of work, routes it, and says what happened as
+an :class:`Answer` (an HTTP status and a JSON body); over the daily limit it puts the
+submission in the pending queue, which :func:`process_pending` empties as the limit
+allows. The ASGI app (:mod:`leadkit.server._app`) only translates requests.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import attrs
+
+from leadkit.dedupe import DEFAULT_LEAD_DUPLICATE_RULES, DuplicateRuleSet
+from leadkit.errors import ConcurrencyError, LeadkitError, format_path
+from leadkit.intake import IntakeOutcome, IntakeResult, RateDecision, UnitOfWorkRateLimiter, intake
+from leadkit.model import Lead
+from leadkit.repository import (
+    PendingQueueUnitOfWork,
+    PendingSubmission,
+    RateLimitRepository,
+    UnitOfWorkFactory,
+)
+from leadkit.routing import Router, RoutingDecision, UnitOfWorkState
+from leadkit.server._form import FormDefinition
+
+__all__ = ["Answer", "PendingReport", "WebToLead", "process_pending"]
+
+DAY = timedelta(days=1)
+
+
+@attrs.frozen
+class Answer:
+    """What the server answers: an HTTP status, the outcome's name and a JSON body."""
+
+    status: int
+    outcome: str
+    body: Mapping[str, Any]
+    lead_id: str | None = None
+
+
+@attrs.frozen
+class PendingReport:
+    """One pass over the pending queue: how many became leads (or events on a duplicate),
+    how many were rejected after all (a blocking duplicate rule with nothing to record
+    them on), how many still wait."""
+
+    processed: int
+    rejected: int
+    remaining: int
+
+
+class _Limits:
+    """The limits of one intake call, taken inside intake's unit of work: the client's
+    rate limit, then the daily limit; a pending submission is also taken off the queue
+    there, so that the queue and the new lead commit together."""
+
+    def __init__(
+        self,
+        definition: FormDefinition,
+        *,
+        uow: PendingQueueUnitOfWork,
+        now: datetime,
+        per_client: bool = True,
+        pending_id: str | None = None,
+    ) -> None:
+        self.definition = definition
+        self.uow = uow
+        self.now = now
+        self.per_client = per_client
+        self.pending_id = pending_id
+        self.refused: str | None = None  # "client", "daily" or "taken"
+
+    def hit(self, key: str, *, as_of: datetime) -> RateDecision:  # pragma: no cover
+        raise NotImplementedError("counted in the unit of work only")
+
+    def refund(self, key: str, *, as_of: datetime) -> bool:  # pragma: no cover
+        return False
+
+    def take(self, limits: RateLimitRepository, key: str, *, as_of: datetime) -> RateDecision:
+        form = self.definition
+        if self.per_client and form.per_client is not None:
+            limiter = _limiter(self.uow, form.per_client, form.per_client_window)
+            decision = limiter.take(limits, f"client:{key}", as_of=self.now)
+            if not decision.allowed:
+                self.refused = "client"
+                return decision
+        if form.daily is not None:
+            limiter = _limiter(self.uow, form.daily, DAY)
+            decision = limiter.take(limits, f"daily:{form.form.name}", as_of=self.now)
+            if not decision.allowed:
+                self.refused = "daily"
+                return decision
+        if self.pending_id is not None and not self.uow.pending_submissions.remove(self.pending_id):
+            self.refused = "taken"  # another process stored it meanwhile
+            return RateDecision(key, False, 0, 1, DAY)
+        return RateDecision(key, True, 0, 1, DAY)
+
+
+def _limiter(uow: PendingQueueUnitOfWork, limit: int, window: timedelta) -> UnitOfWorkRateLimiter:
+    # Only take() is used, in the caller's unit of work; the factory is never called.
+    return UnitOfWorkRateLimiter(lambda: uow, limit=limit, window=window)
+
+
+def _problems(result: IntakeResult) -> list[dict[str, str]]:
+    return [{"path": format_path(p.path), "message": p.message} for p in result.problems]
+
+
+def _route(
+    factory: UnitOfWorkFactory, router: Router | None, lead: Lead, now: datetime
+) -> RoutingDecision | None:
+    """Assign a new lead through the routing rules (its own transactions, after the lead
+    is stored: a crash in between leaves a stored lead without an owner, never a lost
+    one)."""
+    if router is None:
+        return None
+    decision = router.route(lead, as_of=now, state=UnitOfWorkState(factory), explain=False)
+    for _ in range(5):
+        try:
+            with factory() as uow:
+                stored = uow.leads.get(lead.id)
+                if stored.owner is None:
+                    uow.leads.update(attrs.evolve(stored, owner=decision.owner))
+                    uow.commit()
+            break
+        except ConcurrencyError:
+            continue
+    return decision
+
+
+def _created(result: IntakeResult, decision: RoutingDecision | None) -> Answer:
+    lead = cast(Lead, result.lead)
+    body: dict[str, Any] = {"outcome": "created", "lead_id": lead.id}
+    if decision is not None:
+        body["owner"] = str(decision.owner)
+    if result.matches:
+        body["outcome"] = "duplicate_alert"
+        body["possible_duplicates"] = [pair.right for pair in result.matches]
+    return Answer(201, str(body["outcome"]), body, lead.id)
+
+
+def _matched(result: IntakeResult) -> Answer:
+    event = result.event
+    kind, id = ("contact", None if event is None else event.contact_id)
+    if event is not None and event.lead_id:
+        kind, id = "lead", event.lead_id
+    body = {"outcome": "duplicate", "recorded_on": {"kind": kind, "id": id}}
+    return Answer(200, "duplicate", body)
+
+
+def _rejected(result: IntakeResult, limits: _Limits) -> Answer:
+    problems = _problems(result)
+    paths = {p["path"] for p in problems}
+    if limits.refused == "client":
+        body = {"outcome": "blocked", "reason": "rate_limit", "problems": problems}
+        return Answer(429, "blocked", body)
+    if any(p["message"].startswith("spam:") for p in problems):
+        return Answer(403, "blocked", {"outcome": "blocked", "reason": "spam", "problems": []})
+    if "duplicate" in paths:
+        body = {"outcome": "blocked", "reason": "duplicate", "problems": problems}
+        return Answer(409, "blocked", body)
+    if "storage" in paths:
+        body = {"outcome": "unavailable", "reason": "storage", "problems": problems}
+        return Answer(503, "unavailable", body)
+    return Answer(422, "invalid", {"outcome": "invalid", "problems": problems})
+
+
+class WebToLead:
+    """Submissions to one form, stored through ``factory``'s units of work (which must keep
+    a pending queue: every leadkit adapter does).
+
+    ``clock`` gives the time of each submission (the wall clock by default; tests give
+    their own). Counts of each outcome since the object was made are in :attr:`counts`
+    (``refused_queue_full`` among them); thread-safe.
+    """
+
+    def __init__(
+        self,
+        factory: UnitOfWorkFactory,
+        definition: FormDefinition,
+        *,
+        rules: DuplicateRuleSet | None = DEFAULT_LEAD_DUPLICATE_RULES,
+        router: Router | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.factory = factory
+        self.definition = definition
+        self.rules = rules
+        self.router = router
+        self.clock = clock
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many submissions had each outcome (and ``refused_queue_full``)."""
+        with self._lock:
+            return dict(self._counts)
+
+    def _count(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            self._counts[name] += n
+
+    def _unit(self) -> PendingQueueUnitOfWork:
+        return cast(PendingQueueUnitOfWork, self.factory())
+
+    def submit(self, fields: Mapping[str, object], *, client: str | None = None) -> Answer:
+        """Take one submission: stored and routed (201), recorded on the duplicate it
+        matches (200), queued over the daily limit (202), or refused with the reasons
+        (403 spam, 409 blocked duplicate, 422 invalid fields, 429 rate limit, 503 full
+        queue or storage unavailable)."""
+        now = self.clock()
+        uow = self._unit()
+        limits = _Limits(self.definition, uow=uow, now=now)
+        result = intake(
+            fields,
+            as_of=now,
+            mapping=self.definition.form,
+            rules=self.rules,
+            uow=uow,
+            rate_limiter=limits,
+            client=client,
+        )
+        if result.outcome is IntakeOutcome.REJECTED and limits.refused == "daily":
+            answer = self._queue(result, now)
+        elif result.outcome is IntakeOutcome.CREATED:
+            answer = _created(
+                result, _route(self.factory, self.router, cast(Lead, result.lead), now)
+            )
+        elif result.outcome is IntakeOutcome.MATCHED:
+            answer = _matched(result)
+        else:
+            answer = _rejected(result, limits)
+        self._count(answer.outcome)
+        return answer
+
+    def _queue(self, result: IntakeResult, now: datetime) -> Answer:
+        submission = result.submission
+        item = PendingSubmission(
+            id=f"pending-{uuid.uuid4().hex}",
+            form=submission.form,
+            fields=submission.fields,
+            received_at=submission.received_at,
+            client=submission.client,
+        )
+        size = self.definition.queue_size
+        try:
+            with self._unit() as uow:
+                queue = uow.pending_submissions
+                waiting = queue.count()
+                if waiting >= size:
+                    self._count("refused_queue_full")
+                    body = {
+                        "outcome": "unavailable",
+                        "reason": "queue_full",
+                        "message": f"over the daily limit and the pending queue is full "
+                        f"({waiting} of {size}); nothing was stored: try again later",
+                    }
+                    return Answer(503, "unavailable", body)
+                queue.add(item)
+                uow.commit()
+        except LeadkitError as error:
+            body = {"outcome": "unavailable", "reason": "storage", "message": str(error)}
+            return Answer(503, "unavailable", body)
+        body = {
+            "outcome": "queued",
+            "pending_id": item.id,
+            "message": "over the daily limit: kept in the pending queue, processed when the "
+            "limit allows",
+        }
+        return Answer(202, "queued", body)
+
+    def process_pending(self, *, limit: int = 100) -> PendingReport:
+        """:func:`process_pending` for this form, at the clock's time; counted."""
+        report = process_pending(
+            self.factory,
+            self.definition,
+            rules=self.rules,
+            router=self.router,
+            as_of=self.clock(),
+            limit=limit,
+        )
+        self._count("pending_processed", report.processed)
+        self._count("pending_rejected", report.rejected)
+        return report
+
+    def pending_count(self) -> int:
+        """How many submissions wait in the pending queue."""
+        with self._unit() as uow:
+            return uow.pending_submissions.count()
+
+
+def process_pending(
+    factory: UnitOfWorkFactory,
+    definition: FormDefinition,
+    *,
+    as_of: datetime,
+    rules: DuplicateRuleSet | None = DEFAULT_LEAD_DUPLICATE_RULES,
+    router: Router | None = None,
+    limit: int = 100,
+) -> PendingReport:
+    """Turn up to ``limit`` queued submissions into leads, oldest first, while the daily
+    limit allows (the Web-to-Lead pending queue).
+
+    Each is taken off the queue in the same transaction that stores its lead, counts in
+    the daily limit at ``as_of`` and keeps the time it was received; the first one the
+    limit refuses stops the pass. One a blocking duplicate rule rejects (nothing to
+    record it on) is taken off and counted as rejected; a storage failure leaves it
+    queued for the next pass.
+    """
+    processed = rejected = 0
+    with factory() as uow:
+        waiting = cast(PendingQueueUnitOfWork, uow).pending_submissions.oldest(limit)
+    for item in waiting:
+        unit = cast(PendingQueueUnitOfWork, factory())
+        limits = _Limits(definition, uow=unit, now=as_of, per_client=False, pending_id=item.id)
+        result = intake(
+            item.fields,
+            as_of=item.received_at,
+            mapping=definition.form,
+            rules=rules,
+            uow=unit,
+            rate_limiter=limits,
+            client=item.client,
+        )
+        if result.outcome is IntakeOutcome.REJECTED:
+            if limits.refused == "taken":
+                continue
+            if limits.refused is not None or any(p.path == ("storage",) for p in result.problems):
+                break  # the limit is reached, or the store is busy: try again later
+            with cast(PendingQueueUnitOfWork, factory()) as removal:
+                if removal.pending_submissions.remove(item.id):
+                    removal.commit()
+                    rejected += 1
+            continue
+        processed += 1
+        if result.outcome is IntakeOutcome.CREATED:
+            _route(factory, router, cast(Lead, result.lead), as_of)
+    with factory() as uow:
+        remaining = cast(PendingQueueUnitOfWork, uow).pending_submissions.count()
+    return PendingReport(processed, rejected, remaining)
