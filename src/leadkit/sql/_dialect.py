@@ -40,7 +40,8 @@ class Dialect:
         if self.name == "duckdb":
             return exp.Anonymous(this="EPOCH", expressions=[column])
         if self.name == "postgres":
-            return exp.Extract(this=exp.var("EPOCH"), expression=column)
+            # EXTRACT gives a NUMERIC: the engine's arithmetic is in doubles.
+            return exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=column), "DOUBLE")
         # Spark: microseconds since the epoch, as a double, in seconds.
         micros = exp.Anonymous(this="UNIX_MICROS", expressions=[column])
         return exp.Div(this=exp.cast(micros, "DOUBLE"), expression=exp.Literal.number("1000000.0"))
