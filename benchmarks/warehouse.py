@@ -207,19 +207,21 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def scale(args: argparse.Namespace) -> None:
-    """Generate ``--leads`` leads in chunks to Parquet, score and grade on DuckDB."""
+def _generate(
+    args: argparse.Namespace,
+    ref: Any,
+    now: datetime,
+    lead_names: list[str],
+    event_names: list[str],
+    lead_file: Path,
+    event_file: Path,
+) -> tuple[list[dict[str, Any]], list[tuple[int, str, int]]]:
+    """The reference workload in chunks, appended to the two Parquet files; the first
+    1,000 leads and their events, raw, for the parity check."""
     import time
 
     import pyarrow.parquet as pq
 
-    ref = load_reference()
-    now = datetime.fromtimestamp(ref.NOW, UTC)
-    model, profile = build_model(ref)
-    lead_names, event_names = _needed_columns(model, profile, now)
-    folder = Path(args.folder or tempfile.mkdtemp(prefix="leadkit-scale-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    lead_file, event_file = folder / "leads.parquet", folder / "events.parquet"
     start = time.perf_counter()
     writers: dict[str, Any] = {}
     total_events = 0
@@ -244,7 +246,27 @@ def scale(args: argparse.Namespace) -> None:
     generated = time.perf_counter() - start
     print(f"{args.leads:,} leads, {total_events:,} events generated to Parquet in "
           f"{generated:.1f} s (peak {_peak_mb():,.0f} MB so far)")  # fmt: skip
+    return sample
 
+
+def scale(args: argparse.Namespace) -> None:
+    """Generate ``--leads`` leads in chunks to Parquet, score and grade on DuckDB."""
+    import time
+
+    ref = load_reference()
+    now = datetime.fromtimestamp(ref.NOW, UTC)
+    model, profile = build_model(ref)
+    lead_names, event_names = _needed_columns(model, profile, now)
+    folder = Path(args.folder or tempfile.mkdtemp(prefix="leadkit-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    lead_file, event_file = folder / "leads.parquet", folder / "events.parquet"
+    if args.reuse and lead_file.exists() and event_file.exists():
+        raw_leads, raw_events = ref.generate(min(args.chunk, args.leads), seed=42)
+        sample = (raw_leads[:SAMPLE], [e for e in raw_events if e[0] < SAMPLE])
+        del raw_leads, raw_events
+        print(f"reusing {lead_file} and {event_file} (peak {_peak_mb():,.0f} MB so far)")
+    else:
+        sample = _generate(args, ref, now, lead_names, event_names, lead_file, event_file)
     connection = duckdb.connect()
     spill = folder / "spill"
     connection.execute(f"SET memory_limit = '{args.memory_limit}'")
@@ -339,6 +361,8 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=100_000, help="leads per generated chunk")
     parser.add_argument("--memory-limit", default="8GB", help="DuckDB's memory_limit")
     parser.add_argument("--folder", help="where the Parquet files go (default: a new temp one)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --folder: score the Parquet files already there")  # fmt: skip
     parser.add_argument("--spark", action="store_true", help="with --scale: Spark local too")
     parser.add_argument("--spark-memory", default="6g", help="spark.driver.memory")
     args = parser.parse_args()
