@@ -16,7 +16,7 @@ See the "Scoring in the warehouse" page of the docs.
 from leadkit.sql._conditions import ConditionCompiler
 from leadkit.sql._dialect import DIALECTS, Dialect
 from leadkit.sql._layout import column_name, normalised, property_column
-from leadkit.sql._postgres import score_postgres, write_postgres
+from leadkit.sql._postgres import score_postgres, score_postgres_records, write_postgres
 from leadkit.sql._run import (
     compile_query,
     score_duckdb,
@@ -38,6 +38,7 @@ __all__ = [
     "read_csv_records",
     "score_duckdb",
     "score_postgres",
+    "score_postgres_records",
     "score_spark",
     "score_sqlite",
     "score_sqlite_records",

@@ -53,6 +53,12 @@ class Dialect:
         raised = exp.Anonymous(this=largest, expressions=[value, low])
         return exp.Anonymous(this=least, expressions=[raised, high])
 
+    def null_type(self, family: str) -> str:
+        """The SQL type of a NULL of ``family`` in its canonical form."""
+        if family == "date":
+            return "TEXT" if self.text_dates else "DATE"
+        return {"number": "DOUBLE", "datetime": "DOUBLE", "bool": "BOOLEAN"}.get(family, "TEXT")
+
     def date_literal(self, value: date) -> exp.Expr:
         """A date literal in this engine's date form."""
         text = exp.Literal.string(value.isoformat())

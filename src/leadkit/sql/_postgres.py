@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from leadkit.routing import AssignmentRules
     from leadkit.stages import StagePolicy
 
-__all__ = ["score_postgres", "write_postgres"]
+__all__ = ["score_postgres", "score_postgres_records", "write_postgres"]
 
 _TYPES = {
     "text": 'TEXT COLLATE "C"',
@@ -56,11 +56,12 @@ def write_postgres(
     *,
     leads_table: str = "leads",
     events_table: str = "events",
+    temporary: bool = False,
 ) -> None:
     """Write ``leads`` and ``events`` to tables of the psycopg ``connection`` in
     leadkit's layout (replacing tables of those names, in the connection's current
-    schema), in the connection's transaction; commit it to keep them. Needs
-    ``leadkit[postgres]``."""
+    schema; ``temporary`` tables live as long as the connection), in the connection's
+    transaction; commit it to keep them. Needs ``leadkit[postgres]``."""
     from leadkit.sql._write import _check_name, _layout
 
     error = _psycopg_error()
@@ -75,7 +76,8 @@ def write_postgres(
             table = _quoted(name)
             spec = ", ".join(f"{_quoted(c.name)} {_TYPES[c.family]}" for c in columns)
             connection.execute(f"DROP TABLE IF EXISTS {table}")
-            connection.execute(f"CREATE TABLE {table} ({spec})")
+            kind = "TEMPORARY TABLE" if temporary else "TABLE"
+            connection.execute(f"CREATE {kind} {table} ({spec})")
             names = ", ".join(_quoted(c.name) for c in columns)
             readers = [reader(c, events=is_events) for c in columns]
             copying = f"COPY {table} ({names}) FROM STDIN"
@@ -89,7 +91,8 @@ def write_postgres(
 def _columns(connection: Any, table: str) -> list[str]:
     rows = connection.execute(
         "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+        "WHERE table_schema = ANY(current_schemas(true)) AND table_name = %s "
+        "ORDER BY ordinal_position",
         (table,),
     ).fetchall()
     if not rows:
@@ -149,3 +152,57 @@ def score_postgres(
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     except error as exc:
         raise SqlCompileError(f"PostgreSQL could not run the query: {exc}") from None
+
+
+def score_postgres_records(
+    unit_of_work: Any,
+    model: ScoringModel | None = None,
+    *,
+    profile: GradingProfile | None = None,
+    as_of: datetime,
+    policy: StagePolicy | None = None,
+    assignment: AssignmentRules | None = None,
+    owners: bool = True,
+) -> list[dict[str, object]]:
+    """Score (and/or grade, qualify, route) the leads and events an open
+    :class:`~leadkit.repository.PostgresUnitOfWork` stores, on its server: they are
+    read through the unit of work, written to temporary layout tables on a connection
+    of their own (derived fields computed by leadkit, as :func:`write_postgres` does),
+    scored there with one query, and dropped with that connection."""
+    from leadkit._optional import require
+
+    url = getattr(unit_of_work, "url", None)
+    if not isinstance(url, str) or not hasattr(unit_of_work, "leads"):
+        raise SqlCompileError(
+            f"expected an open PostgresUnitOfWork, got {type(unit_of_work).__name__}",
+            path="unit_of_work",
+        )
+    psycopg = require("psycopg", "postgres", purpose="score_postgres_records")
+    leads = unit_of_work.leads.all()
+    events = unit_of_work.engagement_events.all()
+    try:
+        connection = psycopg.connect(url)
+    except psycopg.Error as exc:
+        raise SqlCompileError(f"cannot connect to PostgreSQL: {exc}") from None
+    try:
+        write_postgres(
+            connection,
+            leads,
+            events,
+            leads_table="leadkit_leads",
+            events_table="leadkit_events",
+            temporary=True,
+        )
+        return score_postgres(
+            connection,
+            model,
+            profile=profile,
+            as_of=as_of,
+            leads="leadkit_leads",
+            events="leadkit_events",
+            policy=policy,
+            assignment=assignment,
+            owners=owners,
+        )
+    finally:
+        connection.close()
