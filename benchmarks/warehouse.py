@@ -249,6 +249,27 @@ def _generate(
     return sample
 
 
+def _replicate(connection: Any, times: int, leads: Path, events: Path) -> tuple[Path, Path]:
+    """The files ``times`` over, in DuckDB (copy k > 0 of lead-7 is lead-7~k), so that a
+    run of N generated leads scores N x ``times`` of them; copy 0 keeps the ids."""
+    import time
+
+    start = time.perf_counter()
+    made = []
+    for path, key in ((leads, "id"), (events, "lead_id")):
+        target = path.with_name(f"{path.stem}-x{times}.parquet")
+        renamed = f"CASE WHEN r.k = 0 THEN {key} ELSE {key} || '~' || r.k END AS {key}"
+        connection.execute(
+            f"COPY (SELECT * REPLACE ({renamed}) FROM read_parquet('{path}') "
+            f"CROSS JOIN range({times}) r(k)) TO '{target}' (FORMAT PARQUET)"
+        )
+        made.append(target)
+    events_count = connection.execute(f"SELECT count(*) FROM '{made[1]}'").fetchone()
+    print(f"replicated {times}x in DuckDB ({events_count[0] if events_count else 0:,} events) "
+          f"in {time.perf_counter() - start:.1f} s")  # fmt: skip
+    return made[0], made[1]
+
+
 def scale(args: argparse.Namespace) -> None:
     """Generate ``--leads`` leads in chunks to Parquet, score and grade on DuckDB."""
     import time
@@ -274,6 +295,10 @@ def scale(args: argparse.Namespace) -> None:
     connection.execute("SET preserve_insertion_order = false")
     if args.threads:
         connection.execute(f"SET threads = {args.threads}")
+    count = args.leads
+    if args.replicate > 1:
+        lead_file, event_file = _replicate(connection, args.replicate, lead_file, event_file)
+        count *= args.replicate
     out = folder / "scores.parquet"
     start = time.perf_counter()
     relation = score_duckdb(
@@ -283,14 +308,14 @@ def scale(args: argparse.Namespace) -> None:
     scored = time.perf_counter() - start
     rows = connection.execute(f"SELECT count(*) FROM '{out}'").fetchone()
     assert rows is not None, out
-    assert rows[0] == args.leads, rows
+    assert rows[0] == count, rows
     got = connection.execute(
         f"SELECT lead_id, total, grade FROM '{out}' WHERE lead_id IN "
         f"(SELECT 'lead-' || i FROM range({SAMPLE}) t(i))"
     ).fetchall()
     _check("leadkit on duckdb (sample)", {r[0]: (r[1], r[2]) for r in got},
            ref.score_plain(*sample))  # fmt: skip
-    print(f"leadkit on DuckDB: scored and graded {args.leads:,} leads in {scored:.1f} s "
+    print(f"leadkit on DuckDB: scored and graded {count:,} leads in {scored:.1f} s "
           f"(memory_limit {args.memory_limit}), peak RSS {_peak_mb():,.0f} MB; "
           f"the first {SAMPLE:,} equal to the hand-written Python")  # fmt: skip
     connection.close()
@@ -363,6 +388,8 @@ def main() -> None:
     parser.add_argument("--folder", help="where the Parquet files go (default: a new temp one)")
     parser.add_argument("--reuse", action="store_true",
                         help="with --folder: score the Parquet files already there")  # fmt: skip
+    parser.add_argument("--replicate", type=int, default=1,
+                        help="with --scale: score the generated files K times over")  # fmt: skip
     parser.add_argument("--spark", action="store_true", help="with --scale: Spark local too")
     parser.add_argument("--spark-memory", default="6g", help="spark.driver.memory")
     args = parser.parse_args()
