@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING
 from leadkit.errors import SqlCompileError
 from leadkit.sql._conditions import ConditionCompiler, number, when
 from leadkit.sql._deps import exp
+from leadkit.sql._queries import GRADES
 
 if TYPE_CHECKING:
     from leadkit.routing import AssignmentRules
     from leadkit.stages import StagePolicy
 
-__all__ = ["Decisions"]
-
-_GRADES = ("F", "D-", "D", "D+", "C-", "C", "C+", "B-", "B", "B+", "A-", "A", "A+")
+__all__ = ["Decisions", "wrap"]
 
 
 def _col(name: str, table: str | None = None) -> exp.Column:
@@ -90,7 +89,7 @@ class Decisions:
         if rule.min_grade is not None:
             held = exp.Boolean(this=False)
             if graded:
-                allowed = _GRADES[_GRADES.index(rule.min_grade) :]
+                allowed = GRADES[GRADES.index(rule.min_grade) :]
                 held = exp.In(
                     this=_col("grade", "q"),
                     expressions=[exp.Literal.string(g) for g in allowed],
@@ -150,9 +149,8 @@ class Decisions:
                     "owners=False for the matched entry alone",
                     path=f"assignment.entries[{index}].target",
                 )
-        matched: exp.Expr = exp.Case(ifs=ifs, default=exp.Null()) if ifs else exp.Null()
-        if not ifs:
-            matched = exp.cast(exp.Null(), "INT")
+        # An empty rule set matches nothing: a NULL typed as the index would be.
+        matched = exp.Case(ifs=ifs, default=exp.Null()) if ifs else exp.cast(exp.Null(), "INT")
         self.extra.append(("entry", matched))
         entry_col = _col("entry", "q")
         self.outer.append(entry_col.copy())
