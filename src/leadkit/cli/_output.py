@@ -71,6 +71,8 @@ def format_for_path(path: Path, default: str) -> str:
         return "csv"
     if suffix == ".json":
         return "json"
+    if suffix == ".parquet":  # written by DuckDB (leadkit score --engine duckdb)
+        return "parquet"
     if suffix in (".txt", ""):
         return default
     raise CliError(
@@ -140,7 +142,11 @@ def check_outputs(args: argparse.Namespace) -> None:
     keys = {k for k in (file_key, folder_key) if k is not None}
     inputs = _inputs(args, keys)
     if file_key is not None and (out := getattr(args, file_key, None)) is not None:
-        format_for_path(out, "table")
+        if format_for_path(out, "table") == "parquet" and not getattr(args, "parquet_out", False):
+            raise CliError(
+                f"cannot write {out.name}: this command writes .csv, .json or .txt",
+                hint="Parquet comes out of leadkit score --engine duckdb",
+            )
         _check_file(out, inputs=inputs, force=force, option=f"--{file_key}")
     if folder_key is not None and (folder := getattr(args, folder_key, None)) is not None:
         option = f"--{folder_key}"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadkit.cli._context import Context
-from leadkit.cli._engine import add_engine_option, score_cards
+from leadkit.cli._engine import add_engine_option, run_warehouse, score_cards, wants_warehouse
 from leadkit.cli._errors import EXIT_OK, UsageError
 from leadkit.cli._inputs import add_input_options, as_of, read_leads, read_table
 from leadkit.cli._output import add_locale_option, add_output_options, emit
@@ -32,6 +32,8 @@ examples:
   leadkit score --model japanese-b2b --leads leads.csv --events events.csv.gz
   leadkit score --model scoring.toml --leads leads.csv --events events.csv.gz --explain
   leadkit score --model scoring.toml --leads leads.csv --events events.csv.gz --out scored.csv
+  leadkit score --engine duckdb --model scoring.toml --leads leads.parquet \\
+      --events events.parquet --output scores.parquet
   leadkit score --model marketing-default --profile default --leads salesforce.csv \\
       --month-first --timezone Asia/Tokyo --out scored.csv --with-input
 
@@ -135,6 +137,10 @@ def run_score(args: argparse.Namespace, ctx: Context) -> int:
     if args.top is not None and args.top < 1:
         raise UsageError(f"--top must be at least 1, got {args.top}", hint="for example --top 20")
     when = as_of(args.as_of)
+    if wants_warehouse(args):
+        model = load_model(args.model)
+        profile = load_profile(args.profile) if args.profile is not None else None
+        return run_warehouse(args, ctx, model, profile, when)
     with ctx.progress.step("read model, leads and events"):
         model = load_model(args.model)
         profile = load_profile(args.profile) if args.profile is not None else None

@@ -3,7 +3,8 @@ compiled to SQL expression trees with sqlglot, rendered per engine, and run on D
 SQLite with the Python engine's results.
 
 Needs ``leadkit[sql]`` (sqlglot) to compile, ``leadkit[duckdb]`` to run on DuckDB and to
-write tables, ``leadkit[spark]`` to run on Spark; importing this package without sqlglot raises
+write tables, ``leadkit[spark]`` to run on Spark, ``leadkit[postgres]`` on PostgreSQL;
+importing this package without sqlglot raises
 :class:`~leadkit.errors.MissingDependencyError` naming the extra.
 
 The result of scoring is a relation with the lead id, the total, each group's total and
@@ -15,6 +16,7 @@ See the "Scoring in the warehouse" page of the docs.
 from leadkit.sql._conditions import ConditionCompiler
 from leadkit.sql._dialect import DIALECTS, Dialect
 from leadkit.sql._layout import column_name, normalised, property_column
+from leadkit.sql._postgres import score_postgres, score_postgres_records, write_postgres
 from leadkit.sql._run import (
     compile_query,
     score_duckdb,
@@ -35,6 +37,8 @@ __all__ = [
     "property_column",
     "read_csv_records",
     "score_duckdb",
+    "score_postgres",
+    "score_postgres_records",
     "score_spark",
     "score_sqlite",
     "score_sqlite_records",
@@ -42,5 +46,6 @@ __all__ = [
     "to_sql",
     "write_duckdb",
     "write_parquet",
+    "write_postgres",
     "write_sqlite",
 ]

@@ -40,7 +40,8 @@ class Dialect:
         if self.name == "duckdb":
             return exp.Anonymous(this="EPOCH", expressions=[column])
         if self.name == "postgres":
-            return exp.Extract(this=exp.var("EPOCH"), expression=column)
+            # EXTRACT gives a NUMERIC: the engine's arithmetic is in doubles.
+            return exp.cast(exp.Extract(this=exp.var("EPOCH"), expression=column), "DOUBLE")
         # Spark: microseconds since the epoch, as a double, in seconds.
         micros = exp.Anonymous(this="UNIX_MICROS", expressions=[column])
         return exp.Div(this=exp.cast(micros, "DOUBLE"), expression=exp.Literal.number("1000000.0"))
@@ -51,6 +52,12 @@ class Dialect:
         largest, least = ("MAX", "MIN") if self.name == "sqlite" else ("GREATEST", "LEAST")
         raised = exp.Anonymous(this=largest, expressions=[value, low])
         return exp.Anonymous(this=least, expressions=[raised, high])
+
+    def null_type(self, family: str) -> str:
+        """The SQL type of a NULL of ``family`` in its canonical form."""
+        if family == "date":
+            return "TEXT" if self.text_dates else "DATE"
+        return {"number": "DOUBLE", "datetime": "DOUBLE", "bool": "BOOLEAN"}.get(family, "TEXT")
 
     def date_literal(self, value: date) -> exp.Expr:
         """A date literal in this engine's date form."""

@@ -189,8 +189,11 @@ def build_query(
     as_of: datetime,
     model: ScoringModel | None,
     profile: GradingProfile | None,
+    extra: Sequence[tuple[str, exp.Expr]] = (),
 ) -> exp.Select:
-    """The SELECT that scores (``model``) and/or grades (``profile``) every lead."""
+    """The SELECT that scores (``model``) and/or grades (``profile``) every lead;
+    ``extra`` are more per-lead columns (named, compiled by ``compiler``, so that their
+    event aggregates are joined too), passed through to the result."""
     builder = _Builder(compiler, as_of)
     rule_columns: list[exp.Expr] = []
     groups_out: list[exp.Expr] = []
@@ -280,6 +283,7 @@ def build_query(
         exp.alias_(tables.lead_id, "lead_id", quoted=True),
         *rule_columns,
         *criterion_columns,
+        *[exp.alias_(e, n, quoted=True) for n, e in extra],
     ).from_(_from(tables.leads, "l"))
     query = exp.select(_col("lead_id", "s"))
     if total is not None:
@@ -308,6 +312,7 @@ def build_query(
                 default=exp.Literal.string("unknown"),
             )
             query = query.select(exp.alias_(text, f"criterion.{criterion.name}", quoted=True))
+    query = query.select(*[_col(name, "s") for name, _ in extra])
     if compiler.aggregates.items:
         aggregated = (
             exp.select(

@@ -9,7 +9,7 @@ import re
 import sqlite3
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from leadkit._checks import aware_datetime
 from leadkit.errors import LeadkitError, SqlCompileError
@@ -18,10 +18,15 @@ from leadkit.rules import FieldRef, PropRef, info_of
 from leadkit.scoring import GradingProfile, ScoringModel
 from leadkit.sql._cells import canonical, sqlite_cell
 from leadkit.sql._conditions import ConditionCompiler
+from leadkit.sql._decisions import Decisions, wrap
 from leadkit.sql._deps import exp, sqlglot
 from leadkit.sql._dialect import DIALECTS, Dialect, dialect_of
 from leadkit.sql._queries import Tables, build_query
 from leadkit.sql._sources import ColumnSource, RecordSource
+
+if TYPE_CHECKING:
+    from leadkit.routing import AssignmentRules
+    from leadkit.stages import StagePolicy
 
 __all__ = [
     "compile_query",
@@ -35,10 +40,16 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _check_inputs(
-    model: ScoringModel | None, profile: GradingProfile | None, as_of: object
+    model: ScoringModel | None,
+    profile: GradingProfile | None,
+    as_of: object,
+    *others: object,
 ) -> datetime:
-    if model is None and profile is None:
-        raise SqlCompileError("give a scoring model, a grading profile or both", path="model")
+    if model is None and profile is None and all(o is None for o in others):
+        raise SqlCompileError(
+            "give a scoring model, a grading profile, a stage policy or assignment rules",
+            path="model",
+        )
     if model is not None and not isinstance(model, ScoringModel):
         raise SqlCompileError(f"expected a ScoringModel, got {type(model).__name__}", path="model")
     if profile is not None and not isinstance(profile, GradingProfile):
@@ -70,6 +81,9 @@ def compile_query(
     columns: Mapping[str, str] | None = None,
     lead_columns: Collection[str] | None = None,
     event_columns: Collection[str] | None = None,
+    policy: StagePolicy | None = None,
+    assignment: AssignmentRules | None = None,
+    owners: bool = True,
 ) -> exp.Select:
     """The sqlglot SELECT that scores with ``model`` and/or grades with ``profile`` the
     leads of table ``leads`` (events in ``events``) at ``as_of``, in leadkit's column
@@ -77,10 +91,16 @@ def compile_query(
     ``lead_columns``/``event_columns``, when given, are the tables' actual columns: an
     absent runtime-typed column then reads as NULL, any other absent one is an error.
 
-    Raises :class:`~leadkit.errors.SqlCompileError` naming the rule or criterion that the
-    dialect cannot express.
+    ``policy`` adds the MQL rule of a stage policy (``is_mql``, ``mql_reason`` and a
+    column per check, read against the ``total`` and ``grade`` of ``model`` and
+    ``profile``); ``assignment`` adds the first matching entry of an assignment rule set
+    (``entry``, ``entry_name`` and, unless ``owners=False``, ``owner`` and
+    ``kept_owner``). See :mod:`leadkit.sql._decisions`.
+
+    Raises :class:`~leadkit.errors.SqlCompileError` naming the rule, criterion or entry
+    that the dialect (or SQL at all, such as a round robin) cannot express.
     """
-    when = _check_inputs(model, profile, as_of)
+    when = _check_inputs(model, profile, as_of, policy, assignment)
     engine = dialect_of(dialect)
     mapping = dict(columns or {})
     lead_source = ColumnSource("l", engine, columns=mapping, available=lead_columns)
@@ -94,7 +114,38 @@ def compile_query(
         event_time=engine.epoch(exp.column(occurred, table="r", quoted=True)),
     )
     compiler = ConditionCompiler(engine, when, lead_source, event_source)
-    return build_query(compiler=compiler, tables=tables, as_of=when, model=model, profile=profile)
+    return _build(compiler, tables, when, model, profile, policy, assignment, owners)
+
+
+def _build(
+    compiler: ConditionCompiler,
+    tables: Tables,
+    as_of: datetime,
+    model: ScoringModel | None,
+    profile: GradingProfile | None,
+    policy: StagePolicy | None,
+    assignment: AssignmentRules | None,
+    owners: bool,
+) -> exp.Select:
+    decisions = Decisions(
+        compiler,
+        policy=policy,
+        assignment=assignment,
+        owners=owners,
+        scored=model is not None,
+        graded=profile is not None,
+    )
+    query = build_query(
+        compiler=compiler,
+        tables=tables,
+        as_of=as_of,
+        model=model,
+        profile=profile,
+        extra=decisions.extra,
+    )
+    if decisions.empty:
+        return query
+    return wrap(query, decisions, query.named_selects)
 
 
 def to_sql(
@@ -107,6 +158,9 @@ def to_sql(
     events: str = "events",
     columns: Mapping[str, str] | None = None,
     pretty: bool = False,
+    policy: StagePolicy | None = None,
+    assignment: AssignmentRules | None = None,
+    owners: bool = True,
 ) -> str:
     """The query of :func:`compile_query` as text for ``dialect`` (``"duckdb"``,
     ``"sqlite"``, ``"spark"`` or ``"postgres"``)."""
@@ -118,6 +172,9 @@ def to_sql(
         leads=leads,
         events=events,
         columns=columns,
+        policy=policy,
+        assignment=assignment,
+        owners=owners,
     )
     return query.sql(dialect=DIALECTS[dialect].name, pretty=pretty)
 
@@ -165,6 +222,9 @@ def score_duckdb(
     leads: Any = "leads",
     events: Any = "events",
     columns: Mapping[str, str] | None = None,
+    policy: StagePolicy | None = None,
+    assignment: AssignmentRules | None = None,
+    owners: bool = True,
 ) -> Any:
     """Score (and/or grade) on DuckDB: a relation with ``lead_id``, ``total``, a
     ``group.<name>`` column per group, ``grade``, a ``rule.<name>`` column per rule
@@ -172,15 +232,16 @@ def score_duckdb(
     ``unmatched`` or ``unknown``).
 
     ``leads`` and ``events`` are table names, Parquet file paths or DuckDB relations
-    (pandas and Polars frames too: DuckDB reads them through Arrow). Needs
-    ``leadkit[duckdb]``.
+    (pandas and Polars frames too: DuckDB reads them through Arrow). ``policy``,
+    ``assignment`` and ``owners`` add the MQL and routing columns of
+    :func:`compile_query`. Needs ``leadkit[duckdb]``.
     """
     from leadkit._optional import require
 
     require("duckdb", "duckdb", purpose="score_duckdb")
     lead_item, lead_cols = _duckdb_source(connection, leads, "leads")
     event_item, event_cols = _duckdb_source(connection, events, "events")
-    text = _duckdb_text(
+    arguments = (
         model,
         profile,
         as_of,
@@ -189,7 +250,14 @@ def score_duckdb(
         tuple(sorted((columns or {}).items())),
         tuple(lead_cols),
         tuple(event_cols),
+        policy,
+        assignment,
+        owners,
     )
+    try:
+        text = _duckdb_text(*arguments)
+    except TypeError:  # an unhashable input: compiled without the cache
+        text = _duckdb_text.__wrapped__(*arguments)
     return connection.sql(text)
 
 
@@ -203,6 +271,9 @@ def _duckdb_text(
     columns: tuple[tuple[str, str], ...],
     lead_columns: tuple[str, ...],
     event_columns: tuple[str, ...],
+    policy: StagePolicy | None = None,
+    assignment: AssignmentRules | None = None,
+    owners: bool = True,
 ) -> str:
     """The DuckDB text of a query, compiled once for the same model, inputs and as_of
     (a notebook scores the same tables again and again)."""
@@ -216,6 +287,9 @@ def _duckdb_text(
         columns=dict(columns),
         lead_columns=lead_columns,
         event_columns=event_columns,
+        policy=policy,
+        assignment=assignment,
+        owners=owners,
     )
     return query.sql(dialect="duckdb")
 
@@ -261,6 +335,9 @@ def score_sqlite(
     leads: str = "leads",
     events: str = "events",
     columns: Mapping[str, str] | None = None,
+    policy: StagePolicy | None = None,
+    assignment: AssignmentRules | None = None,
+    owners: bool = True,
 ) -> list[dict[str, object]]:
     """Score (and/or grade) tables in leadkit's layout (:func:`write_sqlite`) on the
     SQLite ``connection``: one dict per lead with the columns :func:`score_duckdb` gives
@@ -278,6 +355,9 @@ def score_sqlite(
         columns=columns,
         lead_columns=_sqlite_columns(connection, leads),
         event_columns=_sqlite_columns(connection, events),
+        policy=policy,
+        assignment=assignment,
+        owners=owners,
     )
     return _execute(connection, query)
 
@@ -329,6 +409,9 @@ def score_sqlite_records(
     *,
     profile: GradingProfile | None = None,
     as_of: datetime,
+    policy: StagePolicy | None = None,
+    assignment: AssignmentRules | None = None,
+    owners: bool = True,
 ) -> list[dict[str, object]]:
     """Score (and/or grade) the leads a :class:`~leadkit.repository.SqliteUnitOfWork`
     stores, in place, with one query over its ``leads`` and ``engagement_events`` tables.
@@ -344,7 +427,7 @@ def score_sqlite_records(
             f"expected a SqliteUnitOfWork or a database path, got {type(database).__name__}",
             path="database",
         )
-    when = _check_inputs(model, profile, as_of)
+    when = _check_inputs(model, profile, as_of, policy, assignment)
     connection = sqlite3.connect(f"file:{os.fspath(path)}?mode=ro", uri=True)
     try:
         _register_search(connection)
@@ -369,9 +452,7 @@ def score_sqlite_records(
         compiler = ConditionCompiler(
             engine, when, RecordSource("l"), RecordSource("e", events=True)
         )
-        query = build_query(
-            compiler=compiler, tables=tables, as_of=when, model=model, profile=profile
-        )
+        query = _build(compiler, tables, when, model, profile, policy, assignment, owners)
         try:
             return _execute(connection, query)
         except LeadkitError:

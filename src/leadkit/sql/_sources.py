@@ -51,7 +51,9 @@ class ColumnSource:
         stored = self.columns.get(column, column)
         if self.available is not None and stored not in self.available:
             if not typed:
-                return exp.Null()
+                # Typed, so that an engine that types NULLs strictly (PostgreSQL) can
+                # still sum or compare it.
+                return exp.cast(exp.Null(), self.dialect.null_type(family))
             raise SqlCompileError(
                 f"the {'events' if self.events else 'leads'} table has no column {stored!r} "
                 f"(for {name}); write it with leadkit.sql.write_* or map it with columns=",

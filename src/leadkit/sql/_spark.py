@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadkit._optional import require
 from leadkit.model import EngagementEvent, Lead
@@ -15,6 +15,10 @@ from leadkit.scoring import GradingProfile, ScoringModel
 from leadkit.sql._deps import exp
 from leadkit.sql._run import compile_query
 from leadkit.sql._write import write_parquet
+
+if TYPE_CHECKING:
+    from leadkit.routing import AssignmentRules
+    from leadkit.stages import StagePolicy
 
 __all__ = ["score_spark", "spark_frames"]
 
@@ -45,10 +49,14 @@ def score_spark(
     leads: Any,
     events: Any,
     columns: Mapping[str, str] | None = None,
+    policy: StagePolicy | None = None,
+    assignment: AssignmentRules | None = None,
+    owners: bool = True,
 ) -> Any:
     """Score (and/or grade) the Spark DataFrames ``leads`` and ``events`` (leadkit's
     layout, see :func:`spark_frames`) with the generated Spark SQL: a DataFrame with the
-    columns :func:`~leadkit.sql.score_duckdb` gives. Regular expressions (``matches``)
+    columns :func:`~leadkit.sql.score_duckdb` gives (``policy``, ``assignment`` and
+    ``owners`` as there). Regular expressions (``matches``)
     are refused at compile time: Spark's are Java's, not RE2."""
     require("pyspark", "spark", purpose="score_spark")
     suffix = format(abs(hash((id(leads), id(events)))), "x")
@@ -65,5 +73,8 @@ def score_spark(
         columns=columns,
         lead_columns=list(leads.columns),
         event_columns=list(events.columns),
+        policy=policy,
+        assignment=assignment,
+        owners=owners,
     )
     return spark.sql(query.sql(dialect="spark"))

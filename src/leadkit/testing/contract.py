@@ -1063,6 +1063,7 @@ class UnitOfWorkContract:
             assert uow.catalogues == mine
             assert uow.leads.get("cat-1").status == "Calling"
 
+
 class PendingQueueContract:
     """The pending queue of web-to-lead submissions (issue 18), for adapters that keep
     one (``uow.pending_submissions``): part of the unit of work's transaction, oldest
