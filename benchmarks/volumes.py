@@ -198,9 +198,13 @@ def _seeded(folder: Path, n: int) -> Path:
 
 
 def _table_rows(path: Path, table: str) -> list[tuple[Any, ...]]:
+    """id, version, the lookup columns and the JSON, by id."""
+    from leadkit.repository import TABLES
+
+    columns = ", ".join(("id", "version", *TABLES[table].columns, "data"))
     conn = sqlite3.connect(path)
     try:
-        return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        return conn.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
     finally:
         conn.close()
 
