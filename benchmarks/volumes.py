@@ -95,8 +95,8 @@ def _scaled(n: int, scale: float) -> int:
 def parquet_row(scale: float, folder: Path) -> Row:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    import scoring as bench_scoring
 
+    import scoring as bench_scoring
     from leadkit.model import Address, EngagementEvent, Lead, Money, PersonName
 
     ref = bench_scoring.load_reference()
@@ -168,7 +168,8 @@ def parquet_row(scale: float, folder: Path) -> Row:
     def check(ours: list[tuple[float, str]], theirs: list[tuple[float, str]]) -> None:
         assert len(ours) == len(theirs) == n
         for (score, grade), (their_score, their_grade) in zip(ours, theirs, strict=True):
-            assert abs(score - their_score) <= 1e-9 and grade == their_grade
+            assert abs(score - their_score) <= 1e-9
+            assert grade == their_grade
 
     events = pq.ParquetFile(events_file).metadata.num_rows
     return Row("parquet", leadkit, baseline, check, f"{n:,} leads, {events:,} events")
@@ -184,15 +185,12 @@ _WRITTEN = ("accounts", "contacts", "opportunities", "leads", "campaign_members"
 
 def _seeded(folder: Path, n: int) -> Path:
     import convert as bench_convert
-
     from leadkit.repository import SqliteUnitOfWork
     from leadkit.repository._sqlite import release_database
 
     path = folder / "seeded.db"
     if not path.exists():
-        bench_convert.seed(
-            functools.partial(SqliteUnitOfWork, path), bench_convert.make_leads(n)
-        )
+        bench_convert.seed(functools.partial(SqliteUnitOfWork, path), bench_convert.make_leads(n))
         release_database(path)
     return path
 
@@ -239,10 +237,7 @@ def _normalised(state: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[Any]]
 
     return {
         table: sorted(
-            (
-                [rename(cell) for cell in row[:-1]] + [rename(json.loads(row[-1]))]
-                for row in rows
-            ),
+            ([rename(cell) for cell in row[:-1]] + [rename(json.loads(row[-1]))] for row in rows),
             key=lambda r: str(r[0]),
         )
         for table, rows in state.items()
@@ -251,7 +246,6 @@ def _normalised(state: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[Any]]
 
 def convert_rows(scale: float, folder: Path, *, batched: bool) -> Row:
     import convert as bench_convert
-
     from leadkit.repository import SqliteUnitOfWork
     from leadkit.repository._sqlite import release_database
 
@@ -322,10 +316,7 @@ def convert_rows(scale: float, folder: Path, *, batched: bool) -> Row:
             )
             conn.executemany(
                 update,
-                [
-                    (r.version, *spec.keys(r), dumped(r), r.id, r.version - 1)
-                    for r in changed
-                ],
+                [(r.version, *spec.keys(r), dumped(r), r.id, r.version - 1) for r in changed],
             )
         conn.execute("COMMIT")
         conn.close()
@@ -484,7 +475,8 @@ def csv_rows(scale: float, folder: Path) -> list[Row]:
         return pd.read_csv(source)
 
     def check_read(ours: list[Any], theirs: Any) -> None:
-        assert ours == leads and len(theirs) == n
+        assert ours == leads
+        assert len(theirs) == n
 
     def write_ours() -> int:
         return write_leads_csv(leads, ours_out, formula_safe=False)
@@ -510,7 +502,6 @@ def csv_rows(scale: float, folder: Path) -> list[Row]:
 
 def attribution_row(scale: float, folder: Path) -> Row:
     import reports as bench_reports
-
     from leadkit.reports import TimeDecay, attribute
 
     n = _scaled(20_000, scale)
@@ -552,9 +543,10 @@ def attribution_row(scale: float, folder: Path) -> Row:
             for person in people[opp.id]:
                 for m in responses[person]:
                     when = m.first_responded_at
-                    if when is not None and when <= opp.close_date:
-                        if m.campaign_id not in first or when < first[m.campaign_id]:
-                            first[m.campaign_id] = when
+                    if when is None or when > opp.close_date:
+                        continue
+                    if m.campaign_id not in first or when < first[m.campaign_id]:
+                        first[m.campaign_id] = when
             touches = sorted(first.items(), key=lambda kv: (kv[1], kv[0]))
             weights = [
                 0.5 ** (max(0, (opp.close_date - when).days) / half_life) for _, when in touches
