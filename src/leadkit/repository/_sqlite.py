@@ -228,6 +228,8 @@ class _SqliteTable(Generic[R]):
 
     def forget(self) -> None:
         """Drop what this transaction read and wrote (it ended: others may write now)."""
+        if not self._records and not self._lookups:
+            return
         self._records.clear()
         self._lookups.clear()
         self._by_value.clear()
