@@ -12,15 +12,18 @@ one unit of work per lead alike (issue 22).
 from __future__ import annotations
 
 import functools
+import sqlite3
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadkit.convert import ConversionRequest, ConversionResult, convert_leads
+from leadkit.errors import LoadError
 from leadkit.model import (
     Account,
     CampaignMember,
@@ -126,3 +129,20 @@ def test_the_set_path_gives_the_per_record_results_and_state(
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         factory = functools.partial(SqliteUnitOfWork, Path(folder) / "crm.db")
         assert _run(factory, batch, all_or_none=all_or_none) == expected
+
+
+def test_a_corrupt_row_fails_the_conversion_that_reads_it(tmp_path: Path) -> None:
+    """The batch's prefetch is only a hint: a row it cannot read is reported by the
+    request that reads it (a LoadError naming the row), the others are rolled back, as
+    without the hint (docs/conversion.md, all-or-none batches)."""
+    factory = functools.partial(SqliteUnitOfWork, tmp_path / "crm.db")
+    lead = Lead(id="l-0", name=PersonName("山田"), company="ABC", created_at=T0)
+    _seed(factory, [lead, attrs.evolve(lead, id="l-1", company="XYZ")])
+    with sqlite3.connect(tmp_path / "crm.db") as conn:
+        conn.execute("UPDATE leads SET data = '{oops' WHERE id = 'l-1'")
+    conn.close()
+    requests = [ConversionRequest(i, CONVERTED) for i in ("l-0", "l-1")]
+    results = convert_leads(requests, factory, as_of=AS_OF, all_or_none=True)
+    assert results[0].error_codes == ("rolled_back",)
+    assert isinstance(results[1].errors[0], LoadError)
+    assert "leads row 'l-1'" in str(results[1].errors[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -69,7 +70,16 @@ def convert_leads(
 
 def _prefetch(batch: list[ConversionRequest], uow: UnitOfWork) -> None:
     """Read what the batch's conversions will read in a handful of queries (adapters
-    with a per-transaction cache then serve the per-lead reads from memory)."""
+    with a per-transaction cache then serve the per-lead reads from memory). Only a
+    hint: an adapter without ``prefetch`` is left alone, and a record that cannot be read
+    here is reported by the conversion that reads it, as without the hint."""
+    if getattr(uow.leads, "prefetch", None) is None:
+        return
+    with contextlib.suppress(LeadkitError):
+        _prefetch_reads(batch, uow)
+
+
+def _prefetch_reads(batch: list[ConversionRequest], uow: UnitOfWork) -> None:
     ids = [request.lead_id for request in batch]
     _hint(uow.leads, "id", ids)
     found = [lead for lead in map(uow.leads.find, dict.fromkeys(ids)) if lead is not None]
