@@ -98,7 +98,7 @@ def _answers(uow: InMemoryUnitOfWork | SqliteUnitOfWork, ops: list[Op]) -> list[
     return answers
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(ops=st.lists(OPS, max_size=25))
 # A lookup answered, then a write that changes its answer: the key moves away, the
 # record is removed, a membership moves to another lead and back, a new record joins.
