@@ -12,8 +12,9 @@ sample leads. ``--scale 0.1`` is a quick run.
 Each row prints its two times and ``NAME ratio: X`` (leadkit / baseline); the last line
 is ``worst ratio: X``, the largest ratio relative to its target (at most 1 when every
 target is met). Unless ``--no-memory``, each path then runs once more alone in a child
-process and its peak memory above its inputs (``ru_maxrss`` minus the resident size
-before the path started) is printed beside the baseline's.
+process and its peak memory above its inputs (Python allocations traced by
+``tracemalloc`` from the start of the path; pyarrow's and SQLite's own buffers are not
+counted) is printed beside the baseline's; ``--memory-only`` prints just those.
 
 The baselines are the least code that does the same work without leadkit's objects:
 
@@ -42,7 +43,6 @@ import functools
 import json
 import math
 import os
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -610,27 +610,24 @@ BUILDERS: dict[str, Callable[[float, Path], list[Row]]] = {
 }
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def _memory_child(name: str, side: str, scale: float) -> None:
     """Run one path once and print its peak memory above what it started with (MB)."""
     folder = Path(tempfile.mkdtemp(prefix="leadkit-volumes-"))
     try:
-        group = next(g for g, build in BUILDERS.items() if name == g or name.startswith(g))
+        group = name if name in BUILDERS else next(g for g in BUILDERS if name.startswith(g))
         row = next(r for r in BUILDERS[group](scale, folder) if r.name == name)
         row.reset()
         import gc
+        import tracemalloc
 
         gc.collect()
-        start = _rss_mb()
-        # ru_maxrss is the process's peak so far: the inputs, already built, are in it.
-        before_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # tracemalloc counts what Python allocates (pyarrow's and SQLite's own buffers
+        # not included) from here on: the path's peak above its inputs.
+        tracemalloc.start()
         getattr(row, side)()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"peak": max(peak, before_peak) - start, "grew": peak > before_peak}))
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(json.dumps({"peak": peak / 2**20}))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -645,7 +642,7 @@ def _memory(name: str, side: str, scale: float) -> str:
     )
     if done.returncode != 0:
         return f"failed ({done.stderr.strip().splitlines()[-1:]})"
-    return f"{json.loads(done.stdout.splitlines()[-1])['peak']:,.0f} MB"
+    return f"{json.loads(done.stdout.splitlines()[-1])['peak']:,.1f} MB"
 
 
 def main() -> None:
@@ -654,10 +651,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--only", nargs="*", choices=sorted(BUILDERS), default=None)
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument(
+        "--memory-only", action="store_true", help="only the peak memory of each path"
+    )
     parser.add_argument("--memory-child", nargs=2, metavar=("NAME", "SIDE"))
     args = parser.parse_args()
     if args.memory_child:
         _memory_child(*args.memory_child, args.scale)
+        return
+    if args.memory_only:
+        for group in args.only or BUILDERS:
+            for name in [n for n in TARGETS if n == group or (group == "csv" and n[:4] == "csv_")]:
+                mine = _memory(name, "leadkit", args.scale)
+                base = _memory(name, "baseline", args.scale)
+                print(f"{name} peak memory: leadkit {mine}, baseline {base}", flush=True)
         return
     worst = 0.0
     for group in args.only or BUILDERS:
