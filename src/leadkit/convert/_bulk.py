@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -18,7 +19,8 @@ from leadkit.convert._errors import ConversionRolledBackError
 from leadkit.convert._request import ConversionRequest, ConversionSettings
 from leadkit.convert._result import ConversionResult
 from leadkit.errors import LeadkitError, ValidationError
-from leadkit.repository import UnitOfWorkFactory
+from leadkit.model import company_key, email_key
+from leadkit.repository import UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["convert_leads"]
 
@@ -66,6 +68,36 @@ def convert_leads(
     return _all_or_none(batch, uow_factory, as_of=as_of, settings=settings)
 
 
+def _prefetch(batch: list[ConversionRequest], uow: UnitOfWork) -> None:
+    """Read what the batch's conversions will read in a handful of queries (adapters
+    with a per-transaction cache then serve the per-lead reads from memory). Only a
+    hint: an adapter without ``prefetch`` is left alone, and a record that cannot be read
+    here is reported by the conversion that reads it, as without the hint."""
+    if getattr(uow.leads, "prefetch", None) is None:
+        return
+    with contextlib.suppress(LeadkitError):
+        _prefetch_reads(batch, uow)
+
+
+def _prefetch_reads(batch: list[ConversionRequest], uow: UnitOfWork) -> None:
+    ids = [request.lead_id for request in batch]
+    _hint(uow.leads, "id", ids)
+    found = [lead for lead in map(uow.leads.find, dict.fromkeys(ids)) if lead is not None]
+    leads = [lead.id for lead in found]
+    for repository in (uow.campaign_members, uow.tasks, uow.events, uow.engagement_events):
+        _hint(repository, "lead_id", leads)
+    companies = {company_key(lead.company) for lead in found}
+    _hint(uow.accounts, "company_key", [key for key in companies if key])
+    emails = {email_key(lead.email) for lead in found if lead.email}
+    _hint(uow.contacts, "email_key", [key for key in emails if key])
+
+
+def _hint(repository: object, column: str, values: list[str]) -> None:
+    prefetch = getattr(repository, "prefetch", None)
+    if prefetch is not None and values:
+        prefetch(column, values)
+
+
 def _all_or_none(
     batch: list[ConversionRequest],
     uow_factory: UnitOfWorkFactory,
@@ -77,6 +109,7 @@ def _all_or_none(
     first_failure: int | None = None
     try:
         with use_statuses(settings), uow_factory() as uow:
+            _prefetch(batch, uow)
             for position, request in enumerate(batch):
                 try:
                     plan = plan_conversion(request, uow, as_of=as_of, settings=settings)

@@ -265,12 +265,13 @@ def structure(data: object, cls: type[T], *, root: str | None = None) -> T:
     leadkit.errors.LoadError: 1 problem(s) in Address:
       - lead.address.postal_code: Japanese postal code must be 7 digits as 123-4567, got '12'
     """
-    where = _as_path(root if root is not None else getattr(cls, "__name__", "data").lower())
     try:
         return converter.structure(data, cls)
     except LoadError:
         raise
     except Exception as exc:
+        # The root is read only when there is a problem to name (stores read many rows).
+        where = _as_path(root if root is not None else getattr(cls, "__name__", "data").lower())
         problems: list[Problem] = []
         try:
             _collect(exc, where, problems)

@@ -129,6 +129,7 @@ class TableRepository(Generic[R]):
         """The records with these ids, in the order given."""
         self._guard()
         wanted = [_check_id(i, f"{self._spec.name}.get_many") for i in ids]
+        self._load_many(wanted)
         found = {i: self._table.load(i) for i in dict.fromkeys(wanted)}
         missing = [i for i, record in found.items() if record is None]
         if missing:
@@ -137,6 +138,31 @@ class TableRepository(Generic[R]):
                 path=f"{self._spec.name}.{missing[0]}",
             )
         return [cast(R, found[i]) for i in wanted]
+
+    def _load_many(self, ids: list[str]) -> None:
+        load_many: Callable[[list[str]], None] | None = getattr(self._table, "load_many", None)
+        if load_many is not None:
+            load_many(ids)
+
+    def prefetch(self, column: str, values: Iterable[str], /) -> None:
+        """A hint for work on many records in one unit of work: read the records whose
+        ``column`` (``"id"`` or a lookup column such as ``"lead_id"``, ``"email_key"``;
+        keys already normalised) is one of ``values`` in a few queries, so the reads of
+        the same records and lookups that follow need none. Changes nothing that is
+        returned; adapters without such a cache ignore it."""
+        self._guard()
+        wanted = [_check_id(v, f"{self._spec.name}.prefetch") for v in values]
+        if column == "id":
+            self._load_many(wanted)
+            return
+        if column not in self._spec.columns:
+            raise ValidationError(
+                f"unknown lookup column {column!r}; one of {', '.join(self._spec.columns)}",
+                path=f"{self._spec.name}.prefetch",
+            )
+        warm: Callable[[str, list[str]], None] | None = getattr(self._table, "warm", None)
+        if warm is not None:
+            warm(column, wanted)
 
     def all(self) -> list[R]:
         """Every record, in the order they were added."""

@@ -21,7 +21,7 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, Generic, Literal, TypeVar
 
 from leadkit._sqlite_file import APPLICATION_ID, check_usable, mark_as_leadkit, open_database
@@ -206,7 +206,15 @@ if hasattr(os, "register_at_fork"):
 
 
 class _SqliteTable(Generic[R]):
-    """One record kind's table, reached through the unit of work's open connection."""
+    """One record kind's table, reached through the unit of work's open connection.
+
+    Inside a transaction the unit of work holds SQLite's write lock (``BEGIN
+    IMMEDIATE``), so no other connection can change a row until it ends: the table keeps
+    the records it read or wrote in this transaction (by id, and the ids each lookup
+    found) and serves them again without a query or a second decoding. The caches are
+    dropped when the transaction ends (:meth:`forget`); a write updates them only after
+    SQLite accepted it.
+    """
 
     def __init__(self, spec: TableSpec[R], connection: Callable[[], sqlite3.Connection]) -> None:
         self.spec = spec
@@ -223,6 +231,37 @@ class _SqliteTable(Generic[R]):
         self._delete = f"DELETE FROM {name} WHERE id = ? AND version = ?"
         self._scan = f"SELECT id, version, data FROM {name} ORDER BY rowid"
         self._count = f"SELECT COUNT(*) FROM {name}"
+        self._position = {column: i for i, column in enumerate(columns)}
+        # This transaction's records by id (None: known not to exist) and, per lookup
+        # (columns, value), the ids found, in rowid order.
+        self._records: dict[str, R | None] = {}
+        self._lookups: dict[tuple[tuple[str, ...], str], list[str]] = {}
+        # The columns of the cached lookups per value, to find those a write affects.
+        self._by_value: dict[str, set[tuple[str, ...]]] = {}
+
+    def forget(self) -> None:
+        """Drop what this transaction read and wrote (it ended: others may write now)."""
+        if not self._records and not self._lookups:
+            return
+        self._records.clear()
+        self._lookups.clear()
+        self._by_value.clear()
+
+    def _remember(self, columns: tuple[str, ...], value: str, ids: list[str]) -> None:
+        self._lookups[(columns, value)] = ids
+        self._by_value.setdefault(value, set()).add(columns)
+
+    def _affected(self, keys: Iterable[str | None]) -> list[tuple[tuple[str, ...], str]]:
+        """The cached lookups that may find a row with these key values."""
+        return [
+            (columns, value)
+            for value in {k for k in keys if k is not None}
+            for columns in self._by_value.get(value, ())
+        ]
+
+    def _drop(self, key: tuple[tuple[str, ...], str]) -> None:
+        del self._lookups[key]
+        self._by_value[key[1]].discard(key[0])
 
     def _dump(self, record: R) -> list[Any]:
         try:
@@ -239,6 +278,9 @@ class _SqliteTable(Generic[R]):
         return [record.version, *self.spec.keys(record), data]
 
     def _load(self, id: str, version: int, data: str) -> R:
+        known = self._records.get(id)
+        if known is not None and known.version == version:
+            return known
         where = (self.spec.name, id, "data")
         try:
             plain = json.loads(data)
@@ -254,52 +296,137 @@ class _SqliteTable(Generic[R]):
             )
         # The column is what the version check in UPDATE uses, so it is the truth.
         plain["version"] = version
-        return structure(plain, self.spec.type, root=f"{self.spec.name}.data")
+        record = structure(plain, self.spec.type, root=f"{self.spec.name}.data")
+        self._records[id] = record
+        return record
+
+    def _matches(self, row: list[Any], columns: tuple[str, ...], value: str) -> bool:
+        """Whether a dumped row (version, keys..., data) is found by this lookup."""
+        return any(row[1 + self._position[c]] == value for c in columns)
+
+    def _stored(self, record: R, row: list[Any]) -> None:
+        """A record just inserted (its row dumped as ``row``): cache it; it comes last in
+        rowid order, so it joins the end of every cached lookup that finds it."""
+        self._records[record.id] = record
+        for columns, value in self._affected(row[1:-1]):
+            if self._matches(row, columns, value):
+                self._lookups[(columns, value)].append(record.id)
 
     def load(self, id: str) -> R | None:
+        if id in self._records:
+            return self._records[id]
         row = self._connection().execute(self._select, (id,)).fetchone()
-        return None if row is None else self._load(*row)
+        if row is None:
+            self._records[id] = None
+            return None
+        return self._load(*row)
 
     def insert(self, record: R) -> bool:
+        row = self._dump(record)
         try:
-            self._connection().execute(self._insert, [record.id, *self._dump(record)])
+            self._connection().execute(self._insert, [record.id, *row])
         except sqlite3.IntegrityError:
             return False
+        self._stored(record, row)
         return True
 
     def insert_many(self, records: list[R]) -> list[str]:
         """Insert every record in one ``executemany``, or none: the ids already taken."""
-        rows = [[record.id, *self._dump(record)] for record in records]
+        rows = [self._dump(record) for record in records]
         conn = self._connection()
         conn.execute("SAVEPOINT leadkit_insert_many")
         try:
-            conn.executemany(self._insert, rows)
+            conn.executemany(
+                self._insert, [[r.id, *row] for r, row in zip(records, rows, strict=True)]
+            )
         except sqlite3.IntegrityError:
             conn.execute("ROLLBACK TO leadkit_insert_many")
             conn.execute("RELEASE leadkit_insert_many")
             return [record.id for record in records if self.load(record.id) is not None]
         conn.execute("RELEASE leadkit_insert_many")
+        for record, row in zip(records, rows, strict=True):
+            self._stored(record, row)
         return []
 
     def replace(self, record: R, expected_version: int) -> bool:
-        values = [*self._dump(record), record.id, expected_version]
-        return self._connection().execute(self._update, values).rowcount == 1
+        row = self._dump(record)
+        values = [*row, record.id, expected_version]
+        if self._connection().execute(self._update, values).rowcount != 1:
+            return False
+        old = self._records.get(record.id)
+        self._records[record.id] = record
+        if old is None:  # not read in this transaction: its old keys are unknown
+            self._lookups.clear()
+            self._by_value.clear()
+            return True
+        # An UPDATE keeps the rowid: a lookup that found the record still lists it in
+        # place if it still finds it; one whose answer changed is asked again next time.
+        for key in self._affected([*self.spec.keys(old), *row[1:-1]]):
+            if (record.id in self._lookups[key]) != self._matches(row, *key):
+                self._drop(key)
+        return True
 
     def delete(self, id: str, expected_version: int) -> bool:
-        return self._connection().execute(self._delete, (id, expected_version)).rowcount == 1
+        if self._connection().execute(self._delete, (id, expected_version)).rowcount != 1:
+            return False
+        old = self._records.get(id)
+        self._records[id] = None
+        keys = self._lookups if old is None else self._affected(self.spec.keys(old))
+        for key in keys:
+            ids = self._lookups[key]
+            if id in ids:
+                ids.remove(id)
+        return True
 
     def scan(self) -> list[R]:
         return [self._load(*row) for row in self._connection().execute(self._scan)]
+
+    def warm(self, column: str, values: Collection[str]) -> None:
+        """Read the records whose ``column`` is one of ``values`` in a few queries, so
+        that the lookups of this transaction that follow need none."""
+        column = self._column(column)
+        wanted = [v for v in dict.fromkeys(values) if ((column,), v) not in self._lookups]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            sql = (
+                f"SELECT id, version, data, {column} FROM {self.spec.name} "
+                f"WHERE {column} IN ({marks}) ORDER BY rowid"
+            )
+            found: dict[str, list[str]] = {value: [] for value in chunk}
+            for id, version, data, value in self._connection().execute(sql, chunk):
+                self._load(id, version, data)
+                found[value].append(id)
+            for value, ids in found.items():
+                self._remember((column,), value, ids)
+
+    def load_many(self, ids: Collection[str]) -> None:
+        """Read the records with these ids in a few queries (into this transaction's
+        cache; :meth:`load` then needs no query)."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._records]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"SELECT id, version, data FROM {self.spec.name} WHERE id IN ({marks})"
+            for row in self._connection().execute(sql, chunk):
+                self._load(*row)
+            for id in chunk:
+                self._records.setdefault(id, None)
 
     def count(self) -> int:
         (n,) = self._connection().execute(self._count).fetchone()
         return int(n)
 
     def lookup(self, columns: tuple[str, ...], value: str) -> list[R]:
+        known = self._lookups.get((columns, value))
+        if known is not None:
+            return [self._records[id] for id in known]  # type: ignore[misc]
         where = " OR ".join(f"{self._column(c)} = ?" for c in columns)
         sql = f"SELECT id, version, data FROM {self.spec.name} WHERE {where} ORDER BY rowid"
         rows = self._connection().execute(sql, [value] * len(columns))
-        return [self._load(*row) for row in rows]
+        found = [self._load(*row) for row in rows]
+        self._remember(columns, value, [record.id for record in found])
+        return found
 
     def count_by(
         self, column: str, *, unless_column: str, unless_values: Collection[str]
@@ -450,12 +577,18 @@ class SqliteUnitOfWork(BaseUnitOfWork):
             conn.close()
             raise
 
+    def _forget(self) -> None:
+        for table in self._tables.values():
+            table.forget()
+
     def _commit(self) -> None:
         if self._in_transaction:
+            self._forget()
             self._connection().execute("COMMIT")
             self._in_transaction = False
 
     def _rollback(self) -> None:
+        self._forget()
         if self._in_transaction:
             self._in_transaction = False
             # SQLite may have rolled back already (a failed COMMIT); do not mask that error.
@@ -463,6 +596,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
                 self._connection().execute("ROLLBACK")
 
     def _end(self) -> None:
+        self._forget()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
