@@ -8,7 +8,7 @@ candidate when it shares the key of *any* of them (their union).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -127,6 +127,24 @@ _BUILTIN: dict[str, _PartFunction] = {
     "phone": _phone,
     "surname": _surname,
 }
+
+# What the built-in parts read (see ``_prepare``): the parts of one input share their keys.
+_INPUTS: dict[_PartFunction, tuple[str, ...]] = {
+    function: ("name",)
+    for name, function in _BUILTIN.items()
+    if name
+    in ("family", "family_kana", "given", "initial", "surname", "family_sound", "name_sound")
+}
+_INPUTS.update(
+    {_BUILTIN["company"]: ("company",), _BUILTIN["domain"]: ("domain",)}
+    | {_BUILTIN[name]: ("email",) for name in ("email", "mailbox")}
+)
+
+
+def part_inputs(function: _PartFunction) -> tuple[str, ...] | None:
+    """The fields a block part function reads, None when unknown."""
+    return _INPUTS.get(function)
+
 
 BLOCK_PARTS = tuple(sorted(_BUILTIN))
 """Names of the built-in key parts; any other name is read as a field path."""
@@ -255,6 +273,20 @@ BlockKeys = Callable[[Any, MatchContext, Memo], list["str | None"]]
 def compile_blocks(blocks: tuple[Block, ...]) -> BlockKeys:
     """One function giving a record's keys for all *blocks*, each distinct part computed
     once (the standard person rule has ten blocks over seven parts)."""
+    functions, assemble = block_plan(blocks)
+
+    def keys(record: Any, context: MatchContext, memo: Memo) -> list[str | None]:
+        return assemble([function(record, context, memo) for function in functions], 0)
+
+    return keys
+
+
+Assemble = Callable[[Sequence["str | None"], int], list["str | None"]]
+
+
+def block_plan(blocks: tuple[Block, ...]) -> tuple[list[_PartFunction], Assemble]:
+    """The distinct part functions of *blocks*, and the function joining their values
+    (found from an offset in a longer sequence) into the blocks' keys."""
     functions: list[_PartFunction] = []
     numbers: dict[object, int] = {}
     plans: list[tuple[int, ...]] = []
@@ -276,21 +308,20 @@ def compile_blocks(blocks: tuple[Block, ...]) -> BlockKeys:
     )
     join = _SEPARATOR.join
 
-    def keys(record: Any, context: MatchContext, memo: Memo) -> list[str | None]:
-        values = [function(record, context, memo) for function in functions]
+    def assemble(values: Sequence[str | None], offset: int) -> list[str | None]:
         if short is not None:
             return [
-                values[i]
+                values[offset + i]
                 if j < 0
                 else None
-                if (a := values[i]) is None or (b := values[j]) is None
+                if (a := values[offset + i]) is None or (b := values[offset + j]) is None
                 else a + _SEPARATOR + b
                 for i, j in short
             ]
         result: list[str | None] = []
         for plan in plans:
-            parts = [values[number] for number in plan]
+            parts = [values[offset + number] for number in plan]
             result.append(None if None in parts else join(parts))  # type: ignore[arg-type]
         return result
 
-    return keys
+    return functions, assemble

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from leadkit.dedupe._blocking import compile_blocks
+from leadkit.dedupe._blocking import block_plan, part_inputs
 from leadkit.dedupe._evidence import Cluster, Duplicates, MatchPair, SkippedBlock
 from leadkit.dedupe._fields import MatchContext
-from leadkit.dedupe._memo import Memo
+from leadkit.dedupe._prepare import compile_keys
 from leadkit.dedupe._rule import CompiledRule, MatchingRule, Row
 from leadkit.errors import ValidationError, format_path
 
@@ -59,7 +59,16 @@ class MatchIndex:
         self.context = MatchContext(account_names=account_names)
         self.include_merged = include_merged
         self._compiled = CompiledRule(rule)
-        self._block_keys_of = compile_blocks(rule.blocking)
+        parts, self._assemble = block_plan(rule.blocking)
+        self._criteria = len(rule.criteria)
+        # One pass over the record for its criterion keys and block parts (see _prepare).
+        self._prepare_keys = compile_keys(
+            [
+                (key, getattr(criterion, "key_inputs", None))
+                for key, criterion in zip(self._compiled.keys, rule.criteria, strict=True)
+            ]
+            + [(part, part_inputs(part)) for part in parts]
+        )
         self._records: list[Any] = []
         self._rows: list[Row | None] = []
         self._positions: dict[str, int] = {}
@@ -131,10 +140,9 @@ class MatchIndex:
     def _keys(self, record: Any, where: str) -> tuple[Row, list[str | None]]:
         """The record's criterion keys and block keys."""
         try:
-            memo: Memo = {}
-            context = self.context
-            row = self._compiled.row(record, context, memo)
-            keys = self._block_keys_of(record, context, memo)
+            values = self._prepare_keys(record, self.context, {})
+            row = values[: self._criteria]
+            keys = self._assemble(values, self._criteria)
         except ValidationError as error:
             raise ValidationError(
                 f"rule {self.rule.name!r} cannot read {where}: {error.message}",

@@ -165,6 +165,11 @@ class NameMatch:
         name = person_name(memo_field(record, self.field, context, memo), self.field)
         return None if name is None else self.name_key(name)
 
+    @property
+    def key_inputs(self) -> tuple[str, ...]:
+        """What :meth:`memo_key` reads: the name field only."""
+        return (self.field,)
+
     def name_key(self, name: Any) -> Hashable | None:
         """The key of a PersonName for this comparator's part (None when blank)."""
         if self.strict and self.part != "initial":

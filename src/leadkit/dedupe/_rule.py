@@ -231,6 +231,11 @@ class CompiledRule:
             and getattr(criterion, "contradicting", True)
         )
 
+    @property
+    def keys(self) -> tuple[Callable[[Any, MatchContext, Memo], Any], ...]:
+        """The criteria's key functions (taking a per-record memo), in order."""
+        return self._keys
+
     def contradicts(self, a: Row, b: Row) -> int | None:
         """The number of the first criterion by which rows *a* and *b* are different
         people, or None."""
