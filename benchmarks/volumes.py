@@ -283,7 +283,8 @@ def convert_rows(scale: float, folder: Path, *, batched: bool) -> Row:
 
         for table in _WRITTEN:
             spec = TABLES[table]
-            new, changed = [], []
+            new: list[Any] = []
+            changed: list[Any] = []
             for row in after[table]:
                 plain = json.loads(row[-1])
                 plain["version"] = row[1]
@@ -535,7 +536,7 @@ def attribution_row(scale: float, folder: Path) -> Row:
         for m in members:
             if m.responded:
                 responses[m.lead_id or m.contact_id or ""].append(m)
-        out = []
+        out: list[tuple[str, str, Decimal, Decimal | None]] = []
         for opp in opportunities:
             if not opp.is_won:
                 continue
@@ -657,7 +658,8 @@ def main() -> None:
     parser.add_argument("--memory-child", nargs=2, metavar=("NAME", "SIDE"))
     args = parser.parse_args()
     if args.memory_child:
-        _memory_child(*args.memory_child, args.scale)
+        name, side = args.memory_child
+        _memory_child(name, side, args.scale)
         return
     if args.memory_only:
         for group in args.only or BUILDERS:
