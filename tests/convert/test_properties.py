@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from leadkit.convert import ConversionRequest, ConversionResult, convert_lead
 from leadkit.errors import LeadkitError
 from leadkit.model import (
+    DEFAULT_OPPORTUNITY_STAGES,
     Account,
     Address,
     CampaignMember,
@@ -295,7 +296,9 @@ def _check_invariants(
         assert opportunity.amount == request.opportunity_amount
         if request.opportunity_close_date is not None:
             assert opportunity.close_date == request.opportunity_close_date
-        assert opportunity.stage == (request.opportunity_stage or "Prospecting")
+        # A stage is stored by its API name ("Negotiation" is a label of "Negotiation/Review").
+        stage = DEFAULT_OPPORTUNITY_STAGES.resolve(request.opportunity_stage or "Prospecting")
+        assert opportunity.stage == stage
     # Exactly the records said to be created were created.
     for name, created in (
         ("accounts", result.account_created),
