@@ -97,7 +97,7 @@ def parquet_row(scale: float, folder: Path) -> Row:
     import pyarrow.parquet as pq
 
     import scoring as bench_scoring
-    from leadkit.model import Address, EngagementEvent, Lead, Money, PersonName
+    from leadkit.model import Address, EventBatch, Lead, Money, PersonName
 
     ref = bench_scoring.load_reference()
     n = _scaled(100_000, scale)
@@ -145,22 +145,12 @@ def parquet_row(scale: float, folder: Path) -> Row:
         ]
         table = pq.read_table(events_file)
         ids = [lead.id for lead in leads]
-        events = [
-            EngagementEvent(
-                id=f"event-{i}",
-                kind=kind,
-                lead_id=ids[lead],
-                occurred_at=datetime.fromtimestamp(at, UTC),
-            )
-            for i, (lead, kind, at) in enumerate(
-                zip(
-                    table.column("lead_id").to_pylist(),
-                    table.column("kind").to_pylist(),
-                    table.column("at").to_pylist(),
-                    strict=True,
-                )
-            )
-        ]
+        # A columnar batch: each column validated once, no EngagementEvent per row.
+        events = EventBatch(
+            lead_ids=[ids[lead] for lead in table.column("lead_id").to_pylist()],
+            kinds=table.column("kind").to_pylist(),
+            occurred_at=table.column("at").to_pylist(),
+        )
         scores = model.score_many(leads, events, as_of=now)
         grades = profile.grade_many(leads, as_of=now)
         return [(scores[lead.id], str(grades[lead.id])) for lead in leads]

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from leadkit.model import EngagementEvent, Lead
+from leadkit.model import EngagementEvent, EventBatch, Lead
 from leadkit.rules import explain
 from leadkit.scoring import (
     EventRule,
@@ -201,3 +201,31 @@ def test_grades_stay_within_a_plus_to_f_and_follow_the_criteria(
     for result in card.results:
         # The verdict of the compiled criterion is the three-valued one explain gives.
         assert result.verdict == explain(result.criterion.when, lead, as_of=as_of).known
+
+
+@given(scoring_models(), batches(), as_of_times, st.booleans())
+def test_a_columnar_batch_scores_as_its_events_do(
+    model: ScoringModel,
+    batch: tuple[list[Lead], list[EngagementEvent]],
+    as_of: datetime,
+    as_seconds: bool,
+) -> None:
+    """An EventBatch is the same events held as columns: the totals and the cards of
+    ``score_many`` are those of the event objects, to the last bit, whether the batch
+    holds datetimes or POSIX seconds (the columnar fast path and the object path)."""
+    leads, flat = batch
+    flat = [e for e in flat if e.lead_id is not None]
+    columns = EventBatch(
+        lead_ids=[e.lead_id for e in flat if e.lead_id is not None],
+        kinds=[e.kind for e in flat],
+        occurred_at=[e.timestamp if as_seconds else e.occurred_at for e in flat],
+        ids=[e.id for e in flat],
+        properties=[e.properties for e in flat],
+    )
+    if not as_seconds:
+        assert list(columns) == flat
+    assert model.score_many(leads, columns, as_of=as_of) == model.score_many(
+        leads, flat, as_of=as_of
+    )
+    cards = model.score_many(leads, columns, as_of=as_of, breakdown=True)
+    assert cards == model.score_many(leads, flat, as_of=as_of, breakdown=True)

@@ -6,6 +6,7 @@ else builds on it.
 
 from typing import TYPE_CHECKING
 
+from leadkit.model._batch import EventBatch
 from leadkit.model._catalogues import (
     DEFAULT_CATALOGUES,
     DEFAULT_SOURCES,
@@ -118,6 +119,7 @@ __all__ = [
     "CustomValue",
     "EngagementEvent",
     "Event",
+    "EventBatch",
     "EventKind",
     "Grade",
     "IdFactory",

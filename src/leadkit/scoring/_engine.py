@@ -19,12 +19,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.model import EngagementEvent, Lead
+from leadkit.model import EngagementEvent, EventBatch, Lead
 from leadkit.rules import CompiledCondition, EventExists, EventMatcher, Period, compile
 from leadkit.scoring._decay import DAY_SECONDS, HalfLife, InactivityDecay, LinearDecay
 from leadkit.scoring._errors import scoring_error
@@ -40,6 +41,7 @@ __all__ = ["Engine", "Run", "check_as_of", "matching_event_ids"]
 # below 2**32 seconds (136 years) distinct microseconds stay distinct floats, so a window
 # test on seconds gives the verdict the same test on datetimes gives.
 _NEVER = math.inf  # the "age" of the latest event when there is none
+_ROW = attrgetter("kind", "lead_id", "timestamp")  # what the lean pass reads of an event
 _NO_DECAY, _HALF_LIFE, _LINEAR, _INACTIVITY = range(4)
 _SUM, _COUNT, _ONCE = range(3)
 
@@ -432,18 +434,19 @@ class Engine:
         exp = math.exp
         last_id: str | None = None
         i = -1
+        # (kind, lead id, seconds) rows: a batch's own columns, or read off each event.
+        rows = events.rows() if isinstance(events, EventBatch) else map(_ROW, events)
         if self._decay_mode == _HALF_LIFE and mins is not None:
-            for event in events:
-                slot = slot_of(event.kind, other)
+            for kind, lead_id, stamp in rows:
+                slot = slot_of(kind, other)
                 if slot < 0:
                     continue
-                lead_id = event.lead_id
                 if lead_id is not last_id:  # events often come grouped by lead
                     last_id = lead_id
-                    i = lead_index(lead_id, -1)  # type: ignore[arg-type]
+                    i = lead_index(lead_id, -1)
                 if i < 0:
                     continue
-                age = as_of_ts - event.timestamp
+                age = as_of_ts - stamp
                 at = i * width + slot
                 # The latest age so far is never negative: an age at or above it is too,
                 # so only a new latest needs the "after as_of" test.
@@ -454,17 +457,16 @@ class Engine:
                 sums[at] += exp(age * rate)
             return
         half_life = self._decay_mode == _HALF_LIFE
-        for event in events:
-            slot = slot_of(event.kind, other)
+        for kind, lead_id, stamp in rows:
+            slot = slot_of(kind, other)
             if slot < 0:
                 continue
-            lead_id = event.lead_id
             if lead_id is not last_id:
                 last_id = lead_id
-                i = lead_index(lead_id, -1)  # type: ignore[arg-type]
+                i = lead_index(lead_id, -1)
             if i < 0:
                 continue
-            age = as_of_ts - event.timestamp
+            age = as_of_ts - stamp
             if age < 0.0:
                 continue
             at = i * width + slot
