@@ -39,6 +39,7 @@ from leadkit.io._parse import (
     parse_decimal,
     parse_integer,
 )
+from leadkit.io._stored import structure_stored
 
 __all__ = [
     "AUTO_ENCODING",
@@ -74,6 +75,7 @@ __all__ = [
     "read_lead_file",
     "read_leads_csv",
     "structure",
+    "structure_stored",
     "unstructure",
     "write_csv",
     "write_events_csv",

@@ -438,6 +438,15 @@ class CustomFields(Mapping[str, CustomValue]):
         self._data = dict(sorted(clean.items()))
         self._hash: int | None = None
 
+    @classmethod
+    def _trusted(cls, data: dict[str, CustomValue]) -> CustomFields:
+        """Wrap ``data`` whose names and values already passed the checks above (read
+        back from what a store wrote): no second validation."""
+        fields = cls.__new__(cls)
+        fields._data = dict(sorted(data.items()))
+        fields._hash = None
+        return fields
+
     def __getitem__(self, key: str) -> CustomValue:
         return self._data[key]
 

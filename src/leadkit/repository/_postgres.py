@@ -43,7 +43,7 @@ from leadkit.errors import (
     Problem,
     ValidationError,
 )
-from leadkit.io import structure, unstructure
+from leadkit.io import structure_stored, unstructure
 from leadkit.repository._config import CONFIG_SCHEMA, PostgresConfig
 from leadkit.repository._enrolments import ENROLMENT_SCHEMA_POSTGRES, PostgresEnrolments
 from leadkit.repository._generic import Table
@@ -239,7 +239,7 @@ class _PostgresTable(Generic[R]):
                 what=f"{self.spec.name} row {id!r}",
             )
         plain["version"] = version  # the column the version check uses is the truth
-        return structure(plain, self.spec.type, root=f"{self.spec.name}.data")
+        return structure_stored(plain, self.spec.type, root=f"{self.spec.name}.data")
 
     def load(self, id: str) -> R | None:
         if "\x00" in id:

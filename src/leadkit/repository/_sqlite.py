@@ -26,7 +26,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from leadkit._sqlite_file import APPLICATION_ID, check_usable, mark_as_leadkit, open_database
 from leadkit.errors import ConcurrencyError, LoadError, Problem, ValidationError
-from leadkit.io import structure, unstructure
+from leadkit.io import structure_stored, unstructure
 from leadkit.repository._config import CONFIG_SCHEMA, SqliteConfig
 from leadkit.repository._enrolments import ENROLMENT_SCHEMA_SQLITE, SqliteEnrolments
 from leadkit.repository._generic import Table
@@ -296,7 +296,7 @@ class _SqliteTable(Generic[R]):
             )
         # The column is what the version check in UPDATE uses, so it is the truth.
         plain["version"] = version
-        record = structure(plain, self.spec.type, root=f"{self.spec.name}.data")
+        record = structure_stored(plain, self.spec.type, root=f"{self.spec.name}.data")
         self._records[id] = record
         return record
 

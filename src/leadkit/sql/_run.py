@@ -379,9 +379,9 @@ def _lead_of(data: str) -> Lead:
 
 @functools.lru_cache(maxsize=4096)
 def _event_of(data: str) -> EngagementEvent:
-    from leadkit.io import structure
+    from leadkit.io import structure_stored
 
-    event: EngagementEvent = structure(json.loads(data), EngagementEvent)
+    event: EngagementEvent = structure_stored(json.loads(data), EngagementEvent)
     return event
 
 
