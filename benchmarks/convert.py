@@ -95,6 +95,12 @@ def one_unit_each(factory: UnitOfWorkFactory, leads: list[Lead]) -> int:
     return len(leads)
 
 
+def per_lead_results(factory: UnitOfWorkFactory, leads: list[Lead]) -> int:
+    """``convert_leads`` with an outcome per request (chunks of 500 in one unit of work)."""
+    requests = [ConversionRequest(lead.id, CONVERTED, account="match") for lead in leads]
+    return sum(result.success for result in convert_leads(requests, factory, as_of=AS_OF))
+
+
 def in_batches(factory: UnitOfWorkFactory, leads: list[Lead]) -> int:
     done = 0
     for start in range(0, len(leads), BATCH):
@@ -147,6 +153,7 @@ def main() -> None:
         measure("in memory, one unit of work each", memory, one_unit_each, leads, floor, repeat=3)
         measure(f"in memory, batches of {BATCH}", memory, in_batches, leads, floor, repeat=3)
         measure("SQLite file, one unit of work each", sqlite, one_unit_each, leads, floor)
+        measure("SQLite file, per-lead results", sqlite, per_lead_results, leads, floor, repeat=2)
         measure(f"SQLite file, batches of {BATCH}", sqlite, in_batches, leads, floor, repeat=2)
 
 

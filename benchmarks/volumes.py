@@ -255,7 +255,7 @@ def convert_rows(scale: float, folder: Path, *, batched: bool) -> Row:
 
     def leadkit() -> dict[str, list[tuple[Any, ...]]]:
         factory = functools.partial(SqliteUnitOfWork, ours_path)
-        run = bench_convert.in_batches if batched else bench_convert.one_unit_each
+        run = bench_convert.in_batches if batched else bench_convert.per_lead_results
         assert run(factory, leads) == n
         release_database(ours_path)
         return _state(ours_path)
@@ -321,7 +321,7 @@ def convert_rows(scale: float, folder: Path, *, batched: bool) -> Row:
         assert _normalised(ours) == _normalised(theirs)
 
     name = "convert_batch" if batched else "convert"
-    how = "all_or_none batches of 500" if batched else "one unit of work per lead"
+    how = "all_or_none batches of 500" if batched else "per-lead results (convert_leads)"
     note = f"{n:,} leads, {how} ({inserts:,} inserts, {updates:,} updates)"
     return Row(name, leadkit, baseline, check, note, reset)
 

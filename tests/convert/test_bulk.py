@@ -7,7 +7,7 @@ import pytest
 from leadkit.convert import ConversionRequest, convert_leads
 from leadkit.errors import ValidationError
 from leadkit.model import OwnerRef
-from leadkit.repository import UnitOfWorkFactory
+from leadkit.repository import UnitOfWork, UnitOfWorkFactory
 from leadkit.testing.contract import FailingUnitOfWork, snapshot
 from tests.convert.conftest import AS_OF, CONVERTED, Seed, make_lead
 
@@ -129,12 +129,55 @@ def test_a_failed_commit_fails_the_whole_batch(uow_factory: UnitOfWorkFactory, s
 def test_one_failing_unit_does_not_undo_the_others(
     uow_factory: UnitOfWorkFactory, seed: Seed
 ) -> None:
+    """``chunk_size=1``: one unit of work per request from the start."""
     seed(make_lead(id="l-1"), make_lead(id="l-2"))
     units = iter([FailingUnitOfWork(uow_factory(), fail_at=2), uow_factory()])
-    results = convert_leads(_requests("l-1", "l-2"), lambda: next(units), as_of=AS_OF)
+    results = convert_leads(_requests("l-1", "l-2"), lambda: next(units), as_of=AS_OF, chunk_size=1)
     assert [r.error_codes for r in results] == [("injected_fault",), ()]
     with uow_factory() as uow:
         assert [lead.is_converted for lead in uow.leads] == [False, True]
+
+
+def test_a_chunk_runs_in_one_unit_of_work(uow_factory: UnitOfWorkFactory, seed: Seed) -> None:
+    """Per-request outcomes, one unit of work per chunk: a request refused before it
+    writes (an unknown lead) leaves the others of its chunk alone."""
+    seed(make_lead(id="l-1"), make_lead(id="l-2"), make_lead(id="l-3"))
+    made: list[object] = []
+
+    def factory() -> UnitOfWork:
+        made.append(None)
+        return uow_factory()
+
+    results = convert_leads(
+        _requests("l-1", "l-missing", "l-2", "l-3"), factory, as_of=AS_OF, chunk_size=3
+    )
+    assert [r.error_codes for r in results] == [(), ("not_found",), (), ()]
+    assert len(made) == 2  # chunks of 3 and 1
+    with uow_factory() as uow:
+        assert all(lead.is_converted for lead in uow.leads)
+
+
+@pytest.mark.parametrize("fail_at", [2, 6, 8])
+def test_a_failed_chunk_is_run_again_one_request_at_a_time(
+    uow_factory: UnitOfWorkFactory, seed: Seed, fail_at: int
+) -> None:
+    """A write or the commit of a chunk fails (steps 2 and 6: a write of l-1 and of l-2;
+    8: the commit): the chunk is rolled back and each request runs in its own unit of
+    work, so each gets the outcome it would have had alone and nothing is written twice."""
+    seed(make_lead(id="l-1"), make_lead(id="l-2"))
+    failing = FailingUnitOfWork(uow_factory(), fail_at=fail_at)
+    units = iter([failing])
+    results = convert_leads(
+        _requests("l-1", "l-2"),
+        lambda: next(units, None) or uow_factory(),
+        as_of=AS_OF,
+    )
+    assert failing.steps == fail_at  # the chunk did fail there
+    assert [r.error_codes for r in results] == [(), ()]
+    with uow_factory() as uow:
+        assert [lead.is_converted for lead in uow.leads] == [True, True]
+        assert len(list(uow.accounts)) == 1  # l-2 joined the account l-1 made, once
+        assert len(list(uow.contacts)) == 2
 
 
 def test_bad_arguments_are_refused_before_anything_runs(uow_factory: UnitOfWorkFactory) -> None:
@@ -142,4 +185,8 @@ def test_bad_arguments_are_refused_before_anything_runs(uow_factory: UnitOfWorkF
         convert_leads(["l-1"], uow_factory, as_of=AS_OF)  # type: ignore[list-item]
     with pytest.raises(ValidationError, match="all_or_none"):
         convert_leads([], uow_factory, as_of=AS_OF, all_or_none="yes")  # type: ignore[arg-type]
+    for bad in (0, -1, True, 2.5):
+        with pytest.raises(ValidationError) as caught:
+            convert_leads([], uow_factory, as_of=AS_OF, chunk_size=bad)  # type: ignore[arg-type]
+        assert caught.value.path == ("chunk_size",)
     assert convert_leads([], uow_factory, as_of=AS_OF) == []

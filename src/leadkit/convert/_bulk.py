@@ -32,11 +32,17 @@ def convert_leads(
     as_of: datetime,
     all_or_none: bool = False,
     settings: ConversionSettings | None = None,
+    chunk_size: int = 500,
 ) -> list[ConversionResult]:
     """Convert several leads; one :class:`ConversionResult` per request, in order.
 
-    By default each request is converted in its own unit of work from ``uow_factory``:
-    the ones that succeed are kept, the others report their errors. With
+    By default each request succeeds or fails on its own: the ones that succeed are
+    kept, the others report their errors. The requests run ``chunk_size`` at a time in
+    one unit of work from ``uow_factory`` (a request refused before it writes leaves the
+    others alone); if a write or the commit of a chunk fails, that chunk is rolled back
+    and run again one unit of work per request, so each request still gets its own
+    outcome. A result is returned only after its chunk is committed. ``chunk_size=1``
+    gives every request its own unit of work from the start. With
     ``all_or_none=True`` all run in one unit of work that is committed only if every
     request succeeds; otherwise nothing is written, the failing requests report their
     errors and the others a :class:`ConversionRolledBackError` (``rolled_back``). Later
@@ -57,15 +63,65 @@ def convert_leads(
             "(such as InMemoryStore().unit_of_work)",
             path="uow_factory",
         )
-    if not all_or_none:
-        results = []
-        for request in batch:
-            try:
-                results.append(convert_lead(request, uow_factory(), as_of=as_of, settings=settings))
-            except LeadkitError as error:
-                results.append(ConversionResult.failure(request, error))
-        return results
-    return _all_or_none(batch, uow_factory, as_of=as_of, settings=settings)
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValidationError(
+            f"expected a positive number of requests, got {chunk_size!r}", path="chunk_size"
+        )
+    if all_or_none:
+        return _all_or_none(batch, uow_factory, as_of=as_of, settings=settings)
+    results: list[ConversionResult] = []
+    for start in range(0, len(batch), chunk_size):
+        chunk = batch[start : start + chunk_size]
+        done = None
+        if len(chunk) > 1:
+            done = _chunk(chunk, uow_factory, as_of=as_of, settings=settings)
+        if done is None:  # one unit of work per request: each gets its own outcome
+            done = [_one(request, uow_factory, as_of=as_of, settings=settings) for request in chunk]
+        results.extend(done)
+    return results
+
+
+def _one(
+    request: ConversionRequest,
+    uow_factory: UnitOfWorkFactory,
+    *,
+    as_of: datetime,
+    settings: ConversionSettings,
+) -> ConversionResult:
+    try:
+        return convert_lead(request, uow_factory(), as_of=as_of, settings=settings)
+    except LeadkitError as error:
+        return ConversionResult.failure(request, error)
+
+
+def _chunk(
+    chunk: list[ConversionRequest],
+    uow_factory: UnitOfWorkFactory,
+    *,
+    as_of: datetime,
+    settings: ConversionSettings,
+) -> list[ConversionResult] | None:
+    """The chunk's outcomes from one unit of work, or ``None`` (nothing written) when a
+    write or the commit failed: then the caller runs the requests one by one."""
+    outcomes: list[ConversionResult] = []
+    try:
+        with use_statuses(settings), uow_factory() as uow:
+            _prefetch(chunk, uow)
+            for request in chunk:
+                try:
+                    plan = plan_conversion(request, uow, as_of=as_of, settings=settings)
+                except LeadkitError as error:
+                    # Refused before writing: the unit of work is intact.
+                    outcomes.append(ConversionResult.failure(request, error))
+                    continue
+                try:
+                    outcomes.append(apply_conversion(plan, uow))
+                except LeadkitError:
+                    return None  # failed half-way: leaving the block rolls the chunk back
+            uow.commit()
+    except LeadkitError:
+        return None  # the unit of work could not begin or commit: nothing was written
+    return outcomes
 
 
 def _prefetch(batch: list[ConversionRequest], uow: UnitOfWork) -> None:
