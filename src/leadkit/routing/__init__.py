@@ -38,6 +38,7 @@ from leadkit.routing._reassign import (
     claim_next,
     is_open_lead,
     plan_reassignment,
+    release_closed,
     release_if_closed,
 )
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
@@ -116,6 +117,7 @@ __all__ = [
     "plan_reassignment",
     "postal_code_between",
     "product_interest",
+    "release_closed",
     "release_if_closed",
 ]
 
