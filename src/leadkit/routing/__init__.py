@@ -51,6 +51,7 @@ from leadkit.routing._state import (
     UnitOfWorkState,
 )
 from leadkit.routing._strategies import (
+    AccountOwner,
     CapacityBased,
     Caps,
     LeastLoaded,
@@ -59,6 +60,7 @@ from leadkit.routing._strategies import (
     Strategy,
     StrategyReasoning,
     WeightedRoundRobin,
+    account_owners,
 )
 from leadkit.routing._territory import (
     COMPANY_SIZE_BANDS,
@@ -73,6 +75,7 @@ from leadkit.rules import IndexStats
 
 __all__ = [
     "COMPANY_SIZE_BANDS",
+    "AccountOwner",
     "AssignmentRules",
     "AssignmentTarget",
     "Availability",
@@ -102,6 +105,7 @@ __all__ = [
     "UnitOfWorkState",
     "WeightedRoundRobin",
     "WorkingHours",
+    "account_owners",
     "apply_reassignment",
     "claim_next",
     "dump_assignment_rules",
