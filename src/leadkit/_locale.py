@@ -122,16 +122,20 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
 
 # Column names of the report tables (English as the reports write them) → Japanese.
 _COLUMNS: Final[dict[str, str]] = {
+    "account": "取引先",
     "amount": "金額",
     "campaign": "キャンペーン",
     "campaign_id": "キャンペーンID",
     "converted": "商談化",
     "company": "会社名",
+    "contacts": "取引先責任者数",
     "credit": "貢献額",
     "deals": "商談数",
+    "engagement": "エンゲージメント",
     "explanation": "説明",
     "grade": "グレード",
     "group": "グループ",
+    "last_engaged": "最終エンゲージメント",
     "lead": "リード",
     "lead_source": "リードソース",
     "leads": "リード数",
@@ -140,8 +144,10 @@ _COLUMNS: Final[dict[str, str]] = {
     "name": "氏名",
     "next": "次",
     "open": "未完了",
+    "open_deals": "進行中の商談",
     "owner": "所有者",
     "path": "経路",
+    "pipeline": "パイプライン",
     "priority": "優先度",
     "rate": "転換率",
     "reached": "到達",
@@ -151,6 +157,7 @@ _COLUMNS: Final[dict[str, str]] = {
     "sql_rate": "SQL率",
     "sqls": "SQL数",
     "stage": "ステージ",
+    "weighted_pipeline": "確度加重パイプライン",
     "why": "理由",
     "won": "受注",
     "won_amount": "受注額",
@@ -164,6 +171,7 @@ _TITLES: Final[dict[str, str]] = {
     "Campaign attribution": "キャンペーン別の貢献",
     "Attribution by lead source": "リードソース別の貢献",
     "Credits": "貢献の内訳",
+    "Accounts with their branches": "取引先（支店・営業所を含む）",
 }
 
 _PERIOD_UNITS: Final[dict[str, tuple[str, str]]] = {

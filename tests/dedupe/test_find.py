@@ -17,6 +17,7 @@ from leadkit.dedupe import (
     match_one,
 )
 from leadkit.errors import ValidationError, format_path
+from leadkit.model import Address
 from tests.dedupe._helpers import contact, lead
 
 
@@ -112,9 +113,12 @@ def test_duplicate_ids_and_bad_arguments_are_refused() -> None:
 
 
 def test_a_rule_that_cannot_read_a_record_names_it() -> None:
-    # CONTACT-style rule reading account_id, applied to leads.
-    rule = MatchingRule("by account", [NameMatch()], blocking=[Block("family", "account_id")])
-    with pytest.raises(ValidationError, match="Lead has no field 'account_id'"):
+    # CONTACT-style rule reading the mailing address, applied to leads (leads have an
+    # account_id since issue 19: the account they are linked to before conversion).
+    rule = MatchingRule(
+        "by address", [NameMatch()], blocking=[Block("family", "mailing_address.state")]
+    )
+    with pytest.raises(ValidationError, match="Lead has no field 'mailing_address'"):
         find_duplicates([lead("a", "Sato")], rule)
 
 
@@ -195,9 +199,13 @@ def test_leads_are_checked_against_contacts_by_account_name() -> None:
 
 
 def test_a_failed_add_leaves_the_index_unchanged() -> None:
-    rule = MatchingRule("by account", [EmailMatch()], blocking=[Block("account_id")])
-    index = MatchIndex([contact("c1", "acc-1", "Sato", email="s@x.jp")], rule)
-    with pytest.raises(ValidationError, match="Lead has no field 'account_id'"):
+    rule = MatchingRule("by address", [EmailMatch()], blocking=[Block("mailing_address.state")])
+    tokyo = Address(country="JP", state="東京都")
+    index = MatchIndex(
+        [contact("c1", "acc-1", "Sato", email="s@x.jp", mailing_address=tokyo)], rule
+    )
+    with pytest.raises(ValidationError, match="Lead has no field 'mailing_address'"):
         index.add(lead("c1", "Sato", email="s@x.jp"))  # a lead with the contact's id
     assert index.get("c1") is not None
-    assert [m.right for m in index.match(contact("c2", "acc-1", "Ito", email="s@x.jp"))] == ["c1"]
+    other = contact("c2", "acc-1", "Ito", email="s@x.jp", mailing_address=tokyo)
+    assert [m.right for m in index.match(other)] == ["c1"]

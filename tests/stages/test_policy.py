@@ -121,6 +121,18 @@ def test_policies_built_in_code_are_checked() -> None:
     assert MqlRule(min_grade="b+").min_grade == "B+"
 
 
+def test_a_policy_without_its_mql_rule_says_so() -> None:
+    """Issue 19: ``StagePolicy()`` raised a bare TypeError; it names the missing rule."""
+    with pytest.raises(ValidationError) as missing:
+        StagePolicy()
+    assert format_path(missing.value.path) == "StagePolicy.mql"
+    assert missing.value.code == "bad_stage_input"
+    assert "MqlRule(" in missing.value.message
+    with pytest.raises(ValidationError) as wrong:
+        StagePolicy(mql={"min_score": 1})  # type: ignore[arg-type]
+    assert "expected an MqlRule, got dict" in wrong.value.message
+
+
 def test_the_converter_knows_policies() -> None:
     policy = StagePolicy(mql=MqlRule(min_grade="A-", when=field("employees") >= 10))
     assert loads(dumps(policy), StagePolicy) == policy

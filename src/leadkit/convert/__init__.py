@@ -27,6 +27,9 @@ from leadkit.convert._errors import (
 from leadkit.convert._fiscal import fiscal_quarter_end
 from leadkit.convert._matching import AccountMatch, AccountMatcher, ContactMatch, match_account
 from leadkit.convert._request import (
+    AS_CHOSEN,
+    BRANCH,
+    HEAD_OFFICE,
     MATCH,
     NEW,
     ConversionRequest,
@@ -37,6 +40,9 @@ from leadkit.convert._request import (
 from leadkit.convert._result import ConversionResult
 
 __all__ = [
+    "AS_CHOSEN",
+    "BRANCH",
+    "HEAD_OFFICE",
     "MATCH",
     "NEW",
     "AccountMatch",

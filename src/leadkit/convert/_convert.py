@@ -19,6 +19,7 @@ from leadkit.convert._result import ConversionResult
 from leadkit.errors import ValidationError
 from leadkit.model import use_catalogues
 from leadkit.repository import Record, Repository, UnitOfWork
+from leadkit.routing import release_closed
 
 __all__ = [
     "apply_conversion",
@@ -60,7 +61,8 @@ def _write(repository: Repository[T], write: Write[T]) -> T:
 
 
 def apply_conversion(plan: Plan, uow: UnitOfWork) -> ConversionResult:
-    """Make the plan's writes; the lead is written last."""
+    """Make the plan's writes; the lead is written last. An open lead's count in the
+    capacity strategies (``uow.routing_state``) is released in the same unit of work."""
     account = _write(uow.accounts, plan.account)
     contact = _write(uow.contacts, plan.contact)
     opportunity = None
@@ -76,7 +78,9 @@ def apply_conversion(plan: Plan, uow: UnitOfWork) -> ConversionResult:
         uow.events.update(event)
     for engagement in plan.engagement_events:
         uow.engagement_events.update(engagement)
+    before = uow.leads.get(plan.converted_lead.id)
     lead = uow.leads.save_conversion(plan.converted_lead)
+    release_closed(uow, before, lead)
     return ConversionResult(
         plan.request,
         lead=lead,

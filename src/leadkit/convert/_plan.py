@@ -19,7 +19,13 @@ from leadkit.convert._errors import (
 )
 from leadkit.convert._fiscal import fiscal_quarter_end
 from leadkit.convert._matching import AccountMatch, ContactMatch, match_contact
-from leadkit.convert._request import MATCH, ConversionRequest, ConversionSettings
+from leadkit.convert._request import (
+    AS_CHOSEN,
+    HEAD_OFFICE,
+    MATCH,
+    ConversionRequest,
+    ConversionSettings,
+)
 from leadkit.errors import NotFoundError, ValidationError
 from leadkit.model import (
     Account,
@@ -35,6 +41,7 @@ from leadkit.model import (
     StatusEvent,
     Task,
     active_statuses,
+    company_key,
 )
 from leadkit.repository import Record, Repository, UnitOfWork
 
@@ -185,7 +192,9 @@ class _Planner:
             _refuse_merged(account, "account", where)
             self.notes.append(f"account {account.id!r} ({account.name}) given in the request")
         elif request.account == MATCH:
-            found = settings.account_matcher(lead, self.uow) if settings.account_matcher else None
+            found: AccountMatch | Account | None = self.linked(lead)
+            if found is None and settings.account_matcher:
+                found = settings.account_matcher(lead, self.uow)
             if isinstance(found, Account):
                 matcher = getattr(settings.account_matcher, "__name__", "the account matcher")
                 found = AccountMatch(found, f"found by {matcher}")
@@ -198,6 +207,8 @@ class _Planner:
                 )
             else:
                 self.notes.append("no existing account matched")
+        if account is not None and request.account_level != AS_CHOSEN:
+            account = self.level(lead, account)
         values = _fields.account_values(lead, owner)
         if account is None:
             account = Account(
@@ -210,6 +221,67 @@ class _Planner:
             return Write(account, new=True, changed=True)
         account, filled = self.fill(account, lead, "account", values)
         return Write(account, new=False, changed=filled)
+
+    def linked(self, lead: Lead) -> AccountMatch | None:
+        """The account the open lead was linked to (``Lead.account_id``), if it is still
+        there and not merged away."""
+        if lead.account_id is None:
+            return None
+        linked = self.uow.accounts.find(lead.account_id)
+        if linked is None or linked.master_record_id is not None:
+            gone = "is gone" if linked is None else "was merged away"
+            self.notes.append(f"the lead's linked account {lead.account_id!r} {gone}")
+            return None
+        return AccountMatch(linked, "linked to the lead before conversion (Lead.account_id)")
+
+    def _hierarchy_of(self, account: Account) -> list[Account]:
+        """The account's head office and every account under it, head office first."""
+        head, seen = account, {account.id}
+        while head.parent_id is not None:
+            parent = self.uow.accounts.find(head.parent_id)
+            if parent is None or parent.id in seen:
+                break
+            seen.add(parent.id)
+            head = parent
+        found, queue = [head], [head.id]
+        known = {head.id}
+        while queue:
+            for child in self.uow.accounts.by_parent(queue.pop(0)):
+                if child.id not in known and child.master_record_id is None:
+                    known.add(child.id)
+                    found.append(child)
+                    queue.append(child.id)
+        return found
+
+    def level(self, lead: Lead, account: Account) -> Account:
+        """The head office or the branch the request's ``account_level`` asks for, in
+        the hierarchy of the chosen ``account`` (noted; the match follows it)."""
+        family = self._hierarchy_of(account)
+        level = self.request.account_level
+        chosen = account
+        if level == HEAD_OFFICE:
+            chosen = family[0]
+            why = f"its head office (account_level={level!r})"
+        else:
+            key = company_key(lead.company)
+            named = [a for a in family if key and company_key(a.name) == key]
+            if named:
+                chosen = min(named, key=lambda a: (a.created_at, a.id))
+                why = f"the branch named like the lead's company {lead.company!r}"
+            else:
+                self.notes.append(
+                    f"no account in the hierarchy of {account.id!r} is named like the "
+                    f"lead's company {lead.company!r}: kept {account.id!r} ({account.name})"
+                )
+        if chosen.id != account.id:
+            self.notes.append(
+                f"account {chosen.id!r} ({chosen.name}) instead of {account.id!r}: {why}"
+            )
+            if self.account_match is not None:
+                self.account_match = AccountMatch(
+                    chosen, f"{self.account_match.reason}; then {why}"
+                )
+        return chosen
 
     def contact(
         self, lead: Lead, owner: OwnerRef | None, account: Write[Account]

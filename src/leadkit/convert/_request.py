@@ -16,6 +16,9 @@ from leadkit.model import CustomFields, Money, OwnerRef, StatusCatalogue
 from leadkit.stages import StageHistory
 
 __all__ = [
+    "AS_CHOSEN",
+    "BRANCH",
+    "HEAD_OFFICE",
     "MATCH",
     "NEW",
     "ConversionRequest",
@@ -51,6 +54,17 @@ contact (same normalised email in the account), and create one only if none is f
 
 _CHOICES = (NEW, MATCH)
 
+AS_CHOSEN = "as_chosen"
+"""``account_level``: convert into the account given or matched (the default)."""
+HEAD_OFFICE = "head_office"
+"""``account_level``: convert into the head office of the account given or matched (the
+top of its hierarchy, 本社)."""
+BRANCH = "branch"
+"""``account_level``: convert into the branch (支店, 営業所) of the account's hierarchy
+whose name has the lead's company key (株式会社ABC 大阪支店); the account given or
+matched when none has."""
+_LEVELS = (AS_CHOSEN, HEAD_OFFICE, BRANCH)
+
 
 def _choice(value: object, where: str) -> None:
     if not isinstance(value, str) or not value.strip():
@@ -83,6 +97,11 @@ class ConversionRequest:
       account id merges into that account; ``"match"`` asks the settings' matcher for an
       existing account (the result's ``account_match`` says which and why) and creates
       a new one when none matches.
+    * ``account_level``: for an existing account (an id or ``"match"``), ``"as_chosen"``
+      (the default) keeps it, ``"head_office"`` converts into the head office at the top
+      of its hierarchy, ``"branch"`` into the account of its hierarchy named like the
+      lead's company (its 大阪支店). With ``"match"``, a lead linked to an account before
+      conversion (``Lead.account_id``, :func:`leadkit.accounts.match_accounts`) uses it.
     * ``contact``: ``"new"`` (the default) creates a new contact; a contact id uses that
       contact, which must belong to the account (so ``account`` must be an id too);
       ``"match"`` reuses the account's oldest contact with the lead's normalised email
@@ -118,6 +137,7 @@ class ConversionRequest:
     lead_id: str
     converted_status: str | None = None
     account: str = attrs.field(default=NEW, kw_only=True)
+    account_level: str = attrs.field(default=AS_CHOSEN, kw_only=True)
     contact: str = attrs.field(default=NEW, kw_only=True)
     opportunity_name: str | None = attrs.field(default=None, kw_only=True)
     opportunity_id: str | None = attrs.field(default=None, kw_only=True)
@@ -175,6 +195,17 @@ class ConversionRequest:
         _text(self.converted_status, f"{where}.converted_status", optional=True)
         _choice(self.account, f"{where}.account")
         _choice(self.contact, f"{where}.contact")
+        if self.account_level not in _LEVELS:
+            raise ValidationError(
+                f"expected one of {', '.join(map(repr, _LEVELS))}, got {self.account_level!r}",
+                path=f"{where}.account_level",
+            )
+        if self.account_level != AS_CHOSEN and self.account == NEW:
+            raise ValidationError(
+                f"account_level={self.account_level!r} chooses within an existing account's "
+                'hierarchy: give the account id, or account="match"',
+                path=f"{where}.account_level",
+            )
         for name in ("opportunity_id", "opportunity_name", "opportunity_stage"):
             _text(getattr(self, name), f"{where}.{name}")
         _money(self.opportunity_amount, f"{where}.opportunity_amount")

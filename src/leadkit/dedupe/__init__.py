@@ -34,6 +34,7 @@ from leadkit.dedupe._comparators import (
     EmailMatch,
     ExactMatch,
     FuzzyMatch,
+    HierarchyConflict,
     KeyMatch,
     PhoneMatch,
 )
@@ -134,6 +135,7 @@ __all__ = [
     "FieldRule",
     "FirstNonEmpty",
     "FuzzyMatch",
+    "HierarchyConflict",
     "KeyMatch",
     "KeyPart",
     "Longest",

@@ -46,6 +46,7 @@ __all__ = [
     "EmailMatch",
     "ExactMatch",
     "FuzzyMatch",
+    "HierarchyConflict",
     "KeyMatch",
     "PhoneMatch",
     "record_phone_country",
@@ -435,6 +436,63 @@ class ContactConflict:
     def contradicts(self, left: Any, right: Any) -> bool:
         """Whether two keys conflict (two people, for clustering)."""
         return _contacts_consistent(left, right) == 0.0
+
+
+@attrs.frozen
+class HierarchyConflict:
+    """Whether two accounts are a head office and its branch: 0.0 when one is the other's
+    parent (``parent_id``), 1.0 otherwise.
+
+    A branch (支店, 営業所) is an account under its head office on purpose, often with the
+    same name and website: it is not a duplicate. The standard account rule requires
+    this criterion, and a conflict also keeps the two apart when clusters are formed, so
+    that a third record matching both does not chain them into one cluster. Only a
+    direct parent and child are recognised (a record knows its parent, not its
+    grandparent).
+
+    >>> from leadkit.dedupe import HierarchyConflict
+    >>> apart = HierarchyConflict().scorer()
+    >>> apart(("osaka", "hq"), ("hq", None)), apart(("osaka", "hq"), ("kobe", "hq"))
+    (0.0, 1.0)
+    """
+
+    field: str = field_option("parent_id")
+    weight: float = points(1.0)
+    penalty: float = points(0.0)
+    match_blank: bool = flag()
+
+    @property
+    def method(self) -> str:
+        """``"not_parent_and_branch"``."""
+        return "not_parent_and_branch"
+
+    @property
+    def threshold(self) -> float:
+        """1.0: related or not."""
+        return 1.0
+
+    def value(self, record: Any, context: MatchContext) -> object:
+        """The parent id, as stored."""
+        return getattr(record, self.field, None)
+
+    def key(self, record: Any, context: MatchContext) -> Hashable | None:
+        """(the record's id, its parent id); never blank."""
+        parent = getattr(record, self.field, None)
+        return (getattr(record, "id", None), parent if isinstance(parent, str) else None)
+
+    def scorer(self) -> Scorer:
+        """0.0 when one record is the other's parent, else 1.0."""
+        return _not_parent_and_branch
+
+    def contradicts(self, left: Any, right: Any) -> bool:
+        """Whether two keys are a parent and its branch (never one cluster)."""
+        return _not_parent_and_branch(left, right) == 0.0
+
+
+def _not_parent_and_branch(left: tuple[Any, ...], right: tuple[Any, ...]) -> float:
+    if left[1] is not None and left[1] == right[0]:
+        return 0.0
+    return 0.0 if right[1] is not None and right[1] == left[0] else 1.0
 
 
 @lru_cache(maxsize=1 << 12)

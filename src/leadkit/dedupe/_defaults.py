@@ -19,7 +19,8 @@ CRMs are fuzzy about width, case and legal forms:
   the same company is then a possible duplicate (``Duplicates.possible``, an alert), not
   a match (同姓同名);
 * an account is a duplicate when the company key is the same and so is the domain (the
-  website's host), or neither has one.
+  website's host), or neither has one, unless one is the other's parent: a branch
+  (支店, 営業所) under its head office is an account of its own on purpose.
 
 Their blocking keys are *complete*: every pair the rule would match shares a block, so
 :func:`find_duplicates` finds exactly what comparing all pairs would (blocks larger
@@ -37,6 +38,7 @@ from leadkit.dedupe._comparators import (
     DomainMatch,
     EmailMatch,
     ExactMatch,
+    HierarchyConflict,
     PhoneMatch,
 )
 from leadkit.dedupe._names import NameMatch
@@ -115,11 +117,16 @@ account, so build the contact index with ``account_names``."""
 
 ACCOUNT_RULE = MatchingRule(
     "Standard account",
-    [CompanyMatch(keep_branch=True), DomainMatch(match_blank=True)],
-    logic="1 AND 2",
+    [CompanyMatch(keep_branch=True), DomainMatch(match_blank=True), HierarchyConflict()],
+    logic="1 AND 2 AND 3",
     blocking=[Block("company")],
-    description="Same company key, and the same website domain or neither has one.",
+    description=(
+        "Same company key, and the same website domain or neither has one;"
+        " never a head office and its branch."
+    ),
 )
 """Accounts: 1 company key (legal form, width, case, punctuation ignored; a branch or
 department is compared, since it may be an account of its own); 2 domain of
-the website, two blanks matching. Logic ``1 AND 2``."""
+the website, two blanks matching; 3 not a parent and its branch (``parent_id``): a
+branch under its head office is not clustered with it, even through a third account.
+Logic ``1 AND 2 AND 3``."""

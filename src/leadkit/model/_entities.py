@@ -213,6 +213,10 @@ class Lead:
     conversion: LeadConversion | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(LeadConversion)), kw_only=True
     )
+    account_id: str | None = f.ref()
+    """The existing account (customer) the open lead was matched to before conversion
+    (:func:`leadkit.accounts.match_accounts`), if any; routing can send the lead to the
+    account's owner, and conversion with ``account="match"`` uses it."""
     master_record_id: str | None = f.ref()
     version: int = f.version()
 

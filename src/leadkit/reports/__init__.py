@@ -14,6 +14,7 @@ source  leads
 Web        80
 """
 
+from leadkit.reports._accounts import AccountRollupReport, AccountRollupRow, account_rollup
 from leadkit.reports._allocate import SHARE_PLACES, allocate
 from leadkit.reports._attribution import (
     MODELS,
@@ -75,6 +76,8 @@ from leadkit.reports._table import Percent, Table, display_width, format_cell, f
 __all__ = [
     "MODELS",
     "SHARE_PLACES",
+    "AccountRollupReport",
+    "AccountRollupRow",
     "AttributionModel",
     "AttributionReport",
     "CampaignCredit",
@@ -115,6 +118,7 @@ __all__ = [
     "TimeDecay",
     "Touch",
     "Velocity",
+    "account_rollup",
     "allocate",
     "attribute",
     "campaign_roi",

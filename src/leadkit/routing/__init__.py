@@ -38,6 +38,7 @@ from leadkit.routing._reassign import (
     claim_next,
     is_open_lead,
     plan_reassignment,
+    release_closed,
     release_if_closed,
 )
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
@@ -50,6 +51,7 @@ from leadkit.routing._state import (
     UnitOfWorkState,
 )
 from leadkit.routing._strategies import (
+    AccountOwner,
     CapacityBased,
     Caps,
     LeastLoaded,
@@ -58,6 +60,7 @@ from leadkit.routing._strategies import (
     Strategy,
     StrategyReasoning,
     WeightedRoundRobin,
+    account_owners,
 )
 from leadkit.routing._territory import (
     COMPANY_SIZE_BANDS,
@@ -72,6 +75,7 @@ from leadkit.rules import IndexStats
 
 __all__ = [
     "COMPANY_SIZE_BANDS",
+    "AccountOwner",
     "AssignmentRules",
     "AssignmentTarget",
     "Availability",
@@ -101,6 +105,7 @@ __all__ = [
     "UnitOfWorkState",
     "WeightedRoundRobin",
     "WorkingHours",
+    "account_owners",
     "apply_reassignment",
     "claim_next",
     "dump_assignment_rules",
@@ -116,6 +121,7 @@ __all__ = [
     "plan_reassignment",
     "postal_code_between",
     "product_interest",
+    "release_closed",
     "release_if_closed",
 ]
 

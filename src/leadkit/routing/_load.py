@@ -17,6 +17,7 @@ from leadkit.model import OwnerRef
 from leadkit.routing._availability import Availability, Leave, WorkingHours
 from leadkit.routing._rules import AssignmentRules, AssignmentTarget, RuleEntry
 from leadkit.routing._strategies import (
+    AccountOwner,
     CapacityBased,
     Caps,
     LeastLoaded,
@@ -45,7 +46,7 @@ _STRATEGY_TYPES: dict[str, type[RoundRobin | LeastLoaded | CapacityBased]] = {
     "least_loaded": LeastLoaded,
     "capacity": CapacityBased,
 }
-_STRATEGY_NAMES = ("round_robin", "weighted", "least_loaded", "capacity")
+_STRATEGY_NAMES = ("round_robin", "weighted", "least_loaded", "capacity", "account_owner")
 
 
 def _owner(reader: Reader, value: object, path: KeyPath) -> OwnerRef | None:
@@ -109,6 +110,26 @@ def _entry(reader: Reader, data: object, path: KeyPath) -> RuleEntry | None:
     return reader.attempt(path, RuleEntry, when, target, name=name or "", keep_owner=bool(keep))
 
 
+def _account_owner(
+    reader: Reader, target: Mapping[str, Any], path: KeyPath, before: int
+) -> AccountOwner | None:
+    """``{strategy = "account_owner", fallback = "user:u-9" | {strategy = ...}}``."""
+    for key in target:
+        if key not in ("strategy", "fallback"):
+            reader.fail((*path, key), "the account owner takes only a fallback")
+    fallback: Any = None
+    if "fallback" in target:
+        raw = target["fallback"]
+        where = (*path, "fallback")
+        if isinstance(raw, Mapping) and raw.get("strategy") == "account_owner":
+            reader.fail((*where, "strategy"), "the fallback is a user, a queue or a team")
+        else:
+            fallback = _target(reader, raw, where)
+    if not reader.clean_since(before):
+        return None
+    return reader.attempt(path, AccountOwner, fallback=fallback)
+
+
 def _target(reader: Reader, data: object, path: KeyPath) -> AssignmentTarget | None:
     if isinstance(data, str):
         return _owner(reader, data, path)
@@ -122,6 +143,8 @@ def _target(reader: Reader, data: object, path: KeyPath) -> AssignmentTarget | N
             (*path, "strategy"), f"expected one of {', '.join(_STRATEGY_NAMES)}, got {kind!r}"
         )
         return None
+    if kind == "account_owner":
+        return _account_owner(reader, target, path, before)
     options: dict[str, Any] = {}
     if "fallback" in target:
         options["fallback"] = _owner(reader, target["fallback"], (*path, "fallback"))
@@ -190,6 +213,11 @@ def _number(weight: Fraction) -> int | float | str:
 def _target_data(target: AssignmentTarget) -> Any:
     if isinstance(target, OwnerRef):
         return str(target)
+    if isinstance(target, AccountOwner):
+        owner: dict[str, Any] = {"strategy": target.kind}
+        if target.fallback is not None:
+            owner["fallback"] = _target_data(target.fallback)
+        return owner
     strategy: Strategy = target
     data: dict[str, Any] = {}
     if isinstance(strategy, WeightedRoundRobin):

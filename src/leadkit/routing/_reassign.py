@@ -26,6 +26,7 @@ __all__ = [
     "claim_next",
     "is_open_lead",
     "plan_reassignment",
+    "release_closed",
     "release_if_closed",
 ]
 
@@ -45,6 +46,21 @@ def release_if_closed(state: RoutingState, before: Lead, after: Lead) -> bool:
     if owner is None or owner.is_queue or not is_open_lead(before) or is_open_lead(after):
         return False
     state.release(owner.id)  # type: ignore[attr-defined]
+    return True
+
+
+def release_closed(uow: UnitOfWork, before: Lead, after: Lead) -> bool:
+    """:func:`release_if_closed` inside an open unit of work: lower the owner's open
+    count in ``uow.routing_state`` (the state capacity strategies read), so that the
+    count and the lead's new status are committed together or not at all. Conversion
+    (:func:`~leadkit.convert.convert_lead`) and :func:`~leadkit.stages.save_status` call
+    it themselves. True when a count was released (never below 0)."""
+    owner = before.owner
+    if owner is None or owner.is_queue or not is_open_lead(before) or is_open_lead(after):
+        return False
+    key = open_key(owner.id)
+    state = uow.routing_state
+    state.set(key, max(0, (state.get(key) or 0) - 1))
     return True
 
 

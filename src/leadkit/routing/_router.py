@@ -16,7 +16,7 @@ from leadkit.routing._availability import Roster
 from leadkit.routing._errors import routing_error
 from leadkit.routing._rules import AssignmentRules, RuleEntry
 from leadkit.routing._state import RoutingState, StateTransaction
-from leadkit.routing._strategies import StrategyReasoning, record_assignment
+from leadkit.routing._strategies import AccountOwner, StrategyReasoning, record_assignment
 from leadkit.rules import AllOf, Criteria, Explanation, FirstMatchIndex, IndexStats, explain
 
 __all__ = ["MatchedEntry", "Router", "RoutingDecision", "SkippedEntry"]
@@ -153,13 +153,29 @@ class Router:
     counts, counts per day and week) is written in the same transaction that read it.
     """
 
-    def __init__(self, rules: AssignmentRules, *, roster: Roster | None = None) -> None:
+    def __init__(
+        self,
+        rules: AssignmentRules,
+        *,
+        roster: Roster | None = None,
+        account_owners: Mapping[str, OwnerRef] | None = None,
+    ) -> None:
         if not isinstance(rules, AssignmentRules):
             raise routing_error(f"expected AssignmentRules, got {type(rules).__name__}")
         self.rules = rules
         self.roster = roster if roster is not None else Roster()
         if not isinstance(self.roster, Roster):
             raise routing_error(f"roster must be a Roster, got {type(roster).__name__}")
+        owners = dict(account_owners or {})
+        for account_id, owner in owners.items():
+            if not isinstance(owner, OwnerRef):
+                raise routing_error(
+                    f"an account owner is an OwnerRef, got {owner!r}",
+                    path=f"account_owners[{account_id!r}]",
+                )
+        self.account_owners: Mapping[str, OwnerRef] = owners
+        """Account id -> owner, for :class:`~leadkit.routing.AccountOwner` targets
+        (:func:`~leadkit.routing.account_owners` builds it from the accounts)."""
         _check_roster(rules, self.roster)
         self._entries: tuple[RuleEntry, ...] = rules.entries
         self._index = FirstMatchIndex([entry.when for entry in rules.entries])
@@ -261,6 +277,13 @@ class Router:
         reasoning = None
         if isinstance(target, OwnerRef):
             owner = target
+        elif isinstance(target, AccountOwner):
+            account_id = lead.account_id
+            linked = None if account_id is None else self.account_owners.get(account_id)
+            chosen, reasoning = target.choose_owner(account_id, linked, txn, self.roster, as_of)
+            owner = chosen or self.rules.default_owner
+            if chosen is None:
+                reasoning = attrs.evolve(reasoning, fallback=owner)
         else:
             reasoning = target.choose(txn, self.roster, as_of)
             if reasoning.chosen is not None:

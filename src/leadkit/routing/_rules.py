@@ -10,6 +10,7 @@ import attrs
 from leadkit.model import Lead, OwnerRef
 from leadkit.routing._errors import routing_error
 from leadkit.routing._strategies import (
+    AccountOwner,
     CapacityBased,
     LeastLoaded,
     RoundRobin,
@@ -20,10 +21,11 @@ from leadkit.rules import Condition, check_top_level, record_type
 
 __all__ = ["AssignmentRules", "AssignmentTarget", "RuleEntry"]
 
-AssignmentTarget: TypeAlias = OwnerRef | Strategy
-"""Where a matching lead goes: a user, a queue, or a strategy over a team."""
+AssignmentTarget: TypeAlias = OwnerRef | Strategy | AccountOwner
+"""Where a matching lead goes: a user, a queue, a strategy over a team, or the owner of
+the account the lead is linked to (:class:`~leadkit.routing.AccountOwner`)."""
 
-_STRATEGIES = (RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased)
+_STRATEGIES = (RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased, AccountOwner)
 
 
 def _check_when(instance: RuleEntry, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -45,8 +47,9 @@ def _check_when(instance: RuleEntry, attribute: attrs.Attribute[Any], value: obj
 def _check_target(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, (OwnerRef, *_STRATEGIES)):
         raise routing_error(
-            "target is OwnerRef.user(...), OwnerRef.queue(...) or a strategy "
-            f"(RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased); got {value!r}",
+            "target is OwnerRef.user(...), OwnerRef.queue(...), a strategy "
+            "(RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased) or AccountOwner(); "
+            f"got {value!r}",
             path="target",
         )
 
@@ -118,7 +121,14 @@ class AssignmentRules:
     name: str = attrs.field(default="", validator=_check_name, kw_only=True)
 
     def strategies(self) -> list[tuple[int, Strategy]]:
-        """``(entry index, strategy)`` for each entry whose target is a strategy."""
-        return [
-            (i, e.target) for i, e in enumerate(self.entries) if not isinstance(e.target, OwnerRef)
-        ]
+        """``(entry index, strategy)`` for each entry whose target is a strategy (an
+        :class:`~leadkit.routing.AccountOwner`'s fallback strategy included)."""
+        found: list[tuple[int, Strategy]] = []
+        for i, entry in enumerate(self.entries):
+            target = entry.target
+            if isinstance(target, AccountOwner):
+                if target.fallback is not None and not isinstance(target.fallback, OwnerRef):
+                    found.append((i, target.fallback))
+            elif not isinstance(target, OwnerRef):
+                found.append((i, target))
+        return found

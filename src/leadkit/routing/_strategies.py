@@ -32,6 +32,7 @@ from leadkit.routing._state import (
 )
 
 __all__ = [
+    "AccountOwner",
     "CapacityBased",
     "Caps",
     "LeastLoaded",
@@ -40,6 +41,7 @@ __all__ = [
     "Strategy",
     "StrategyReasoning",
     "WeightedRoundRobin",
+    "account_owners",
     "periods_of",
     "record_assignment",
 ]
@@ -452,3 +454,100 @@ class CapacityBased(_Base):
 
 Strategy: TypeAlias = RoundRobin | WeightedRoundRobin | LeastLoaded | CapacityBased
 """A distribution strategy over a team."""
+
+
+_DISTRIBUTIONS = (RoundRobin, WeightedRoundRobin, LeastLoaded, CapacityBased)
+
+
+def _check_account_fallback(
+    instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    if value is not None and not isinstance(value, (OwnerRef, *_DISTRIBUTIONS)):
+        raise routing_error(
+            "fallback is an OwnerRef (user or queue), a strategy (RoundRobin, "
+            f"WeightedRoundRobin, LeastLoaded, CapacityBased) or None, got {value!r}",
+            path="fallback",
+        )
+
+
+@attrs.frozen(slots=True)
+class AccountOwner:
+    """Send a lead from an existing customer to its account's owner: the lead's
+    ``account_id`` (set by :func:`leadkit.accounts.link_accounts` before conversion) is
+    looked up in the router's ``account_owners`` (see :func:`account_owners`).
+
+    When the lead is not linked, the account has no user as owner, or the owner cannot
+    take a lead now (inactive, on leave, off hours: the roster decides), ``fallback``
+    takes it: a user or queue, a distribution strategy (its reasoning is kept), or None
+    for the rule set's default owner. Capacity caps do not stop the account owner: the
+    customer relationship wins, and the lead still counts in the owner's open leads.
+
+    >>> AccountOwner(fallback=RoundRobin(["u-1", "u-2"])).members
+    ('u-1', 'u-2')
+    """
+
+    kind: ClassVar[str] = "account_owner"
+    label: ClassVar[str] = "account owner"
+    fallback: OwnerRef | Strategy | None = attrs.field(
+        default=None, validator=_check_account_fallback, kw_only=True
+    )
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """The fallback strategy's members (checked against the roster); () otherwise."""
+        return (
+            ()
+            if self.fallback is None or isinstance(self.fallback, OwnerRef)
+            else (self.fallback.members)
+        )
+
+    @property
+    def pool_name(self) -> str:
+        """``"account_owner"``."""
+        return self.kind
+
+    def choose_owner(
+        self,
+        account_id: str | None,
+        owner: OwnerRef | None,
+        txn: StateTransaction,
+        roster: Roster,
+        as_of: datetime,
+    ) -> tuple[OwnerRef | None, StrategyReasoning]:
+        """The account owner, or what the fallback decides (None: the default owner),
+        with the reasoning."""
+        if account_id is None:
+            why = "the lead is not linked to an account"
+        elif owner is None:
+            why = f"account {account_id} has no owner"
+        elif owner.is_queue:
+            why = f"account {account_id} is owned by {owner}, not a user"
+        else:
+            reason = roster.unavailable_reason(owner.id, as_of)
+            if reason is None:
+                detail = f"lead linked to account {account_id}, owned by {owner.id}"
+                return owner, StrategyReasoning(self.label, self.kind, owner.id, (), None, detail)
+            why = f"account {account_id}'s owner {owner.id} is unavailable ({reason})"
+        fallback = self.fallback
+        if fallback is None or isinstance(fallback, OwnerRef):
+            return fallback, StrategyReasoning(self.label, self.kind, None, (), None, why, fallback)
+        reasoning = fallback.choose(txn, roster, as_of)
+        reasoning = attrs.evolve(
+            reasoning,
+            strategy=f"{self.label}, else {reasoning.strategy}",
+            detail=f"{why}; {reasoning.detail}" if reasoning.detail else why,
+        )
+        if reasoning.chosen is None:
+            return fallback.fallback, reasoning
+        return OwnerRef.user(reasoning.chosen), reasoning
+
+
+def account_owners(accounts: Iterable[Any]) -> dict[str, OwnerRef]:
+    """Account id -> owner, for the accounts that have one (not merged away): what a
+    :class:`~leadkit.routing.Router` needs for :class:`AccountOwner` targets."""
+    owners: dict[str, OwnerRef] = {}
+    for account in accounts:
+        owner = getattr(account, "owner", None)
+        if owner is not None and getattr(account, "master_record_id", None) is None:
+            owners[account.id] = owner
+    return owners

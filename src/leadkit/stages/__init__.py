@@ -41,6 +41,7 @@ from leadkit.stages._history import (
 )
 from leadkit.stages._holidays import NEW_YEAR_BREAK, japanese_calendar, japanese_holidays
 from leadkit.stages._policy import MqlRule, StagePolicy
+from leadkit.stages._save import save_status
 from leadkit.stages._serial import (
     dump_calendar,
     dump_stage_policy,
@@ -87,6 +88,7 @@ __all__ = [
     "record_activity",
     "recycle",
     "reject",
+    "save_status",
     "set_status",
     "transition",
 ]

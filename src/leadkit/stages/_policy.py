@@ -9,7 +9,7 @@ conditions of the condition language on the lead and its events (``when``,
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -110,6 +110,12 @@ def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> N
 
 
 def _mql(instance: object, attribute: attrs.Attribute[MqlRule], value: object) -> None:
+    if value is None:
+        raise stage_error(
+            "a stage policy needs its MQL rule: StagePolicy(mql=MqlRule(min_score=...,"
+            " min_grade=..., when=..., or_when=...)) says when marketing qualifies a lead",
+            path="StagePolicy.mql",
+        )
     if not isinstance(value, MqlRule):
         raise stage_error(
             f"expected an MqlRule, got {type(value).__name__}",
@@ -122,7 +128,8 @@ class StagePolicy:
     """How leads are classified: the MQL rule, what else marks an SGL, what disqualifies
     a lead automatically, the service level and the hold after a recycle.
 
-    - ``mql``: the :class:`MqlRule`.
+    - ``mql``: the :class:`MqlRule` (required: leaving it out is a ``ValidationError``
+      naming ``StagePolicy.mql``, not a bare ``TypeError``).
     - ``sgl_when``: besides a lead source of the sales channel (テレアポ, 飛び込み, 紹介),
       a condition that marks a new lead as sales-generated.
     - ``disqualify_when``: a condition that disqualifies a lead automatically while
@@ -133,7 +140,9 @@ class StagePolicy:
       days, so that a rejected MQL does not bounce straight back.
     """
 
-    mql: MqlRule = attrs.field(kw_only=True, validator=_mql)
+    # A default of None lets the validator name what is missing (attrs would raise a
+    # bare TypeError for a missing argument).
+    mql: MqlRule = attrs.field(default=cast(MqlRule, None), kw_only=True, validator=_mql)
     name: str = attrs.field(default="default", kw_only=True, validator=_name)
     sgl_when: Condition | None = attrs.field(
         default=None, kw_only=True, validator=_condition("StagePolicy.sgl_when")
