@@ -40,6 +40,7 @@ from leadkit.routing._reassign import (
     plan_reassignment,
     release_if_closed,
 )
+from leadkit.routing._record import RecordedDecision, SkippedNote
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
 from leadkit.routing._rules import AssignmentRules, AssignmentTarget, RuleEntry
 from leadkit.routing._sqlite import SqliteState
@@ -87,6 +88,7 @@ __all__ = [
     "MemberNote",
     "Reassignment",
     "ReassignmentPlan",
+    "RecordedDecision",
     "Roster",
     "RoundRobin",
     "Router",
@@ -94,6 +96,7 @@ __all__ = [
     "RoutingState",
     "RuleEntry",
     "SkippedEntry",
+    "SkippedNote",
     "SqliteState",
     "StateTransaction",
     "Strategy",

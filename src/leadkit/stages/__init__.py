@@ -49,6 +49,7 @@ from leadkit.stages._serial import (
 )
 from leadkit.stages._sla import SlaBreach, overdue
 from leadkit.stages._stage import GRADE_LADDER, Stage, grade_rank
+from leadkit.stages._stored import store_classification, store_move
 
 __all__ = [
     "GRADE_LADDER",
@@ -88,6 +89,8 @@ __all__ = [
     "recycle",
     "reject",
     "set_status",
+    "store_classification",
+    "store_move",
     "transition",
 ]
 
