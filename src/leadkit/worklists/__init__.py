@@ -13,7 +13,14 @@ from leadkit.worklists._bulk import (
     transfer_owner,
 )
 from leadkit.worklists._next import HOT_PRIORITIES, next_action, rep_next_actions
-from leadkit.worklists._response import FirstResponse, ResponseSla, done_at, first_responses
+from leadkit.worklists._response import (
+    FirstResponse,
+    ResponseSla,
+    assignment_times,
+    done_at,
+    first_responses,
+    stored_first_responses,
+)
 from leadkit.worklists._run import WorklistPage, run_worklist
 from leadkit.worklists._worklist import (
     BUILTIN_WORKLISTS,
@@ -36,6 +43,7 @@ __all__ = [
     "WorklistPage",
     "activity_events",
     "add_to_campaign",
+    "assignment_times",
     "bulk_reassign",
     "change_status",
     "done_at",
@@ -45,5 +53,6 @@ __all__ = [
     "next_action",
     "rep_next_actions",
     "run_worklist",
+    "stored_first_responses",
     "transfer_owner",
 ]
