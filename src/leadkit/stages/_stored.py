@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from leadkit.stages._classify import Classification
 from leadkit.stages._errors import stage_error
 from leadkit.stages._history import StageHistory, Transition, apply_status
@@ -68,16 +70,36 @@ def store_move(
     return _keep(uow, moved)
 
 
-def store_classification(uow: UnitOfWork, classification: Classification, /) -> StageHistory:
+def store_classification(
+    uow: UnitOfWork, classification: Classification, /, *, priority: str | None = None
+) -> StageHistory:
     """Append the transitions :func:`classify` proposed (``classification.proposed``) to
-    the lead's stored history and keep them, with the status they give the lead."""
+    the lead's stored history and keep them, with the status they give the lead.
+
+    ``priority``, the lead's cell of the priority matrix
+    (:func:`leadkit.scoring.priority_matrix` of the grade and score it was classified
+    with, ``"A1"`` ... ``"D4"``), is kept on the stored lead as the custom field
+    ``priority`` (:data:`leadkit.worklists.PRIORITY_FIELD`), which the hot-lead worklist
+    reads in the database."""
     if not isinstance(classification, Classification):
         raise stage_error(
             f"expected a Classification, got {type(classification).__name__}",
             path="classification",
         )
+    if priority is not None and (not isinstance(priority, str) or not priority.strip()):
+        raise stage_error(
+            f"priority is a matrix cell such as 'A1', got {priority!r}", path="priority"
+        )
     history = uow.stage_histories.of(classification.lead_id)
     steps: Iterable[Transition] = classification.proposed
     for step in steps:
         history = history.append(step)
-    return _keep(uow, history)
+    _keep(uow, history)
+    if priority is not None:
+        lead = uow.leads.get(classification.lead_id)
+        if lead.custom.get(_PRIORITY) != priority:
+            uow.leads.update(attrs.evolve(lead, custom={**lead.custom, _PRIORITY: priority}))
+    return history
+
+
+_PRIORITY = "priority"  # leadkit.worklists.PRIORITY_FIELD (worklists sits above stages)

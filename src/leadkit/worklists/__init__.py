@@ -24,16 +24,21 @@ from leadkit.worklists._response import (
 from leadkit.worklists._run import WorklistPage, run_worklist
 from leadkit.worklists._worklist import (
     BUILTIN_WORKLISTS,
+    PRIORITY_FIELD,
+    STAGE_EVENT,
     SortKey,
     Worklist,
     activity_events,
     dump_worklist,
     load_worklist,
+    stage_event,
 )
 
 __all__ = [
     "BUILTIN_WORKLISTS",
     "HOT_PRIORITIES",
+    "PRIORITY_FIELD",
+    "STAGE_EVENT",
     "BulkReport",
     "BulkResult",
     "FirstResponse",
@@ -53,6 +58,7 @@ __all__ = [
     "next_action",
     "rep_next_actions",
     "run_worklist",
+    "stage_event",
     "stored_first_responses",
     "transfer_owner",
 ]

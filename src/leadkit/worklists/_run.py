@@ -16,6 +16,7 @@ from leadkit._checks import aware_datetime
 from leadkit.errors import LeadkitError, ValidationError
 from leadkit.model import Activity, Lead, OwnerRef
 from leadkit.repository import UnitOfWork
+from leadkit.repository._state import to_micros
 from leadkit.rules import Condition, compile, field
 from leadkit.worklists._worklist import (
     DONE,
@@ -24,6 +25,8 @@ from leadkit.worklists._worklist import (
     activity_events,
     rep_event,
     sort_key,
+    stage_event,
+    stage_event_of,
 )
 
 __all__ = ["WorklistPage", "run_worklist"]
@@ -62,6 +65,10 @@ def _python(
                 ]
                 acts: list[Activity] = [*uow.tasks.by_lead(lead.id), *uow.events.by_lead(lead.id)]
                 history += activity_events(acts, as_of=when)
+                stored = uow.stage_histories.find(lead.id)
+                stage = stage_event(stored, as_of=when) if stored is not None else None
+                if stage is not None:
+                    history.append(stage)
             if not compiled(lead, history, as_of=when):
                 continue
         chosen.append(lead)
@@ -89,6 +96,14 @@ def _activity_json(kind: str, data: str, as_of: float) -> str | None:
     return json.dumps(unstructure(event), ensure_ascii=False)
 
 
+def _stage_json(lead_id: str, stage: str, at: int) -> str:
+    from leadkit.io import unstructure
+    from leadkit.repository._state import from_micros
+
+    event = stage_event_of(lead_id, stage, from_micros(at))
+    return json.dumps(unstructure(event), ensure_ascii=False)
+
+
 def _rep_json(lead_id: str, owner: str, first: float) -> str:
     from leadkit.io import unstructure
 
@@ -108,9 +123,14 @@ WITH acts AS (
          leadkit_event_value(data, 'occurred_at', 'datetime', 0) AS t
     FROM acts WHERE data IS NOT NULL
      AND leadkit_event_value(data, 'kind', 'text', 0) = '{done}'
+), stage AS (
+  SELECT lead_id AS __lead, leadkit_stage_json(lead_id, value, at) AS data FROM (
+    SELECT lead_id, value, at, MAX(position) FROM leadkit_stage_step
+     WHERE kind = 't' AND at <= :as_of_us GROUP BY lead_id)
 ), every AS (
   SELECT lead_id AS __lead, data FROM engagement_events WHERE lead_id IS NOT NULL
   UNION ALL SELECT __lead, data FROM acts WHERE data IS NOT NULL
+  UNION ALL SELECT __lead, data FROM stage
   UNION ALL SELECT __lead, leadkit_rep_json(__lead, o, MIN(t)) FROM done
     WHERE o IS NOT NULL GROUP BY __lead, o
 ), e AS (
@@ -169,10 +189,12 @@ def _sqlite(
         connection.create_function("leadkit_event_value", 4, _event_value, deterministic=True)
         connection.create_function("leadkit_activity_event", 3, _activity_json, deterministic=True)
         connection.create_function("leadkit_rep_json", 3, _rep_json, deterministic=True)
+        connection.create_function("leadkit_stage_json", 3, _stage_json, deterministic=True)
         rows = connection.execute(
             query,
             {
                 "as_of": when.timestamp(),
+                "as_of_us": to_micros(when),
                 "limit": worklist.page_size + 1,
                 "offset": (page - 1) * worklist.page_size,
             },
