@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.errors import LeadkitError, ValidationError
+from leadkit.errors import SqlCompileError, ValidationError
 from leadkit.model import Activity, Lead, OwnerRef
 from leadkit.repository import UnitOfWork
 from leadkit.repository._state import to_micros
@@ -222,10 +222,17 @@ def run_worklist(
 
     On a :class:`~leadkit.repository.SqliteUnitOfWork` the condition, sort and paging run
     in SQLite (the condition rendered by :mod:`leadkit.sql`'s compiler over the stored
-    records; needs ``leadkit[sql]``), reading what is committed; other units of work are
-    filtered in Python. ``in_database=False`` forces Python.
+    records; needs ``leadkit[sql]``), reading what is committed. On a
+    :class:`~leadkit.repository.PostgresUnitOfWork` they run in PostgreSQL (the
+    ``postgres`` dialect over the records' JSON, in the unit's transaction), when the
+    condition names only fields PostgreSQL can read (see
+    :data:`leadkit.worklists._postgres.FIELDS`); otherwise, and on other units of work,
+    the leads are filtered in Python. ``in_database=False`` forces Python;
+    ``in_database=True`` insists on the database (a condition PostgreSQL cannot read is
+    then a :class:`~leadkit.errors.SqlCompileError`).
     """
     from leadkit.repository import SqliteUnitOfWork
+    from leadkit.repository._postgres import PostgresUnitOfWork
 
     if not isinstance(worklist, Worklist):
         raise ValidationError(
@@ -236,15 +243,29 @@ def run_worklist(
         raise ValidationError(f"page is a whole number from 1, got {page!r}", path="page")
     team = None if owners is None else [o.id if isinstance(o, OwnerRef) else o for o in owners]
     condition = _condition(worklist, team)
-    sqlite = isinstance(uow, SqliteUnitOfWork) if in_database is None else in_database
     size = worklist.page_size
-    if sqlite:
-        if not isinstance(uow, SqliteUnitOfWork):
-            raise ValidationError("in_database=True needs a SqliteUnitOfWork", path="in_database")
+    postgres = isinstance(uow, PostgresUnitOfWork)
+    database = (
+        (isinstance(uow, SqliteUnitOfWork) or postgres) if in_database is None else in_database
+    )
+    if database and postgres:
+        from leadkit.worklists._postgres import run_postgres
+
         try:
-            ids = _sqlite(uow.path, condition, worklist, when, page)
-        except LeadkitError:
-            raise
+            ids = run_postgres(uow, condition, worklist, when, page)
+        except SqlCompileError:
+            if in_database:
+                raise
+        else:
+            leads = uow.leads.get_many(ids[:size])
+            return WorklistPage(worklist.name, page, tuple(leads), len(ids) > size)
+    elif database:
+        if not isinstance(uow, SqliteUnitOfWork):
+            raise ValidationError(
+                "in_database=True needs a SqliteUnitOfWork or a PostgresUnitOfWork",
+                path="in_database",
+            )
+        ids = _sqlite(uow.path, condition, worklist, when, page)
         leads = uow.leads.get_many(ids[:size])
         return WorklistPage(worklist.name, page, tuple(leads), len(ids) > size)
     chosen = _python(uow, condition, worklist, when)
