@@ -8,6 +8,7 @@ import functools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -148,3 +149,49 @@ def test_the_previous_owner_is_kept(factory: UnitOfWorkFactory) -> None:
     assert decision.by_default
     assert kept.by_default
     assert (kept.previous_owner, kept.owner) == (OwnerRef.user("u-3"), OwnerRef.queue("inbound"))
+
+
+def test_reassignments_keep_their_decisions(factory: UnitOfWorkFactory) -> None:
+    """A reassignment is a routing decision too: plan and apply, or the bulk
+    operation, keep each move's decision with the owner it replaced."""
+    from leadkit.routing import apply_reassignment, plan_reassignment
+    from leadkit.worklists import bulk_reassign
+
+    router = _router()
+    away = attrs.evolve(router.roster.users["u-1"], active=False)
+    users = {**router.roster.users, "u-1": away}
+    router = Router(router.rules, roster=attrs.evolve(router.roster, users=users))
+    state = InMemoryState()  # not the records' store: SQLite's write lock is the unit's
+    with factory() as uow:
+        for n in (1, 2):
+            uow.leads.add(attrs.evolve(_lead(n, "東京都", None), owner=OwnerRef.user("u-1")))
+        uow.commit()
+    later = T0 + timedelta(days=1)
+    with factory() as uow:
+        plan = plan_reassignment(uow, "u-1", router=router, state=state, as_of=later)
+        assert apply_reassignment(uow, plan, router=router, state=state) == {
+            "l-1": "moved",
+            "l-2": "moved",
+        }
+        uow.commit()
+    with factory() as uow:
+        kept = uow.routing_decisions.all()
+        assert [(d.lead_id, d.previous_owner, d.at) for d in kept] == [
+            ("l-1", OwnerRef.user("u-1"), later),
+            ("l-2", OwnerRef.user("u-1"), later),
+        ]
+        assert [d.owner for d in kept] == [m.to_owner for m in plan.moves]
+        assert all(d.records(m.decision) for d, m in zip(kept, plan.moves, strict=True))
+        moved_to = uow.leads.get("l-1").owner
+        report = bulk_reassign(uow, ["l-1"], router=router, state=state, as_of=later)
+        assert report.ok
+        uow.commit()
+    with factory() as uow:
+        last = uow.routing_decisions.latest("l-1")
+    assert last is not None
+    assert (last.previous_owner, last.owner) == (moved_to, uow_owner(factory, "l-1"))
+
+
+def uow_owner(factory: UnitOfWorkFactory, lead_id: str) -> OwnerRef | None:
+    with factory() as uow:
+        return uow.leads.get(lead_id).owner
