@@ -32,6 +32,7 @@ BLOCKS: list[Condition] = [
     events("stage.current").where(prop("stage") == "mql"),
     events("stage.current").where(prop("stage").is_in(["sal", "recycled"])).exists(),
     events("stage.current").last().within(days=1),
+    events().count() >= 3,
     events("activity.done").within(days=2),
     events("activity.planned").where(prop("owner") == "u-2"),
     events("activity.done").count() >= 2,

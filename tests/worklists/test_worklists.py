@@ -204,3 +204,25 @@ def test_activities_reach_conditions_as_events() -> None:
         "activity.rep",
     ]
     assert _activity_kinds([e for e in made if e.lead_id == "b"]) == ["activity.planned"]
+
+
+def test_stage_events_are_built_only_for_conditions_that_count_them(uow: UnitOfWork) -> None:
+    """The ``stage.current`` events cost a pass over the stage steps: runs build them
+    when the condition names the kind or counts every kind, and then they count."""
+    from leadkit.worklists._worklist import needs_stage
+
+    assert needs_stage(BUILTIN_WORKLISTS["untouched-mqls"].condition)
+    assert not needs_stage(BUILTIN_WORKLISTS["unanswered"].condition)
+    assert needs_stage(events().count() >= 3)
+    assert not needs_stage(None)
+    # A lead with a stored history has one stage.current event however many steps:
+    # a (a call, its rep event, the stage), c (two activities, two reps, the stage) and
+    # f (a call, its rep, the stage) have three or more events of any kind by NOW.
+    busy = Worklist("busy", condition=events().count() >= 3, sort=["id"])
+    assert _ids(uow, busy) == ["a", "c", "f"]
+    assert _ids(uow, Worklist("any", condition=events().count() >= 2, sort=["id"])) == [
+        "a",
+        "b",
+        "c",
+        "f",
+    ]

@@ -27,7 +27,14 @@ import attrs
 from leadkit.errors import SqlCompileError, ValidationError
 from leadkit.repository._state import to_micros
 from leadkit.rules import Condition, FieldRef, Kind, info_of
-from leadkit.worklists._worklist import DONE, PLANNED, REP, STAGE_EVENT, Worklist
+from leadkit.worklists._worklist import (
+    DONE,
+    PLANNED,
+    REP,
+    STAGE_EVENT,
+    Worklist,
+    needs_stage,
+)
 
 if TYPE_CHECKING:
     from leadkit.sql._deps import exp
@@ -158,7 +165,7 @@ class JsonRecordSource:
         return _parse(_epoch(text))
 
 
-def _events_sql(as_of: datetime) -> str:
+def _events_sql(as_of: datetime, *, stages: bool) -> str:
     moment = f"CAST('{as_of.isoformat()}' AS TIMESTAMPTZ)"
     done_task = (
         "j ->> 'status' = 'completed' AND "
@@ -193,16 +200,22 @@ WITH acts AS (
            'lead_id', __lead, 'properties', jsonb_build_object('owner', owner)),
          CAST(EXTRACT(EPOCH FROM MIN(at)) AS DOUBLE PRECISION)
     FROM act WHERE kind = '{DONE}' AND owner IS NOT NULL GROUP BY __lead, owner
+{_STAGES.replace(":as_of_us", str(to_micros(as_of))) if stages else ""}
+)
+"""
+
+
+# The stage.current events, from the stored stage steps (only when a condition counts
+# them: see needs_stage).
+_STAGES = f"""\
   UNION ALL
   SELECT * FROM (
     SELECT DISTINCT ON (lead_id) lead_id,
            jsonb_build_object('id', 'stage:' || lead_id, 'kind', '{STAGE_EVENT}',
              'lead_id', lead_id, 'properties', jsonb_build_object('stage', value)),
            at / 1000000.0
-      FROM leadkit_stage_step WHERE kind = 't' AND at <= {to_micros(as_of)}
-     ORDER BY lead_id, position DESC) AS s
-)
-"""
+      FROM leadkit_stage_step WHERE kind = 't' AND at <= :as_of_us
+     ORDER BY lead_id, position DESC) AS s"""
 
 
 _FAMILIES = {
@@ -238,7 +251,7 @@ def postgres_query(
     text, join = "", ""
     if compiler.aggregates.items:
         columns = ", ".join(c.sql(dialect="postgres") for c in compiler.aggregates.columns())
-        text = _events_sql(as_of)
+        text = _events_sql(as_of, stages=needs_stage(condition))
         table = compiler.aggregate_table
         join = (
             f'LEFT JOIN (SELECT "e"."__lead" AS "__lead", {columns} FROM e AS "e" '

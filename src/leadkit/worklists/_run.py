@@ -23,6 +23,7 @@ from leadkit.worklists._worklist import (
     Worklist,
     activity_event,
     activity_events,
+    needs_stage,
     rep_event,
     sort_key,
     stage_event,
@@ -55,6 +56,7 @@ def _python(
     uow: UnitOfWork, condition: Condition | None, worklist: Worklist, when: datetime
 ) -> list[Lead]:
     compiled = compile(condition) if condition is not None else None
+    stages = needs_stage(condition)
     chosen = []
     for lead in uow.leads.all():
         if compiled is not None:
@@ -65,10 +67,11 @@ def _python(
                 ]
                 acts: list[Activity] = [*uow.tasks.by_lead(lead.id), *uow.events.by_lead(lead.id)]
                 history += activity_events(acts, as_of=when)
-                stored = uow.stage_histories.find(lead.id)
-                stage = stage_event(stored, as_of=when) if stored is not None else None
-                if stage is not None:
-                    history.append(stage)
+                if stages:
+                    stored = uow.stage_histories.find(lead.id)
+                    stage = stage_event(stored, as_of=when) if stored is not None else None
+                    if stage is not None:
+                        history.append(stage)
             if not compiled(lead, history, as_of=when):
                 continue
         chosen.append(lead)
@@ -129,8 +132,7 @@ WITH acts AS (
      WHERE kind = 't' AND at <= :as_of_us GROUP BY lead_id)
 ), every AS (
   SELECT lead_id AS __lead, data FROM engagement_events WHERE lead_id IS NOT NULL
-  UNION ALL SELECT __lead, data FROM acts WHERE data IS NOT NULL
-  UNION ALL SELECT __lead, data FROM stage
+  UNION ALL SELECT __lead, data FROM acts WHERE data IS NOT NULL{stage}
   UNION ALL SELECT __lead, leadkit_rep_json(__lead, o, MIN(t)) FROM done
     WHERE o IS NOT NULL GROUP BY __lead, o
 ), e AS (
@@ -138,6 +140,7 @@ WITH acts AS (
     FROM every
 )
 """.replace("{done}", DONE)
+_STAGE_UNION = "\n  UNION ALL SELECT __lead, data FROM stage"
 
 
 def _sqlite_query(condition: Condition | None, worklist: Worklist, when: datetime) -> str:
@@ -163,7 +166,7 @@ def _sqlite_query(condition: Condition | None, worklist: Worklist, when: datetim
     join = ""
     if compiler.aggregates.items:
         columns = ", ".join(c.sql(dialect="sqlite") for c in compiler.aggregates.columns())
-        text = _EVENTS
+        text = _EVENTS.replace("{stage}", _STAGE_UNION if needs_stage(condition) else "")
         join = (
             f'LEFT JOIN (SELECT "e"."__lead" AS "__lead", {columns} FROM e '
             f'WHERE "e"."__ts" <= :as_of GROUP BY "e"."__lead") AS "{compiler.aggregate_table}" '

@@ -135,6 +135,23 @@ def stage_event_of(lead_id: str, stage: str, at: datetime) -> EngagementEvent:
     )
 
 
+def needs_stage(condition: Condition | None) -> bool:
+    """True when ``condition`` counts ``stage.current`` events (it names the kind, or
+    counts events of every kind): only then do runs build them."""
+    from leadkit.rules import EventQuery
+
+    def walk(node: object) -> bool:
+        if isinstance(node, EventQuery):
+            return not node.kinds or STAGE_EVENT in node.kinds
+        if isinstance(node, tuple | list):
+            return any(walk(item) for item in node)
+        if attrs.has(type(node)):
+            return any(walk(getattr(node, f.name)) for f in attrs.fields(type(node)))  # type: ignore[arg-type]
+        return False
+
+    return walk(condition)
+
+
 def activity_events(activities: Iterable[Activity], *, as_of: datetime) -> list[EngagementEvent]:
     """The ``activity.*`` events of ``activities`` at ``as_of`` (see the module docs)."""
     out: list[EngagementEvent] = []
