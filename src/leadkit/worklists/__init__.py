@@ -12,7 +12,12 @@ from leadkit.worklists._bulk import (
     change_status,
     transfer_owner,
 )
-from leadkit.worklists._next import HOT_PRIORITIES, next_action, rep_next_actions
+from leadkit.worklists._next import (
+    HOT_PRIORITIES,
+    next_action,
+    rep_next_actions,
+    stored_next_actions,
+)
 from leadkit.worklists._response import (
     FirstResponse,
     ResponseSla,
@@ -60,5 +65,6 @@ __all__ = [
     "run_worklist",
     "stage_event",
     "stored_first_responses",
+    "stored_next_actions",
     "transfer_owner",
 ]
