@@ -8,6 +8,7 @@ from typing import Any
 
 from leadkit.model import Event, Lead, OwnerRef, PersonName, Task, TaskStatus
 from leadkit.repository import UnitOfWork
+from leadkit.stages import Stage, StageHistory, transition
 
 AT = datetime(2026, 4, 6, 9, tzinfo=UTC)  # a Monday
 U1 = OwnerRef.user("u-1")
@@ -64,10 +65,30 @@ def visit(
     )
 
 
-def store(uow: UnitOfWork, leads: Sequence[Lead], activities: Sequence[Task | Event]) -> None:
+def history(lead_id: str, *moves: tuple[Stage, datetime]) -> StageHistory:
+    """A stored stage history: each move to a stage at a time."""
+    made = StageHistory(lead_id)
+    for stage, at in moves:
+        made = transition(made, stage, at=at, by="policy:test")
+    return made
+
+
+def mql(lead_id: str, at: datetime, *later: tuple[Stage, datetime]) -> StageHistory:
+    """An Inquiry at ``at`` that became an MQL an hour later, then ``later`` moves."""
+    return history(lead_id, (Stage.INQUIRY, at), (Stage.MQL, at + timedelta(hours=1)), *later)
+
+
+def store(
+    uow: UnitOfWork,
+    leads: Sequence[Lead],
+    activities: Sequence[Task | Event],
+    histories: Sequence[StageHistory] = (),
+) -> None:
     with uow:
         for item in leads:
             uow.leads.add(item)
+        for kept in histories:
+            uow.stage_histories.save(kept)
         for activity in activities:
             if isinstance(activity, Task):
                 uow.tasks.add(activity)

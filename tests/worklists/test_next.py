@@ -90,3 +90,46 @@ def test_a_reps_list_is_most_urgent_first_and_only_theirs() -> None:
         ("c", "call"),
         ("b", "qualify"),
     ]
+
+
+def test_stored_next_actions_read_the_kept_facts() -> None:
+    """Issue 19: the rep's next actions from what the store keeps (histories, the
+    assignment time of the routing decision, the priority written by the stored
+    classification) equal those built by hand from the same facts."""
+    import attrs
+
+    from leadkit.model import OwnerRef
+    from leadkit.repository import InMemoryUnitOfWork
+    from leadkit.routing import AssignmentRules, Router
+    from leadkit.stages import classify, store_classification, store_move
+    from leadkit.worklists import stored_next_actions
+
+    router = Router(AssignmentRules([], default_owner=OwnerRef.user("u-1")))
+    routed_at = AT + timedelta(days=1)
+    sla = ResponseSla(4)
+    with InMemoryUnitOfWork() as uow:
+        for n, name in enumerate(("a", "b", "c")):
+            item = lead(name, hours=n)
+            uow.leads.add(item)
+            decided = classify(item, score=80 if name != "c" else 10, policy=POLICY, as_of=AT)
+            store_classification(uow, decided, priority="A1" if name == "a" else "C3")
+        router.route_in(uow, uow.leads.get("b"), as_of=routed_at)
+        store_move(uow, "a", accept, at=AT + timedelta(hours=5), by="u-1")
+        uow.tasks.add(planned("c", due=0))
+        uow.leads.add(attrs.evolve(lead("z"), owner=U2))  # another rep's lead
+        stored = stored_next_actions(uow, rep="u-1", as_of=NOW, policy=POLICY, sla=sla)
+        by_hand = rep_next_actions(
+            [uow.leads.get(n) for n in ("a", "b", "c")],
+            rep="u-1",
+            as_of=NOW,
+            policy=POLICY,
+            histories={n: uow.stage_histories.get(n) for n in ("a", "b", "c")},
+            activities=uow.tasks.by_lead("c"),
+            sla=sla,
+            assigned_at={"b": routed_at},
+            priorities={"a": "A1", "b": "C3", "c": "C3"},
+        )
+    assert stored == by_hand
+    assert {item.id for item, _ in stored} <= {"a", "b", "c"}
+    reasons = {item.id: action for item, action in stored}
+    assert reasons["b"].due == routed_at + timedelta(hours=4)  # from the kept assignment

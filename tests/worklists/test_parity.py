@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from leadkit.model import Event, Lead, OwnerRef, Task
 from leadkit.repository import InMemoryUnitOfWork, SqliteUnitOfWork, UnitOfWork
 from leadkit.rules import Condition, events, field, prop
+from leadkit.stages import Stage, StageHistory
 from leadkit.worklists import BUILTIN_WORKLISTS, Worklist, run_worklist
-from tests.worklists._support import AT, done, lead, planned, store, visit
+from tests.worklists._support import AT, done, history, lead, planned, store, visit
 
 pytest.importorskip("sqlglot")
 
@@ -28,6 +29,10 @@ BLOCKS: list[Condition] = [
     field("status") == "Nurturing",
     field("owner.id") == "u-2",
     field("custom.stage") == "mql",
+    events("stage.current").where(prop("stage") == "mql"),
+    events("stage.current").where(prop("stage").is_in(["sal", "recycled"])).exists(),
+    events("stage.current").last().within(days=1),
+    events().count() >= 3,
     events("activity.done").within(days=2),
     events("activity.planned").where(prop("owner") == "u-2"),
     events("activity.done").count() >= 2,
@@ -38,7 +43,7 @@ SORTS = ["created_at", "-created_at", "company", "-status", "owner.id", "-employ
 
 
 @st.composite
-def days(draw: st.DrawFn) -> tuple[list[Lead], list[Task | Event]]:
+def days(draw: st.DrawFn) -> tuple[list[Lead], list[Task | Event], list[StageHistory]]:
     count = draw(st.integers(1, 6))
     leads = [
         lead(
@@ -51,6 +56,20 @@ def days(draw: st.DrawFn) -> tuple[list[Lead], list[Task | Event]]:
         )
         for i in range(count)
     ]
+    histories = []
+    for i in range(count):
+        moves = draw(st.integers(0, 4))
+        if not moves:
+            continue
+        # Inquiry, MQL, then SAL or recycled ...: some steps after NOW (not yet, at NOW)
+        path = [Stage.INQUIRY, Stage.MQL, draw(st.sampled_from([Stage.SAL, Stage.RECYCLED]))]
+        path.append(Stage.SQL if path[-1] is Stage.SAL else Stage.MQL)
+        steps = []
+        at = AT
+        for stage in path[:moves]:
+            at += timedelta(hours=draw(st.sampled_from([0, 5, 40])))
+            steps.append((stage, at))
+        histories.append(history(f"l{i}", *steps))
     activities: list[Task | Event] = []
     for n in range(draw(st.integers(0, 8))):
         target = f"l{draw(st.integers(0, count - 1))}"
@@ -63,7 +82,7 @@ def days(draw: st.DrawFn) -> tuple[list[Lead], list[Task | Event]]:
             activities.append(planned(target, owner=owner, task_id=f"p{n}"))
         else:
             activities.append(visit(target, at, owner=owner, event_id=f"e{n}"))
-    return leads, activities
+    return leads, activities, histories
 
 
 def _pages(uow: UnitOfWork, worklist: Worklist) -> list[list[str]]:
@@ -83,13 +102,13 @@ def _pages(uow: UnitOfWork, worklist: Worklist) -> list[list[str]]:
     sort=st.lists(st.sampled_from(SORTS), max_size=2, unique=True),
 )
 def test_sqlite_and_memory_agree(
-    day: tuple[list[Lead], list[Task | Event]],
+    day: tuple[list[Lead], list[Task | Event], list[StageHistory]],
     picks: list[int],
     negate: bool,
     either: bool,
     sort: list[str],
 ) -> None:
-    leads, activities = day
+    leads, activities, histories = day
     parts = [BLOCKS[i] for i in picks]
     condition = parts[0]
     for part in parts[1:]:
@@ -98,8 +117,8 @@ def test_sqlite_and_memory_agree(
         condition = ~condition
     worklist = Worklist("p", condition=condition, sort=sort, page_size=3)
     memory = InMemoryUnitOfWork()
-    store(memory, leads, activities)
+    store(memory, leads, activities, histories)
     with tempfile.TemporaryDirectory() as folder:
         sqlite = SqliteUnitOfWork(Path(folder) / "p.db")
-        store(sqlite, leads, activities)
+        store(sqlite, leads, activities, histories)
         assert _pages(sqlite, worklist) == _pages(memory, worklist)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -97,3 +97,41 @@ def test_done_at_rules_and_bad_inputs() -> None:
         ResponseSla(0)
     with pytest.raises(ValidationError):
         done_at("call", as_of=AT)  # type: ignore[arg-type]
+
+
+def test_stored_responses_start_the_clock_at_the_kept_routing_decision() -> None:
+    """Issue 19: first response runs from the assignment; the assignment time is the
+    routing decision kept by ``Router.route_in``, not the lead's creation."""
+    import attrs
+
+    from leadkit.model import Lead, OwnerRef, PersonName, Task, TaskStatus
+    from leadkit.repository import InMemoryUnitOfWork
+    from leadkit.routing import AssignmentRules, Router
+    from leadkit.worklists import ResponseSla, assignment_times, stored_first_responses
+
+    t0 = datetime(2026, 4, 6, 9, tzinfo=UTC)
+    router = Router(AssignmentRules([], default_owner=OwnerRef.user("u-1")))
+    routed_at = t0 + timedelta(days=1)
+    with InMemoryUnitOfWork() as uow:
+        for n in (1, 2):
+            lead = Lead(id=f"l-{n}", name=PersonName("佐藤"), company="ABC", created_at=t0)
+            owner = router.route_in(uow, lead, as_of=routed_at).owner if n == 1 else None
+            uow.leads.add(attrs.evolve(lead, owner=owner))
+            uow.tasks.add(
+                Task(subject="架電", lead_id=lead.id, created_at=t0,
+                     status=TaskStatus.COMPLETED, completed_at=routed_at + timedelta(hours=1))
+            )  # fmt: skip
+        # A decision after as_of does not count yet.
+        router.route_in(uow, uow.leads.get("l-2"), as_of=routed_at + timedelta(days=5))
+        uow.commit()
+        as_of = routed_at + timedelta(days=1)
+        assert assignment_times(uow, as_of=as_of) == {"l-1": routed_at}
+        routed, unrouted = stored_first_responses(uow, as_of=as_of, sla=ResponseSla(4))
+        (only,) = stored_first_responses(uow, as_of=as_of, lead_ids=["l-2"])
+    assert (routed.started_at, routed.elapsed, routed.state) == (
+        routed_at,
+        timedelta(hours=1),
+        "answered",
+    )
+    assert (unrouted.started_at, unrouted.state) == (t0, "late")  # 25 h after creation
+    assert only.lead_id == "l-2"

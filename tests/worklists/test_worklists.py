@@ -14,16 +14,18 @@ from leadkit.errors import LoadError, ValidationError
 from leadkit.io import structure, unstructure
 from leadkit.model import Event, Lead, Task
 from leadkit.repository import InMemoryUnitOfWork, SqliteUnitOfWork, UnitOfWork
-from leadkit.rules import field
+from leadkit.rules import events, field, prop
+from leadkit.stages import Stage
 from leadkit.worklists import (
     BUILTIN_WORKLISTS,
+    STAGE_EVENT,
     SortKey,
     Worklist,
     dump_worklist,
     load_worklist,
     run_worklist,
 )
-from tests.worklists._support import AT, U2, done, lead, planned, store, visit
+from tests.worklists._support import AT, U2, done, lead, mql, planned, store, visit
 
 pytest.importorskip("sqlglot")
 
@@ -31,19 +33,29 @@ NOW = AT + timedelta(days=3)
 
 LEADS = [
     # answered by u-1 yesterday: touched recently
-    lead("a", hours=0, custom={"stage": "mql", "priority": "A1"}),
+    lead("a", hours=0, custom={"priority": "A1"}),
     # a planned call only: nobody has answered it (対応漏れ), untouched
-    lead("b", hours=1, custom={"stage": "mql", "priority": "B2"}),
+    lead("b", hours=1, custom={"priority": "B2"}),
     # called by u-1 and visited by u-2: two reps (重複対応), touched 3 days ago
-    lead("c", hours=2, custom={"stage": "mql", "priority": "C3"}),
+    lead("c", hours=2, custom={"priority": "C3"}),
     # in a queue, nobody answered: not in "unanswered" (no rep owns it)
     lead("d", hours=3, owner=None, custom={"priority": "A2"}),
     # closed: in no worklist
-    lead("e", hours=4, status="Closed - Not Converted", custom={"stage": "mql"}),
+    lead("e", hours=4, status="Closed - Not Converted"),
     # hot and accepted (being worked)
     lead("f", hours=5, status="Working - Contacted", custom={"priority": "A1"}),
     # an MQL of this morning, not answered yet: not "untouched for two days"
-    lead("g", hours=70, custom={"stage": "mql"}),
+    lead("g", hours=70),
+]
+# The stages come from the stored histories (issue 19), not from custom fields.
+HISTORIES = [
+    mql("a", AT),
+    mql("b", AT + timedelta(hours=1)),
+    # accepted only after NOW: an MQL at NOW
+    mql("c", AT + timedelta(hours=2), (Stage.SAL, NOW + timedelta(hours=1))),
+    mql("e", AT + timedelta(hours=4)),
+    mql("f", AT + timedelta(hours=5), (Stage.SAL, AT + timedelta(hours=8))),
+    mql("g", AT + timedelta(hours=70)),
 ]
 ACTIVITIES: list[Task | Event] = [
     done("a", NOW - timedelta(days=1)),
@@ -71,7 +83,7 @@ def uow(request: pytest.FixtureRequest, tmp_path: Path) -> UnitOfWork:
     made: UnitOfWork = (
         InMemoryUnitOfWork() if request.param == "memory" else SqliteUnitOfWork(tmp_path / "w.db")
     )
-    store(made, LEADS, ACTIVITIES)
+    store(made, LEADS, ACTIVITIES, HISTORIES)
     return made
 
 
@@ -89,8 +101,40 @@ def test_team_filter_sort_and_paging(uow: UnitOfWork) -> None:
         page = run_worklist(uow, everyone, as_of=NOW, page=2)
     assert ([x.id for x in page.leads], page.more) == (["e", "d"], True)
     assert _ids(uow, everyone, owners=["u-2"]) == []
-    by_company = Worklist("mine", condition=field("custom.stage") == "mql", sort=["company"])
+    an_mql = events(STAGE_EVENT).where(prop("stage") == "mql")
+    by_company = Worklist("mine", condition=an_mql, sort=["company"])
     assert _ids(uow, by_company, owners=["u-1"]) == ["a", "b", "c", "e", "g"]
+
+
+def test_builtins_read_the_stored_stage_and_priority(tmp_path: Path) -> None:
+    """Issue 19: the MQL and hot-lead worklists read the stored stage history and the
+    priority the stored classification kept (not custom fields nobody fills in): a hot
+    lead still in the default status but accepted by sales (SAL) is not "hot, not
+    accepted", and an MQL whose history says so is an MQL whatever its custom fields."""
+    from leadkit.stages import (
+        MqlRule,
+        StagePolicy,
+        accept,
+        classify,
+        store_classification,
+        store_move,
+    )
+
+    policy = StagePolicy(mql=MqlRule(min_score=50))
+    leads = [lead(n, hours=0, custom={"stage": "sal"}) for n in ("x", "y", "z")]
+    for uow in (InMemoryUnitOfWork(), SqliteUnitOfWork(tmp_path / "s.db")):
+        with uow:
+            for item in leads:
+                uow.leads.add(item)
+                decided = classify(item, score=80, grade="A", policy=policy, as_of=AT)
+                store_classification(uow, decided, priority="A1" if item.id != "z" else "C3")
+            store_move(uow, "y", accept, at=AT + timedelta(hours=1), by="u-1")
+            uow.commit()
+        with uow:
+            assert uow.leads.get("x").custom["priority"] == "A1"
+            assert uow.leads.get("y").status == "Open - Not Contacted"  # accepting keeps it
+        assert _ids(uow, BUILTIN_WORKLISTS["hot-not-accepted"]) == ["x"]
+        assert _ids(uow, BUILTIN_WORKLISTS["untouched-mqls"]) == ["x", "z"]
 
 
 def test_missing_values_sort_last_either_way(uow: UnitOfWork) -> None:
@@ -160,3 +204,25 @@ def test_activities_reach_conditions_as_events() -> None:
         "activity.rep",
     ]
     assert _activity_kinds([e for e in made if e.lead_id == "b"]) == ["activity.planned"]
+
+
+def test_stage_events_are_built_only_for_conditions_that_count_them(uow: UnitOfWork) -> None:
+    """The ``stage.current`` events cost a pass over the stage steps: runs build them
+    when the condition names the kind or counts every kind, and then they count."""
+    from leadkit.worklists._worklist import needs_stage
+
+    assert needs_stage(BUILTIN_WORKLISTS["untouched-mqls"].condition)
+    assert not needs_stage(BUILTIN_WORKLISTS["unanswered"].condition)
+    assert needs_stage(events().count() >= 3)
+    assert not needs_stage(None)
+    # A lead with a stored history has one stage.current event however many steps:
+    # a (a call, its rep event, the stage), c (two activities, two reps, the stage) and
+    # f (a call, its rep, the stage) have three or more events of any kind by NOW.
+    busy = Worklist("busy", condition=events().count() >= 3, sort=["id"])
+    assert _ids(uow, busy) == ["a", "c", "f"]
+    assert _ids(uow, Worklist("any", condition=events().count() >= 2, sort=["id"])) == [
+        "a",
+        "b",
+        "c",
+        "f",
+    ]

@@ -17,6 +17,7 @@ from leadkit.errors import ConcurrencyError
 from leadkit.repository._config import MemoryConfig
 from leadkit.repository._enrolments import MemoryEnrolments
 from leadkit.repository._generic import Table
+from leadkit.repository._histories import MemoryRoutingDecisions, MemoryStageHistories
 from leadkit.repository._outbox import MemoryOutbox, OutboxEntry
 from leadkit.repository._pending import MemoryPendingQueue, PendingSubmission
 from leadkit.repository._protocols import Record
@@ -79,6 +80,8 @@ class InMemoryStore:
         self._outbox_seq = [0]
         self._config: dict[str, str] = {}
         self._pending: dict[str, PendingSubmission] = {}
+        self._stage_histories: dict[str, Any] = {}
+        self._routing_decisions: dict[int, Any] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
@@ -280,6 +283,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._events = MemoryOutbox(self.store._outbox, self.store._outbox_seq, self._guard)
         self._settings = MemoryConfig(self.store._config, self.store._lock, self._guard)
         self._queue = MemoryPendingQueue(self.store._pending, self._guard)
+        self._histories = MemoryStageHistories(self.store._stage_histories, self._guard)
+        self._decisions = MemoryRoutingDecisions(self.store._routing_decisions, self._guard)
         super().__init__(
             routing_state=self._state,
             rate_limits=self._limits,
@@ -288,6 +293,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             record_events=record_events,
             config=self._settings,
             pending=self._queue,
+            stage_histories=self._histories,
+            routing_decisions=self._decisions,
         )
 
     def __repr__(self) -> str:
@@ -307,6 +314,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             stale += [f"enrolments.{key[0]}.{key[1]}" for key in self._enrolled.overlay.conflicts()]
             stale += [f"outbox.{key}" for key in self._events.overlay.conflicts()]
             stale += [f"pending_submissions.{id}" for id in self._queue.conflicts()]
+            stale += [f"stage_histories.{id}" for id in self._histories.overlay.conflicts()]
+            stale += [f"routing_decisions.{n}" for n in self._decisions.overlay.conflicts()]
             if stale:
                 raise ConcurrencyError(
                     f"another unit of work changed {', '.join(stale)} after this one read "
@@ -321,6 +330,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             self._events.apply()
             self._settings.apply()
             self._queue.apply()
+            self._histories.overlay.apply()
+            self._decisions.overlay.apply()
         self._rollback()
 
     def _rollback(self) -> None:
@@ -332,3 +343,5 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._events.overlay.reset()
         self._settings.reset()
         self._queue.reset()
+        self._histories.overlay.reset()
+        self._decisions.overlay.reset()

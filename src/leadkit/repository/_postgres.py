@@ -47,6 +47,11 @@ from leadkit.io import structure_stored, unstructure
 from leadkit.repository._config import CONFIG_SCHEMA, PostgresConfig
 from leadkit.repository._enrolments import ENROLMENT_SCHEMA_POSTGRES, PostgresEnrolments
 from leadkit.repository._generic import Table
+from leadkit.repository._histories import (
+    HISTORY_SCHEMA_POSTGRES,
+    PostgresRoutingDecisions,
+    PostgresStageHistories,
+)
 from leadkit.repository._migrations import Migration, Migrations
 from leadkit.repository._outbox import OUTBOX_SCHEMA_POSTGRES, PostgresOutbox
 from leadkit.repository._pending import POSTGRES_PENDING_SCHEMA, PostgresPendingQueue
@@ -90,6 +95,7 @@ POSTGRES_MIGRATIONS = Migrations(
         ),
         Migration("the store's configuration (catalogues)", CONFIG_SCHEMA),
         Migration("the web-to-lead pending queue", POSTGRES_PENDING_SCHEMA),
+        Migration("stage histories and routing decisions (issue 19)", HISTORY_SCHEMA_POSTGRES),
     )
 )
 """The PostgreSQL schema's migrations (the version is how many there are)."""
@@ -507,6 +513,8 @@ class PostgresUnitOfWork(BaseUnitOfWork):
             record_events=record_events,
             config=PostgresConfig(self._guarded_execute),
             pending=PostgresPendingQueue(self._guarded_execute),
+            stage_histories=PostgresStageHistories(self._guarded_execute),
+            routing_decisions=PostgresRoutingDecisions(self._guarded_execute),
         )
 
     def __repr__(self) -> str:

@@ -25,6 +25,8 @@ Promises every adapter keeps:
   the same way first, so ``by_email_key("Taro@Example.jp")`` works too.
 * Repositories are usable only inside ``with uow:``; nothing is written unless
   ``uow.commit()`` is called before the block ends; an exception rolls everything back.
+* Stage histories (:class:`StageHistoryRepository`) and routing decisions
+  (:class:`RoutingDecisionRepository`) are kept in the same transaction, in order.
 * Besides records, a unit of work holds the routing state (:class:`RoutingStateRepository`:
   round-robin turns, capacity counts) and the rate limits
   (:class:`RateLimitRepository`: accepted submissions per key), in the same transaction as
@@ -57,6 +59,8 @@ from leadkit.model import (
 if TYPE_CHECKING:
     from leadkit.nurture import Enrolment
     from leadkit.outbox import DomainEvent, OutboxEntry
+    from leadkit.routing import RecordedDecision
+    from leadkit.stages import StageHistory
 
 __all__ = [
     "AccountRepository",
@@ -74,7 +78,9 @@ __all__ = [
     "RateLimitRepository",
     "Record",
     "Repository",
+    "RoutingDecisionRepository",
     "RoutingStateRepository",
+    "StageHistoryRepository",
     "TaskRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -417,6 +423,66 @@ class OutboxRepository(Protocol):
         ...
 
 
+class StageHistoryRepository(Protocol):
+    """Each lead's :class:`~leadkit.stages.StageHistory` (its stage transitions and
+    status changes, with their times, actors and reasons), append-only."""
+
+    def save(self, history: StageHistory, /) -> StageHistory:
+        """Store the lead's whole history; the stored one must be a prefix of it (else
+        ``ValidationError``, nothing written): only the new steps are added."""
+        ...
+
+    def find(self, lead_id: str, /) -> StageHistory | None:
+        """The lead's stored history, or None."""
+        ...
+
+    def get(self, lead_id: str, /) -> StageHistory:
+        """The lead's stored history; NotFoundError if none."""
+        ...
+
+    def of(self, lead_id: str, /) -> StageHistory:
+        """The lead's stored history, or an empty one."""
+        ...
+
+    def all(self) -> list[StageHistory]:
+        """Every stored history, in the order each lead's was first saved."""
+        ...
+
+    def __len__(self) -> int:
+        """How many leads have a stored history."""
+        ...
+
+
+class RoutingDecisionRepository(Protocol):
+    """Routing decisions as kept facts (:class:`~leadkit.routing.RecordedDecision`):
+    who was given each lead, when, by which entry and strategy, and why."""
+
+    def add(self, decision: RecordedDecision, /) -> RecordedDecision:
+        """Keep one decision."""
+        ...
+
+    def by_lead(self, lead_id: str, /) -> list[RecordedDecision]:
+        """The lead's decisions, oldest first."""
+        ...
+
+    def latest(self, lead_id: str, /) -> RecordedDecision | None:
+        """The lead's last decision, or None."""
+        ...
+
+    def assigned_at(self, lead_ids: Iterable[str] | None = None, /) -> dict[str, datetime]:
+        """When each lead (of ``lead_ids``, else every one with a decision) was last
+        routed."""
+        ...
+
+    def all(self) -> list[RecordedDecision]:
+        """Every decision, in the order kept."""
+        ...
+
+    def __len__(self) -> int:
+        """How many decisions are kept."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository.
 
@@ -522,6 +588,16 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository:
         """Domain events waiting for delivery."""
+        ...
+
+    @property
+    def stage_histories(self) -> StageHistoryRepository:
+        """Each lead's stage history."""
+        ...
+
+    @property
+    def routing_decisions(self) -> RoutingDecisionRepository:
+        """The routing decisions kept for each lead."""
         ...
 
     def __enter__(self) -> Self:

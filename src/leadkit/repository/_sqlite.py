@@ -30,6 +30,11 @@ from leadkit.io import structure_stored, unstructure
 from leadkit.repository._config import CONFIG_SCHEMA, SqliteConfig
 from leadkit.repository._enrolments import ENROLMENT_SCHEMA_SQLITE, SqliteEnrolments
 from leadkit.repository._generic import Table
+from leadkit.repository._histories import (
+    HISTORY_SCHEMA_SQLITE,
+    SqliteRoutingDecisions,
+    SqliteStageHistories,
+)
 from leadkit.repository._migrations import Migration, Migrations
 from leadkit.repository._outbox import OUTBOX_SCHEMA_SQLITE, SqliteOutbox
 from leadkit.repository._pending import SQLITE_PENDING_SCHEMA, SqlitePendingQueue
@@ -95,6 +100,8 @@ _MIGRATIONS: tuple[str, ...] = (
     CONFIG_SCHEMA,
     # 6: the web-to-lead pending queue (issue 18).
     SQLITE_PENDING_SCHEMA,
+    # 7: stage histories and routing decisions, kept beside the records (issue 19).
+    HISTORY_SCHEMA_SQLITE,
 )
 
 MIGRATIONS = Migrations(
@@ -105,6 +112,7 @@ MIGRATIONS = Migrations(
         Migration("nurture enrolments and the outbox", _MIGRATIONS[3]),
         Migration("the store's configuration (catalogues)", _MIGRATIONS[4]),
         Migration("the web-to-lead pending queue", _MIGRATIONS[5]),
+        Migration("stage histories and routing decisions", _MIGRATIONS[6]),
     )
 )
 """The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
@@ -526,6 +534,8 @@ class SqliteUnitOfWork(BaseUnitOfWork):
             record_events=record_events,
             config=SqliteConfig(self._connection, self._guard),
             pending=SqlitePendingQueue(self._connection, self._guard),
+            stage_histories=SqliteStageHistories(self._connection, self._guard),
+            routing_decisions=SqliteRoutingDecisions(self._connection, self._guard),
         )
 
     def __repr__(self) -> str:

@@ -30,6 +30,7 @@ from leadkit.repository._generic import (
     Table,
     TableRepository,
 )
+from leadkit.repository._histories import RoutingDecisionStore, StageHistoryStore
 from leadkit.repository._outbox import OutboxStore
 from leadkit.repository._pending import PendingQueueRepository
 from leadkit.repository._protocols import RateLimitRepository, RoutingStateRepository
@@ -53,6 +54,8 @@ class BaseUnitOfWork:
         record_events: bool = False,
         config: ConfigStore | None = None,
         pending: PendingQueueRepository | None = None,
+        stage_histories: StageHistoryStore | None = None,
+        routing_decisions: RoutingDecisionStore | None = None,
     ) -> None:
         if not isinstance(record_events, bool):
             raise ValidationError(
@@ -72,6 +75,8 @@ class BaseUnitOfWork:
         self._saved_catalogues: Catalogues | None = None
         self._catalogue_token: Token[Catalogues] | None = None
         self._pending = pending
+        self._stage_histories = stage_histories
+        self._routing_decisions = routing_decisions
 
     def _lead_written(self, before: Lead | None, after: Lead) -> None:
         from leadkit.outbox import lead_events
@@ -292,6 +297,23 @@ class BaseUnitOfWork:
         """The outbox of domain events, in this transaction."""
         self._guard()
         return self._outbox
+
+    @property
+    def stage_histories(self) -> StageHistoryStore:
+        """Each lead's stage history (transitions and status changes), in this
+        transaction."""
+        self._guard()
+        if self._stage_histories is None:
+            raise UnitOfWorkStateError(f"{type(self).__name__} keeps no stage histories")
+        return self._stage_histories
+
+    @property
+    def routing_decisions(self) -> RoutingDecisionStore:
+        """The routing decisions kept for each lead, in this transaction."""
+        self._guard()
+        if self._routing_decisions is None:
+            raise UnitOfWorkStateError(f"{type(self).__name__} keeps no routing decisions")
+        return self._routing_decisions
 
     @property
     def pending_submissions(self) -> PendingQueueRepository:

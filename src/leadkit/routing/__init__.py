@@ -41,6 +41,7 @@ from leadkit.routing._reassign import (
     release_closed,
     release_if_closed,
 )
+from leadkit.routing._record import RecordedDecision, SkippedNote
 from leadkit.routing._router import MatchedEntry, Router, RoutingDecision, SkippedEntry
 from leadkit.routing._rules import AssignmentRules, AssignmentTarget, RuleEntry
 from leadkit.routing._sqlite import SqliteState
@@ -91,6 +92,7 @@ __all__ = [
     "MemberNote",
     "Reassignment",
     "ReassignmentPlan",
+    "RecordedDecision",
     "Roster",
     "RoundRobin",
     "Router",
@@ -98,6 +100,7 @@ __all__ = [
     "RoutingState",
     "RuleEntry",
     "SkippedEntry",
+    "SkippedNote",
     "SqliteState",
     "StateTransaction",
     "Strategy",

@@ -170,7 +170,11 @@ def apply_reassignment(
     """Carry out ``plan`` in ``uow`` (commit it yourself): each lead gets its new owner
     unless it changed since the plan (then it is skipped, with the reason). The routing
     counts move with it: the new owner's open count and period counts go up, the old
-    one's open count down. Returns a result per lead: ``"moved"`` or why not."""
+    one's open count down, and each move's routing decision is kept in
+    ``uow.routing_decisions`` (at the plan's ``as_of``, with the old owner). Returns a
+    result per lead: ``"moved"`` or why not."""
+    from leadkit.routing._record import RecordedDecision
+
     results: dict[str, str] = {}
     with state.transaction() as txn:
         for move in plan.moves:
@@ -182,6 +186,9 @@ def apply_reassignment(
                 results[move.lead_id] = "skipped: the lead changed since the plan"
                 continue
             uow.leads.update(attrs.evolve(lead, owner=move.to_owner))
+            uow.routing_decisions.add(
+                RecordedDecision.of(move.decision, at=plan.as_of, previous_owner=move.from_owner)
+            )
             if not move.to_owner.is_queue:
                 record_assignment(txn, move.to_owner.id, router.roster, plan.as_of)
             old = open_key(move.from_owner.id)

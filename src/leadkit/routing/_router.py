@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -18,6 +19,9 @@ from leadkit.routing._rules import AssignmentRules, RuleEntry
 from leadkit.routing._state import RoutingState, StateTransaction
 from leadkit.routing._strategies import AccountOwner, StrategyReasoning, record_assignment
 from leadkit.rules import AllOf, Criteria, Explanation, FirstMatchIndex, IndexStats, explain
+
+if TYPE_CHECKING:
+    from leadkit.repository import UnitOfWork
 
 __all__ = ["MatchedEntry", "Router", "RoutingDecision", "SkippedEntry"]
 
@@ -232,6 +236,29 @@ class Router:
                 self._route(lead, as_of, txn, by_lead.get(_lead_id(lead), ()), explain)
                 for lead in leads
             ]
+
+    def route_in(
+        self,
+        uow: UnitOfWork,
+        lead: Lead,
+        *,
+        as_of: datetime,
+        events: Sequence[EngagementEvent] = (),
+        explain: bool = True,
+    ) -> RoutingDecision:
+        """Decide who gets ``lead`` inside ``uow`` (an active unit of work): the
+        strategy state is ``uow.routing_state`` and the decision is kept in
+        ``uow.routing_decisions`` (a :class:`~leadkit.routing.RecordedDecision` at
+        ``as_of``, with the lead's owner before it), both in the unit's transaction, so
+        they are committed, or rolled back, with the lead it saves. The lead itself is
+        not written: store it with its new owner.
+        """
+        from leadkit.routing._record import RecordedDecision
+
+        when = _check_as_of(as_of)
+        decision = self._route(lead, when, uow.routing_state, events, explain)
+        uow.routing_decisions.add(RecordedDecision.of(decision, at=when, previous_owner=lead.owner))
+        return decision
 
     def dry_run(
         self,

@@ -50,6 +50,7 @@ from leadkit.stages._serial import (
 )
 from leadkit.stages._sla import SlaBreach, overdue
 from leadkit.stages._stage import GRADE_LADDER, Stage, grade_rank
+from leadkit.stages._stored import store_classification, store_move
 
 __all__ = [
     "GRADE_LADDER",
@@ -90,6 +91,8 @@ __all__ = [
     "reject",
     "save_status",
     "set_status",
+    "store_classification",
+    "store_move",
     "transition",
 ]
 

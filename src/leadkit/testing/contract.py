@@ -70,7 +70,9 @@ from leadkit.repository import (
     OutboxRepository,
     QueueRepository,
     RateLimitRepository,
+    RoutingDecisionRepository,
     RoutingStateRepository,
+    StageHistoryRepository,
     TaskRepository,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -265,6 +267,16 @@ class FailingUnitOfWork:
     def outbox(self) -> OutboxRepository:
         """The inner unit's outbox; ``add`` counts as a write step."""
         return cast(OutboxRepository, self._wrap("outbox"))
+
+    @property
+    def stage_histories(self) -> StageHistoryRepository:
+        """The inner unit's stage histories; ``save`` counts as a write step."""
+        return cast(StageHistoryRepository, self._wrap("stage_histories"))
+
+    @property
+    def routing_decisions(self) -> RoutingDecisionRepository:
+        """The inner unit's routing decisions; ``add`` counts as a write step."""
+        return cast(RoutingDecisionRepository, self._wrap("routing_decisions"))
 
     @property
     def rate_limits(self) -> RateLimitRepository:
@@ -1062,6 +1074,142 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.catalogues == mine
             assert uow.leads.get("cat-1").status == "Calling"
+
+    # -- decisions that are kept: stage histories and routing decisions (issue 19) -------
+
+    def test_stage_histories_are_part_of_the_transaction(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        from leadkit.stages import Stage, StageHistory, accept, reject, set_status, transition
+
+        h1 = transition(StageHistory("l-1"), Stage.INQUIRY, at=T0, by="form")
+        h1 = transition(h1, Stage.MQL, at=T0 + timedelta(hours=1), by="policy:default")
+        h2 = transition(StageHistory("l-2"), Stage.SGL, at=T0, by="u-1")
+        with uow_factory() as uow:
+            assert uow.stage_histories.save(h1) == h1
+            assert uow.stage_histories.get("l-1") == h1  # a unit sees its writes
+            # not committed
+        with uow_factory() as uow:
+            assert uow.stage_histories.find("l-1") is None
+            assert uow.stage_histories.of("l-1") == StageHistory("l-1")
+            with pytest.raises(NotFoundError):
+                uow.stage_histories.get("l-1")
+            assert len(uow.stage_histories) == 0
+            uow.stage_histories.save(h2)
+            uow.stage_histories.save(h1)
+            uow.commit()
+        later = accept(h1, at=T0 + timedelta(days=1), by="u-1")
+        later = set_status(later, "Working - Contacted", at=T0 + timedelta(days=1), by="u-1")
+        with uow_factory() as uow:
+            uow.stage_histories.save(later)  # two new steps on the stored ones
+            uow.stage_histories.save(later)  # nothing new: nothing written
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.stage_histories.get("l-1") == later
+            assert uow.stage_histories.get("l-1").current is Stage.SAL
+            assert [h.lead_id for h in uow.stage_histories.all()] == ["l-2", "l-1"]
+            assert len(uow.stage_histories) == 2
+            # Append-only: a history that rewrites a stored step is refused, unwritten.
+            other = reject(h1, at=T0 + timedelta(days=2), by="u-2", reason="予算なし")
+            with pytest.raises(ValidationError) as refused:
+                uow.stage_histories.save(other)
+            assert refused.value.path == ("stage_histories", "l-1")
+            with pytest.raises(ValidationError):
+                uow.stage_histories.save(StageHistory("l-1"))  # dropping steps
+            assert uow.stage_histories.get("l-1") == later
+
+    @settings(
+        max_examples=25,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+        ],
+    )
+    @given(history=lks.stage_histories(), cut=st.integers(0, 6))
+    def test_a_stored_stage_history_round_trips_exactly(
+        self, uow_factory: UnitOfWorkFactory, history: Any, cut: int
+    ) -> None:
+        from leadkit.stages import StageHistory
+
+        # Examples share the fixture's store: each gets its own lead id.
+        lead_id = f"{history.lead_id}-{uuid.uuid4().hex}"
+        full = StageHistory(lead_id, history.transitions, status_changes=history.status_changes)
+        part = StageHistory(
+            lead_id, history.transitions[:cut], status_changes=history.status_changes[:cut]
+        )
+        with uow_factory() as uow:
+            uow.stage_histories.save(part)
+            uow.commit()
+        with uow_factory() as uow:
+            uow.stage_histories.save(full)  # the rest, appended
+            uow.commit()
+        with uow_factory() as uow:
+            stored = uow.stage_histories.of(lead_id)
+            # A history with no step is not stored: nothing to find.
+            assert (uow.stage_histories.find(lead_id) is None) is (
+                not full.transitions and not full.status_changes
+            )
+        assert stored == full
+        assert [str(t) for t in stored] == [str(t) for t in full]
+        assert [t.at.utcoffset() for t in stored] == [t.at.utcoffset() for t in full]
+
+    def test_routing_decisions_are_part_of_the_transaction(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        from leadkit.routing import MatchedEntry, RecordedDecision, RoutingDecision
+
+        first = RecordedDecision.of(RoutingDecision("l-1", OwnerRef.queue("inbound"), None), at=T0)
+        second = RecordedDecision.of(
+            RoutingDecision("l-1", OwnerRef.user("u-1"), MatchedEntry(0, "関東")),
+            at=T0 + timedelta(hours=2),
+            previous_owner=OwnerRef.queue("inbound"),
+        )
+        other = RecordedDecision.of(
+            RoutingDecision("l-2", OwnerRef.user("u-2"), MatchedEntry(1, "")), at=T0
+        )
+        with uow_factory() as uow:
+            uow.routing_decisions.add(first)
+            assert uow.routing_decisions.by_lead("l-1") == [first]  # a unit sees its writes
+            # not committed
+        with uow_factory() as uow:
+            assert uow.routing_decisions.by_lead("l-1") == []
+            assert uow.routing_decisions.latest("l-1") is None
+            assert len(uow.routing_decisions) == 0
+            uow.routing_decisions.add(first)
+            uow.routing_decisions.add(other)
+            uow.commit()
+        with uow_factory() as uow:
+            uow.routing_decisions.add(second)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.routing_decisions.by_lead("l-1") == [first, second]
+            assert uow.routing_decisions.latest("l-1") == second
+            assert uow.routing_decisions.all() == [first, other, second]
+            assert uow.routing_decisions.assigned_at() == {
+                "l-1": T0 + timedelta(hours=2),
+                "l-2": T0,
+            }
+            assert uow.routing_decisions.assigned_at(["l-2", "l-9"]) == {"l-2": T0}
+            with pytest.raises(ValidationError):
+                uow.routing_decisions.add(second.explanation)  # type: ignore[arg-type]
+
+    @settings(
+        max_examples=25,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+        ],
+    )
+    @given(decision=lks.recorded_decisions())
+    def test_a_stored_routing_decision_round_trips_exactly(
+        self, uow_factory: UnitOfWorkFactory, decision: Any
+    ) -> None:
+        decision = attrs.evolve(decision, lead_id=f"{decision.lead_id}-{uuid.uuid4().hex}")
+        with uow_factory() as uow:
+            uow.routing_decisions.add(decision)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.routing_decisions.by_lead(decision.lead_id) == [decision]
 
 
 class PendingQueueContract:

@@ -73,7 +73,9 @@ __all__ = [
     "owners",
     "person_names",
     "queues",
+    "recorded_decisions",
     "source_catalogues",
+    "stage_histories",
     "status_catalogues",
     "tasks",
     "users",
@@ -541,6 +543,91 @@ def source_catalogues() -> st.SearchStrategy[SourceCatalogue]:
         st.builds(LeadSource, _text.map(lambda s: s[:80]), st.sampled_from(list(Channel))),
         max_size=5,
     ).map(lambda sources: SourceCatalogue(sources))
+
+
+def stage_histories(lead_id: str | None = None) -> st.SearchStrategy[Any]:
+    """Legal :class:`~leadkit.stages.StageHistory` values: a walk through the transition
+    table at non-decreasing times (an SQL move with its qualification) and status
+    changes of the default catalogue, with Japanese and Latin reasons."""
+    from leadkit.stages import TRANSITIONS, Qualification, StageHistory, StatusChange, Transition
+
+    @st.composite
+    def build(draw: st.DrawFn) -> StageHistory:
+        lead = lead_id if lead_id is not None else draw(ids("lead"))
+        at = draw(aware_datetimes(max_value=datetime(2030, 1, 1, tzinfo=UTC)))
+        steps: list[Transition] = []
+        current = None
+        for _ in range(draw(st.integers(0, 6))):
+            options = sorted(TRANSITIONS[current], key=lambda s: s.value)
+            if not options:
+                break
+            target = draw(st.sampled_from(options))
+            at = at + draw(st.sampled_from([timedelta(0), timedelta(minutes=5), timedelta(days=2)]))
+            deal = None
+            if target.value == "sql":
+                deal = Qualification(
+                    draw(money()), draw(_dates()), opportunity_name=draw(_opt(_text))
+                )
+            steps.append(
+                Transition(current, target, at, draw(_text), draw(st.one_of(st.just(""), _text)),
+                           qualification=deal)
+            )  # fmt: skip
+            current = target
+        changes: list[StatusChange] = []
+        moment = draw(aware_datetimes(max_value=datetime(2030, 1, 1, tzinfo=UTC)))
+        names = [status.api_name for status in DEFAULT_STATUSES.statuses]
+        for _ in range(draw(st.integers(0, 4))):
+            moment = moment + draw(st.sampled_from([timedelta(0), timedelta(hours=3)]))
+            changes.append(
+                StatusChange(draw(st.sampled_from(names)), moment, draw(_text),
+                             draw(st.sampled_from(["manual", "first_activity"])),
+                             draw(st.one_of(st.just(""), _text)))
+            )  # fmt: skip
+        return StageHistory(lead, steps, status_changes=changes)
+
+    return build()
+
+
+def recorded_decisions(lead_id: str | None = None) -> st.SearchStrategy[Any]:
+    """:class:`~leadkit.routing.RecordedDecision` values: by an entry or the default
+    owner, with or without a strategy's reasoning and skipped entries."""
+    from leadkit.routing import (
+        MatchedEntry,
+        MemberNote,
+        RecordedDecision,
+        SkippedNote,
+        StrategyReasoning,
+    )
+
+    reasoning = st.builds(
+        StrategyReasoning,
+        st.sampled_from(["round_robin", "weighted", "capacity", "least_loaded"]),
+        _text,
+        _opt(ids("u")),
+        skipped=st.lists(st.builds(MemberNote, ids("u"), _text), max_size=3).map(tuple),
+        turn=_opt(st.integers(1, 10_000)),
+        detail=st.one_of(st.just(""), _text),
+        fallback=_opt(owners()),
+    )
+    entry = st.builds(MatchedEntry, st.integers(0, 50), st.one_of(st.just(""), _text))
+    skipped = st.builds(
+        SkippedNote,
+        st.integers(0, 50),
+        st.one_of(st.just(""), _text),
+        st.lists(_text, max_size=3).map(tuple),
+    )
+    return st.builds(
+        RecordedDecision,
+        st.just(lead_id) if lead_id is not None else ids("lead"),
+        aware_datetimes(),
+        owners(),
+        entry=_opt(entry),
+        strategy_reasoning=_opt(reasoning),
+        kept_owner=st.booleans(),
+        skipped=st.lists(skipped, max_size=3),
+        previous_owner=_opt(owners()),
+        explanation=st.one_of(st.just(""), _text),
+    )
 
 
 # Deprecated: ``events`` collided with :func:`leadkit.rules.events` (issue 11).

@@ -12,21 +12,38 @@ from leadkit.worklists._bulk import (
     change_status,
     transfer_owner,
 )
-from leadkit.worklists._next import HOT_PRIORITIES, next_action, rep_next_actions
-from leadkit.worklists._response import FirstResponse, ResponseSla, done_at, first_responses
+from leadkit.worklists._next import (
+    HOT_PRIORITIES,
+    next_action,
+    rep_next_actions,
+    stored_next_actions,
+)
+from leadkit.worklists._response import (
+    FirstResponse,
+    ResponseSla,
+    assignment_times,
+    done_at,
+    first_responses,
+    stored_first_responses,
+)
 from leadkit.worklists._run import WorklistPage, run_worklist
 from leadkit.worklists._worklist import (
     BUILTIN_WORKLISTS,
+    PRIORITY_FIELD,
+    STAGE_EVENT,
     SortKey,
     Worklist,
     activity_events,
     dump_worklist,
     load_worklist,
+    stage_event,
 )
 
 __all__ = [
     "BUILTIN_WORKLISTS",
     "HOT_PRIORITIES",
+    "PRIORITY_FIELD",
+    "STAGE_EVENT",
     "BulkReport",
     "BulkResult",
     "FirstResponse",
@@ -36,6 +53,7 @@ __all__ = [
     "WorklistPage",
     "activity_events",
     "add_to_campaign",
+    "assignment_times",
     "bulk_reassign",
     "change_status",
     "done_at",
@@ -45,5 +63,8 @@ __all__ = [
     "next_action",
     "rep_next_actions",
     "run_worklist",
+    "stage_event",
+    "stored_first_responses",
+    "stored_next_actions",
     "transfer_owner",
 ]

@@ -169,13 +169,17 @@ def bulk_reassign(
 ) -> BulkReport:
     """Route the leads ``ids`` again through ``router``'s rules (as if they had no owner)
     and give each to the owner chosen; the message is the routing decision. The routing
-    bookkeeping is written to ``state`` per lead, the old owner's open count released."""
+    bookkeeping is written to ``state`` per lead, the old owner's open count released,
+    and the decision kept in ``uow.routing_decisions`` (with the old owner)."""
+    from leadkit.routing import RecordedDecision
+
     when = aware_datetime(as_of)
 
     def step(lead: Lead) -> str:
         _editable(lead)
         decision = router.route(attrs.evolve(lead, owner=None), as_of=when, state=state)
         uow.leads.update(attrs.evolve(lead, owner=decision.owner))
+        uow.routing_decisions.add(RecordedDecision.of(decision, at=when, previous_owner=lead.owner))
         if lead.owner is not None and not lead.owner.is_queue and is_open_lead(lead):
             state.release(lead.owner.id)  # type: ignore[attr-defined]
         return str(decision)

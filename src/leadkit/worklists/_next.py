@@ -6,15 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from leadkit._checks import aware_datetime
 from leadkit.errors import ValidationError
 from leadkit.model import Activity, Lead, Task, TaskStatus, active_statuses
 from leadkit.nurture import NextAction, next_best_action
 from leadkit.stages import Stage, StageHistory, StagePolicy, WorkingCalendar
-from leadkit.worklists._response import ResponseSla, done_at, first_responses
+from leadkit.worklists._response import (
+    ResponseSla,
+    assignment_times,
+    done_at,
+    first_responses,
+)
 
-__all__ = ["HOT_PRIORITIES", "next_action", "rep_next_actions"]
+if TYPE_CHECKING:
+    from leadkit.repository import UnitOfWork
+
+__all__ = ["HOT_PRIORITIES", "next_action", "rep_next_actions", "stored_next_actions"]
 
 HOT_PRIORITIES = frozenset({"A1", "A2", "B1", "B2"})
 """The cells of the priority matrix (:func:`leadkit.scoring.priority_matrix`) that are
@@ -150,3 +159,48 @@ def rep_next_actions(
         )
     )
     return out
+
+
+def stored_next_actions(
+    uow: UnitOfWork,
+    *,
+    rep: str,
+    as_of: datetime,
+    policy: StagePolicy,
+    sla: ResponseSla | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> list[tuple[Lead, NextAction]]:
+    """:func:`rep_next_actions` from the stored facts of ``uow`` (an active unit of
+    work): the leads user ``rep`` owns, their stored stage histories, tasks and events,
+    the time each was last routed (:func:`~leadkit.worklists.assignment_times`) and the
+    priority kept on the lead (the custom field ``priority``, written by
+    :func:`leadkit.stages.store_classification`)."""
+    from leadkit.model import OwnerRef
+    from leadkit.worklists._worklist import PRIORITY_FIELD
+
+    when = aware_datetime(as_of)
+    leads = uow.leads.by_owner(OwnerRef.user(rep))
+    histories: dict[str, StageHistory] = {}
+    activities: list[Activity] = []
+    priorities: dict[str, str] = {}
+    for lead in leads:
+        stored = uow.stage_histories.find(lead.id)
+        if stored is not None:
+            histories[lead.id] = stored
+        activities.extend(uow.tasks.by_lead(lead.id))
+        activities.extend(uow.events.by_lead(lead.id))
+        cell = lead.custom.get(PRIORITY_FIELD)
+        if isinstance(cell, str):
+            priorities[lead.id] = cell
+    return rep_next_actions(
+        leads,
+        rep=rep,
+        as_of=when,
+        policy=policy,
+        histories=histories,
+        activities=activities,
+        sla=sla,
+        assigned_at=assignment_times(uow, as_of=when),
+        priorities=priorities,
+        calendar=calendar,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -14,7 +15,17 @@ from leadkit.errors import ValidationError
 from leadkit.model import Activity, Event, Lead, Task, TaskStatus
 from leadkit.stages import WorkingCalendar
 
-__all__ = ["FirstResponse", "ResponseSla", "done_at", "first_responses"]
+if TYPE_CHECKING:
+    from leadkit.repository import UnitOfWork
+
+__all__ = [
+    "FirstResponse",
+    "ResponseSla",
+    "assignment_times",
+    "done_at",
+    "first_responses",
+    "stored_first_responses",
+]
 
 
 def done_at(activity: Activity, *, as_of: datetime) -> datetime | None:
@@ -172,3 +183,66 @@ def first_responses(
             )
         )
     return out
+
+
+def assignment_times(uow: UnitOfWork, *, as_of: datetime) -> dict[str, datetime]:
+    """When each lead was last routed by ``as_of``, from the decisions kept in
+    ``uow.routing_decisions`` (:meth:`~leadkit.routing.Router.route_in`): the start of
+    its first-response clock. Leads never routed are absent (their clock starts at
+    creation)."""
+    when = aware_datetime(as_of)
+    times: dict[str, datetime] = {}
+    for decision in uow.routing_decisions.all():
+        if decision.at <= when:
+            times[decision.lead_id] = decision.at
+    return times
+
+
+def stored_first_responses(
+    uow: UnitOfWork,
+    *,
+    as_of: datetime,
+    lead_ids: Iterable[str] | None = None,
+    sla: ResponseSla | None = None,
+    slas: Mapping[str, ResponseSla] | None = None,
+    teams: Mapping[str, str] | None = None,
+) -> list[FirstResponse]:
+    """:func:`first_responses` from the stored facts of ``uow`` (an active unit of
+    work): its leads (those of ``lead_ids``, else all, in the order stored), their tasks
+    and events, and the clock started at each lead's last kept routing decision
+    (:func:`assignment_times`), else at its creation.
+
+    >>> import attrs
+    >>> from datetime import datetime, timedelta, UTC
+    >>> from leadkit.model import Lead, OwnerRef, PersonName, Task, TaskStatus
+    >>> from leadkit.repository import InMemoryUnitOfWork
+    >>> from leadkit.routing import AssignmentRules, Router
+    >>> t0 = datetime(2026, 4, 6, 9, tzinfo=UTC)
+    >>> router = Router(AssignmentRules([], default_owner=OwnerRef.user("u-1")))
+    >>> with InMemoryUnitOfWork() as uow:
+    ...     lead = Lead(id="l-1", name=PersonName("Sato"), company="ABC",
+    ...                 created_at=t0 - timedelta(days=3))
+    ...     decision = router.route_in(uow, lead, as_of=t0)
+    ...     _ = uow.leads.add(attrs.evolve(lead, owner=decision.owner))
+    ...     _ = uow.tasks.add(Task(subject="call", lead_id="l-1", created_at=t0,
+    ...                            status=TaskStatus.COMPLETED,
+    ...                            completed_at=t0 + timedelta(hours=2)))
+    ...     [(r.state, r.elapsed) for r in stored_first_responses(
+    ...         uow, as_of=t0 + timedelta(days=1), sla=ResponseSla(4))]
+    [('answered', datetime.timedelta(seconds=7200))]
+    """
+    when = aware_datetime(as_of)
+    leads = uow.leads.all() if lead_ids is None else uow.leads.get_many(list(lead_ids))
+    activities: list[Activity] = []
+    for lead in leads:
+        activities.extend(uow.tasks.by_lead(lead.id))
+        activities.extend(uow.events.by_lead(lead.id))
+    return first_responses(
+        leads,
+        activities,
+        as_of=when,
+        assigned_at=assignment_times(uow, as_of=when),
+        sla=sla,
+        slas=slas,
+        teams=teams,
+    )

@@ -13,17 +13,21 @@ from typing import Any
 import attrs
 
 from leadkit._checks import aware_datetime
-from leadkit.errors import LeadkitError, ValidationError
+from leadkit.errors import SqlCompileError, ValidationError
 from leadkit.model import Activity, Lead, OwnerRef
 from leadkit.repository import UnitOfWork
+from leadkit.repository._state import to_micros
 from leadkit.rules import Condition, compile, field
 from leadkit.worklists._worklist import (
     DONE,
     Worklist,
     activity_event,
     activity_events,
+    needs_stage,
     rep_event,
     sort_key,
+    stage_event,
+    stage_event_of,
 )
 
 __all__ = ["WorklistPage", "run_worklist"]
@@ -52,6 +56,7 @@ def _python(
     uow: UnitOfWork, condition: Condition | None, worklist: Worklist, when: datetime
 ) -> list[Lead]:
     compiled = compile(condition) if condition is not None else None
+    stages = needs_stage(condition)
     chosen = []
     for lead in uow.leads.all():
         if compiled is not None:
@@ -62,6 +67,11 @@ def _python(
                 ]
                 acts: list[Activity] = [*uow.tasks.by_lead(lead.id), *uow.events.by_lead(lead.id)]
                 history += activity_events(acts, as_of=when)
+                if stages:
+                    stored = uow.stage_histories.find(lead.id)
+                    stage = stage_event(stored, as_of=when) if stored is not None else None
+                    if stage is not None:
+                        history.append(stage)
             if not compiled(lead, history, as_of=when):
                 continue
         chosen.append(lead)
@@ -89,6 +99,14 @@ def _activity_json(kind: str, data: str, as_of: float) -> str | None:
     return json.dumps(unstructure(event), ensure_ascii=False)
 
 
+def _stage_json(lead_id: str, stage: str, at: int) -> str:
+    from leadkit.io import unstructure
+    from leadkit.repository._state import from_micros
+
+    event = stage_event_of(lead_id, stage, from_micros(at))
+    return json.dumps(unstructure(event), ensure_ascii=False)
+
+
 def _rep_json(lead_id: str, owner: str, first: float) -> str:
     from leadkit.io import unstructure
 
@@ -108,9 +126,13 @@ WITH acts AS (
          leadkit_event_value(data, 'occurred_at', 'datetime', 0) AS t
     FROM acts WHERE data IS NOT NULL
      AND leadkit_event_value(data, 'kind', 'text', 0) = '{done}'
+), stage AS (
+  SELECT lead_id AS __lead, leadkit_stage_json(lead_id, value, at) AS data FROM (
+    SELECT lead_id, value, at, MAX(position) FROM leadkit_stage_step
+     WHERE kind = 't' AND at <= :as_of_us GROUP BY lead_id)
 ), every AS (
   SELECT lead_id AS __lead, data FROM engagement_events WHERE lead_id IS NOT NULL
-  UNION ALL SELECT __lead, data FROM acts WHERE data IS NOT NULL
+  UNION ALL SELECT __lead, data FROM acts WHERE data IS NOT NULL{stage}
   UNION ALL SELECT __lead, leadkit_rep_json(__lead, o, MIN(t)) FROM done
     WHERE o IS NOT NULL GROUP BY __lead, o
 ), e AS (
@@ -118,6 +140,7 @@ WITH acts AS (
     FROM every
 )
 """.replace("{done}", DONE)
+_STAGE_UNION = "\n  UNION ALL SELECT __lead, data FROM stage"
 
 
 def _sqlite_query(condition: Condition | None, worklist: Worklist, when: datetime) -> str:
@@ -143,7 +166,7 @@ def _sqlite_query(condition: Condition | None, worklist: Worklist, when: datetim
     join = ""
     if compiler.aggregates.items:
         columns = ", ".join(c.sql(dialect="sqlite") for c in compiler.aggregates.columns())
-        text = _EVENTS
+        text = _EVENTS.replace("{stage}", _STAGE_UNION if needs_stage(condition) else "")
         join = (
             f'LEFT JOIN (SELECT "e"."__lead" AS "__lead", {columns} FROM e '
             f'WHERE "e"."__ts" <= :as_of GROUP BY "e"."__lead") AS "{compiler.aggregate_table}" '
@@ -169,10 +192,12 @@ def _sqlite(
         connection.create_function("leadkit_event_value", 4, _event_value, deterministic=True)
         connection.create_function("leadkit_activity_event", 3, _activity_json, deterministic=True)
         connection.create_function("leadkit_rep_json", 3, _rep_json, deterministic=True)
+        connection.create_function("leadkit_stage_json", 3, _stage_json, deterministic=True)
         rows = connection.execute(
             query,
             {
                 "as_of": when.timestamp(),
+                "as_of_us": to_micros(when),
                 "limit": worklist.page_size + 1,
                 "offset": (page - 1) * worklist.page_size,
             },
@@ -200,10 +225,17 @@ def run_worklist(
 
     On a :class:`~leadkit.repository.SqliteUnitOfWork` the condition, sort and paging run
     in SQLite (the condition rendered by :mod:`leadkit.sql`'s compiler over the stored
-    records; needs ``leadkit[sql]``), reading what is committed; other units of work are
-    filtered in Python. ``in_database=False`` forces Python.
+    records; needs ``leadkit[sql]``), reading what is committed. On a
+    :class:`~leadkit.repository.PostgresUnitOfWork` they run in PostgreSQL (the
+    ``postgres`` dialect over the records' JSON, in the unit's transaction), when the
+    condition names only fields PostgreSQL can read (see
+    :data:`leadkit.worklists._postgres.FIELDS`); otherwise, and on other units of work,
+    the leads are filtered in Python. ``in_database=False`` forces Python;
+    ``in_database=True`` insists on the database (a condition PostgreSQL cannot read is
+    then a :class:`~leadkit.errors.SqlCompileError`).
     """
     from leadkit.repository import SqliteUnitOfWork
+    from leadkit.repository._postgres import PostgresUnitOfWork
 
     if not isinstance(worklist, Worklist):
         raise ValidationError(
@@ -214,15 +246,29 @@ def run_worklist(
         raise ValidationError(f"page is a whole number from 1, got {page!r}", path="page")
     team = None if owners is None else [o.id if isinstance(o, OwnerRef) else o for o in owners]
     condition = _condition(worklist, team)
-    sqlite = isinstance(uow, SqliteUnitOfWork) if in_database is None else in_database
     size = worklist.page_size
-    if sqlite:
-        if not isinstance(uow, SqliteUnitOfWork):
-            raise ValidationError("in_database=True needs a SqliteUnitOfWork", path="in_database")
+    postgres = isinstance(uow, PostgresUnitOfWork)
+    database = (
+        (isinstance(uow, SqliteUnitOfWork) or postgres) if in_database is None else in_database
+    )
+    if database and postgres:
+        from leadkit.worklists._postgres import run_postgres
+
         try:
-            ids = _sqlite(uow.path, condition, worklist, when, page)
-        except LeadkitError:
-            raise
+            ids = run_postgres(uow, condition, worklist, when, page)
+        except SqlCompileError:
+            if in_database:
+                raise
+        else:
+            leads = uow.leads.get_many(ids[:size])
+            return WorklistPage(worklist.name, page, tuple(leads), len(ids) > size)
+    elif database:
+        if not isinstance(uow, SqliteUnitOfWork):
+            raise ValidationError(
+                "in_database=True needs a SqliteUnitOfWork or a PostgresUnitOfWork",
+                path="in_database",
+            )
+        ids = _sqlite(uow.path, condition, worklist, when, page)
         leads = uow.leads.get_many(ids[:size])
         return WorklistPage(worklist.name, page, tuple(leads), len(ids) > size)
     chosen = _python(uow, condition, worklist, when)

@@ -8,7 +8,11 @@ own (see :func:`activity_events`):
   with the properties ``owner`` (the user id who did it) and ``type`` (``task`` / ``event``);
 - ``activity.planned``: an open task, at its creation, with ``owner`` and ``type``;
 - ``activity.rep``: one per rep who did something, at their first done activity, with
-  ``owner``; ``events("activity.rep").count() >= 2`` is "touched by two reps".
+  ``owner``; ``events("activity.rep").count() >= 2`` is "touched by two reps";
+- ``stage.current``: the lead's stage by ``as_of`` from its stored stage history
+  (``uow.stage_histories``), at the time it entered it, with the property ``stage``
+  (``"mql"``, ``"sal"`` ...); ``events("stage.current").where(prop("stage") == "mql")``
+  is "an MQL now". A lead with no stored history has none.
 """
 
 from __future__ import annotations
@@ -18,30 +22,41 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from leadkit.errors import LoadError, Problem, ValidationError
 from leadkit.io._reader import mapping_codec
 from leadkit.model import Activity, EngagementEvent, Event, Lead, Money, Task
-from leadkit.rules import Condition, FieldRef, Kind, events, field, info_of
+from leadkit.rules import Condition, FieldRef, Kind, events, field, info_of, prop
 from leadkit.worklists._response import done_at
+
+if TYPE_CHECKING:
+    from leadkit.stages import StageHistory
 
 __all__ = [
     "BUILTIN_WORKLISTS",
     "PLAIN_CODECS",
+    "PRIORITY_FIELD",
+    "STAGE_EVENT",
     "SortKey",
     "Worklist",
     "activity_events",
     "dump_worklist",
     "load_worklist",
     "sort_key",
+    "stage_event",
 ]
 
 DONE = "activity.done"
 PLANNED = "activity.planned"
 REP = "activity.rep"
+STAGE_EVENT = "stage.current"
+"""The kind of the event that carries a lead's stored current stage (see the module)."""
+PRIORITY_FIELD = "priority"
+"""The custom field that keeps a lead's priority cell (``"A1"`` ... ``"D4"``), written
+by :func:`leadkit.stages.store_classification` and read by the hot-lead worklist."""
 
 SORTABLE_KINDS = (
     Kind.TEXT,
@@ -96,6 +111,45 @@ def rep_event(lead_id: str, owner: str, first: datetime) -> EngagementEvent:
         lead_id=lead_id,
         properties={"owner": owner},
     )
+
+
+def stage_event(history: StageHistory, *, as_of: datetime) -> EngagementEvent | None:
+    """The ``stage.current`` event of a stored history at ``as_of``: the stage the lead
+    was in then, at the time it entered it (to the precision of POSIX seconds as a
+    float, as SQL keeps it); None before its first transition."""
+    kept = history.until(as_of)
+    if not kept.transitions:
+        return None
+    step = kept.transitions[-1]
+    return stage_event_of(history.lead_id, step.to_stage.value, step.at)
+
+
+def stage_event_of(lead_id: str, stage: str, at: datetime) -> EngagementEvent:
+    """The ``stage.current`` event of a lead that entered ``stage`` at ``at``."""
+    return EngagementEvent(
+        id=f"stage:{lead_id}",
+        kind=STAGE_EVENT,
+        occurred_at=datetime.fromtimestamp(at.timestamp(), UTC),
+        lead_id=lead_id,
+        properties={"stage": stage},
+    )
+
+
+def needs_stage(condition: Condition | None) -> bool:
+    """True when ``condition`` counts ``stage.current`` events (it names the kind, or
+    counts events of every kind): only then do runs build them."""
+    from leadkit.rules import EventQuery
+
+    def walk(node: object) -> bool:
+        if isinstance(node, EventQuery):
+            return not node.kinds or STAGE_EVENT in node.kinds
+        if isinstance(node, tuple | list):
+            return any(walk(item) for item in node)
+        if attrs.has(type(node)):
+            return any(walk(getattr(node, f.name)) for f in attrs.fields(type(node)))  # type: ignore[arg-type]
+        return False
+
+    return walk(condition)
 
 
 def activity_events(activities: Iterable[Activity], *, as_of: datetime) -> list[EngagementEvent]:
@@ -251,6 +305,10 @@ def load_worklist(source: str | Path | Mapping[str, Any]) -> Worklist:
         raise LoadError([Problem(err.path or (), err.message)], what="worklist") from None
 
 
+# Stages a lead reaches only once sales took it (accepted, qualified, closed).
+_ACCEPTED = ["sal", "sgl", "sql", "won", "lost", "disqualified"]
+
+
 def _builtins() -> dict[str, Worklist]:
     open_lead = (field("is_converted") == False) & (field("is_merged") == False)  # noqa: E712
     closed = ["Closed - Converted", "Closed - Not Converted"]
@@ -262,7 +320,7 @@ def _builtins() -> dict[str, Worklist]:
             "untouched-mqls",
             title="MQLs nobody touched for two days (2日間未接触のMQL)",
             condition=open_lead
-            & (field("custom.stage") == "mql")
+            & events(STAGE_EVENT).where(prop("stage") == "mql")
             & field("created_at").older_than(days=2)
             & ~events(DONE).within(days=2),
             sort=["created_at"],
@@ -283,7 +341,8 @@ def _builtins() -> dict[str, Worklist]:
             "hot-not-accepted",
             title="Hot leads (priority A1-B2) not yet accepted (未受付のホットリード)",
             condition=open_lead
-            & field("custom.priority").is_in(["A1", "A2", "B1", "B2"])
+            & field(f"custom.{PRIORITY_FIELD}").is_in(["A1", "A2", "B1", "B2"])
+            & ~events(STAGE_EVENT).where(prop("stage").is_in(_ACCEPTED))
             & (field("status") == "Open - Not Contacted"),
             sort=["created_at"],
         ),
