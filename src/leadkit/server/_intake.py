@@ -9,10 +9,13 @@ allows. The ASGI app (:mod:`leadkit.server._app`) only translates requests.
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -26,9 +29,10 @@ from leadkit.repository import (
     PendingQueueUnitOfWork,
     PendingSubmission,
     RateLimitRepository,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
-from leadkit.routing import Router, RoutingDecision, UnitOfWorkState
+from leadkit.routing import InMemoryState, Router, RoutingDecision, StateTransaction
 from leadkit.server._form import FormDefinition
 
 __all__ = ["Answer", "PendingReport", "WebToLead", "process_pending"]
@@ -113,26 +117,65 @@ def _problems(result: IntakeResult) -> list[dict[str, str]]:
     return [{"path": format_path(p.path), "message": p.message} for p in result.problems]
 
 
-def _route(
-    factory: UnitOfWorkFactory, router: Router | None, lead: Lead, now: datetime
-) -> RoutingDecision | None:
-    """Assign a new lead through the routing rules (its own transactions, after the lead
-    is stored: a crash in between leaves a stored lead without an owner, never a lost
-    one)."""
-    if router is None:
-        return None
-    decision = router.route(lead, as_of=now, state=UnitOfWorkState(factory), explain=False)
-    for _ in range(5):
-        try:
-            with factory() as uow:
-                stored = uow.leads.get(lead.id)
-                if stored.owner is None:
-                    uow.leads.update(attrs.evolve(stored, owner=decision.owner))
-                    uow.commit()
-            break
-        except ConcurrencyError:
-            continue
-    return decision
+class _UnitState:
+    """The routing state of one open unit of work, as a :class:`RoutingState`: the
+    routing turn is taken in the transaction that stores the lead and commits (or rolls
+    back) with it, never on its own."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    @contextmanager
+    def _transaction(self) -> Iterator[StateTransaction]:
+        yield self._uow.routing_state
+
+    def transaction(self) -> AbstractContextManager[StateTransaction]:
+        """The unit of work's routing state (no commit of its own)."""
+        return self._transaction()
+
+    def snapshot(self) -> InMemoryState:
+        """An in-memory copy of the values the unit of work sees."""
+        return InMemoryState(self._uow.routing_state.items())
+
+
+class _Assignment:
+    """Intake's ``assign``: the new lead routed in intake's own unit of work, so that the
+    lead, its owner and the routing turn are written in one transaction (a crash
+    between them leaves nothing, not an unassigned lead). A lead that has an owner
+    already keeps it and takes no turn."""
+
+    def __init__(self, router: Router, now: datetime) -> None:
+        self.router = router
+        self.now = now
+        self.decision: RoutingDecision | None = None
+
+    def __call__(self, lead: Lead, uow: UnitOfWork) -> Lead:
+        self.decision = None
+        if lead.owner is not None:
+            return lead
+        decision = self.router.route(lead, as_of=self.now, state=_UnitState(uow), explain=False)
+        self.decision = decision
+        return attrs.evolve(lead, owner=decision.owner)
+
+
+RETRIES = 20
+"""How many times a submission is run again after a conflict with a concurrent one
+(:class:`~leadkit.errors.ConcurrencyError`, such as PostgreSQL's serialization
+failure), before it is answered 503."""
+
+
+def _conflicted(result: IntakeResult) -> bool:
+    """True when ``result`` was rejected because a concurrent unit of work conflicted."""
+    code = f"[{ConcurrencyError.code}]"
+    return result.outcome is IntakeOutcome.REJECTED and any(
+        p.path == ("storage",) and p.message.startswith(code) for p in result.problems
+    )
+
+
+def _pause(attempt: int) -> None:
+    # Jittered and growing (5 ms, 10 ms ... up to 200 ms), so that the runs that
+    # conflicted do not meet again.
+    time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
 
 
 def _created(result: IntakeResult, decision: RoutingDecision | None) -> Answer:
@@ -176,6 +219,11 @@ class WebToLead:
     """Submissions to one form, stored through ``factory``'s units of work (which must keep
     a pending queue: every leadkit adapter does).
 
+    With ``router``, a new lead is assigned in the transaction that stores it: the lead,
+    its owner and the routing turn taken commit together or not at all. A submission
+    that conflicts with a concurrent one (:class:`~leadkit.errors.ConcurrencyError`)
+    is run again, up to :data:`RETRIES` times.
+
     ``clock`` gives the time of each submission (the wall clock by default; tests give
     their own). Counts of each outcome since the object was made are in :attr:`counts`
     (``refused_queue_full`` among them); thread-safe.
@@ -217,23 +265,27 @@ class WebToLead:
         (403 spam, 409 blocked duplicate, 422 invalid fields, 429 rate limit, 503 full
         queue or storage unavailable)."""
         now = self.clock()
-        uow = self._unit()
-        limits = _Limits(self.definition, uow=uow, now=now)
-        result = intake(
-            fields,
-            as_of=now,
-            mapping=self.definition.form,
-            rules=self.rules,
-            uow=uow,
-            rate_limiter=limits,
-            client=client,
-        )
+        for attempt in range(RETRIES + 1):
+            uow = self._unit()
+            limits = _Limits(self.definition, uow=uow, now=now)
+            assignment = None if self.router is None else _Assignment(self.router, now)
+            result = intake(
+                fields,
+                as_of=now,
+                mapping=self.definition.form,
+                rules=self.rules,
+                uow=uow,
+                rate_limiter=limits,
+                client=client,
+                assign=assignment,
+            )
+            if not _conflicted(result) or attempt == RETRIES:
+                break
+            _pause(attempt)  # a concurrent submission won: nothing was written, run again
         if result.outcome is IntakeOutcome.REJECTED and limits.refused == "daily":
             answer = self._queue(result, now)
         elif result.outcome is IntakeOutcome.CREATED:
-            answer = _created(
-                result, _route(self.factory, self.router, cast(Lead, result.lead), now)
-            )
+            answer = _created(result, None if assignment is None else assignment.decision)
         elif result.outcome is IntakeOutcome.MATCHED:
             answer = _matched(result)
         else:
@@ -309,8 +361,9 @@ def process_pending(
     """Turn up to ``limit`` queued submissions into leads, oldest first, while the daily
     limit allows (the Web-to-Lead pending queue).
 
-    Each is taken off the queue in the same transaction that stores its lead, counts in
-    the daily limit at ``as_of`` and keeps the time it was received; the first one the
+    Each is taken off the queue in the same transaction that stores its lead (and assigns
+    it through ``router``), counts in the daily limit at ``as_of`` and keeps the time it
+    was received; the first one the
     limit refuses stops the pass. One a blocking duplicate rule rejects (nothing to
     record it on) is taken off and counted as rejected; a storage failure leaves it
     queued for the next pass.
@@ -319,17 +372,22 @@ def process_pending(
     with factory() as uow:
         waiting = cast(PendingQueueUnitOfWork, uow).pending_submissions.oldest(limit)
     for item in waiting:
-        unit = cast(PendingQueueUnitOfWork, factory())
-        limits = _Limits(definition, uow=unit, now=as_of, per_client=False, pending_id=item.id)
-        result = intake(
-            item.fields,
-            as_of=item.received_at,
-            mapping=definition.form,
-            rules=rules,
-            uow=unit,
-            rate_limiter=limits,
-            client=item.client,
-        )
+        for attempt in range(RETRIES + 1):
+            unit = cast(PendingQueueUnitOfWork, factory())
+            limits = _Limits(definition, uow=unit, now=as_of, per_client=False, pending_id=item.id)
+            result = intake(
+                item.fields,
+                as_of=item.received_at,
+                mapping=definition.form,
+                rules=rules,
+                uow=unit,
+                rate_limiter=limits,
+                client=item.client,
+                assign=None if router is None else _Assignment(router, as_of),
+            )
+            if not _conflicted(result) or attempt == RETRIES:
+                break
+            _pause(attempt)
         if result.outcome is IntakeOutcome.REJECTED:
             if limits.refused == "taken":
                 continue
@@ -341,8 +399,6 @@ def process_pending(
                     rejected += 1
             continue
         processed += 1
-        if result.outcome is IntakeOutcome.CREATED:
-            _route(factory, router, cast(Lead, result.lead), as_of)
     with factory() as uow:
         remaining = cast(PendingQueueUnitOfWork, uow).pending_submissions.count()
     return PendingReport(processed, rejected, remaining)
