@@ -9,7 +9,10 @@ allows. The ASGI app (:mod:`leadkit.server._app`) only translates requests.
 
 from __future__ import annotations
 
+import logging
+import os
 import random
+import socket
 import threading
 import time
 import uuid
@@ -38,6 +41,10 @@ from leadkit.server._form import FormDefinition
 __all__ = ["Answer", "PendingReport", "WebToLead", "process_pending"]
 
 DAY = timedelta(days=1)
+COUNT_PREFIX = "leadkit.server/"
+"""The routing-state keys of the server's counts start with this, then the form name."""
+
+log = logging.getLogger("leadkit.server")
 
 
 @attrs.frozen
@@ -225,8 +232,14 @@ class WebToLead:
     is run again, up to :data:`RETRIES` times.
 
     ``clock`` gives the time of each submission (the wall clock by default; tests give
-    their own). Counts of each outcome since the object was made are in :attr:`counts`
-    (``refused_queue_full`` among them); thread-safe.
+    their own). Thread-safe.
+
+    The counts of each outcome (:attr:`counts`, :meth:`status`) are kept in the store,
+    in its routing state under ``leadkit.server/<form>/<name>/<process>`` keys: every
+    process serving the form on one database reports the same totals. Each process adds
+    to keys of its own (host and process id), in a small transaction after the answer
+    is known, so processes never conflict over them; a count that cannot be written
+    (the store is down) is kept and added with the next one.
     """
 
     def __init__(
@@ -243,18 +256,72 @@ class WebToLead:
         self.rules = rules
         self.router = router
         self.clock = clock
-        self._counts: Counter[str] = Counter()
+        self._unsaved: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     @property
-    def counts(self) -> dict[str, int]:
-        """How many submissions had each outcome (and ``refused_queue_full``)."""
-        with self._lock:
-            return dict(self._counts)
+    def _prefix(self) -> str:
+        return f"{COUNT_PREFIX}{self.definition.form.name}/"
 
-    def _count(self, name: str, n: int = 1) -> None:
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many submissions had each outcome, over every process on the store:
+        ``created``, ``duplicate_alert``, ``duplicate``, ``queued``, ``blocked``,
+        ``invalid``, ``unavailable``, then ``refused_queue_full`` (among the
+        ``unavailable``), ``pending_processed`` and ``pending_rejected``, and
+        ``http_<status>`` per HTTP status answered."""
+        with self._unit() as uow:
+            items = uow.routing_state.items()
+        totals: Counter[str] = Counter()
+        for key, value in items.items():
+            if key.startswith(self._prefix):
+                name = key[len(self._prefix) :].rpartition("/")[0]
+                totals[name] += value
         with self._lock:
-            self._counts[name] += n
+            totals.update(self._unsaved)  # this process's counts not written yet
+        return dict(sorted(totals.items()))
+
+    def status(self) -> dict[str, Any]:
+        """What ``GET /status`` answers: the form, the pending queue and its size, the
+        daily limit, :attr:`counts`, ``accepted`` (answers 2xx: stored, recorded on a
+        duplicate or queued) and ``refused`` (answers 4xx and 5xx)."""
+        counts = self.counts
+        by_status = {
+            int(name.removeprefix("http_")): n
+            for name, n in counts.items()
+            if name.startswith("http_")
+        }
+        return {
+            "form": self.definition.form.name,
+            "pending": self.pending_count(),
+            "queue_size": self.definition.queue_size,
+            "daily_limit": self.definition.daily,
+            "accepted": sum(n for code, n in by_status.items() if 200 <= code < 300),
+            "refused": sum(n for code, n in by_status.items() if code >= 400),
+            "counts": counts,
+        }
+
+    def _count(self, names: Mapping[str, int]) -> None:
+        """Add ``names``' counts to this process's keys in the store."""
+        shard = f"{socket.gethostname()}:{os.getpid()}".replace("/", "_")
+        with self._lock:
+            self._unsaved.update({name: n for name, n in names.items() if n})
+            for attempt in range(RETRIES + 1):
+                try:
+                    with self.factory() as uow:
+                        state = uow.routing_state
+                        for name, n in self._unsaved.items():
+                            key = f"{self._prefix}{name}/{shard}"
+                            state.set(key, (state.get(key) or 0) + n)
+                        uow.commit()
+                except ConcurrencyError:
+                    _pause(attempt)
+                    continue
+                except LeadkitError as error:  # the store is down: added with the next
+                    log.warning("counts not stored yet: %s", error)
+                    return
+                self._unsaved.clear()
+                return
 
     def _unit(self) -> PendingQueueUnitOfWork:
         return cast(PendingQueueUnitOfWork, self.factory())
@@ -290,7 +357,10 @@ class WebToLead:
             answer = _matched(result)
         else:
             answer = _rejected(result, limits)
-        self._count(answer.outcome)
+        counted = Counter({answer.outcome: 1, f"http_{answer.status}": 1})
+        if answer.body.get("reason") == "queue_full":
+            counted["refused_queue_full"] += 1
+        self._count(counted)
         return answer
 
     def _queue(self, result: IntakeResult, now: datetime) -> Answer:
@@ -308,7 +378,6 @@ class WebToLead:
                 queue = uow.pending_submissions
                 waiting = queue.count()
                 if waiting >= size:
-                    self._count("refused_queue_full")
                     body = {
                         "outcome": "unavailable",
                         "reason": "queue_full",
@@ -339,8 +408,7 @@ class WebToLead:
             as_of=self.clock(),
             limit=limit,
         )
-        self._count("pending_processed", report.processed)
-        self._count("pending_rejected", report.rejected)
+        self._count({"pending_processed": report.processed, "pending_rejected": report.rejected})
         return report
 
     def pending_count(self) -> int:
