@@ -99,13 +99,15 @@ class _Limits:
         form = self.definition
         if self.per_client and form.per_client is not None:
             limiter = _limiter(self.uow, form.per_client, form.per_client_window)
-            decision = limiter.take(limits, f"client:{key}", as_of=self.now)
+            client = f"client:{key}"
+            decision = limiter.take(limits, client, as_of=_counted_at(limits, client, self.now))
             if not decision.allowed:
                 self.refused = "client"
                 return decision
         if form.daily is not None:
             limiter = _limiter(self.uow, form.daily, DAY)
-            decision = limiter.take(limits, f"daily:{form.form.name}", as_of=self.now)
+            daily = f"daily:{form.form.name}"
+            decision = limiter.take(limits, daily, as_of=_counted_at(limits, daily, self.now))
             if not decision.allowed:
                 self.refused = "daily"
                 return decision
@@ -113,6 +115,15 @@ class _Limits:
             self.refused = "taken"  # another process stored it meanwhile
             return RateDecision(key, False, 0, 1, DAY)
         return RateDecision(key, True, 0, 1, DAY)
+
+
+def _counted_at(limits: RateLimitRepository, key: str, now: datetime) -> datetime:
+    """When a submission received at ``now`` counts in ``key``'s limit: ``now``, or the
+    latest count if that is later. Submissions take their time before they wait for the
+    store; one that waited behind a later one must still see that one's count (a window
+    ending at ``now`` would not), else concurrent submissions could pass the limit."""
+    latest = limits.latest(key)
+    return now if latest is None or latest <= now else latest
 
 
 def _limiter(uow: PendingQueueUnitOfWork, limit: int, window: timedelta) -> UnitOfWorkRateLimiter:
@@ -373,23 +384,30 @@ class WebToLead:
             client=submission.client,
         )
         size = self.definition.queue_size
-        try:
-            with self._unit() as uow:
-                queue = uow.pending_submissions
-                waiting = queue.count()
-                if waiting >= size:
-                    body = {
-                        "outcome": "unavailable",
-                        "reason": "queue_full",
-                        "message": f"over the daily limit and the pending queue is full "
-                        f"({waiting} of {size}); nothing was stored: try again later",
-                    }
+        for attempt in range(RETRIES + 1):
+            try:
+                with self._unit() as uow:
+                    queue = uow.pending_submissions
+                    waiting = queue.count()
+                    if waiting >= size:
+                        body = {
+                            "outcome": "unavailable",
+                            "reason": "queue_full",
+                            "message": f"over the daily limit and the pending queue is full "
+                            f"({waiting} of {size}); nothing was stored: try again later",
+                        }
+                        return Answer(503, "unavailable", body)
+                    queue.add(item)
+                    uow.commit()
+                break
+            except ConcurrencyError as error:  # a concurrent one queued meanwhile: again
+                if attempt == RETRIES:
+                    body = {"outcome": "unavailable", "reason": "storage", "message": str(error)}
                     return Answer(503, "unavailable", body)
-                queue.add(item)
-                uow.commit()
-        except LeadkitError as error:
-            body = {"outcome": "unavailable", "reason": "storage", "message": str(error)}
-            return Answer(503, "unavailable", body)
+                _pause(attempt)
+            except LeadkitError as error:
+                body = {"outcome": "unavailable", "reason": "storage", "message": str(error)}
+                return Answer(503, "unavailable", body)
         body = {
             "outcome": "queued",
             "pending_id": item.id,
