@@ -212,8 +212,8 @@ def test_a_merge_failing_at_any_write_step_leaves_the_database_unchanged(
     assert snapshot(factory) != before
 
 
-BULK = 500
-GROUPS = 100
+BULK = 10_000  # the size: bulk conversion of 10,000 leads
+GROUPS = 1_000  # and merge of 1,000 groups, under concurrent readers
 READERS = 2
 
 

@@ -8,7 +8,7 @@ rejection says why (each problem with the form field it concerns).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
@@ -326,6 +326,7 @@ def intake(
     client: str | None = None,
     attach_to_match: bool = False,
     visitors: VisitorStore | None = None,
+    assign: Callable[[Lead, UnitOfWork], Lead] | None = None,
 ) -> IntakeResult:
     """Turn one submitted web form into a lead and an Inquiry event (web-to-lead).
 
@@ -364,6 +365,12 @@ def intake(
     visitor: their earlier anonymous events are attached to the lead (or matched contact)
     in the same transaction, once (:func:`~leadkit.visitors.identify_in`).
 
+    With ``assign`` and ``uow``, a new lead is given to ``assign(lead, uow)`` inside the
+    transaction, before it is written: the lead it returns (with its owner, say) is the
+    one stored and returned, and whatever ``assign`` writes in ``uow`` (a routing turn
+    taken in ``uow.routing_state``) commits or rolls back with it. The web-to-lead
+    server assigns through its routing rules this way (:class:`~leadkit.server.WebToLead`).
+
     >>> from datetime import datetime, UTC
     >>> result = intake({"会社名": "株式会社ABC", "姓": "山田", "名": "太郎",
     ...                  "メールアドレス": "ｔａｒｏ＠ａｂｃ．ｃｏ．ｊｐ"},
@@ -380,6 +387,11 @@ def intake(
     if not isinstance(attach_to_match, bool):
         raise ValidationError(
             f"expected True or False, got {attach_to_match!r}", path="attach_to_match"
+        )
+    if assign is not None and (not callable(assign) or uow is None):
+        raise ValidationError(
+            f"assign is a function of (lead, uow), given with uow; got {assign!r}",
+            path="assign",
         )
     submission, problems = _submission(form, mapping, as_of, client)
 
@@ -409,6 +421,7 @@ def intake(
             attach_to_match,
             limit,
             visitors,
+            assign,
         )
     except DuplicateBlockedError as blocked:  # blocked, and nothing to record it on
         rejection = rejected(Problem("duplicate", str(blocked)))
@@ -460,6 +473,7 @@ def _decide(
     attach_to_match: bool,
     limit: _Limit,
     visitors: VisitorStore | None = None,
+    assign: Callable[[Lead, UnitOfWork], Lead] | None = None,
 ) -> IntakeResult | RateDecision:
     """The outcome, or the rate limit's decision when it refuses the submission."""
     if uow is None:
@@ -479,7 +493,11 @@ def _decide(
                 lead, submission, properties, mapping, rules, indexes, uow, attach_to_match
             )
             if result.lead is not None and result.outcome is IntakeOutcome.CREATED:
-                uow.leads.add(result.lead)
+                new = result.lead
+                if assign is not None:
+                    new = _assigned(assign(new, uow), new)
+                    result = attrs.evolve(result, lead=new)
+                uow.leads.add(new)
             event = result.event
             if event is not None:
                 uow.engagement_events.add(event)
@@ -498,6 +516,15 @@ def _decide(
     if result.outcome is IntakeOutcome.CREATED and indexes and "leads" in indexes:
         indexes["leads"].add(lead)
     return result
+
+
+def _assigned(given: object, lead: Lead) -> Lead:
+    if not isinstance(given, Lead) or given.id != lead.id:
+        raise ValidationError(
+            f"assign returns the lead it was given (id {lead.id!r}), changed; got {given!r}",
+            path="assign",
+        )
+    return given
 
 
 def _outcome(

@@ -245,15 +245,7 @@ def create_app(
         return answer(result, headers)
 
     async def status(request: Request) -> Response:
-        waiting = await run_in_threadpool(intake.pending_count)
-        body = {
-            "form": form.form.name,
-            "pending": waiting,
-            "queue_size": form.queue_size,
-            "daily_limit": form.daily,
-            "counts": intake.counts,
-        }
-        return JSONResponse(body)
+        return JSONResponse(await run_in_threadpool(intake.status))
 
     async def read_lead(request: Request) -> Response:
         if api_key is None:
