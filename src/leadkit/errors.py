@@ -213,6 +213,8 @@ class ValidationError(LeadkitError, ValueError):
     ``bad_stage_input``     a stage operation's input: a naive or out-of-order time, a
                             missing reason, an unknown stage, a policy without a setting
     ``survivorship``        a survivorship rule that does not fit a field or its values
+    ``account_hierarchy``   an account's parent that is missing or would make a cycle
+                            (:mod:`leadkit.accounts`)
     ======================  ==================================================================
 
     Subclasses add what a catcher needs besides the code: :class:`LoadError` (every

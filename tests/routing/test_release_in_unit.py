@@ -1,8 +1,10 @@
 """Closing or converting a lead releases its count in the capacity strategies, in the unit
-of work that closes it (issue 19, "A team, not a person"), on memory and on SQLite."""
+of work that closes it (issue 19, "A team, not a person"), on memory, SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,7 @@ from leadkit.routing import (
 )
 from leadkit.rules import field
 from leadkit.stages import Stage, StageHistory, disqualify, recycle, save_status, transition
+from tests.repository._postgres import fresh_schema, postgres_url
 
 AT = datetime(2026, 4, 1, 3, tzinfo=UTC)
 QUEUE = OwnerRef.queue("q-in")
@@ -34,14 +37,21 @@ QUEUE = OwnerRef.queue("q-in")
 Backend = tuple[Callable[[], UnitOfWork], UnitOfWorkState]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     if request.param == "memory":
         store = InMemoryStore()
         yield store.unit_of_work, InMemoryState(store=store)
-    else:
+    elif request.param == "sqlite":
         path = tmp_path / "leads.db"
         yield (lambda: SqliteUnitOfWork(path)), SqliteState(path)
+    else:  # run through scripts/with-postgres; skipped without a server
+        from leadkit.repository import PostgresUnitOfWork
+
+        url = postgres_url()
+        for schema in fresh_schema(url):
+            factory = functools.partial(PostgresUnitOfWork, url, schema=schema)
+            yield factory, UnitOfWorkState(factory)
 
 
 def router() -> Router:
