@@ -95,9 +95,14 @@ class _Segment:
     reason: str
     stop: bool
     branch: _Check | None = None
+    size: int = attrs.field(init=False)
     then: dict[bool, _After] = attrs.field(factory=dict, eq=False)
     """Where the branch that ends the segment leads, once known: its outcome's visit, the
     next step, the chain, and the segment from there (None: not a plain step)."""
+
+    @size.default
+    def _size(self) -> int:
+        return len(self.visits)
 
 
 _After = tuple[Visit, str, tuple[object, ...], "_Segment | None"]
@@ -387,17 +392,18 @@ def run(
         if step_name in plain:
             segment: _Segment | None = table.segment(step_name, since, chain, as_of)
             assert segment is not None
-            if len(visits) + len(segment.visits) <= limit:
+            base = len(visits)
+            if base + segment.size <= limit:
                 # Segments, and the branches between them, as far as they go.
                 done = False
-                while segment is not None and len(visits) + len(segment.visits) <= limit:
-                    base = len(visits)
-                    visits.extend(segment.visits)
+                while segment is not None and base + segment.size <= limit:
+                    visits += segment.visits
                     for offset, kind, step, at, why, detail in segment.actions:
                         digest = blake2b(f"{prefix}{step}\x1f{base + offset}".encode(),
                                          digest_size=10)  # fmt: skip
                         actions.append(Action(digest.hexdigest(), kind, lead_id, name, step,
                                               at, why, detail))  # fmt: skip
+                    base += segment.size
                     step_name, since, chain = segment.step, segment.at, segment.chain
                     if segment.stop:
                         if segment.status != "active":
@@ -413,6 +419,7 @@ def run(
                         after = segment.then[held] = table.after(segment, held, as_of)
                     branch_visit, step_name, chain, segment = after
                     visits.append(branch_visit)
+                    base += 1
                 if done:
                     break
                 continue
