@@ -53,6 +53,7 @@ __all__ = ["StepTable", "run"]
 
 _ACTION, _WAIT, _BRANCH, _END = range(4)
 _by_time = operator.attrgetter("occurred_at")
+_by_kind = operator.attrgetter("kind")
 
 
 class _Check:
@@ -267,15 +268,15 @@ class _Lane:
             # By time, then by id where times tie (what advance's sort gives): most leads
             # have no two events at the same moment, and a sort on the time alone does.
             events.sort(key=_by_time)
-            times = [e.occurred_at for e in events]
+            times = list(map(_by_time, events))
             if any(map(operator.eq, times, islice(times, 1, None))):
                 events.sort(key=_event_order)
-                times = [e.occurred_at for e in events]
+                times = list(map(_by_time, events))
         else:
-            times = [e.occurred_at for e in events]
+            times = list(map(_by_time, events))
         self.events = events
         self.times = times
-        self.kinds_seq = [e.kind for e in events]
+        self.kinds_seq = list(map(_by_kind, events))
         self.kinds = frozenset(self.kinds_seq)
         # Per check: (events seen, verdict) at its last evaluation.
         self.memo: list[tuple[int, bool] | None] = [None] * checks
