@@ -29,7 +29,7 @@ from leadkit.outbox import (
     event_from_json,
     event_to_json,
 )
-from leadkit.repository import InMemoryStore, SqliteUnitOfWork, UnitOfWork
+from leadkit.repository import InMemoryStore, InMemoryUnitOfWork, SqliteUnitOfWork, UnitOfWork
 from leadkit.testing.contract import FailingUnitOfWork
 
 T0 = datetime(2026, 4, 1, 9, tzinfo=UTC)
@@ -254,3 +254,42 @@ def test_two_dispatchers_on_one_memory_store_never_both_mark(threads_store: InMe
         delivered += one.run_once().delivered + two.run_once().delivered
     assert delivered == 30
     assert sorted(seen) == sorted(set(seen))
+
+
+def test_add_many_writes_each_new_event_once_in_order(tmp_path: Path) -> None:
+    """``add_many`` is ``add`` one by one in a batch: an id already there, or given twice,
+    is written once; the count says how many were new."""
+    store = InMemoryStore()
+    for unit in (store.unit_of_work, functools.partial(SqliteUnitOfWork, tmp_path / "a.db")):
+        with unit() as uow:
+            assert uow.outbox.add(LeadCreated("l-0", T0))
+            again = [LeadCreated("l-0", T0), LeadCreated("l-1", T0), LeadCreated("l-2", T0)]
+            assert uow.outbox.add_many([*again, LeadCreated("l-1", T0)]) == 2
+            assert uow.outbox.add_many([]) == 0
+            with pytest.raises(ValidationError):
+                uow.outbox.add_many(["LeadCreated"])  # type: ignore[list-item]
+            uow.commit()
+        with unit() as uow:
+            assert [entry.event for entry in uow.outbox.pending()] == [
+                LeadCreated(f"l-{i}", T0) for i in range(3)
+            ]
+
+
+@pytest.mark.parametrize("adapter", ["memory", "sqlite"])
+def test_add_all_raises_a_lead_created_per_lead_in_one_batch(adapter: str, tmp_path: Path) -> None:
+    # add_all belongs to leadkit's adapters, not to the protocol.
+    factory: Callable[[], InMemoryUnitOfWork | SqliteUnitOfWork] = (
+        functools.partial(InMemoryStore().unit_of_work, record_events=True)
+        if adapter == "memory"
+        else functools.partial(SqliteUnitOfWork, tmp_path / "crm.db", record_events=True)
+    )
+    leads = [_lead(f"l-{i}") for i in range(5)]
+    with factory() as uow:
+        uow.leads.add_all(leads[:2])
+        # rolled back: no events
+    with factory() as uow:
+        uow.leads.add_all(leads)
+        uow.commit()
+    with factory() as uow:
+        events = [entry.event for entry in uow.outbox.pending()]
+    assert events == [LeadCreated(lead.id, T0, None, None) for lead in leads]

@@ -447,20 +447,26 @@ def advance_many(
     *,
     as_of: datetime,
 ) -> dict[str, Advance]:
-    """Advance many enrolments at once: ``{lead id: Advance}``; events are grouped by lead
-    once and every condition is compiled once."""
+    """Advance many enrolments at once: ``{lead id: Advance}``, each what :func:`advance`
+    gives for it.
+
+    Events are grouped by lead once, and the program is compiled once into a step table:
+    the stretches of sends and waits that read no condition are walked once for all the
+    leads that reach them at the same moment (most leads of a batch enrolled together).
+    """
     aware_datetime(as_of)
     by_id = leads if isinstance(leads, Mapping) else {lead.id: lead for lead in leads}
     grouped: dict[str, list[EngagementEvent]] = defaultdict(list)
     for event in events:
         if event.lead_id is not None:
             grouped[event.lead_id].append(event)
+    from leadkit.nurture._batch import StepTable, run
+
     result: dict[str, Advance] = {}
-    plan = _Plan(program)
+    table = StepTable(program)
     for enrolment in enrolments:
         lead = by_id.get(enrolment.lead_id)
         if lead is None:
             raise ValidationError(f"no lead {enrolment.lead_id}", path=("leads", enrolment.lead_id))
-        timeline = _Timeline(lead, grouped.get(lead.id, ()), program)
-        result[lead.id] = _run(plan, enrolment, timeline, as_of)
+        result[lead.id] = run(table, enrolment, lead, grouped.get(lead.id, []), as_of)
     return result

@@ -305,10 +305,13 @@ class LeadTableRepository(TableRepository[Lead]):
         table: Table[Lead],
         guard: Guard,
         on_write: Callable[[Lead | None, Lead], None] | None = None,
+        on_added: Callable[[list[Lead]], None] | None = None,
     ) -> None:
         super().__init__(table, guard)
-        # Told of every stored lead (before, after): how the unit of work raises events.
+        # Told of every stored lead (before, after): how the unit of work raises events;
+        # on_added is told of the new leads of one add_all at once (one batch of events).
         self._on_write = on_write
+        self._on_added = on_added
 
     def add(self, record: Lead, /) -> Lead:
         """Store a new lead as given; :class:`DuplicateIdError` if the id is taken."""
@@ -320,7 +323,9 @@ class LeadTableRepository(TableRepository[Lead]):
     def add_all(self, records: Iterable[Lead], /) -> list[Lead]:
         """Store many new leads at once: all of them, or none."""
         stored = super().add_all(records)
-        if self._on_write is not None:
+        if self._on_added is not None:
+            self._on_added(stored)
+        elif self._on_write is not None:
             for lead in stored:
                 self._on_write(None, lead)
         return stored
@@ -514,8 +519,9 @@ class Repositories:
         guard: Guard,
         *,
         on_lead: Callable[[Lead | None, Lead], None] | None = None,
+        on_leads_added: Callable[[list[Lead]], None] | None = None,
     ) -> None:
-        self.leads = LeadTableRepository(tables("leads"), guard, on_lead)
+        self.leads = LeadTableRepository(tables("leads"), guard, on_lead, on_leads_added)
         self.accounts = AccountTableRepository(tables("accounts"), guard)
         self.contacts = ContactTableRepository(tables("contacts"), guard)
         self.opportunities = OpportunityTableRepository(tables("opportunities"), guard)

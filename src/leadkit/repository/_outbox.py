@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +137,10 @@ class OutboxStore:
     def _insert(self, entry: OutboxEntry) -> bool:
         raise NotImplementedError
 
+    def _insert_many(self, entries: list[OutboxEntry]) -> int:
+        """Insert each entry whose id is not there yet, in order; how many were new."""
+        return sum(self._insert(entry) for entry in entries)
+
     def _load(self, id: str) -> OutboxEntry | None:
         raise NotImplementedError
 
@@ -167,6 +171,23 @@ class OutboxStore:
             )
         entry = OutboxEntry(0, event.id, event.kind, event.lead_id, event_to_json(event))
         return self._insert(entry)
+
+    def add_many(self, events: Iterable[DomainEvent], /) -> int:
+        """Write many events in order, as :meth:`add` one by one would (an id already
+        there, or given twice, is written once), in one batch on SQLite; how many were
+        new."""
+        from leadkit.outbox import DomainEvent, event_to_json
+
+        entries = []
+        for event in events:
+            if not isinstance(event, DomainEvent):
+                raise ValidationError(
+                    f"expects DomainEvents, got {type(event).__name__}", path="outbox.add_many"
+                )
+            entries.append(
+                OutboxEntry(0, event.id, event.kind, event.lead_id, event_to_json(event))
+            )
+        return self._insert_many(entries) if entries else 0
 
     def find(self, id: str, /) -> OutboxEntry | None:
         """The entry with this event id, or None."""
@@ -315,8 +336,13 @@ _UPDATE = (
 )
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dump(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # What json.dumps(data, ensure_ascii=False, separators=(",", ":")) gives, without
+    # making an encoder per event.
+    return _ENCODER.encode(data)
 
 
 class SqliteOutbox(OutboxStore):
@@ -337,6 +363,15 @@ class SqliteOutbox(OutboxStore):
             (entry.id, entry.kind, entry.lead_id, _dump(entry.data)),
         )
         return bool(cursor.rowcount == 1)
+
+    def _insert_many(self, entries: list[OutboxEntry]) -> int:
+        self._guard()
+        cursor = self._connection().executemany(
+            "INSERT INTO leadkit_outbox (id, kind, lead_id, data, attempts) "
+            "VALUES (?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING",
+            [(e.id, e.kind, e.lead_id, _dump(e.data)) for e in entries],
+        )
+        return int(cursor.rowcount)
 
     def _load(self, id: str) -> OutboxEntry | None:
         row = self._execute(

@@ -65,7 +65,10 @@ class BaseUnitOfWork:
         self._active = False
         self._record_events = record_events
         self._repositories = Repositories(
-            self._table, self._guard, on_lead=self._lead_written if record_events else None
+            self._table,
+            self._guard,
+            on_lead=self._lead_written if record_events else None,
+            on_leads_added=self._leads_added if record_events else None,
         )
         self._routing_state = routing_state
         self._rate_limits = rate_limits
@@ -83,6 +86,12 @@ class BaseUnitOfWork:
 
         for event in lead_events(before, after):
             self._outbox.add(event)
+
+    def _leads_added(self, leads: list[Lead]) -> None:
+        from leadkit.outbox import lead_events
+
+        # One batch for the events of one add_all (a single executemany on SQLite).
+        self._outbox.add_many([event for lead in leads for event in lead_events(None, lead)])
 
     @property
     def record_events(self) -> bool:
