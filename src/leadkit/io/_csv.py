@@ -31,6 +31,7 @@ import codecs
 import csv
 import difflib
 import enum
+import functools
 import gzip
 import io
 import os
@@ -90,6 +91,7 @@ from leadkit.model import (
     active_statuses,
     is_required,
 )
+from leadkit.model._trusted import impure_factories, trusted_builder
 
 __all__ = [
     "AUTO_ENCODING",
@@ -945,6 +947,276 @@ def _status_name(cell: str) -> str:
     return cell
 
 
+# ---------------------------------------------------------------------------------------------
+# The column plan: one file's rows read by column, each distinct cell decoded once
+# ---------------------------------------------------------------------------------------------
+
+# Distinct cells one column remembers: picklists and repeating text, never a whole column
+# of unique values.
+_MEMO_LIMIT = 4096
+_FAILED: Any = object()
+
+
+class _Memo:
+    """One pure function of a cell, remembered per distinct cell (up to a limit); a
+    :class:`_CellError` (or a ``ValidationError``) is remembered as :data:`_FAILED`."""
+
+    __slots__ = ("compute", "known")
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        self.compute = compute
+        self.known: dict[str, Any] = {}
+
+    def __call__(self, cell: str) -> Any:
+        known = self.known
+        value = known.get(cell, _MISSING)
+        if value is _MISSING:
+            try:
+                value = self.compute(cell)
+            except (_CellError, ValidationError):
+                value = _FAILED
+            if len(known) < _MEMO_LIMIT:
+                known[cell] = value
+        return value
+
+
+class _ColumnPlan:
+    """How the rows of one file are read, planned once from its header: the position of
+    every cell each part reads, one remembering decoder per column, and one trusted
+    builder (:func:`leadkit.model._trusted.trusted_builder`) for the records.
+
+    :meth:`read` gives a record, or ``_MISSING`` when the row has any problem; the caller
+    then reads that row again with the per-cell reference path (:func:`_read_row`), which
+    reports every problem with its line and column. A record is given only when the
+    reference path would give an equal one: the decoders are the reference decoders,
+    remembered, value objects are built by their classes (and shared between rows with
+    the same cells: they are immutable), and the record by the trusted builder, which
+    runs the class's converters, validators and post-init checks. When the builder
+    refuses the values, :meth:`read` returns :class:`_Refused` with the values, so that
+    the record is built once more by its class (for the error), without calling the id
+    factory twice.
+    """
+
+    def __init__(
+        self,
+        record_type: type,
+        columns: Sequence[str | None],
+        header_map: HeaderMap | None,
+        ctx: _Context,
+        builder: Callable[..., Any],
+    ) -> None:
+        self.ctx = ctx
+        self.width = len(columns)
+        self.builder = builder
+        position: dict[str, int] = {c: i for i, c in enumerate(columns) if c is not None}
+        padding: list[str] = []
+
+        def at(header: str) -> int:
+            # Columns the file does not have read as empty cells (and may be filled in by
+            # the translation, as a currency named in the amount is).
+            if header not in position:
+                position[header] = self.width + len(padding)
+                padding.append("")
+            return position[header]
+
+        parts = _parts(record_type)
+        special = _special(record_type)
+        # The translation, in the order _translate applies it.
+        self.value_maps: list[tuple[int, _Memo]] = []
+        if header_map is not None and header_map.values:
+            for i, column in enumerate(columns):
+                if column is not None and column in header_map.values:
+                    self.value_maps.append((i, _Memo(functools.partial(header_map.value, column))))
+        self.countries = [(at(c), _Memo(_country_or_fail)) for c in special.countries]
+        currency = ctx.fmt.currency
+        self.amounts = [
+            (at(a), at(c), _Memo(lambda cell: parse_amount(cell, currency=currency)))
+            for a, c in special.amounts
+        ]
+        self.status = None if special.status is None else (at(special.status), _Memo(_status_name))
+        self.translate = bool(
+            special.countries or special.amounts or special.status
+            or (header_map and header_map.values)
+        )  # fmt: skip
+        self.parts: list[tuple[int, Any, Any]] = []
+        for part in parts:
+            if isinstance(part, _ScalarColumn):
+                self.parts.append((0, part, (at(part.header), self._decoder(part))))
+            elif isinstance(part, _NestedColumns):
+                indexes = tuple(at(h) for h in part.headers)
+                subs = [(sub, self._decoder(sub)) for sub in part.parts]
+                nested = trusted_builder(part.cls)
+                self.parts.append((1, part, (indexes, {}, subs, nested)))
+            else:
+                customs = [
+                    (i, column[len(part.prefix) :])
+                    for i, column in enumerate(columns)
+                    if column is not None and column.startswith(part.prefix)
+                ]
+                self.parts.append((2, part, customs))
+        self.padding = padding
+        self.custom_cells = _Memo(_decode_custom)
+        # Called here, not by the builder: a record it refuses is built again by its
+        # class with the same id, and the id factory is asked once per record.
+        self.factories = impure_factories(record_type)
+
+    def _decoder(self, part: _ScalarColumn) -> Callable[[str], Any]:
+        decode, ctx = part.scalar.decode, self.ctx
+        if part.scalar is _SCALARS[str]:
+            return lambda cell: cell
+        if part.scalar in (_SCALARS[frozenset[str]], _SCALARS[tuple[str, ...]]):
+            # A new list for every record, as the reference gives (it is mutable).
+            def items(cell: str) -> Any:
+                try:
+                    return decode(cell, ctx)
+                except _CellError:
+                    return _FAILED
+
+            return items
+        return _Memo(lambda cell: decode(cell, ctx))
+
+    def read(self, raw: list[str]) -> Any:
+        cells = raw + self.padding if self.padding else raw
+        if self.translate:
+            cells = cells if cells is not raw else list(raw)
+            if not self._translate(cells):
+                return _MISSING
+        kwargs: dict[str, Any] = {}
+        for kind, part, how in self.parts:
+            if kind == 0:
+                index, decode = how
+                cell = cells[index]
+                if cell == "":
+                    if part.required:
+                        return _MISSING
+                    continue
+                value = decode(cell)
+                if value is _FAILED:
+                    return _MISSING
+                kwargs[part.attr] = value
+            elif kind == 1:
+                indexes, known, subs, nested = how
+                key = tuple([cells[i] for i in indexes])
+                value = known.get(key, _FAILED)
+                if value is _FAILED:
+                    value = self._nested(part, key, subs, nested)
+                    if value is _FAILED:
+                        return _MISSING
+                    if len(known) < _MEMO_LIMIT:
+                        known[key] = value
+                if value is not _MISSING:
+                    kwargs[part.attr] = value
+            else:
+                values: dict[str, CustomValue] = {}
+                for index, name in how:
+                    cell = cells[index]
+                    if cell != "":
+                        value = self.custom_cells(cell)
+                        if value is _FAILED:
+                            return _MISSING
+                        values[name] = value
+                if values:
+                    try:
+                        kwargs[part.attr] = CustomFields(values)
+                    except LeadkitError:
+                        return _MISSING
+        for name, factory in self.factories:
+            if name not in kwargs:
+                kwargs[name] = factory()
+        try:
+            return self.builder(**kwargs)
+        except Exception:  # the class itself says what was wrong
+            return _Refused(kwargs)
+
+    def _nested(
+        self,
+        part: _NestedColumns,
+        key: tuple[str, ...],
+        subs: list[tuple[_ScalarColumn, Callable[[str], Any]]],
+        nested: Callable[..., Any] | None,
+    ) -> Any:
+        """The value object of these cells (``_MISSING``: not given), or ``_FAILED``
+        when the reference path (:meth:`_NestedColumns.decode`) finds a problem."""
+        if nested is None:
+            row = _Row(dict(zip(part.headers, key, strict=True)), 0, [], self.ctx)
+            value = part.decode(row)
+            return _FAILED if row.problems else value
+        if (part.optional or part.has_default) and not any(key):
+            return None if part.optional else _MISSING
+        kwargs: dict[str, Any] = {}
+        for cell, (sub, decode) in zip(key, subs, strict=True):
+            if cell == "":
+                if sub.required:
+                    return _FAILED
+                continue
+            value = decode(cell)
+            if value is _FAILED:
+                return _FAILED
+            kwargs[sub.attr] = value
+        try:
+            return nested(**kwargs)
+        except Exception:  # the reference path reports it
+            return _FAILED
+
+    def _translate(self, cells: list[str]) -> bool:
+        """:func:`_translate` on a row of cells: False when it finds a problem."""
+        for index, memo in self.value_maps:
+            cell = cells[index]
+            if cell:
+                cells[index] = memo(cell)
+        for index, memo in self.countries:
+            cell = cells[index].strip()
+            if cell:
+                code = memo(cell)
+                if code is _FAILED:
+                    return False
+                cells[index] = code
+        for amount_index, currency_index, memo in self.amounts:
+            cell = cells[amount_index]
+            if not cell.strip():
+                continue
+            parsed = memo(cell)
+            if parsed is _FAILED:
+                continue  # the amount's own column reports it
+            amount, named = parsed
+            cells[amount_index] = format(amount, "f")
+            given = cells[currency_index].strip().upper()
+            if not given and named:
+                cells[currency_index] = named
+            elif given and named and given != named and named != self.ctx.fmt.currency:
+                return False
+        if self.status is not None:
+            index, memo = self.status
+            cell = cells[index].strip()
+            if cell:
+                cells[index] = memo(cell)
+        return True
+
+
+@attrs.frozen
+class _Refused:
+    """Values the trusted builder refused: the record's class builds them again to say why."""
+
+    kwargs: dict[str, Any]
+
+
+def _country_or_fail(cell: str) -> str:
+    code = country_code(cell)
+    if code is None:
+        raise _CellError("unknown country")
+    return code
+
+
+def _column_plan(
+    record_type: type, columns: Sequence[str | None], header_map: HeaderMap | None, ctx: _Context
+) -> _ColumnPlan | None:
+    """The column plan of a file, or ``None`` when only the reference path can read it."""
+    builder = trusted_builder(record_type)
+    if builder is None:
+        return None
+    return _ColumnPlan(record_type, columns, header_map, ctx, builder)
+
+
 @attrs.frozen
 class _Table:
     """What one file held: the records, the line (or record number) and the cells of
@@ -972,10 +1244,15 @@ def _read_table(
     label: str = "line",
     encoding: str | None = None,
     keep_rows: bool = False,
+    fast: bool = True,
 ) -> _Table:
     """Records from a header and rows of text cells (CSV, JSON): every problem collected
     into one :class:`LoadError`, or every record (with its line and cells if
-    ``keep_rows``)."""
+    ``keep_rows``).
+
+    Rows are read by the file's column plan (:class:`_ColumnPlan`); a row with a problem
+    is read again cell by cell (:func:`_read_row`), which reports it. ``fast=False``
+    reads every row cell by cell: the reference the column plan is tested against."""
     if unknown not in _UNKNOWN:
         raise ValidationError(
             f"unknown must be one of {', '.join(_UNKNOWN)}, got {unknown!r}", path="unknown"
@@ -993,19 +1270,33 @@ def _read_table(
     )
     table = _Table([], [], [], header, mapped.ignored, mapped.custom, header_map, encoding)
     problems: list[Problem] = []
+    plan = _column_plan(record_type, mapped.columns, header_map, ctx) if fast else None
+    width = len(mapped.columns)
     try:
         for line, cells in rows:
             if not cells or (len(cells) == 1 and cells[0] == ""):
                 continue
-            row = _Row({}, line, problems, ctx, label)
-            if len(cells) != len(mapped.columns):
-                row.problem(None, f"expected {len(mapped.columns)} cells, found {len(cells)}")
+            record = _MISSING if plan is None or len(cells) != width else plan.read(cells)
+            if record is not _MISSING and record.__class__ is not _Refused:
+                table.records.append(record)
+                if keep_rows:
+                    table.lines.append(line)
+                    table.rows.append(dict(zip(header, cells, strict=True)))
                 continue
-            row.cells = {c: v for c, v in zip(mapped.columns, cells, strict=True) if c is not None}
+            row = _Row({}, line, problems, ctx, label)
+            if len(cells) != width:
+                row.problem(None, f"expected {width} cells, found {len(cells)}")
+                continue
             before = len(problems)
-            if translate:
-                _translate(row, special, header_map)
-            record = _read_row(record_type, parts, row, header_of)
+            if record is not _MISSING:  # decoded, refused by the builder: ask the class why
+                record = _construct(record_type, record.kwargs, row, header_of)
+            else:
+                row.cells = {
+                    c: v for c, v in zip(mapped.columns, cells, strict=True) if c is not None
+                }
+                if translate:
+                    _translate(row, special, header_map)
+                record = _read_row(record_type, parts, row, header_of)
             if record is not _MISSING and len(problems) == before:
                 table.records.append(record)
                 if keep_rows:
@@ -1038,6 +1329,7 @@ def _read_csv_table(
     unknown: Unknown | None,
     values: ValueFormat | None,
     keep_rows: bool = False,
+    fast: bool = True,
 ) -> _Table:
     what = _name(source)
     try:
@@ -1052,7 +1344,7 @@ def _read_csv_table(
             resolved: Unknown = unknown or ("error" if chosen is None else "ignore")
             return _read_table(
                 record_type, header, rows, what=what, header_map=chosen,
-                unknown=resolved, ctx=ctx, encoding=used, keep_rows=keep_rows,
+                unknown=resolved, ctx=ctx, encoding=used, keep_rows=keep_rows, fast=fast,
             )  # fmt: skip
     except _FileProblem as err:
         raise LoadError([Problem(err.where or what, err.message)], what=what) from None
