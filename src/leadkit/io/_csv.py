@@ -1059,11 +1059,12 @@ class _ColumnPlan:
         # Called here, not by the builder: a record it refuses is built again by its
         # class with the same id, and the id factory is asked once per record.
         self.factories = impure_factories(record_type)
+        self.read: Callable[[list[str]], Any] = self._compile()
 
     def _decoder(self, part: _ScalarColumn) -> Callable[[str], Any]:
         decode, ctx = part.scalar.decode, self.ctx
         if part.scalar is _SCALARS[str]:
-            return lambda cell: cell
+            return _identity
         if part.scalar in (_SCALARS[frozenset[str]], _SCALARS[tuple[str, ...]]):
             # A new list for every record, as the reference gives (it is mutable).
             def items(cell: str) -> Any:
@@ -1075,58 +1076,114 @@ class _ColumnPlan:
             return items
         return _Memo(lambda cell: decode(cell, ctx))
 
-    def read(self, raw: list[str]) -> Any:
-        cells = raw + self.padding if self.padding else raw
+    def _compile(self) -> Callable[[list[str]], Any]:
+        """The row reader of this plan as one generated function: a straight run over the
+        parts, each cell looked up in its column's memory (no loop, no dispatch)."""
+        env: dict[str, Any] = {
+            "NOTHING": attrs.NOTHING,
+            "MISSING": _MISSING,
+            "FAILED": _FAILED,
+            "Refused": _Refused,
+            "CustomFields": CustomFields,
+            "LeadkitError": LeadkitError,
+            "builder": self.builder,
+            "padding": self.padding,
+            "translate": self._translate,
+            "custom_known": self.custom_cells.known,
+            "custom_memo": self.custom_cells,
+        }
+        # A copy when the translation writes into the cells (the row is kept as read).
+        first = "raw + padding" if self.padding else "list(raw)" if self.translate else "raw"
+        lines = ["def read(raw):", f"    cells = {first}"]
         if self.translate:
-            cells = cells if cells is not raw else list(raw)
-            if not self._translate(cells):
-                return _MISSING
-        kwargs: dict[str, Any] = {}
-        for kind, part, how in self.parts:
+            lines.append("    if not translate(cells): return MISSING")
+        names: list[str] = []
+        for n, (kind, part, how) in enumerate(self.parts):
+            var = f"v{n}"
+            names.append(part.attr)
             if kind == 0:
                 index, decode = how
-                cell = cells[index]
-                if cell == "":
-                    if part.required:
-                        return _MISSING
-                    continue
-                value = decode(cell)
-                if value is _FAILED:
-                    return _MISSING
-                kwargs[part.attr] = value
+                empty = "return MISSING" if part.required else f"{var} = NOTHING"
+                lines += [f"    c = cells[{index}]", f"    if c == '': {empty}"]
+                if isinstance(decode, _Memo):
+                    env[f"known{n}"], env[f"memo{n}"] = decode.known, decode
+                    lines += [
+                        "    else:",
+                        f"        {var} = known{n}.get(c, NOTHING)",
+                        f"        if {var} is NOTHING: {var} = memo{n}(c)",
+                        f"        if {var} is FAILED: return MISSING",
+                    ]
+                elif decode is _identity:
+                    lines.append(f"    else: {var} = c")
+                else:
+                    env[f"decode{n}"] = decode
+                    lines += [
+                        "    else:",
+                        f"        {var} = decode{n}(c)",
+                        f"        if {var} is FAILED: return MISSING",
+                    ]
             elif kind == 1:
                 indexes, known, subs, nested = how
-                key = tuple([cells[i] for i in indexes])
-                value = known.get(key, _FAILED)
-                if value is _FAILED:
-                    value = self._nested(part, key, subs, nested)
-                    if value is _FAILED:
-                        return _MISSING
-                    if len(known) < _MEMO_LIMIT:
-                        known[key] = value
-                if value is not _MISSING:
-                    kwargs[part.attr] = value
+                env[f"known{n}"] = known
+                env[f"nested{n}"] = functools.partial(self._remember, part, known, subs, nested)
+                key = "".join(f"cells[{i}], " for i in indexes)
+                lines += [
+                    f"    key = ({key})",
+                    f"    {var} = known{n}.get(key, FAILED)",
+                    f"    if {var} is FAILED:",
+                    f"        {var} = nested{n}(key)",
+                    f"        if {var} is FAILED: return MISSING",
+                    f"    if {var} is MISSING: {var} = NOTHING",
+                ]
             else:
-                values: dict[str, CustomValue] = {}
+                lines.append("    values = {}")
                 for index, name in how:
-                    cell = cells[index]
-                    if cell != "":
-                        value = self.custom_cells(cell)
-                        if value is _FAILED:
-                            return _MISSING
-                        values[name] = value
-                if values:
-                    try:
-                        kwargs[part.attr] = CustomFields(values)
-                    except LeadkitError:
-                        return _MISSING
-        for name, factory in self.factories:
-            if name not in kwargs:
-                kwargs[name] = factory()
-        try:
-            return self.builder(**kwargs)
-        except Exception:  # the class itself says what was wrong
-            return _Refused(kwargs)
+                    lines += [
+                        f"    c = cells[{index}]",
+                        "    if c != '':",
+                        "        x = custom_known.get(c, NOTHING)",
+                        "        if x is NOTHING: x = custom_memo(c)",
+                        "        if x is FAILED: return MISSING",
+                        f"        values[{name!r}] = x",
+                    ]
+                lines += [
+                    f"    {var} = NOTHING",
+                    "    if values:",
+                    "        try:",
+                    f"            {var} = CustomFields(values)",
+                    "        except LeadkitError:",
+                    "            return MISSING",
+                ]
+        by_name = {name: f"v{n}" for n, name in enumerate(names)}
+        for k, (name, factory) in enumerate(self.factories):
+            if name in by_name:
+                env[f"factory{k}"] = factory
+                lines.append(f"    if {by_name[name]} is NOTHING: {by_name[name]} = factory{k}()")
+        call = ", ".join(f"{name}={var}" for name, var in by_name.items())
+        given = ", ".join(f"({name!r}, {var})" for name, var in by_name.items())
+        lines += [
+            "    try:",
+            f"        return builder({call})",
+            "    except Exception:  # the class itself says what was wrong",
+            f"        return Refused({{k: v for k, v in ({given},) if v is not NOTHING}})",
+        ]
+        source = "\n".join(lines) + "\n"
+        exec(compile(source, "<leadkit CSV column plan>", "exec"), env)
+        read: Callable[[list[str]], Any] = env["read"]
+        return read
+
+    def _remember(
+        self,
+        part: _NestedColumns,
+        known: dict[tuple[str, ...], Any],
+        subs: list[tuple[_ScalarColumn, Callable[[str], Any]]],
+        nested: Callable[..., Any] | None,
+        key: tuple[str, ...],
+    ) -> Any:
+        value = self._nested(part, key, subs, nested)
+        if value is not _FAILED and len(known) < _MEMO_LIMIT:
+            known[key] = value
+        return value
 
     def _nested(
         self,
@@ -1191,6 +1248,10 @@ class _ColumnPlan:
             if cell:
                 cells[index] = memo(cell)
         return True
+
+
+def _identity(cell: str) -> str:
+    return cell
 
 
 @attrs.frozen

@@ -148,8 +148,9 @@ def _make(cls: type) -> Callable[[], Builder] | None:
 
 
 _RESERVED = re.compile(
-    r"(?:NOTHING|new|setattr_|cls|LIMIT|disabled|post_init|datetime|MISSING|EMAIL|self|m|k|hit"
-    r"|(?:conv|default|factory|memo|attr|val|seen|c|d|f)[0-9].*)"
+    r"(?:NOTHING|new|setattr_|cls|LIMIT|disabled|post_init|datetime|MISSING|EMAIL|SURROGATE"
+    r"|self|m|k|v|hit|probe|passes"
+    r"|(?:conv|default|factory|memo|attr|val|seen|ok|c|d|f)[0-9].*)"
 )
 
 
@@ -173,89 +174,75 @@ def _compile(
         "datetime": datetime,
         "MISSING": v.MISSING,
         "EMAIL": v._EMAIL,
+        "SURROGATE": re.compile("[\ud800-\udfff]"),
     }
     local = {name: f"f{i}" for i, (name, *_) in enumerate(plan)}
     params = ", ".join(f"{name}=NOTHING" for name, *_ in plan)
+    given = ", ".join(f"({name!r}, {name})" for name, *_ in plan)
+    by_name = {name: (j, attribute, validator, pure) for j, (name, attribute, validator, pure)
+               in enumerate(checks)}  # fmt: skip
+    env["passes"] = _passes
     # make() runs once per builder: fresh memories, the pure factories called once.
-    head = ["def make():"]
-    lines = [f"def build(*, {params}):"]
+    head = ["def make():", "    probe = new(cls)"]
+    lines = [
+        f"def build(*, {params}):",
+        "    if disabled():  # validators off: the class itself, which then checks nothing",
+        f"        return cls(**{{k: v for k, v in ({given},) if v is not NOTHING}})",
+    ]
     lines += [f"    {local[name]} = {name}" for name, *_ in plan]
     lines.append("    self = new(cls)")
+
+    def check(name: str, indent: str) -> list[str]:
+        """A pure field's check, right where its value is known (the value alone decides)."""
+        if name not in by_name or not by_name[name][3]:
+            return []
+        j, attribute, validator, _ = by_name[name]
+        return _check_lines(j, attribute, validator, local[name], indent, env, head)
+
     for i, (name, converter, default, (factory, takes_self), pure_converter) in enumerate(plan):
         var = local[name]
         env[f"conv{i}"], env[f"default{i}"], env[f"factory{i}"] = converter, default, factory
+        convert = _convert_lines(i, var, converter, pure_converter, head)
+        constant = None
         if factory is not None and factory in _PURE_FACTORIES:
-            head.append(f"    d{i} = factory{i}()")
+            constant = [f"    d{i} = factory{i}()"]
             if converter is not None:
                 # The converted default, as attrs would convert it: the same each time.
-                head.append(f"    d{i} = conv{i}(d{i})")
-            lines.append(f"    if {var} is NOTHING: {var} = d{i}")
+                constant.append(f"    d{i} = conv{i}(d{i})")
+        elif factory is None and default is not nothing:
+            if converter is None:
+                constant = [f"    d{i} = default{i}"]
+            elif pure_converter:
+                constant = [f"    d{i} = conv{i}(default{i})"]
+        if constant is not None:
+            # The default is the same every time: checked once, in make().
+            head += constant
+            lines.append(f"    if {var} is NOTHING:")
+            lines.append(f"        {var} = d{i}")
+            if name in by_name and by_name[name][3]:
+                j = by_name[name][0]
+                head.append(f"    ok{i} = passes(val{j}, probe, attr{j}, d{i})")
+                lines.append(f"        if not ok{i}: val{j}(self, attr{j}, {var})")
             lines.append("    else:")
-        elif factory is not None:
-            # attrs gives a takes_self factory the instance with the fields before it set.
-            call = f"factory{i}({'self' if takes_self else ''})"
-            lines.append(f"    if {var} is NOTHING: {var} = {call}")
-            lines.append("    if True:  # attrs converts defaults too")
-        elif default is nothing:
-            lines.append(f"    if {var} is NOTHING: raise TypeError('missing argument {name}')")
-            lines.append("    if True:")
-        elif converter is not None and pure_converter:
-            head.append(f"    d{i} = conv{i}(default{i})")  # a constant: convert once
-            lines.append(f"    if {var} is NOTHING: {var} = d{i}")
-            lines.append("    else:")
+            lines += ["        " + line for line in convert + check(name, "")]
+            if not convert and not check(name, ""):
+                lines.append("        pass")
         else:
-            lines.append(f"    if {var} is NOTHING: {var} = default{i}")
-            lines.append("    if True:  # attrs converts defaults too")
-        # The converter, inside the branch above.
-        if converter in _STRIP_CONVERTERS:
-            # opt_str, inline: strip a text, "" is None.
-            lines.append(f"        if {var}.__class__ is str: {var} = {var}.strip() or None")
-            lines.append(f"        elif {var} is not None: {var} = conv{i}({var})")
-        elif converter is not None and pure_converter:
-            head.append(f"    memo{i} = {{}}")
-            lines += [
-                f"        if {var}.__class__ is str:",
-                f"            m = memo{i}.get({var}, NOTHING)",
-                "            if m is NOTHING:",
-                f"                m = conv{i}({var})",
-                f"                if len(memo{i}) < LIMIT: memo{i}[{var}] = m",
-                f"            {var} = m",
-                f"        else: {var} = conv{i}({var})",
-            ]
-        elif converter is not None:
-            lines.append(f"        {var} = conv{i}({var})")
-        else:
-            lines.append("        pass")
+            if factory is not None:
+                # attrs gives a takes_self factory the instance with the fields before it set.
+                call = f"factory{i}({'self' if takes_self else ''})"
+                lines.append(f"    if {var} is NOTHING: {var} = {call}")
+            elif default is nothing:
+                lines.append(f"    if {var} is NOTHING: raise TypeError('missing {name}')")
+            else:
+                lines.append(f"    if {var} is NOTHING: {var} = default{i}")
+            lines += ["    " + line for line in convert + check(name, "")]
         lines.append(f"    setattr_(self, {name!r}, {var})")
-    lines.append("    if not disabled():")
+    # Checks that look at other fields too: after every field is set, as attrs runs them.
     for j, (name, attribute, validator, pure) in enumerate(checks):
-        var = local[name]
         env[f"attr{j}"], env[f"val{j}"] = attribute, validator
-        indent = "        "
-        inner = validator
-        if isinstance(inner, v._Optional):
-            lines.append(f"{indent}if {var} is not None:")
-            indent += "    "
-            inner = inner.inner
-        fast = _accepts(inner, var, env, f"c{j}")
-        if fast is not None:
-            # What surely passes is not checked again; anything else gets the validator.
-            lines.append(f"{indent}if not ({fast}): val{j}(self, attr{j}, {var})")
-        elif pure:
-            head.append(f"    seen{j} = set()")
-            lines += [
-                f"{indent}try:",
-                f"{indent}    k = ({var}.__class__, {var})",
-                f"{indent}    hit = k in seen{j}",
-                f"{indent}except TypeError:",
-                f"{indent}    k, hit = None, False",
-                f"{indent}if not hit:",
-                f"{indent}    val{j}(self, attr{j}, {var})",
-                f"{indent}    if k is not None and len(seen{j}) < LIMIT: seen{j}.add(k)",
-            ]
-        else:
-            lines.append(f"{indent}val{j}(self, attr{j}, {var})")
-    lines.append("        pass")
+        if not pure:
+            lines.append(f"    val{j}(self, attr{j}, {local[name]})")
     if post_init is not None:
         lines.append("    post_init(self)")
     lines.append("    return self")
@@ -265,10 +252,86 @@ def _compile(
     return maker
 
 
+def _passes(validator: Any, probe: object, attribute: attrs.Attribute[Any], value: Any) -> bool:
+    """Does a pure validator accept ``value``? (``probe`` only names the class.)"""
+    try:
+        validator(probe, attribute, value)
+    except Exception:
+        return False
+    return True
+
+
+def _convert_lines(
+    i: int, var: str, converter: Any, pure_converter: bool, head: list[str]
+) -> list[str]:
+    """The converter of field ``i`` applied to a given value."""
+    if converter in _STRIP_CONVERTERS:
+        # opt_str, inline: strip a text, "" is None.
+        return [
+            f"if {var}.__class__ is str: {var} = {var}.strip() or None",
+            f"elif {var} is not None: {var} = conv{i}({var})",
+        ]
+    if converter is not None and pure_converter:
+        head.append(f"    memo{i} = {{}}")
+        return [
+            f"if {var}.__class__ is str:",
+            f"    m = memo{i}.get({var}, NOTHING)",
+            "    if m is NOTHING:",
+            f"        m = conv{i}({var})",
+            f"        if len(memo{i}) < LIMIT: memo{i}[{var}] = m",
+            f"    {var} = m",
+            f"else: {var} = conv{i}({var})",
+        ]
+    if converter is not None:
+        return [f"{var} = conv{i}({var})"]
+    return []
+
+
+def _check_lines(
+    j: int,
+    attribute: attrs.Attribute[Any],
+    validator: Any,
+    var: str,
+    indent: str,
+    env: dict[str, Any],
+    head: list[str],
+) -> list[str]:
+    """A pure validator: what surely passes is accepted inline, values already accepted
+    are remembered, anything else gets the validator itself."""
+    env[f"attr{j}"], env[f"val{j}"] = attribute, validator
+    lines = []
+    inner = validator
+    if isinstance(inner, v._Optional):
+        lines.append(f"{indent}if {var} is not None:")
+        indent += "    "
+        inner = inner.inner
+    fast = _accepts(inner, var, env, f"c{j}")
+    if fast is not None:
+        return [*lines, f"{indent}if not ({fast}): val{j}(self, attr{j}, {var})"]
+    if f"    seen{j} = set()" not in head:
+        head.append(f"    seen{j} = set()")
+    return [
+        *lines,
+        f"{indent}try:",
+        f"{indent}    k = ({var}.__class__, {var})",
+        f"{indent}    hit = k in seen{j}",
+        f"{indent}except TypeError:",
+        f"{indent}    k, hit = None, False",
+        f"{indent}if not hit:",
+        f"{indent}    val{j}(self, attr{j}, {var})",
+        f"{indent}    if k is not None and len(seen{j}) < LIMIT: seen{j}.add(k)",
+    ]
+
+
+# Storable text (v.text_problem is None): ASCII, or without a lone surrogate, the only
+# code points UTF-8 cannot encode.
+_TEXT_OK = "({0}.isascii() or SURROGATE.search({0}) is None)"
+
+
 def _accepts(validator: Any, var: str, env: dict[str, Any], name: str) -> str | None:
     """A Python expression true only for values ``validator`` accepts (it may be false for
     some it accepts too: those get the validator itself), or ``None`` for a validator
-    without one. Text must be ASCII here: other text gets the validator's Unicode check."""
+    without one."""
     if isinstance(validator, v._Required):
         inner = _accepts(validator.inner, var, env, name)
         return None if inner is None else f"{var} is not MISSING and {inner}"
@@ -277,7 +340,7 @@ def _accepts(validator: Any, var: str, env: dict[str, Any], name: str) -> str | 
         return None if any(p is None for p in parts) else " and ".join(f"({p})" for p in parts)
     if isinstance(validator, v._NonEmptyStr):
         limit = "" if validator.max_length is None else f" and len({var}) <= {validator.max_length}"
-        return f"{var}.__class__ is str and {var}.isascii() and {var}.strip() != ''{limit}"
+        return f"{var}.__class__ is str and {_TEXT_OK.format(var)} and {var}.strip() != ''{limit}"
     if isinstance(validator, v._InstanceOf):
         types = validator.types if isinstance(validator.types, tuple) else (validator.types,)
         if len(types) != 1 or types[0] in (int, float):  # bool is refused as an int
@@ -288,7 +351,7 @@ def _accepts(validator: Any, var: str, env: dict[str, Any], name: str) -> str | 
             return None  # a str enum: its members get the text check too
         env[name] = types[0]
         if types[0] is str:
-            return f"{var}.__class__ is str and {var}.isascii()"
+            return f"{var}.__class__ is str and {_TEXT_OK.format(var)}"
         return f"{var}.__class__ is {name}"
     if isinstance(validator, v._AwareDatetime):
         return (
@@ -296,7 +359,9 @@ def _accepts(validator: Any, var: str, env: dict[str, Any], name: str) -> str | 
             f" and {var}.utcoffset() is not None"
         )
     if isinstance(validator, v._Email):
-        return f"{var}.__class__ is str and {var}.isascii() and EMAIL.match({var}) is not None"
+        return (
+            f"{var}.__class__ is str and {_TEXT_OK.format(var)} and EMAIL.match({var}) is not None"
+        )
     if isinstance(validator, v._Between):
         bounds = []
         if validator.low is not None:
