@@ -1103,35 +1103,21 @@ class _ColumnPlan:
             names.append(part.attr)
             if kind == 0:
                 index, decode = how
-                empty = "return MISSING" if part.required else f"{var} = NOTHING"
-                lines += [f"    c = cells[{index}]", f"    if c == '': {empty}"]
-                if isinstance(decode, _Memo):
-                    env[f"known{n}"], env[f"memo{n}"] = decode.known, decode
-                    lines += [
-                        "    else:",
-                        f"        {var} = known{n}.get(c, NOTHING)",
-                        f"        if {var} is NOTHING: {var} = memo{n}(c)",
-                        f"        if {var} is FAILED: return MISSING",
-                    ]
-                elif decode is _identity:
-                    lines.append(f"    else: {var} = c")
-                else:
-                    env[f"decode{n}"] = decode
-                    lines += [
-                        "    else:",
-                        f"        {var} = decode{n}(c)",
-                        f"        if {var} is FAILED: return MISSING",
-                    ]
+                lines += _scalar_lines(f"{n}", part, decode, var, f"cells[{index}]", env)
             elif kind == 1:
                 indexes, known, subs, nested = how
                 env[f"known{n}"] = known
-                env[f"nested{n}"] = functools.partial(self._remember, part, known, subs, nested)
+                if nested is None:
+                    remember = functools.partial(self._remember, part, known, subs, nested)
+                    env[f"nested{n}"] = lambda *key, remember=remember: remember(key)
+                else:
+                    env[f"nested{n}"] = _nested_reader(n, part, known, subs, nested, env)
                 key = "".join(f"cells[{i}], " for i in indexes)
                 lines += [
                     f"    key = ({key})",
                     f"    {var} = known{n}.get(key, FAILED)",
                     f"    if {var} is FAILED:",
-                    f"        {var} = nested{n}(key)",
+                    f"        {var} = nested{n}(*key)",
                     f"        if {var} is FAILED: return MISSING",
                     f"    if {var} is MISSING: {var} = NOTHING",
                 ]
@@ -1248,6 +1234,78 @@ class _ColumnPlan:
             if cell:
                 cells[index] = memo(cell)
         return True
+
+
+def _scalar_lines(
+    n: str, part: _ScalarColumn, decode: Any, var: str, cell: str, env: dict[str, Any]
+) -> list[str]:
+    """Generated code: one scalar cell into ``var`` (``NOTHING``: not given), or out with
+    ``MISSING`` at a problem (an empty required cell, a cell that does not decode)."""
+    empty = "return MISSING" if part.required else f"{var} = NOTHING"
+    lines = [f"    c = {cell}", f"    if c == '': {empty}"]
+    if isinstance(decode, _Memo):
+        env[f"known{n}"], env[f"memo{n}"] = decode.known, decode
+        return [
+            *lines,
+            "    else:",
+            f"        {var} = known{n}.get(c, NOTHING)",
+            f"        if {var} is NOTHING: {var} = memo{n}(c)",
+            f"        if {var} is FAILED: return MISSING",
+        ]
+    if decode is _identity:
+        return [*lines, f"    else: {var} = c"]
+    env[f"decode{n}"] = decode
+    return [
+        *lines,
+        "    else:",
+        f"        {var} = decode{n}(c)",
+        f"        if {var} is FAILED: return MISSING",
+    ]
+
+
+def _nested_reader(
+    n: int,
+    part: _NestedColumns,
+    known: dict[tuple[str, ...], Any],
+    subs: list[tuple[_ScalarColumn, Callable[[str], Any]]],
+    nested: Callable[..., Any],
+    env: dict[str, Any],
+) -> Callable[..., Any]:
+    """A generated reader of one value object from its cells, as
+    :meth:`_NestedColumns.decode` reads it: ``None`` (or ``_MISSING``) when every cell is
+    empty, else the object, remembered by its cells; ``_FAILED`` at any problem."""
+    local: dict[str, Any] = {
+        "NOTHING": attrs.NOTHING,
+        "MISSING": _MISSING,
+        "FAILED": _FAILED,
+        "LIMIT": _MEMO_LIMIT,
+        "known": known,
+        "build": nested,
+    }
+    cells = [f"c{k}" for k in range(len(subs))]
+    lines = [f"def nested({', '.join(cells)}):"]
+    if part.optional or part.has_default:
+        lines.append(
+            f"    if {' and '.join(f'{c} == {chr(39) * 2}' for c in cells)}: "
+            f"return {'None' if part.optional else 'MISSING'}"
+        )
+    body = []
+    for k, (sub, decode) in enumerate(subs):
+        body += _scalar_lines(f"{n}_{k}", sub, decode, f"s{k}", f"c{k}", local)
+    # A problem in a sub-cell is _FAILED here (the row is then read cell by cell).
+    lines += [line.replace("return MISSING", "return FAILED") for line in body]
+    call = ", ".join(f"{sub.attr}=s{k}" for k, (sub, _) in enumerate(subs))
+    lines += [
+        "    try:",
+        f"        value = build({call})",
+        "    except Exception:  # the reference path reports it",
+        "        return FAILED",
+        f"    if len(known) < LIMIT: known[({''.join(c + ', ' for c in cells)})] = value",
+        "    return value",
+    ]
+    exec(compile("\n".join(lines) + "\n", "<leadkit CSV value object>", "exec"), local)
+    reader: Callable[..., Any] = local["nested"]
+    return reader
 
 
 def _identity(cell: str) -> str:
