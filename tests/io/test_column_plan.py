@@ -21,8 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadkit.errors import LoadError, ValidationError
-from leadkit.io import ValueFormat, csv_columns
-from leadkit.io._csv import _read_csv_table
+from leadkit.io import CsvRowWriter, ValueFormat, csv_columns, formula_safe_cell
+from leadkit.io._csv import _encode_record, _parts, _read_csv_table, _row_encoder
 from leadkit.model import (
     Address,
     CustomFields,
@@ -294,3 +294,45 @@ def test_classes_the_builder_does_not_reproduce_use_the_class() -> None:
 
     assert trusted_builder(Mutable) is None
     assert trusted_builder(EngagementEvent) is None or callable(trusted_builder(EngagementEvent))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_tables(), st.booleans())
+def test_the_generated_row_encoder_writes_what_the_per_field_encoder_writes(
+    table: tuple[list[str], list[list[str]]], formula_safe: bool
+) -> None:
+    """write_csv encodes rows with generated code; _encode_record is its reference."""
+    leads = _read(_text(*table), fast=True, formula_safe=formula_safe)
+    if isinstance(leads, tuple):  # a table with problems: read its good rows alone
+        header, rows = table
+        read = [_read(_text(header, [row]), fast=True) for row in rows]
+        leads = [lead for one in read if isinstance(one, list) for lead in one]
+    parts = _parts(Lead)
+    names = {"custom": sorted({name for lead in leads for name in lead.custom})}
+    encode = _row_encoder(Lead, parts, names)
+    for lead in leads:
+        assert encode(lead) == _encode_record(lead, parts, names)
+
+
+def test_written_order_is_left_out_when_the_script_implies_it() -> None:
+    """A name order is written only when it is not what the script implies."""
+    stamp = datetime(2026, 4, 1, tzinfo=UTC)
+    leads = [
+        Lead(id="a", name=PersonName("山田", "太郎"), company="A", created_at=stamp),
+        Lead(
+            id="b", name=PersonName("Smith", order=NameOrder.EASTERN), company="B", created_at=stamp
+        ),
+    ]
+    encode = _row_encoder(Lead, _parts(Lead), {"custom": []})
+    order = list(csv_columns(Lead)).index("name_order")
+    assert [encode(lead)[order] for lead in leads] == ["", "eastern"]
+
+
+def test_formula_cells_are_neutralised_in_bulk_as_one_by_one() -> None:
+    cells = ["=SUM(A1)", "'=x", "-5", "+81-3-1234-5678", "@user", "", "plain", "'", "\tx"]
+    out = io.StringIO()
+    CsvRowWriter(out).writerows([cells])
+    one = io.StringIO()
+    CsvRowWriter(one).writerow(cells)
+    assert out.getvalue() == one.getvalue()
+    assert next(csv.reader(io.StringIO(out.getvalue()))) == [formula_safe_cell(c) for c in cells]
