@@ -1259,6 +1259,24 @@ def _scalar_lines(
     ``MISSING`` at a problem (an empty required cell, a cell that does not decode)."""
     empty = "return MISSING" if part.required else f"{var} = NOTHING"
     lines = [f"    c = {cell}", f"    if c == '': {empty}"]
+    if isinstance(decode, _Memo) and part.scalar is _SCALARS[datetime]:
+        # parse_datetime's own fast path (ISO 8601 with an offset, as leadkit writes it),
+        # inline: date-times are mostly distinct, not worth remembering.
+        env[f"memo{n}"], env["fromisoformat"] = decode, datetime.fromisoformat
+        return [
+            *lines,
+            "    elif len(c) > 10 and c[4:5] == '-' and c.isascii():",
+            "        try:",
+            f"            {var} = fromisoformat(c)",
+            "        except ValueError:",
+            f"            {var} = memo{n}(c)",
+            "        else:",
+            f"            if {var}.utcoffset() is None: {var} = memo{n}(c)",
+            f"        if {var} is FAILED: return MISSING",
+            "    else:",
+            f"        {var} = memo{n}(c)",
+            f"        if {var} is FAILED: return MISSING",
+        ]
     if isinstance(decode, _Memo):
         env[f"known{n}"], env[f"memo{n}"] = decode.known, decode
         return [

@@ -271,6 +271,14 @@ def _convert_lines(
             f"if {var}.__class__ is str: {var} = {var}.strip() or None",
             f"elif {var} is not None: {var} = conv{i}({var})",
         ]
+    if converter is f.opt_email:
+        # opt_email, inline for ASCII: strip, "" is None; other text gets NFKC too.
+        return [
+            f"if {var}.__class__ is str:",
+            f"    {var} = {var}.strip() or None",
+            f"    if {var} is not None and not {var}.isascii(): {var} = conv{i}({var})",
+            f"else: {var} = conv{i}({var})",
+        ]
     if converter is not None and pure_converter:
         head.append(f"    memo{i} = {{}}")
         return [
