@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadkit.errors import LoadError, ValidationError
-from leadkit.io import CsvRowWriter, ValueFormat, csv_columns, formula_safe_cell
+from leadkit.io import CsvRowWriter, HeaderMap, ValueFormat, csv_columns, formula_safe_cell
 from leadkit.io._csv import _encode_record, _parts, _read_csv_table, _row_encoder
 from leadkit.model import (
     Address,
@@ -164,18 +164,30 @@ _JAPANESE = {
 }
 
 
+_VALUE_MAP = HeaderMap(
+    name="values",
+    columns=_JAPANESE,
+    values={"status": {"new": "Open - Not Contacted", "dead": "Closed - Not Converted"},
+            "custom.seats": {"many": "100", "few": "'few"}},
+)  # fmt: skip
+
+
 @settings(max_examples=150, deadline=None)
-@given(_tables(), st.sampled_from(["custom", "ignore", "error"]))
+@given(_tables(), st.sampled_from(["custom", "ignore", "error"]), st.booleans(), st.data())
 def test_with_a_header_map_and_unknown_columns(
-    table: tuple[list[str], list[list[str]]], unknown: str
+    table: tuple[list[str], list[list[str]]], unknown: str, values: bool, data: st.DataObject
 ) -> None:
-    """A header map (bare owner names, Japanese headers) and a column nobody knows."""
+    """A header map (bare owner names, Japanese headers, value maps) and a column
+    nobody knows."""
     header, rows = table
     renamed = {v: k for k, v in _JAPANESE.items()}
     header = [renamed.get(h, h) for h in header] + ["Favourite Colour"]
-    rows = [[*row, "blue"] for row in rows]
+    mapped = ["New", "dead", "many", "Few"]
+    rows = [[*(c if data.draw(st.booleans()) else data.draw(st.sampled_from(mapped))
+               for c in row), "blue"] for row in rows]  # fmt: skip
     text = _text(header, rows)
-    options = {"header_map": dict(_JAPANESE), "unknown": unknown}
+    header_map = _VALUE_MAP if values else dict(_JAPANESE)
+    options = {"header_map": header_map, "unknown": unknown}
     _same(_read(text, fast=True, **options), _read(text, fast=False, **options))
 
 

@@ -1104,7 +1104,6 @@ class _ColumnPlan:
             "LeadkitError": LeadkitError,
             "builder": self.builder,
             "padding": self.padding,
-            "translate": self._translate,
             "custom_known": self.custom_cells.known,
             "custom_memo": self.custom_cells,
         }
@@ -1112,7 +1111,7 @@ class _ColumnPlan:
         first = "raw + padding" if self.padding else "list(raw)" if self.translate else "raw"
         lines = ["def read(raw):", f"    cells = {first}"]
         if self.translate:
-            lines.append("    if not translate(cells): return MISSING")
+            lines += self._translate_lines(env)
         names: list[str] = []
         for n, (kind, part, how) in enumerate(self.parts):
             var = f"v{n}"
@@ -1217,38 +1216,53 @@ class _ColumnPlan:
         except Exception:  # the reference path reports it
             return _FAILED
 
-    def _translate(self, cells: list[str]) -> bool:
-        """:func:`_translate` on a row of cells: False when it finds a problem."""
-        for index, memo in self.value_maps:
-            cell = cells[index]
-            if cell:
-                cells[index] = memo(cell)
-        for index, memo in self.countries:
-            cell = cells[index].strip()
-            if cell:
-                code = memo(cell)
-                if code is _FAILED:
-                    return False
-                cells[index] = code
-        for amount_index, currency_index, memo in self.amounts:
-            cell = cells[amount_index]
-            if not cell.strip():
-                continue
-            parsed = memo(cell)
-            if parsed is _FAILED:
-                continue  # the amount's own column reports it
-            amount, named = parsed
-            cells[amount_index] = format(amount, "f")
-            given = cells[currency_index].strip().upper()
-            if not given and named:
-                cells[currency_index] = named
-            elif given and named and given != named and named != self.ctx.fmt.currency:
-                return False
+    def _translate_lines(self, env: dict[str, Any]) -> list[str]:
+        """Generated code for :meth:`_translate` (the same steps in the same order), out
+        with ``MISSING`` at a problem."""
+        lines = []
+        for k, (index, memo) in enumerate(self.value_maps):
+            env[f"value_map{k}"] = memo
+            lines += [f"    c = cells[{index}]", f"    if c: cells[{index}] = value_map{k}(c)"]
+        for k, (index, memo) in enumerate(self.countries):
+            env[f"country_known{k}"], env[f"country{k}"] = memo.known, memo
+            lines += [
+                f"    c = cells[{index}].strip()",
+                "    if c:",
+                f"        x = country_known{k}.get(c, NOTHING)",
+                f"        if x is NOTHING: x = country{k}(c)",
+                "        if x is FAILED: return MISSING",
+                f"        cells[{index}] = x",
+            ]
+        for k, (amount_index, currency_index, memo) in enumerate(self.amounts):
+            env[f"amount{k}"] = functools.partial(self._amount, amount_index, currency_index, memo)
+            lines.append(f"    if cells[{amount_index}].strip() and not amount{k}(cells):")
+            lines.append("        return MISSING")
         if self.status is not None:
             index, memo = self.status
-            cell = cells[index].strip()
-            if cell:
-                cells[index] = memo(cell)
+            env["status_known"], env["status"] = memo.known, memo
+            lines += [
+                f"    c = cells[{index}].strip()",
+                "    if c:",
+                "        x = status_known.get(c, NOTHING)",
+                "        if x is NOTHING: x = status(c)",
+                f"        cells[{index}] = x",
+            ]
+        return lines
+
+    def _amount(
+        self, amount_index: int, currency_index: int, memo: _Memo, cells: list[str]
+    ) -> bool:
+        """An amount with its currency, as :func:`_translate` reads it: False at a problem."""
+        parsed = memo(cells[amount_index])
+        if parsed is _FAILED:
+            return True  # the amount's own column reports it
+        amount, named = parsed
+        cells[amount_index] = format(amount, "f")
+        given = cells[currency_index].strip().upper()
+        if not given and named:
+            cells[currency_index] = named
+        elif given and named and given != named and named != self.ctx.fmt.currency:
+            return False
         return True
 
 
