@@ -19,21 +19,24 @@ first; callers that report errors build the failing record again with the class 
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import attrs
-from attr._make import Factory as _Factory
-from attr._make import _frozen_setattrs
 
 from leadkit.model import _entities as e
 from leadkit.model import _fields as f
 from leadkit.model import _validators as v
 from leadkit.model import _values as vals
 
-__all__ = ["Builder", "trusted_builder"]
+__all__ = ["Builder", "impure_factories", "trusted_builder"]
+
+_Factory: type[Any] = type(attrs.Factory(list))
+# How attrs makes a class frozen; without it (another attrs), no builder: the class is used.
+_frozen_setattrs: Any = getattr(importlib.import_module("attr._make"), "_frozen_setattrs", None)
 
 Builder = Callable[..., Any]
 
@@ -120,7 +123,7 @@ def impure_factories(cls: type) -> list[tuple[str, Callable[[], Any]]]:
 def _make(cls: type) -> Callable[[], Builder] | None:
     if not attrs.has(cls) or hasattr(cls, "__attrs_pre_init__"):
         return None
-    if getattr(cls, "__setattr__", None) is not _frozen_setattrs:
+    if _frozen_setattrs is None or getattr(cls, "__setattr__", None) is not _frozen_setattrs:
         return None  # only frozen classes: no on_setattr hooks to reproduce
     fields = attrs.fields(cls)
     plan: list[tuple[str, Any, Any, Any, bool]] = []
