@@ -31,6 +31,7 @@ import codecs
 import csv
 import difflib
 import enum
+import functools
 import gzip
 import io
 import os
@@ -90,6 +91,8 @@ from leadkit.model import (
     active_statuses,
     is_required,
 )
+from leadkit.model._trusted import impure_factories, trusted_builder
+from leadkit.model._values import _default_order
 
 __all__ = [
     "AUTO_ENCODING",
@@ -175,8 +178,23 @@ class CsvRowWriter:
     def writerow(self, cells: Iterable[str]) -> None:
         """Write one row."""
         if self._formula_safe:
-            cells = [formula_safe_cell(cell) for cell in cells]
+            cells = _safe_cells(cells)
         self._writer.writerow(cells)
+
+    def writerows(self, rows: Iterable[Iterable[str]]) -> None:
+        """Write every row (one call into the csv module)."""
+        if self._formula_safe:
+            rows = map(_safe_cells, rows)
+        self._writer.writerows(rows)
+
+
+# A cell that starts with none of these is never changed by formula_safe_cell.
+_UNSAFE_START = frozenset(_FORMULA_START | {_FORMULA_MARK})
+
+
+def _safe_cells(cells: Iterable[str]) -> list[str]:
+    unsafe, safe = _UNSAFE_START, formula_safe_cell
+    return [safe(cell) if cell and cell[0] in unsafe else cell for cell in cells]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -945,6 +963,427 @@ def _status_name(cell: str) -> str:
     return cell
 
 
+# ---------------------------------------------------------------------------------------------
+# The column plan: one file's rows read by column, each distinct cell decoded once
+# ---------------------------------------------------------------------------------------------
+
+# Distinct cells one column remembers: picklists and repeating text, never a whole column
+# of unique values.
+_MEMO_LIMIT = 4096
+_FAILED: Any = object()
+
+
+class _Memo:
+    """One pure function of a cell, remembered per distinct cell (up to a limit); a
+    :class:`_CellError` (or a ``ValidationError``) is remembered as :data:`_FAILED`."""
+
+    __slots__ = ("compute", "known")
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        self.compute = compute
+        self.known: dict[str, Any] = {}
+
+    def __call__(self, cell: str) -> Any:
+        known = self.known
+        value = known.get(cell, _MISSING)
+        if value is _MISSING:
+            try:
+                value = self.compute(cell)
+            except (_CellError, ValidationError):
+                value = _FAILED
+            if len(known) < _MEMO_LIMIT:
+                known[cell] = value
+        return value
+
+
+class _ColumnPlan:
+    """How the rows of one file are read, planned once from its header: the position of
+    every cell each part reads, one remembering decoder per column, and one trusted
+    builder (:func:`leadkit.model._trusted.trusted_builder`) for the records.
+
+    :meth:`read` gives a record, or ``_MISSING`` when the row has any problem; the caller
+    then reads that row again with the per-cell reference path (:func:`_read_row`), which
+    reports every problem with its line and column. A record is given only when the
+    reference path would give an equal one: the decoders are the reference decoders,
+    remembered, value objects are built by their classes (and shared between rows with
+    the same cells: they are immutable), and the record by the trusted builder, which
+    runs the class's converters, validators and post-init checks. When the builder
+    refuses the values, :meth:`read` returns :class:`_Refused` with the values, so that
+    the record is built once more by its class (for the error), without calling the id
+    factory twice.
+    """
+
+    def __init__(
+        self,
+        record_type: type,
+        columns: Sequence[str | None],
+        header_map: HeaderMap | None,
+        ctx: _Context,
+        builder: Callable[..., Any],
+    ) -> None:
+        self.ctx = ctx
+        self.width = len(columns)
+        self.builder = builder
+        position: dict[str, int] = {c: i for i, c in enumerate(columns) if c is not None}
+        padding: list[str] = []
+
+        def at(header: str) -> int:
+            # Columns the file does not have read as empty cells (and may be filled in by
+            # the translation, as a currency named in the amount is).
+            if header not in position:
+                position[header] = self.width + len(padding)
+                padding.append("")
+            return position[header]
+
+        parts = _parts(record_type)
+        special = _special(record_type)
+        # The translation, in the order _translate applies it.
+        self.value_maps: list[tuple[int, _Memo]] = []
+        if header_map is not None and header_map.values:
+            for i, column in enumerate(columns):
+                if column is not None and column in header_map.values:
+                    self.value_maps.append((i, _Memo(functools.partial(header_map.value, column))))
+        self.countries = [(at(c), _Memo(_country_or_fail)) for c in special.countries]
+        currency = ctx.fmt.currency
+        self.amounts = [
+            (at(a), at(c), _Memo(lambda cell: parse_amount(cell, currency=currency)))
+            for a, c in special.amounts
+        ]
+        self.status = None if special.status is None else (at(special.status), _Memo(_status_name))
+        self.translate = bool(
+            special.countries or special.amounts or special.status
+            or (header_map and header_map.values)
+        )  # fmt: skip
+        self.parts: list[tuple[int, Any, Any]] = []
+        for part in parts:
+            if isinstance(part, _ScalarColumn):
+                self.parts.append((0, part, (at(part.header), self._decoder(part))))
+            elif isinstance(part, _NestedColumns):
+                indexes = tuple(at(h) for h in part.headers)
+                subs = [(sub, self._decoder(sub)) for sub in part.parts]
+                nested = trusted_builder(part.cls)
+                self.parts.append((1, part, (indexes, {}, subs, nested)))
+            else:
+                customs = [
+                    (i, column[len(part.prefix) :])
+                    for i, column in enumerate(columns)
+                    if column is not None and column.startswith(part.prefix)
+                ]
+                self.parts.append((2, part, customs))
+        self.padding = padding
+        self.custom_cells = _Memo(_decode_custom)
+        # Called here, not by the builder: a record it refuses is built again by its
+        # class with the same id, and the id factory is asked once per record.
+        self.factories = impure_factories(record_type)
+        self.read: Callable[[list[str]], Any] = self._compile()
+
+    def _decoder(self, part: _ScalarColumn) -> Callable[[str], Any]:
+        decode, ctx = part.scalar.decode, self.ctx
+        if part.scalar is _SCALARS[str]:
+            return _identity
+        if part.scalar in (_SCALARS[frozenset[str]], _SCALARS[tuple[str, ...]]):
+            # A new list for every record, as the reference gives (it is mutable).
+            def items(cell: str) -> Any:
+                try:
+                    return decode(cell, ctx)
+                except _CellError:
+                    return _FAILED
+
+            return items
+        return _Memo(lambda cell: decode(cell, ctx))
+
+    def _compile(self) -> Callable[[list[str]], Any]:
+        """The row reader of this plan as one generated function: a straight run over the
+        parts, each cell looked up in its column's memory (no loop, no dispatch)."""
+        env: dict[str, Any] = {
+            "NOTHING": attrs.NOTHING,
+            "MISSING": _MISSING,
+            "FAILED": _FAILED,
+            "Refused": _Refused,
+            "CustomFields": CustomFields,
+            "LeadkitError": LeadkitError,
+            "builder": self.builder,
+            "padding": self.padding,
+            "custom_known": self.custom_cells.known,
+            "custom_memo": self.custom_cells,
+        }
+        # A copy when the translation writes into the cells (the row is kept as read).
+        first = "raw + padding" if self.padding else "list(raw)" if self.translate else "raw"
+        lines = ["def read(raw):", f"    cells = {first}"]
+        if self.translate:
+            lines += self._translate_lines(env)
+        names: list[str] = []
+        for n, (kind, part, how) in enumerate(self.parts):
+            var = f"v{n}"
+            names.append(part.attr)
+            if kind == 0:
+                index, decode = how
+                lines += _scalar_lines(f"{n}", part, decode, var, f"cells[{index}]", env)
+            elif kind == 1:
+                indexes, known, subs, nested = how
+                env[f"known{n}"] = known
+                if nested is None:
+                    remember = functools.partial(self._remember, part, known, subs, nested)
+                    env[f"nested{n}"] = lambda *key, remember=remember: remember(key)
+                else:
+                    env[f"nested{n}"] = _nested_reader(n, part, known, subs, nested, env)
+                key = "".join(f"cells[{i}], " for i in indexes)
+                lines += [
+                    f"    key = ({key})",
+                    f"    {var} = known{n}.get(key, FAILED)",
+                    f"    if {var} is FAILED:",
+                    f"        {var} = nested{n}(*key)",
+                    f"        if {var} is FAILED: return MISSING",
+                    f"    if {var} is MISSING: {var} = NOTHING",
+                ]
+            else:
+                lines.append("    values = {}")
+                for index, name in how:
+                    lines += [
+                        f"    c = cells[{index}]",
+                        "    if c != '':",
+                        "        x = custom_known.get(c, NOTHING)",
+                        "        if x is NOTHING: x = custom_memo(c)",
+                        "        if x is FAILED: return MISSING",
+                        f"        values[{name!r}] = x",
+                    ]
+                lines += [
+                    f"    {var} = NOTHING",
+                    "    if values:",
+                    "        try:",
+                    f"            {var} = CustomFields(values)",
+                    "        except LeadkitError:",
+                    "            return MISSING",
+                ]
+        by_name = {name: f"v{n}" for n, name in enumerate(names)}
+        for k, (name, factory) in enumerate(self.factories):
+            if name in by_name:
+                env[f"factory{k}"] = factory
+                lines.append(f"    if {by_name[name]} is NOTHING: {by_name[name]} = factory{k}()")
+        call = ", ".join(f"{name}={var}" for name, var in by_name.items())
+        given = ", ".join(f"({name!r}, {var})" for name, var in by_name.items())
+        lines += [
+            "    try:",
+            f"        return builder({call})",
+            "    except Exception:  # the class itself says what was wrong",
+            f"        return Refused({{k: v for k, v in ({given},) if v is not NOTHING}})",
+        ]
+        source = "\n".join(lines) + "\n"
+        exec(compile(source, "<leadkit CSV column plan>", "exec"), env)
+        read: Callable[[list[str]], Any] = env["read"]
+        return read
+
+    def _remember(
+        self,
+        part: _NestedColumns,
+        known: dict[tuple[str, ...], Any],
+        subs: list[tuple[_ScalarColumn, Callable[[str], Any]]],
+        nested: Callable[..., Any] | None,
+        key: tuple[str, ...],
+    ) -> Any:
+        value = self._nested(part, key, subs, nested)
+        if value is not _FAILED and len(known) < _MEMO_LIMIT:
+            known[key] = value
+        return value
+
+    def _nested(
+        self,
+        part: _NestedColumns,
+        key: tuple[str, ...],
+        subs: list[tuple[_ScalarColumn, Callable[[str], Any]]],
+        nested: Callable[..., Any] | None,
+    ) -> Any:
+        """The value object of these cells (``_MISSING``: not given), or ``_FAILED``
+        when the reference path (:meth:`_NestedColumns.decode`) finds a problem."""
+        if nested is None:
+            row = _Row(dict(zip(part.headers, key, strict=True)), 0, [], self.ctx)
+            value = part.decode(row)
+            return _FAILED if row.problems else value
+        if (part.optional or part.has_default) and not any(key):
+            return None if part.optional else _MISSING
+        kwargs: dict[str, Any] = {}
+        for cell, (sub, decode) in zip(key, subs, strict=True):
+            if cell == "":
+                if sub.required:
+                    return _FAILED
+                continue
+            value = decode(cell)
+            if value is _FAILED:
+                return _FAILED
+            kwargs[sub.attr] = value
+        try:
+            return nested(**kwargs)
+        except Exception:  # the reference path reports it
+            return _FAILED
+
+    def _translate_lines(self, env: dict[str, Any]) -> list[str]:
+        """Generated code for :meth:`_translate` (the same steps in the same order), out
+        with ``MISSING`` at a problem."""
+        lines = []
+        for k, (index, memo) in enumerate(self.value_maps):
+            env[f"value_map{k}"] = memo
+            lines += [f"    c = cells[{index}]", f"    if c: cells[{index}] = value_map{k}(c)"]
+        for k, (index, memo) in enumerate(self.countries):
+            env[f"country_known{k}"], env[f"country{k}"] = memo.known, memo
+            lines += [
+                f"    c = cells[{index}].strip()",
+                "    if c:",
+                f"        x = country_known{k}.get(c, NOTHING)",
+                f"        if x is NOTHING: x = country{k}(c)",
+                "        if x is FAILED: return MISSING",
+                f"        cells[{index}] = x",
+            ]
+        for k, (amount_index, currency_index, memo) in enumerate(self.amounts):
+            env[f"amount{k}"] = functools.partial(self._amount, amount_index, currency_index, memo)
+            lines.append(f"    if cells[{amount_index}].strip() and not amount{k}(cells):")
+            lines.append("        return MISSING")
+        if self.status is not None:
+            index, memo = self.status
+            env["status_known"], env["status"] = memo.known, memo
+            lines += [
+                f"    c = cells[{index}].strip()",
+                "    if c:",
+                "        x = status_known.get(c, NOTHING)",
+                "        if x is NOTHING: x = status(c)",
+                f"        cells[{index}] = x",
+            ]
+        return lines
+
+    def _amount(
+        self, amount_index: int, currency_index: int, memo: _Memo, cells: list[str]
+    ) -> bool:
+        """An amount with its currency, as :func:`_translate` reads it: False at a problem."""
+        parsed = memo(cells[amount_index])
+        if parsed is _FAILED:
+            return True  # the amount's own column reports it
+        amount, named = parsed
+        cells[amount_index] = format(amount, "f")
+        given = cells[currency_index].strip().upper()
+        if not given and named:
+            cells[currency_index] = named
+        elif given and named and given != named and named != self.ctx.fmt.currency:
+            return False
+        return True
+
+
+def _scalar_lines(
+    n: str, part: _ScalarColumn, decode: Any, var: str, cell: str, env: dict[str, Any]
+) -> list[str]:
+    """Generated code: one scalar cell into ``var`` (``NOTHING``: not given), or out with
+    ``MISSING`` at a problem (an empty required cell, a cell that does not decode)."""
+    empty = "return MISSING" if part.required else f"{var} = NOTHING"
+    lines = [f"    c = {cell}", f"    if c == '': {empty}"]
+    if isinstance(decode, _Memo) and part.scalar is _SCALARS[datetime]:
+        # parse_datetime's own fast path (ISO 8601 with an offset, as leadkit writes it),
+        # inline: date-times are mostly distinct, not worth remembering.
+        env[f"memo{n}"], env["fromisoformat"] = decode, datetime.fromisoformat
+        return [
+            *lines,
+            "    elif len(c) > 10 and c[4:5] == '-' and c.isascii():",
+            "        try:",
+            f"            {var} = fromisoformat(c)",
+            "        except ValueError:",
+            f"            {var} = memo{n}(c)",
+            "        else:",
+            f"            if {var}.utcoffset() is None: {var} = memo{n}(c)",
+            f"        if {var} is FAILED: return MISSING",
+            "    else:",
+            f"        {var} = memo{n}(c)",
+            f"        if {var} is FAILED: return MISSING",
+        ]
+    if isinstance(decode, _Memo):
+        env[f"known{n}"], env[f"memo{n}"] = decode.known, decode
+        return [
+            *lines,
+            "    else:",
+            f"        {var} = known{n}.get(c, NOTHING)",
+            f"        if {var} is NOTHING: {var} = memo{n}(c)",
+            f"        if {var} is FAILED: return MISSING",
+        ]
+    if decode is _identity:
+        return [*lines, f"    else: {var} = c"]
+    env[f"decode{n}"] = decode
+    return [
+        *lines,
+        "    else:",
+        f"        {var} = decode{n}(c)",
+        f"        if {var} is FAILED: return MISSING",
+    ]
+
+
+def _nested_reader(
+    n: int,
+    part: _NestedColumns,
+    known: dict[tuple[str, ...], Any],
+    subs: list[tuple[_ScalarColumn, Callable[[str], Any]]],
+    nested: Callable[..., Any],
+    env: dict[str, Any],
+) -> Callable[..., Any]:
+    """A generated reader of one value object from its cells, as
+    :meth:`_NestedColumns.decode` reads it: ``None`` (or ``_MISSING``) when every cell is
+    empty, else the object, remembered by its cells; ``_FAILED`` at any problem."""
+    local: dict[str, Any] = {
+        "NOTHING": attrs.NOTHING,
+        "MISSING": _MISSING,
+        "FAILED": _FAILED,
+        "LIMIT": _MEMO_LIMIT,
+        "known": known,
+        "build": nested,
+    }
+    cells = [f"c{k}" for k in range(len(subs))]
+    lines = [f"def nested({', '.join(cells)}):"]
+    if part.optional or part.has_default:
+        lines.append(
+            f"    if {' and '.join(f'{c} == {chr(39) * 2}' for c in cells)}: "
+            f"return {'None' if part.optional else 'MISSING'}"
+        )
+    body = []
+    for k, (sub, decode) in enumerate(subs):
+        body += _scalar_lines(f"{n}_{k}", sub, decode, f"s{k}", f"c{k}", local)
+    # A problem in a sub-cell is _FAILED here (the row is then read cell by cell).
+    lines += [line.replace("return MISSING", "return FAILED") for line in body]
+    call = ", ".join(f"{sub.attr}=s{k}" for k, (sub, _) in enumerate(subs))
+    lines += [
+        "    try:",
+        f"        value = build({call})",
+        "    except Exception:  # the reference path reports it",
+        "        return FAILED",
+        f"    if len(known) < LIMIT: known[({''.join(c + ', ' for c in cells)})] = value",
+        "    return value",
+    ]
+    exec(compile("\n".join(lines) + "\n", "<leadkit CSV value object>", "exec"), local)
+    reader: Callable[..., Any] = local["nested"]
+    return reader
+
+
+def _identity(cell: str) -> str:
+    return cell
+
+
+@attrs.frozen
+class _Refused:
+    """Values the trusted builder refused: the record's class builds them again to say why."""
+
+    kwargs: dict[str, Any]
+
+
+def _country_or_fail(cell: str) -> str:
+    code = country_code(cell)
+    if code is None:
+        raise _CellError("unknown country")
+    return code
+
+
+def _column_plan(
+    record_type: type, columns: Sequence[str | None], header_map: HeaderMap | None, ctx: _Context
+) -> _ColumnPlan | None:
+    """The column plan of a file, or ``None`` when only the reference path can read it."""
+    builder = trusted_builder(record_type)
+    if builder is None:
+        return None
+    return _ColumnPlan(record_type, columns, header_map, ctx, builder)
+
+
 @attrs.frozen
 class _Table:
     """What one file held: the records, the line (or record number) and the cells of
@@ -972,10 +1411,15 @@ def _read_table(
     label: str = "line",
     encoding: str | None = None,
     keep_rows: bool = False,
+    fast: bool = True,
 ) -> _Table:
     """Records from a header and rows of text cells (CSV, JSON): every problem collected
     into one :class:`LoadError`, or every record (with its line and cells if
-    ``keep_rows``)."""
+    ``keep_rows``).
+
+    Rows are read by the file's column plan (:class:`_ColumnPlan`); a row with a problem
+    is read again cell by cell (:func:`_read_row`), which reports it. ``fast=False``
+    reads every row cell by cell: the reference the column plan is tested against."""
     if unknown not in _UNKNOWN:
         raise ValidationError(
             f"unknown must be one of {', '.join(_UNKNOWN)}, got {unknown!r}", path="unknown"
@@ -993,19 +1437,33 @@ def _read_table(
     )
     table = _Table([], [], [], header, mapped.ignored, mapped.custom, header_map, encoding)
     problems: list[Problem] = []
+    plan = _column_plan(record_type, mapped.columns, header_map, ctx) if fast else None
+    width = len(mapped.columns)
     try:
         for line, cells in rows:
             if not cells or (len(cells) == 1 and cells[0] == ""):
                 continue
-            row = _Row({}, line, problems, ctx, label)
-            if len(cells) != len(mapped.columns):
-                row.problem(None, f"expected {len(mapped.columns)} cells, found {len(cells)}")
+            record = _MISSING if plan is None or len(cells) != width else plan.read(cells)
+            if record is not _MISSING and record.__class__ is not _Refused:
+                table.records.append(record)
+                if keep_rows:
+                    table.lines.append(line)
+                    table.rows.append(dict(zip(header, cells, strict=True)))
                 continue
-            row.cells = {c: v for c, v in zip(mapped.columns, cells, strict=True) if c is not None}
+            row = _Row({}, line, problems, ctx, label)
+            if len(cells) != width:
+                row.problem(None, f"expected {width} cells, found {len(cells)}")
+                continue
             before = len(problems)
-            if translate:
-                _translate(row, special, header_map)
-            record = _read_row(record_type, parts, row, header_of)
+            if record is not _MISSING:  # decoded, refused by the builder: ask the class why
+                record = _construct(record_type, record.kwargs, row, header_of)
+            else:
+                row.cells = {
+                    c: v for c, v in zip(mapped.columns, cells, strict=True) if c is not None
+                }
+                if translate:
+                    _translate(row, special, header_map)
+                record = _read_row(record_type, parts, row, header_of)
             if record is not _MISSING and len(problems) == before:
                 table.records.append(record)
                 if keep_rows:
@@ -1038,6 +1496,7 @@ def _read_csv_table(
     unknown: Unknown | None,
     values: ValueFormat | None,
     keep_rows: bool = False,
+    fast: bool = True,
 ) -> _Table:
     what = _name(source)
     try:
@@ -1052,7 +1511,7 @@ def _read_csv_table(
             resolved: Unknown = unknown or ("error" if chosen is None else "ignore")
             return _read_table(
                 record_type, header, rows, what=what, header_map=chosen,
-                unknown=resolved, ctx=ctx, encoding=used, keep_rows=keep_rows,
+                unknown=resolved, ctx=ctx, encoding=used, keep_rows=keep_rows, fast=fast,
             )  # fmt: skip
     except _FileProblem as err:
         raise LoadError([Problem(err.where or what, err.message)], what=what) from None
@@ -1209,8 +1668,7 @@ def write_csv(
         with _open(target, "w", encoding) as handle:
             writer = CsvRowWriter(handle, formula_safe=formula_safe)
             writer.writerow(header)
-            for record in rows:
-                writer.writerow(_encode_record(record, parts, custom_names))
+            writer.writerows(map(_row_encoder(record_type, parts, custom_names), rows))
     except OSError as err:
         raise LoadError(
             [Problem(_name(target), f"cannot write: {err.strerror or err}")], what=_name(target)
@@ -1227,6 +1685,61 @@ def write_csv(
             path="target",
         ) from None
     return len(rows)
+
+
+def _row_encoder(
+    record_type: type, parts: Sequence[_Part], custom_names: Mapping[str, list[str]]
+) -> Callable[[Any], list[str]]:
+    """:func:`_encode_record` for one file as generated code: one list display of every
+    cell, text fields taken as they are, the encoding of repeating values (enums, owners,
+    flags) remembered."""
+    env: dict[str, Any] = {
+        "encode_custom": _encode_custom,
+        # The order PersonName gives a name when none is given: its own default factory.
+        "implied_order": _default_order,
+        "str": str,
+    }
+    heads: list[str] = []
+    cells: list[str] = []
+
+    def scalar(n: str, column: _ScalarColumn, value: str) -> str:
+        encode = column.scalar.encode
+        if column.scalar is _SCALARS[str]:
+            return f'("" if (x := {value}) is None else x)'
+        if column.scalar is _SCALARS[bool]:
+            return f'("" if (x := {value}) is None else "true" if x else "false")'
+        env[f"enc{n}"] = encode
+        if column.scalar is _SCALARS[int]:
+            return f'("" if (x := {value}) is None else str(x))'
+        return f'("" if (x := {value}) is None else enc{n}(x))'
+
+    for n, part in enumerate(parts):
+        if isinstance(part, _ScalarColumn):
+            cells.append(scalar(f"{n}", part, f"r.{part.attr}"))
+        elif isinstance(part, _NestedColumns):
+            heads.append(f"    o{n} = r.{part.attr}")
+            for k, sub in enumerate(part.parts):
+                value = f"o{n}.{sub.attr}"
+                if part.cls is PersonName and sub.attr == "order":
+                    # Written only when it is not what the script implies, to keep files tidy.
+                    env[f"enc{n}_{k}"] = sub.scalar.encode
+                    cells.append(
+                        f'("" if o{n} is None or (x := {value}) is None '
+                        f"or x is implied_order(o{n}) else enc{n}_{k}(x))"
+                    )
+                    continue
+                cells.append(f'("" if o{n} is None else {scalar(f"{n}_{k}", sub, value)})')
+    for n, part in enumerate(parts):
+        if isinstance(part, _CustomColumns):
+            heads.append(f"    u{n} = r.{part.attr}")
+            for k, name in enumerate(custom_names[part.attr]):
+                env[f"name{n}_{k}"] = name
+                cells.append(f'(encode_custom(u{n}[name{n}_{k}]) if name{n}_{k} in u{n} else "")')
+    source = "def encode(r):\n" + "".join(h + "\n" for h in heads)
+    source += "    return [\n" + "".join(f"        {c},\n" for c in cells) + "    ]\n"
+    exec(compile(source, f"<leadkit CSV writer {record_type.__qualname__}>", "exec"), env)
+    encoder: Callable[[Any], list[str]] = env["encode"]
+    return encoder
 
 
 def _encode_record(
