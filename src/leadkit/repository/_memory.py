@@ -23,6 +23,7 @@ from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, Keys, TableSpec
 from leadkit.repository._state import MemoryRateLimits, MemoryRoutingState
 from leadkit.repository._unit import BaseUnitOfWork
+from leadkit.repository._visitors import MemoryVisitors
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -79,6 +80,8 @@ class InMemoryStore:
         self._outbox_seq = [0]
         self._config: dict[str, str] = {}
         self._pending: dict[str, PendingSubmission] = {}
+        self._visitor_events: dict[str, Any] = {}
+        self._visitor_links: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
@@ -280,6 +283,9 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._events = MemoryOutbox(self.store._outbox, self.store._outbox_seq, self._guard)
         self._settings = MemoryConfig(self.store._config, self.store._lock, self._guard)
         self._queue = MemoryPendingQueue(self.store._pending, self._guard)
+        self._visited = MemoryVisitors(
+            self.store._visitor_events, self.store._visitor_links, self._guard
+        )
         super().__init__(
             routing_state=self._state,
             rate_limits=self._limits,
@@ -288,6 +294,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             record_events=record_events,
             config=self._settings,
             pending=self._queue,
+            visitors=self._visited,
         )
 
     def __repr__(self) -> str:
@@ -307,6 +314,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             stale += [f"enrolments.{key[0]}.{key[1]}" for key in self._enrolled.overlay.conflicts()]
             stale += [f"outbox.{key}" for key in self._events.overlay.conflicts()]
             stale += [f"pending_submissions.{id}" for id in self._queue.conflicts()]
+            stale += self._visited.conflicts()
             if stale:
                 raise ConcurrencyError(
                     f"another unit of work changed {', '.join(stale)} after this one read "
@@ -321,6 +329,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             self._events.apply()
             self._settings.apply()
             self._queue.apply()
+            self._visited.apply()
         self._rollback()
 
     def _rollback(self) -> None:
@@ -332,3 +341,4 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._events.overlay.reset()
         self._settings.reset()
         self._queue.reset()
+        self._visited.reset()

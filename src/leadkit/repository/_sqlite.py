@@ -38,6 +38,7 @@ from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import SCHEMA as STATE_SCHEMA
 from leadkit.repository._state import SqliteRateLimits, SqliteRoutingState
 from leadkit.repository._unit import BaseUnitOfWork
+from leadkit.repository._visitors import VISITOR_SCHEMA_SQLITE, SqliteVisitors
 
 __all__ = ["SCHEMA_VERSION", "SqliteUnitOfWork"]
 
@@ -95,6 +96,8 @@ _MIGRATIONS: tuple[str, ...] = (
     CONFIG_SCHEMA,
     # 6: the web-to-lead pending queue (issue 18).
     SQLITE_PENDING_SCHEMA,
+    # 7: anonymous visitor events and visitor links (issue 20).
+    VISITOR_SCHEMA_SQLITE,
 )
 
 MIGRATIONS = Migrations(
@@ -105,6 +108,7 @@ MIGRATIONS = Migrations(
         Migration("nurture enrolments and the outbox", _MIGRATIONS[3]),
         Migration("the store's configuration (catalogues)", _MIGRATIONS[4]),
         Migration("the web-to-lead pending queue", _MIGRATIONS[5]),
+        Migration("visitor events and visitor links", _MIGRATIONS[6]),
     )
 )
 """The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
@@ -526,6 +530,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
             record_events=record_events,
             config=SqliteConfig(self._connection, self._guard),
             pending=SqlitePendingQueue(self._connection, self._guard),
+            visitors=SqliteVisitors(self._connection, self._guard),
         )
 
     def __repr__(self) -> str:

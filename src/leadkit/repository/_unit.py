@@ -33,6 +33,7 @@ from leadkit.repository._generic import (
 from leadkit.repository._outbox import OutboxStore
 from leadkit.repository._pending import PendingQueueRepository
 from leadkit.repository._protocols import RateLimitRepository, RoutingStateRepository
+from leadkit.repository._visitors import VisitorStoreBase
 
 if TYPE_CHECKING:
     from leadkit.model import Lead
@@ -53,6 +54,7 @@ class BaseUnitOfWork:
         record_events: bool = False,
         config: ConfigStore | None = None,
         pending: PendingQueueRepository | None = None,
+        visitors: VisitorStoreBase | None = None,
     ) -> None:
         if not isinstance(record_events, bool):
             raise ValidationError(
@@ -72,6 +74,7 @@ class BaseUnitOfWork:
         self._saved_catalogues: Catalogues | None = None
         self._catalogue_token: Token[Catalogues] | None = None
         self._pending = pending
+        self._visitors = visitors
 
     def _lead_written(self, before: Lead | None, after: Lead) -> None:
         from leadkit.outbox import lead_events
@@ -292,6 +295,14 @@ class BaseUnitOfWork:
         """The outbox of domain events, in this transaction."""
         self._guard()
         return self._outbox
+
+    @property
+    def visitors(self) -> VisitorStoreBase:
+        """Anonymous visitor events and visitor links, in this transaction."""
+        self._guard()
+        if self._visitors is None:
+            raise UnitOfWorkStateError(f"{type(self).__name__} keeps no visitor events")
+        return self._visitors
 
     @property
     def pending_submissions(self) -> PendingQueueRepository:
