@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit.errors import ValidationError
 from leadkit.model import CustomFields, CustomValue, EngagementEvent, new_id
-from leadkit.repository import UnitOfWork
+
+if TYPE_CHECKING:
+    from leadkit.repository import UnitOfWork
 
 __all__ = [
     "InMemoryVisitorStore",
