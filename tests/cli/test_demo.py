@@ -38,9 +38,18 @@ def test_demo_shows_the_whole_flow_and_runs_again_the_same(tmp_path: Path) -> No
         "Campaign influence on the new pipeline",
         "Campaign influence on won revenue",
         "Source effectiveness",
+        "Campaign ROI (attribution: time_decay)",
+        "ROI by lead source",
+        "E-mail rates per message",
     ):
         assert heading in first.stdout
     tables = _tables(first.stdout)
+    # Issue 20: campaign costs beside what they brought, per campaign and per source.
+    roi = tables["Campaign ROI (attribution: time_decay)"]
+    assert any(row[9].endswith("JPY") for row in roi)  # cost per MQL
+    assert any(float(row[-1]) > 0 for row in roi)  # won revenue per cost
+    by_source = next(v for k, v in tables.items() if k.startswith("ROI by lead source"))
+    assert any(row[7].endswith("JPY") for row in by_source)
     # The sample's sales history reaches won: the funnel, a win rate, won revenue per
     # source and per campaign are not zeros (issue 12).
     won_rows = [row for row in tables["Funnel: from inquiry to won deals"] if row[2] == "won"]

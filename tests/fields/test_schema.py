@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import tomllib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from leadkit.errors import LoadError
+from leadkit.errors import LoadError, format_path
 from leadkit.fields import FieldSchema, load_field_schema
+from leadkit.io import ValueFormat, read_lead_file
 from leadkit.model import Lead, PersonName
 from leadkit.rules import RuleError, field
 
@@ -89,3 +91,55 @@ def test_bad_schema_data_lists_every_problem() -> None:
         load_field_schema(bad)
     paths = [".".join(map(str, p.path)) for p in caught.value.problems]
     assert paths == ["extra", "fields.budget.type", "fields.segment.values", "picklists.title"]
+
+
+def test_conditions_are_checked_when_built_inside_use_field_schema() -> None:
+    """Issue 20: a condition comparing a number field with text fails where it is built,
+    naming the field's path; outside the block nothing is checked (docs/fields.md)."""
+    from leadkit.fields import use_field_schema
+
+    schema = _schema()
+    with use_field_schema(schema):
+        ok = field("custom.budget") >= 1000
+        with pytest.raises(RuleError) as caught:
+            field("custom.budget") == "lots"  # noqa: B015 - built for its error
+        assert caught.value.path == ("custom", "budget")
+        with pytest.raises(RuleError, match="declared number"):
+            field("custom.budget").contains("0")
+        with pytest.raises(RuleError, match="not a defined custom field"):
+            field("custom.colour").is_in(["red"])
+        with pytest.raises(RuleError, match="allowed values"):
+            field("custom.segment").is_in(["SMB", "Huge"])
+    assert schema.check_condition(ok) is ok
+    assert str(field("custom.budget") == "lots") == "custom.budget == 'lots'"  # unchecked
+
+
+def test_read_lead_file_checks_every_row_against_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "会社名,姓,作成日,業種,custom.budget,custom.segment,キャンペーン\n"
+        "ABC,山田,2026-04-01,製造業,500,大企業,expo\n"  # labels read as their values
+        "DEF,佐藤,2026-04-02,農業,abc,SMB,\n"
+        "GHI,鈴木,2026-04-03,IT,,SMB,\n",
+        encoding="utf-8",
+    )
+    tokyo = ValueFormat(timezone="Asia/Tokyo")
+    with pytest.raises(LoadError) as caught:
+        read_lead_file(path, values=tokyo, fields=_schema())
+    assert [(format_path(p.path), p.message) for p in caught.value.problems] == [
+        ("line 3, column 業種", "'農業' is not in the picklist (Manufacturing, IT)"),
+        ("line 3, column custom.budget", "expected number, got text 'abc'"),
+        ("line 4, column custom.budget", "required field is missing"),
+    ]
+    path.write_text(
+        "会社名,姓,作成日,業種,custom.budget,custom.segment,キャンペーン\n"
+        "ABC,山田,2026-04-01,製造業,500,大企業,expo\n",
+        encoding="utf-8",
+    )
+    lead = read_lead_file(path, values=tokyo, fields=_schema()).leads[0]
+    assert (lead.industry, lead.custom["segment"], lead.custom["budget"]) == (
+        "Manufacturing",
+        "Enterprise",
+        500,
+    )
+    assert lead.custom["campaign_id"] == "expo"  # the campaign column needs no definition

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import attrs
+
 from leadkit.model import (
     Campaign,
     CampaignMember,
@@ -174,3 +176,41 @@ def test_email_rates_count_people_per_message() -> None:
     assert news.click_rate == 0.25
     assert news.click_to_open == 0.5
     assert rows["news-05"].open_rate is None
+
+
+def test_memberships_moved_to_the_contact_by_conversion_still_count() -> None:
+    """Conversion moves a lead's memberships to its contact (leadkit.convert); the ROI
+    report counts them as the converted lead's (module docstring of reports._roi)."""
+    moved = [
+        attrs.evolve(_member("expo", "l1"), lead_id=None, contact_id="c1"),  # l1 → c1
+        _member("expo", "l2"),
+        attrs.evolve(_member("expo", "l2"), lead_id=None, contact_id="c-unknown"),
+    ]
+    report = campaign_roi(
+        CAMPAIGNS, moved, leads=LEADS, opportunities=OPPORTUNITIES, histories=HISTORIES
+    )
+    expo = next(r for r in report.rows if r.key == "expo")
+    assert (expo.leads, expo.mqls, expo.sqls) == (2, 2, 1)
+
+
+def test_report_headings_in_japanese() -> None:
+    report = campaign_roi(
+        CAMPAIGNS, MEMBERS, leads=LEADS, opportunities=OPPORTUNITIES, histories=HISTORIES
+    )
+    table = report.table(locale="ja")
+    assert table.title == "キャンペーン別の費用対効果 (attribution: even_split)"
+    assert table.columns[:4] == ("キャンペーン", "キャンペーン名", "費用の種別", "費用")
+    assert "MQL単価" in table.columns
+    assert "受注額/費用" in table.columns
+    assert report.table().columns[1] == "campaign_name"
+    assert report.source_table(locale="ja").title is not None
+    assert str(report.source_table(locale="ja").title).startswith("リードソース別の費用対効果")
+    rates = email_rates(
+        [
+            EngagementEvent(
+                kind="email_send", lead_id="l1", occurred_at=AT, properties={"campaign_id": "news"}
+            )
+        ]
+    ).table(locale="ja")
+    assert rates.columns[:3] == ("メッセージ", "送信数", "開封数")
+    assert rates.title == "メール別の開封率・クリック率"

@@ -47,6 +47,8 @@ _COMMANDS: tuple[_Command, ...] = (
              "configure"),
     _Command("score", "score leads from their engagement events", "_score", "configure_score"),
     _Command("grade", "grade leads' fit from their profile", "_score", "configure_grade"),
+    _Command("import", "store a leads file in a database, with its campaign responses",
+             "_import", "configure"),
     _Command("dedupe", "find duplicate leads", "_dedupe", "configure"),
     _Command("funnel", "classify lifecycle stages and count the funnel", "_funnel", "configure"),
     _Command("route", "assign leads to owners with assignment rules", "_route", "configure"),

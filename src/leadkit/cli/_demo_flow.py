@@ -47,6 +47,8 @@ from leadkit.reports import (
     Table,
     TimeDecay,
     attribute,
+    campaign_roi,
+    email_rates,
     funnel,
     source_effectiveness,
     team_performance,
@@ -75,6 +77,7 @@ from leadkit.stages import (
     qualify,
     transition,
 )
+from leadkit.visitors import identify_in
 
 __all__ = ["DemoSettings", "run_demo"]
 
@@ -123,6 +126,13 @@ def _store(db: Path, data: SampleData) -> None:
             uow.campaign_members.add(member)
         for event in data.events:
             uow.engagement_events.add(event)
+        # The anonymous visits before the form fills, and each web lead identified by the
+        # visitor id its form carried: the visits count in scoring from then on.
+        uow.visitors.add_events(data.visitor_events)
+        for event in data.events:
+            visitor = event.properties.get("visitor_id")
+            if event.kind == "form_submit" and isinstance(visitor, str) and event.lead_id:
+                identify_in(uow, visitor_id=visitor, lead_id=event.lead_id, as_of=event.occurred_at)
         uow.commit()
 
 
@@ -406,6 +416,19 @@ class _Flow:
                     final_leads, histories=histories.values(), opportunities=opportunities
                 ).table()
             )
+            # What each campaign and each source cost per lead, MQL, SQL and won deal, and
+            # what it returned, credited by the same model as the influence tables.
+            roi = campaign_roi(
+                data.campaigns,
+                members,
+                leads=final_leads,
+                opportunities=opportunities,
+                histories=histories.values(),
+                model=TimeDecay(half_life_days=30),
+            )
+            self.tables.append(roi.table())
+            self.tables.append(roi.source_table())
+            self.tables.append(email_rates(events).table())
             # The inside-sales day: who nobody has answered, and one rep's next actions.
             from leadkit.cli._worklist import demo_tables
 

@@ -14,6 +14,7 @@ from leadkit.cli._errors import CliError, UsageError
 from leadkit.errors import LoadError, Problem
 
 if TYPE_CHECKING:
+    from leadkit.fields import FieldSchema
     from leadkit.io import HeaderMap, LeadFile, ValueFormat
 
 __all__ = [
@@ -169,9 +170,11 @@ def value_format(args: argparse.Namespace) -> ValueFormat:
         ) from None
 
 
-def read_leads(args: argparse.Namespace, ctx: Context | None = None) -> LeadFile:
-    """The ``--leads`` file read with the reading options; the map used and the columns
-    ignored are noted on stderr."""
+def read_leads(
+    args: argparse.Namespace, ctx: Context | None = None, *, fields: FieldSchema | None = None
+) -> LeadFile:
+    """The ``--leads`` file read with the reading options (and checked against ``fields``
+    when given); the map used and the columns ignored are noted on stderr."""
     from leadkit.io import read_lead_file
 
     path: Path = args.leads
@@ -186,6 +189,7 @@ def read_leads(args: argparse.Namespace, ctx: Context | None = None) -> LeadFile
             unknown=getattr(args, "unknown", None),
             values=value_format(args),
             encoding=encoding,
+            fields=fields,
         )
     except LoadError as err:
         raise _file_error(err, path, encoding) from None

@@ -45,9 +45,9 @@ class MergeResult(Generic[M]):
     duplicates as stored (``master_record_id`` set; kept, never deleted). ``decisions``
     says for each field the records disagreed on which record's value won and by which
     rule. ``moved`` lists, per repository name, the ids of related records re-parented
-    to the master; ``members_dropped`` the campaign memberships removed because the
-    master already had one in that campaign (their records are returned so nothing
-    disappears unseen).
+    to the master (under ``"visitors"``, the visitor ids whose links moved);
+    ``members_dropped`` the campaign memberships removed because the master already had
+    one in that campaign (their records are returned so nothing disappears unseen).
     """
 
     master: M
@@ -229,6 +229,11 @@ def _reparent_person(
             related.move(
                 "engagement_events", getattr(uow.engagement_events, finder)(duplicate.id), **owner
             )
+            # The duplicate's visitors belong to the master now (their stitched events
+            # moved just above, so each stays exactly once).
+            for link in uow.visitors.links_of(**{column: duplicate.id}):
+                related.writes.append(_Write("visitors", attrs.evolve(link, **owner)))
+                related.moved.setdefault("visitors", []).append(link.visitor_id)
         members = [
             m
             for record in (master, *duplicates)
@@ -308,6 +313,9 @@ def _plan(
 def _apply(kind: _Kind, plan: _Plan, uow: UnitOfWork) -> MergeResult[Any]:
     """Related records first, then the duplicates, the master last."""
     for write in plan.writes:
+        if write.repository == "visitors":
+            uow.visitors.save_link(write.record)
+            continue
         repository: Repository[Any] = getattr(uow, write.repository)
         if write.remove:
             repository.remove(write.record)

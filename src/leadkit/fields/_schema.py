@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from leadkit.errors import LoadError, Problem
-from leadkit.model import Lead
+from leadkit.errors import LoadError, Problem, ValidationError
+from leadkit.model import Lead, normalise_text
 from leadkit.rules import Between, Compare, Condition, FieldRef, IsIn, RuleError
-from leadkit.rules._grammar import iter_conditions
+from leadkit.rules._grammar import DECLARED_FIELDS, Matches, TextMatch, Window, iter_conditions
 
 __all__ = [
     "FIELD_TYPES",
@@ -21,6 +22,7 @@ __all__ = [
     "FieldSchema",
     "PicklistValue",
     "load_field_schema",
+    "use_field_schema",
 ]
 
 FIELD_TYPES = ("text", "number", "date", "datetime", "bool", "picklist")
@@ -94,6 +96,50 @@ class FieldSchema:
         label = definition.label_ja if locale == "ja" else definition.label_en
         return label or definition.label_en or name
 
+    def value_of(self, name: str, text: str) -> str:
+        """The picklist value ``text`` stands for in the picklist of ``name`` (a standard
+        field, or ``custom.<name>``): ``text`` itself if it is a value, else the value it
+        is a label of (English or Japanese, compared ignoring width, case and spaces),
+        else ``text`` unchanged (for :meth:`problems` to report).
+
+        >>> schema = load_field_schema({"picklists": {"industry": [
+        ...     {"value": "Manufacturing", "ja": "製造業"}]}})
+        >>> schema.value_of("industry", "製造業"), schema.value_of("industry", "IT")
+        ('Manufacturing', 'IT')
+        """
+        if name.startswith("custom."):
+            definition = self.fields.get(name.removeprefix("custom."))
+            values = definition.values if definition is not None else ()
+        else:
+            values = self.picklists.get(name, ())
+        if any(v.value == text for v in values):
+            return text
+        wanted = normalise_text(text)
+        for v in values:
+            labels = (v.value, v.label_en, v.label_ja)
+            if any(label is not None and normalise_text(label) == wanted for label in labels):
+                return v.value
+        return text
+
+    def with_values(self, lead: Lead) -> Lead:
+        """``lead`` with every picklist label it holds (``製造業``) replaced by its value
+        (``Manufacturing``): how an import written with labels is read."""
+        changes: dict[str, Any] = {}
+        for name in self.picklists:
+            raw = getattr(lead, name, None)
+            if isinstance(raw, str):
+                value = self.value_of(name, raw)
+                if value != raw:
+                    changes[name] = value
+        custom = dict(lead.custom)
+        for name, definition in self.fields.items():
+            raw = custom.get(name)
+            if definition.type == "picklist" and isinstance(raw, str):
+                custom[name] = self.value_of(f"custom.{name}", raw)
+        if custom != dict(lead.custom):
+            changes["custom"] = custom
+        return attrs.evolve(lead, **changes) if changes else lead
+
     def problems(self, lead: Lead) -> list[Problem]:
         """Every way ``lead`` breaks the schema, each at its path (``custom.budget``,
         ``industry``): a missing required field, a value of the wrong type, a value not
@@ -138,32 +184,83 @@ class FieldSchema:
     def check_condition(self, condition: Condition) -> Condition:
         """``condition`` itself, or :class:`~leadkit.rules.RuleError` when it tests a
         custom field the schema does not define, compares it with a literal of another
-        type, or a picklist field with a value the picklist does not allow."""
+        type (or tests a number with a text operator, a text with a time window), or a
+        picklist field with a value the picklist does not allow. Inside
+        :func:`use_field_schema` every condition is checked so when it is built."""
         for node in iter_conditions(condition):
-            subject = getattr(node, "subject", None)
-            if not isinstance(subject, FieldRef):
-                continue
-            literals = _literals(node)
-            if subject.path.startswith("custom."):
-                name = subject.path.removeprefix("custom.")
-                definition = self.fields.get(name)
-                if definition is None:
-                    raise RuleError(f"{name!r} is not a defined custom field", path=subject.path)
-                for value in literals:
-                    wrong = _fits(definition, value)
-                    if wrong is not None:
-                        raise RuleError(wrong, path=subject.path, key="value")
-            elif subject.path in self.picklists:
-                allowed = {v.value for v in self.picklists[subject.path]}
-                for value in literals:
-                    text = str(getattr(value, "value", value))
-                    if text not in allowed:
-                        raise RuleError(
-                            f"{text!r} is not in the {subject.path} picklist",
-                            path=subject.path,
-                            key="value",
-                        )
+            self.check_node(node)
         return condition
+
+    def check_node(self, node: Condition) -> None:
+        """:meth:`check_condition` of one node, not of the nodes inside it."""
+        subject = getattr(node, "subject", None)
+        if not isinstance(subject, FieldRef):
+            return
+        literals = [v for v in _literals(node) if not attrs.has(type(v))]
+        if subject.path.startswith("custom."):
+            name = subject.path.removeprefix("custom.")
+            definition = self.fields.get(name)
+            if definition is None:
+                defined = ", ".join(sorted(self.fields)) or "none"
+                raise RuleError(
+                    f"{name!r} is not a defined custom field (defined: {defined})",
+                    path=subject.path,
+                    key="field",
+                )
+            expected = _OPERATOR_TYPES.get(type(node))
+            if expected is not None and definition.type not in expected:
+                raise RuleError(
+                    f"{node} needs {' or '.join(expected)}; {name} is declared {definition.type}",
+                    path=subject.path,
+                    key="field",
+                )
+            for value in literals:
+                wrong = _fits(definition, value)
+                if wrong is not None:
+                    raise RuleError(wrong, path=subject.path, key="value")
+        elif subject.path in self.picklists:
+            allowed = {v.value for v in self.picklists[subject.path]}
+            for value in literals:
+                text = str(getattr(value, "value", value))
+                if text not in allowed:
+                    raise RuleError(
+                        f"{text!r} is not in the {subject.path} picklist",
+                        path=subject.path,
+                        key="value",
+                    )
+
+
+@contextmanager
+def use_field_schema(schema: FieldSchema) -> Iterator[FieldSchema]:
+    """Check every condition built inside the block against ``schema``
+    (:meth:`FieldSchema.check_condition`), so that a condition on a custom field the
+    schema does not define, or comparing a number field with text, fails where it is
+    written (or where its rule file is loaded) with the field's path.
+
+    >>> from leadkit.rules import field
+    >>> schema = load_field_schema({"fields": {"budget": {"type": "number"}}})
+    >>> with use_field_schema(schema):
+    ...     field("custom.budget") == "a lot"
+    Traceback (most recent call last):
+    ...
+    leadkit.errors.RuleError: custom.budget: expected number, got text 'a lot'
+    """
+    if not isinstance(schema, FieldSchema):
+        raise ValidationError(
+            f"expected a FieldSchema, got {type(schema).__name__}", path="use_field_schema"
+        )
+    token = DECLARED_FIELDS.set(schema.check_node)
+    try:
+        yield schema
+    finally:
+        DECLARED_FIELDS.reset(token)
+
+
+_OPERATOR_TYPES: dict[type, tuple[str, ...]] = {
+    TextMatch: ("text", "picklist"),
+    Matches: ("text", "picklist"),
+    Window: ("date", "datetime"),
+}
 
 
 def _literals(node: Condition) -> tuple[Any, ...]:

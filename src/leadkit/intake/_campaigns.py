@@ -16,7 +16,7 @@ import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit.errors import ValidationError
-from leadkit.model import CampaignMember, EngagementEvent, Lead
+from leadkit.model import Campaign, CampaignMember, EngagementEvent, Lead, normalise_text
 from leadkit.repository import UnitOfWork
 
 __all__ = [
@@ -94,6 +94,15 @@ def _store(uow: UnitOfWork, member: CampaignMember) -> CampaignMember:
     return uow.campaign_members.add(member)
 
 
+def _names(campaigns: Iterable[Campaign]) -> dict[str, str]:
+    """Campaign ids by normalised name; a name two campaigns share names neither."""
+    found: dict[str, str | None] = {}
+    for campaign in campaigns:
+        key = normalise_text(campaign.name)
+        found[key] = None if key in found else campaign.id
+    return {key: id for key, id in found.items() if id is not None}
+
+
 def record_campaign_responses(
     uow: UnitOfWork,
     *,
@@ -105,7 +114,10 @@ def record_campaign_responses(
     engagement ``events`` linked to a campaign (``properties.campaign_id``, at
     ``occurred_at``) stand for; the memberships written, in order.
 
-    A campaign that is not stored is skipped (a mistyped hidden field must not invent
+    A campaign is named by its id or, failing that, by its name (compared ignoring
+    width, case and spaces; a name two stored campaigns share names neither), as an
+    import's campaign column (``Campaign``, ``キャンペーン``) often holds it. A campaign
+    that is not stored is skipped (a mistyped hidden field must not invent
     campaigns); responding again changes nothing, and an earlier response moves the
     first-responded date back.
     """
@@ -119,11 +131,18 @@ def record_campaign_responses(
         if campaign is not None:
             found.append((campaign, event.lead_id, event.contact_id, event.occurred_at))
     written: list[CampaignMember] = []
-    known: dict[str, bool] = {}
-    for campaign, lead_id, contact_id, at in found:
-        if campaign not in known:
-            known[campaign] = uow.campaigns.find(campaign) is not None
-        if not known[campaign]:
+    known: dict[str, str | None] = {}
+    names: dict[str, str] | None = None
+    for named, lead_id, contact_id, at in found:
+        if named not in known:
+            if uow.campaigns.find(named) is not None:
+                known[named] = named
+            else:  # an import's campaign column often holds the name (展示会2026)
+                if names is None:
+                    names = _names(uow.campaigns.all())
+                known[named] = names.get(normalise_text(named))
+        campaign = known[named]
+        if campaign is None:
             continue
         existing = (
             uow.campaign_members.by_lead(lead_id)

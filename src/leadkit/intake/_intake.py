@@ -190,14 +190,21 @@ def _stitch(
     submission: Submission,
     event: EngagementEvent,
 ) -> None:
-    if visitors is None:
+    store = visitors if visitors is not None else getattr(uow, "visitors", None)
+    if store is None:
         return
     for name in mapping.visitor_fields:
         visitor = campaign_of(submission.fields.get(name))
         if visitor is not None:
+            link = store.link_of(visitor)
+            owner = (event.lead_id, event.contact_id)
+            if link is not None and (link.lead_id, link.contact_id) != owner:
+                # A visitor known as someone else (a shared computer): the submission
+                # stands, the other person's history is not handed over.
+                return
             identify_in(
                 uow,
-                visitors,
+                store,
                 visitor_id=visitor,
                 lead_id=event.lead_id,
                 contact_id=event.contact_id,
@@ -360,10 +367,12 @@ def intake(
     (``campaign_member``), written in the same transaction when ``uow`` holds that
     campaign; an id the store does not know creates no membership.
 
-    With ``visitors`` (a :class:`~leadkit.visitors.VisitorStore`) and ``uow``, a hidden
-    visitor field (``mapping.visitor_fields``, ``visitor_id`` by default) identifies the
-    visitor: their earlier anonymous events are attached to the lead (or matched contact)
-    in the same transaction, once (:func:`~leadkit.visitors.identify_in`).
+    With ``uow``, a hidden visitor field (``mapping.visitor_fields``, ``visitor_id`` by
+    default) identifies the visitor: their earlier anonymous events, stored in
+    ``uow.visitors`` (or in ``visitors``, another :class:`~leadkit.visitors.VisitorStore`),
+    are attached to the lead (or matched contact) in the same transaction, once
+    (:func:`~leadkit.visitors.identify_in`). A visitor already linked to someone else
+    keeps that link and their history; the submission is taken all the same.
 
     With ``assign`` and ``uow``, a new lead is given to ``assign(lead, uow)`` inside the
     transaction, before it is written: the lead it returns (with its owner, say) is the

@@ -67,6 +67,7 @@ from leadkit.io._headers import (
     HeaderMap,
     as_header_map,
     detect_header_map,
+    header_key,
 )
 from leadkit.io._parse import (
     STRICT,
@@ -817,6 +818,33 @@ def _custom_name(header: str) -> str | None:
     return name if not name[0].isdigit() else f"c_{name}"
 
 
+# The headers an import may name a lead's campaign by (issue 20): the campaign the row
+# responded to, kept as ``custom.campaign_id`` (see leadkit.intake.record_campaign_responses).
+CAMPAIGN_HEADERS = frozenset(
+    header_key(h)
+    for h in (
+        "campaign",
+        "campaign id",
+        "campaign_id",
+        "campaign name",
+        "lead campaign",
+        "キャンペーン",
+        "キャンペーンid",
+        "キャンペーン id",
+        "キャンペーン名",
+        "施策",
+        "施策名",
+    )
+)
+CAMPAIGN_COLUMN = "custom.campaign_id"
+
+
+def _campaign_alias(record_type: type, name: str) -> str | None:
+    if record_type is Lead and header_key(name) in CAMPAIGN_HEADERS:
+        return CAMPAIGN_COLUMN
+    return None
+
+
 def _map_header(
     header: list[str], record_type: type, header_map: HeaderMap | None, unknown: Unknown = "error"
 ) -> _Header:
@@ -845,6 +873,8 @@ def _map_header(
                 out.columns.append(None)
                 continue
             name = mapped
+        elif (alias := _campaign_alias(record_type, name)) is not None:
+            name = alias
         where = f"line 1, column {name or position}"
         if name in seen:
             out.problems.append(Problem(where, "appears twice"))

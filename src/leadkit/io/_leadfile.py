@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
@@ -21,11 +21,13 @@ from leadkit.io._csv import (
     _CONVERSION_HEADERS,
     _PERSON_NAME_HEADERS,
     AUTO_ENCODING,
+    CAMPAIGN_COLUMN,
     Unknown,
     _choose_map,
     _Context,
     _custom_prefixes,
     _encode_custom,
+    _map_header,
     _name,
     _open_text,
     _read_csv_table,
@@ -35,6 +37,9 @@ from leadkit.io._csv import (
 from leadkit.io._headers import HeaderMap
 from leadkit.io._parse import STRICT, ValueFormat
 from leadkit.model import Lead
+
+if TYPE_CHECKING:
+    from leadkit.fields import FieldSchema
 
 __all__ = ["FileFormat", "LeadFile", "file_format", "read_lead_file"]
 
@@ -116,6 +121,7 @@ def read_lead_file(
     values: ValueFormat | None = None,
     encoding: str = AUTO_ENCODING,
     formula_safe: bool = True,
+    fields: FieldSchema | None = None,
 ) -> LeadFile:
     """Every lead of a CSV, JSON or JSON Lines file, with its input cells.
 
@@ -131,6 +137,19 @@ def read_lead_file(
     an export read through a header map (see :meth:`LeadFile.notes`). ``encoding``
     ``"auto"`` reads UTF-8 with or without a BOM, else cp932. Problems are one
     :class:`~leadkit.errors.LoadError` naming each line and column.
+
+    A column headed ``Campaign``, ``Campaign ID``, ``キャンペーン``, ``キャンペーンID``,
+    ``施策`` (and the like, in any layout) names the campaign the row responded to: it
+    is kept as ``custom.campaign_id`` (an id or a campaign's name), which
+    :func:`leadkit.intake.record_campaign_responses` turns into a responded campaign
+    membership dated the lead's ``created_at``.
+
+    With ``fields`` (a :class:`~leadkit.fields.FieldSchema`), every lead is checked
+    against the field definitions and picklists: picklist labels (``製造業``) are read as
+    their values (``Manufacturing``), and a missing required field, a value of the wrong
+    type or outside its picklist, or a custom field the schema does not define is a
+    problem named by its line and column (``line 3, column 業種``). The campaign column
+    needs no definition.
 
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -168,8 +187,12 @@ def read_lead_file(
             unknown=unknown or ("error" if chosen is None else "ignore"),
             ctx=ctx, label=label, encoding=used, keep_rows=True,
         )  # fmt: skip
+    leads = tuple(table.records)
+    if fields is not None:
+        label = "record" if chosen_format == "json" else "line"
+        leads = _check_fields(fields, leads, table, label, what)
     return LeadFile(
-        leads=tuple(table.records),
+        leads=leads,
         rows=tuple(table.rows),
         lines=tuple(table.lines),
         header=tuple(table.header),
@@ -179,6 +202,34 @@ def read_lead_file(
         ignored=tuple(table.ignored),
         custom=tuple(table.custom),
     )
+
+
+def _check_fields(
+    fields: FieldSchema, leads: tuple[Lead, ...], table: _Table, label: str, what: str
+) -> tuple[Lead, ...]:
+    """``leads`` read through the schema's picklists, or every problem by line and column."""
+    mapped = _map_header(list(table.header), Lead, table.header_map, unknown="ignore")
+    headers: dict[str, tuple[int, str]] = {}
+    for position, (header, column) in enumerate(zip(table.header, mapped.columns, strict=False)):
+        if column is not None:
+            headers.setdefault(column, (position, header.lstrip("\ufeff").strip()))
+    campaign_free = CAMPAIGN_COLUMN.removeprefix("custom.") not in fields.fields
+    problems: list[Problem] = []
+    checked: list[Lead] = []
+    for lead, line in zip(leads, table.lines, strict=True):
+        lead = fields.with_values(lead)
+        found: list[tuple[int, Problem]] = []
+        for problem in fields.problems(lead):
+            column = ".".join(str(part) for part in problem.path)
+            if campaign_free and column == CAMPAIGN_COLUMN:
+                continue
+            position, header = headers.get(column, (len(headers), column))
+            found.append((position, Problem(f"{label} {line}, column {header}", problem.message)))
+        problems += [problem for _, problem in sorted(found, key=lambda item: item[0])]
+        checked.append(lead)
+    if problems:
+        raise LoadError(problems, what=what)
+    return tuple(checked)
 
 
 def _json_rows(

@@ -54,8 +54,8 @@ class EmailReport(ReportMixin):
 
     rows: tuple[EmailRow, ...]
 
-    def table(self) -> Table:
-        """The rows as a table."""
+    def table(self, *, locale: str = "en") -> Table:
+        """The rows as a table (headings in ``locale``, ``"en"`` or ``"ja"``)."""
         return Table(
             ("message", "sent", "opened", "clicked", "open_rate", "click_rate", "click_to_open"),
             [
@@ -63,7 +63,7 @@ class EmailReport(ReportMixin):
                 for r in self.rows
             ],
             title="E-mail rates per message",
-        )
+        ).translated(locale)
 
 
 def email_rates(events: Iterable[EngagementEvent], *, key: str = "message_id") -> EmailReport:

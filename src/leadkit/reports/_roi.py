@@ -3,7 +3,8 @@ pipeline and won revenue each yen bought, per campaign and per lead source, besi
 attribution model that credited the revenue.
 
 Cost is the campaign's ``actual_cost``, else its ``budgeted_cost`` (the row says which).
-Leads are the campaign's responded members that are leads; MQLs and SQLs those of them
+Leads are the campaign's responded members that are leads (or contacts a given lead was
+converted into: conversion moves the memberships to the contact); MQLs and SQLs those of them
 whose stage history reached ``mql`` / ``sql`` (unknown without histories). Won deals and
 revenue are the attribution model's credits of won opportunities, pipeline its credits of
 open ones. Ratios are computed in the cost's currency (costs per lead ... rounded to its minor
@@ -138,13 +139,14 @@ class RoiReport(ReportMixin):
     rows: tuple[RoiRow, ...]
     sources: tuple[RoiRow, ...]
 
-    def table(self) -> Table:
-        """Per campaign: cost, volumes, cost per stage, revenue and return per cost."""
+    def table(self, *, locale: str = "en") -> Table:
+        """Per campaign: cost, volumes, cost per stage, revenue and return per cost
+        (headings in ``locale``, ``"en"`` or ``"ja"``)."""
         return Table(
-            ("campaign", "name", "cost_basis", *_COLUMNS),
+            ("campaign", "campaign_name", "cost_basis", *_COLUMNS),
             [(r.key, r.name, r.cost_basis, *_cells(r)) for r in self.rows],
             title=f"Campaign ROI (attribution: {self.model.name})",
-        )
+        ).translated(locale)
 
     def source_table(self, *, locale: str = "en") -> Table:
         """Per lead source, campaign costs split by responded leads."""
@@ -224,10 +226,19 @@ def campaign_roi(
     )
     won_by = {c.campaign_id: c for c in won.by_campaign()}
     open_by = {c.campaign_id: c for c in open_.by_campaign()}
+    # Conversion moves a lead's memberships to its contact: they still count as the lead's.
+    converted = {
+        lead.conversion.contact_id: lead.id
+        for lead in lead_index.values()
+        if lead.conversion is not None and lead.conversion.contact_id is not None
+    }
     responders: dict[str, set[str]] = defaultdict(set)
     for member in member_list:
-        if member.responded and member.lead_id is not None:
-            responders[member.campaign_id].add(member.lead_id)
+        lead_id = member.lead_id
+        if lead_id is None and member.contact_id is not None:
+            lead_id = converted.get(member.contact_id)
+        if member.responded and lead_id is not None:
+            responders[member.campaign_id].add(lead_id)
 
     def count(ids: set[str], stage: str) -> int | None:
         if reached is None:

@@ -51,6 +51,7 @@ from leadkit.repository._protocols import (
     UnitOfWork,
     UnitOfWorkFactory,
     UserRepository,
+    VisitorRepository,
 )
 from leadkit.repository._schema import TABLES, TableSpec, website_domain
 from leadkit.repository._sqlite import SCHEMA_VERSION as STORE_SCHEMA_VERSION
@@ -97,6 +98,7 @@ __all__ = [
     "UnitOfWorkFactory",
     "UnitOfWorkStateError",
     "UserRepository",
+    "VisitorRepository",
     "website_domain",
 ]
 

@@ -24,6 +24,7 @@ from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, Keys, TableSpec
 from leadkit.repository._state import MemoryRateLimits, MemoryRoutingState
 from leadkit.repository._unit import BaseUnitOfWork
+from leadkit.repository._visitors import MemoryVisitors
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -82,6 +83,8 @@ class InMemoryStore:
         self._pending: dict[str, PendingSubmission] = {}
         self._stage_histories: dict[str, Any] = {}
         self._routing_decisions: dict[int, Any] = {}
+        self._visitor_events: dict[str, Any] = {}
+        self._visitor_links: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t.records)}" for name, t in self._tables.items())
@@ -285,6 +288,9 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._queue = MemoryPendingQueue(self.store._pending, self._guard)
         self._histories = MemoryStageHistories(self.store._stage_histories, self._guard)
         self._decisions = MemoryRoutingDecisions(self.store._routing_decisions, self._guard)
+        self._visited = MemoryVisitors(
+            self.store._visitor_events, self.store._visitor_links, self._guard
+        )
         super().__init__(
             routing_state=self._state,
             rate_limits=self._limits,
@@ -295,6 +301,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             pending=self._queue,
             stage_histories=self._histories,
             routing_decisions=self._decisions,
+            visitors=self._visited,
         )
 
     def __repr__(self) -> str:
@@ -316,6 +323,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             stale += [f"pending_submissions.{id}" for id in self._queue.conflicts()]
             stale += [f"stage_histories.{id}" for id in self._histories.overlay.conflicts()]
             stale += [f"routing_decisions.{n}" for n in self._decisions.overlay.conflicts()]
+            stale += self._visited.conflicts()
             if stale:
                 raise ConcurrencyError(
                     f"another unit of work changed {', '.join(stale)} after this one read "
@@ -332,6 +340,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
             self._queue.apply()
             self._histories.overlay.apply()
             self._decisions.overlay.apply()
+            self._visited.apply()
         self._rollback()
 
     def _rollback(self) -> None:
@@ -345,3 +354,4 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._queue.reset()
         self._histories.overlay.reset()
         self._decisions.overlay.reset()
+        self._visited.reset()

@@ -59,6 +59,7 @@ from leadkit.repository._protocols import Record
 from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import from_micros, to_micros
 from leadkit.repository._unit import BaseUnitOfWork
+from leadkit.repository._visitors import VISITOR_SCHEMA_POSTGRES, PostgresVisitors
 
 if TYPE_CHECKING:
     import psycopg
@@ -96,6 +97,7 @@ POSTGRES_MIGRATIONS = Migrations(
         Migration("the store's configuration (catalogues)", CONFIG_SCHEMA),
         Migration("the web-to-lead pending queue", POSTGRES_PENDING_SCHEMA),
         Migration("stage histories and routing decisions (issue 19)", HISTORY_SCHEMA_POSTGRES),
+        Migration("visitor events and visitor links (issue 20)", VISITOR_SCHEMA_POSTGRES),
     )
 )
 """The PostgreSQL schema's migrations (the version is how many there are)."""
@@ -515,6 +517,7 @@ class PostgresUnitOfWork(BaseUnitOfWork):
             pending=PostgresPendingQueue(self._guarded_execute),
             stage_histories=PostgresStageHistories(self._guarded_execute),
             routing_decisions=PostgresRoutingDecisions(self._guarded_execute),
+            visitors=PostgresVisitors(self._guarded_execute),
         )
 
     def __repr__(self) -> str:

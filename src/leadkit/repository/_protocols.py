@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from leadkit.outbox import DomainEvent, OutboxEntry
     from leadkit.routing import RecordedDecision
     from leadkit.stages import StageHistory
+    from leadkit.visitors import VisitorEvent, VisitorLink
 
 __all__ = [
     "AccountRepository",
@@ -85,6 +86,7 @@ __all__ = [
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
+    "VisitorRepository",
 ]
 
 
@@ -383,6 +385,38 @@ class EnrolmentRepository(Protocol):
         ...
 
 
+class VisitorRepository(Protocol):
+    """Anonymous visitor events (:class:`~leadkit.visitors.VisitorEvent`, keyed by id)
+    and visitor links (:class:`~leadkit.visitors.VisitorLink`, one per visitor id): the
+    :class:`~leadkit.visitors.VisitorStore` of a unit of work."""
+
+    def add_event(self, event: VisitorEvent, /) -> bool:
+        """Store an anonymous event; False (nothing written) if its id is stored."""
+        ...
+
+    def add_events(self, events: Iterable[VisitorEvent], /) -> int:
+        """:meth:`add_event` each one; how many were new."""
+        ...
+
+    def events_of(self, visitor_id: str, /) -> list[VisitorEvent]:
+        """The visitor's events, in time order (ties by id)."""
+        ...
+
+    def link_of(self, visitor_id: str, /) -> VisitorLink | None:
+        """The visitor's link, if it is known."""
+        ...
+
+    def links_of(
+        self, *, lead_id: str | None = None, contact_id: str | None = None
+    ) -> list[VisitorLink]:
+        """The visitors of a lead or (exclusive) of a contact, by visitor id."""
+        ...
+
+    def save_link(self, link: VisitorLink, /) -> VisitorLink:
+        """Store (or replace) the link of ``link.visitor_id``."""
+        ...
+
+
 class OutboxRepository(Protocol):
     """Domain events waiting for delivery, written in the transaction of their change
     (see :class:`~leadkit.outbox.Dispatcher`)."""
@@ -598,6 +632,11 @@ class UnitOfWork(Protocol):
     @property
     def routing_decisions(self) -> RoutingDecisionRepository:
         """The routing decisions kept for each lead."""
+        ...
+
+    @property
+    def visitors(self) -> VisitorRepository:
+        """Anonymous visitor events and visitor links."""
         ...
 
     def __enter__(self) -> Self:

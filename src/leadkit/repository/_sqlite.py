@@ -43,6 +43,7 @@ from leadkit.repository._schema import TABLES, TableSpec
 from leadkit.repository._state import SCHEMA as STATE_SCHEMA
 from leadkit.repository._state import SqliteRateLimits, SqliteRoutingState
 from leadkit.repository._unit import BaseUnitOfWork
+from leadkit.repository._visitors import VISITOR_SCHEMA_SQLITE, SqliteVisitors
 
 __all__ = ["SCHEMA_VERSION", "SqliteUnitOfWork"]
 
@@ -102,6 +103,8 @@ _MIGRATIONS: tuple[str, ...] = (
     SQLITE_PENDING_SCHEMA,
     # 7: stage histories and routing decisions, kept beside the records (issue 19).
     HISTORY_SCHEMA_SQLITE,
+    # 8: anonymous visitor events and visitor links (issue 20).
+    VISITOR_SCHEMA_SQLITE,
 )
 
 MIGRATIONS = Migrations(
@@ -113,6 +116,7 @@ MIGRATIONS = Migrations(
         Migration("the store's configuration (catalogues)", _MIGRATIONS[4]),
         Migration("the web-to-lead pending queue", _MIGRATIONS[5]),
         Migration("stage histories and routing decisions", _MIGRATIONS[6]),
+        Migration("visitor events and visitor links", _MIGRATIONS[7]),
     )
 )
 """The SQLite schema's migrations, run by the mechanism every SQL adapter shares."""
@@ -536,6 +540,7 @@ class SqliteUnitOfWork(BaseUnitOfWork):
             pending=SqlitePendingQueue(self._connection, self._guard),
             stage_histories=SqliteStageHistories(self._connection, self._guard),
             routing_decisions=SqliteRoutingDecisions(self._connection, self._guard),
+            visitors=SqliteVisitors(self._connection, self._guard),
         )
 
     def __repr__(self) -> str:

@@ -34,6 +34,7 @@ from leadkit.repository._histories import RoutingDecisionStore, StageHistoryStor
 from leadkit.repository._outbox import OutboxStore
 from leadkit.repository._pending import PendingQueueRepository
 from leadkit.repository._protocols import RateLimitRepository, RoutingStateRepository
+from leadkit.repository._visitors import VisitorStoreBase
 
 if TYPE_CHECKING:
     from leadkit.model import Lead
@@ -56,6 +57,7 @@ class BaseUnitOfWork:
         pending: PendingQueueRepository | None = None,
         stage_histories: StageHistoryStore | None = None,
         routing_decisions: RoutingDecisionStore | None = None,
+        visitors: VisitorStoreBase | None = None,
     ) -> None:
         if not isinstance(record_events, bool):
             raise ValidationError(
@@ -80,6 +82,7 @@ class BaseUnitOfWork:
         self._pending = pending
         self._stage_histories = stage_histories
         self._routing_decisions = routing_decisions
+        self._visitors = visitors
 
     def _lead_written(self, before: Lead | None, after: Lead) -> None:
         from leadkit.outbox import lead_events
@@ -323,6 +326,14 @@ class BaseUnitOfWork:
         if self._routing_decisions is None:
             raise UnitOfWorkStateError(f"{type(self).__name__} keeps no routing decisions")
         return self._routing_decisions
+
+    @property
+    def visitors(self) -> VisitorStoreBase:
+        """Anonymous visitor events and visitor links, in this transaction."""
+        self._guard()
+        if self._visitors is None:
+            raise UnitOfWorkStateError(f"{type(self).__name__} keeps no visitor events")
+        return self._visitors
 
     @property
     def pending_submissions(self) -> PendingQueueRepository:

@@ -13,7 +13,8 @@ operator that does not fit the field's type or a literal of the wrong type raise
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 import attrs
@@ -357,6 +358,19 @@ def _op(values: tuple[str, ...]) -> Any:
     return check
 
 
+# The check of conditions on declared fields in force while conditions are built
+# (leadkit.fields.use_field_schema): None when no field schema is in force.
+DECLARED_FIELDS: ContextVar[Callable[[Condition], None] | None] = ContextVar(
+    "leadkit_declared_fields", default=None
+)
+
+
+def _check_declared(node: Condition) -> None:
+    check = DECLARED_FIELDS.get()
+    if check is not None:
+        check(node)
+
+
 @attrs.frozen(slots=True)
 class Compare(Condition):
     """``subject <op> value`` with ``op`` one of ``== != < <= > >=``.
@@ -375,6 +389,7 @@ class Compare(Condition):
         if ordered:
             require_kind(info, ORDERED_KINDS, f"{self.op!r}")
         object.__setattr__(self, "value", check_literal(info, self.value, ordered=ordered))
+        _check_declared(self)
 
     def __str__(self) -> str:
         return f"{self.subject} {self.op} {show(self.value)}"
@@ -407,6 +422,7 @@ class Between(Condition):
             )
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", high)
+        _check_declared(self)
 
     def __str__(self) -> str:
         return f"{self.subject} between {show(self.low)} and {show(self.high)}"
@@ -455,6 +471,7 @@ class IsIn(Condition):
                 )
         # Order and duplicates do not change the meaning; keep the first spelling of each.
         object.__setattr__(self, "values", tuple(dict.fromkeys(values)))
+        _check_declared(self)
 
     def __str__(self) -> str:
         suffix = " (normalised)" if self.normalise else ""
@@ -499,6 +516,7 @@ class TextMatch(Condition):
                 )
             needles.append(needle)
         object.__setattr__(self, "needles", tuple(dict.fromkeys(needles)))
+        _check_declared(self)
 
     def __str__(self) -> str:
         word = _TEXT_WORDS[self.op]
@@ -531,6 +549,7 @@ class Matches(Condition):
             )
         # Compiled (and cached) now so that an unsupported pattern fails when it is built.
         compile_user_pattern(self.pattern, ignore_case=self.ignore_case, path=info.label)
+        _check_declared(self)
 
     def __str__(self) -> str:
         suffix = " (ignoring case)" if self.ignore_case else ""
@@ -546,6 +565,7 @@ class Presence(Condition):
 
     def __attrs_post_init__(self) -> None:
         info_of(self.subject)
+        _check_declared(self)
 
     def __str__(self) -> str:
         return f"{self.subject} is {'present' if self.present else 'missing'}"
@@ -569,6 +589,7 @@ class Window(Condition):
         require_kind(info, TIME_KINDS, self.op)
         if not isinstance(self.period, Period):
             raise RuleError(f"{self.op} takes a Period, got {self.period!r}", key="value")
+        _check_declared(self)
 
     def __str__(self) -> str:
         return f"{self.subject} {self.op.replace('_', ' ')} {self.period}"

@@ -29,6 +29,7 @@ from leadkit.model import (
     User,
 )
 from leadkit.sample._data import DuplicateCopy, DuplicateGroup, SampleData
+from leadkit.visitors import VisitorEvent
 
 __all__ = ["FILES", "load_sample", "save_sample"]
 
@@ -56,7 +57,10 @@ FILES: tuple[tuple[str, type[Any], str], ...] = (
     ("duplicates.csv", DuplicateRow, "duplicates"),
     ("converted_leads.csv", Lead, "converted_leads"),
     ("opportunities.csv", Opportunity, "opportunities"),
+    ("visitor_events.csv", VisitorEvent, "visitor_events"),
 )
+# Files a sample saved by an earlier leadkit may lack (read as empty).
+_OPTIONAL = frozenset({"visitor_events.csv"})
 
 
 def _rows(groups: tuple[DuplicateGroup, ...]) -> Iterator[DuplicateRow]:
@@ -88,8 +92,9 @@ def save_sample(data: SampleData, directory: str | os.PathLike[str]) -> list[Pat
     ``campaigns.csv``, ``campaign_members.csv``, ``users.csv``, ``queues.csv``,
     ``accounts.csv``, ``contacts.csv``, ``duplicates.csv`` (the ground truth of
     deliberate duplicates), ``converted_leads.csv`` and ``opportunities.csv`` (the sales
-    history: earlier leads converted into existing accounts, and their closed deals).
-    The same data always gives the same bytes.
+    history: earlier leads converted into existing accounts, and their closed deals) and
+    ``visitor_events.csv`` (anonymous visits before form fills; a folder saved without it
+    loads with none). The same data always gives the same bytes.
     """
     if not isinstance(data, SampleData):
         raise ValidationError(f"expected SampleData, got {type(data).__name__}", path="data")
@@ -117,6 +122,9 @@ def _load(folder: Traversable | Path) -> SampleData:
     tables: dict[str, Any] = {}
     for name, record_type, field in FILES:
         entry = folder.joinpath(name)
+        if name in _OPTIONAL and not entry.is_file():
+            tables[field] = ()
+            continue
         try:
             with _text(entry) as handle:
                 records = read_csv(handle, record_type)

@@ -18,6 +18,7 @@ from leadkit.model import (
     User,
 )
 from leadkit.sample._variants import Variation
+from leadkit.visitors import VisitorEvent
 
 __all__ = ["DuplicateCopy", "DuplicateGroup", "SampleChunk", "SampleData"]
 
@@ -72,6 +73,7 @@ class SampleChunk:
     events: tuple[EngagementEvent, ...]
     campaign_members: tuple[CampaignMember, ...]
     duplicates: tuple[DuplicateGroup, ...]
+    visitor_events: tuple[VisitorEvent, ...] = ()
 
 
 @attrs.frozen
@@ -84,7 +86,10 @@ class SampleData:
     leads. No lead of ``leads`` is converted: the sales history is apart, in
     ``converted_leads`` (contacts of existing accounts who came in through an earlier
     campaign) and the ``opportunities`` they became, closed won or lost; their campaign
-    responses are in ``campaign_members``, on the contacts.
+    responses are in ``campaign_members``, on the contacts. ``visitor_events`` are the
+    anonymous visits web leads made before they filled in a form: each lead's form
+    submission names its visitor id (``properties["visitor_id"]``), so identifying it
+    (:func:`leadkit.visitors.identify_in`) attaches them to the lead.
     """
 
     leads: tuple[Lead, ...]
@@ -98,3 +103,4 @@ class SampleData:
     duplicates: tuple[DuplicateGroup, ...]
     converted_leads: tuple[Lead, ...] = ()
     opportunities: tuple[Opportunity, ...] = ()
+    visitor_events: tuple[VisitorEvent, ...] = ()

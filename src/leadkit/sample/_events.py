@@ -20,6 +20,7 @@ from leadkit.sample import _words as w
 from leadkit.sample._choice import Weighted
 from leadkit.sample._leads import Settings
 from leadkit.sample._org import SOURCE_CAMPAIGNS, CampaignPlan
+from leadkit.visitors import VisitorEvent
 
 __all__ = ["block_activity"]
 
@@ -212,6 +213,56 @@ def _browse(rng: random.Random, lead: Lead, settings: Settings, activity: _Activ
         activity.timeline.append((created + timedelta(seconds=offset), K.UNSUBSCRIBE, _props()))
 
 
+# Newsletters go out monthly, from their first day, at 10:00 in the reader's time zone.
+_ISSUE_DAYS = 30
+_ISSUE_TIME = time(10)
+# How many web leads browsed anonymously (a cookie) before filling in the form, and what.
+_TRACKED_SHARE = 0.6
+_ANONYMOUS = Weighted(
+    [(K.PAGE_VIEW, 70.0), (K.PRICING_PAGE_VISIT, 15.0), (K.FILE_DOWNLOAD, 10.0),
+     (K.CAREERS_PAGE_VISIT, 5.0)]
+)  # fmt: skip
+_FIRST_VISIT_DAYS = 21
+
+
+def _sends(
+    lead: Lead, newsletter: CampaignPlan | None, today: date, as_of: datetime
+) -> list[tuple[datetime, CustomFields]]:
+    """One send per issue of the lead's newsletter after it subscribed (its arrival)."""
+    if newsletter is None:
+        return []
+    created = lead.created_at
+    last = min(newsletter.last_day, today)
+    found = []
+    day = newsletter.first_day
+    properties = _props(("campaign_id", newsletter.campaign.id))
+    while day <= last:
+        sent = datetime.combine(day, _ISSUE_TIME, created.tzinfo)
+        if created < sent <= as_of:
+            found.append((sent, properties))
+        day += timedelta(days=_ISSUE_DAYS)
+    return found
+
+
+def _anonymous_visits(
+    rng: random.Random, lead: Lead, first: tuple[str, CustomFields] | None, visitor: str
+) -> tuple[list[tuple[datetime, str, CustomFields]], tuple[str, CustomFields] | None]:
+    """The visits a web lead made under a cookie before its form, and the form event
+    naming that cookie; nothing when the lead came in otherwise or was not tracked."""
+    if first is None or first[0] != K.FORM_SUBMIT or rng.random() >= _TRACKED_SHARE:
+        return [], first
+    created = lead.created_at
+    span = _FIRST_VISIT_DAYS * 86_400
+    visits = []
+    for _ in range(1 + int(rng.expovariate(0.5))):
+        kind, properties = _properties(rng, _ANONYMOUS.pick(rng), None)
+        before = timedelta(seconds=60 + int(span * rng.random() ** 2))
+        visits.append((created - before, kind, properties))
+    visits.sort(key=lambda visit: visit[0])
+    form = CustomFields({**first[1], "visitor_id": visitor})
+    return visits, (first[0], form)
+
+
 def _mark_newsletter_responses(activity: _Activity, plan: CampaignPlan | None) -> None:
     newsletter = activity.newsletter
     if newsletter is None or newsletter is plan:
@@ -235,10 +286,17 @@ def block_activity(
     index: int,
     first_event: int,
     first_member: int,
-) -> tuple[list[EngagementEvent], list[CampaignMember]]:
-    """The events and campaign memberships of one block of leads, numbered from the given
-    numbers; each lead's events are in time order, after it was created and by ``as_of``."""
+    first_send: int = 1,
+    first_visit: int = 1,
+) -> tuple[list[EngagementEvent], list[CampaignMember], list[VisitorEvent]]:
+    """The events, campaign memberships and anonymous visits of one block of leads,
+    numbered from the given numbers; each lead's events are in time order, after it was
+    created (its anonymous visits before) and by ``as_of``. Newsletter sends
+    (``send-…``) and anonymous visits (``visit-…``) are numbered apart and drawn from
+    their own random stream, so the other events are the same with or without them."""
     rng = random.Random(f"{settings.seed}/events/{index}")
+    visits_rng = random.Random(f"{settings.seed}/visits/{index}")
+    sends = 0
     today = settings.as_of.date()
     plans = settings.campaigns
     talks = {
@@ -248,6 +306,7 @@ def block_activity(
     with_events = settings.events_per_lead > 0
     events: list[EngagementEvent] = []
     members: list[CampaignMember] = []
+    anonymous: list[VisitorEvent] = []
     for lead in leads:
         language = "ja" if lead.address.country == "JP" else "en"
         plan = _source_plan(lead, plans, language)
@@ -256,6 +315,19 @@ def block_activity(
             activity.joined.append((plan, lead.created_at, "Responded", lead.created_at))
         _join_newsletter(rng, lead, plan, plans.get(f"newsletter_{language}"), activity)
         if with_events and (first := _first_event(lead, plan, rng)) is not None:
+            visitor = f"visitor-{lead.id.removeprefix('lead-')}"
+            visits, first = _anonymous_visits(visits_rng, lead, first, visitor)
+            for moment, kind, properties in visits:
+                anonymous.append(
+                    VisitorEvent(
+                        visitor,
+                        kind=kind,
+                        occurred_at=moment.astimezone(UTC),
+                        properties=properties,
+                        id=f"visit-{first_visit + len(anonymous):08d}",
+                    )
+                )
+            assert first is not None
             activity.timeline.append((lead.created_at, *first))
         _attend_talks(rng, lead, plan, talks[language], today, activity, with_events=with_events)
         if with_events:
@@ -263,16 +335,31 @@ def block_activity(
         activity.timeline.sort(key=lambda moment: moment[0])
         _mark_newsletter_responses(activity, plan)
 
+        mine: list[EngagementEvent] = []
         for moment, kind, properties in activity.timeline:
-            events.append(
+            mine.append(
                 EngagementEvent(
-                    id=f"event-{first_event + len(events):08d}",
+                    id=f"event-{first_event + len(events) - sends + len(mine):08d}",
                     kind=kind,
                     occurred_at=moment.astimezone(UTC),
                     lead_id=lead.id,
                     properties=properties,
                 )
             )
+        if with_events:
+            for moment, properties in _sends(lead, activity.newsletter, today, settings.as_of):
+                mine.append(
+                    EngagementEvent(
+                        id=f"send-{first_send + sends:08d}",
+                        kind=K.EMAIL_SEND,
+                        occurred_at=moment.astimezone(UTC),
+                        lead_id=lead.id,
+                        properties=properties,
+                    )
+                )
+                sends += 1
+            mine.sort(key=lambda event: event.occurred_at)  # stable: ties keep their order
+        events.extend(mine)
         for campaign, since, status, first_response in activity.joined:
             members.append(
                 CampaignMember(
@@ -289,4 +376,4 @@ def block_activity(
                     created_at=since,
                 )
             )
-    return events, members
+    return events, members, anonymous

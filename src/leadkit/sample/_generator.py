@@ -17,6 +17,7 @@ from leadkit.model import (
     CampaignMember,
     Contact,
     EngagementEvent,
+    EventKind,
     Lead,
     OwnerRef,
     Queue,
@@ -28,6 +29,7 @@ from leadkit.sample._deals import closed_deals
 from leadkit.sample._events import block_activity
 from leadkit.sample._leads import JST, SOURCES, LeadFactory, Settings
 from leadkit.sample._people import Company, Person, make_company, make_person
+from leadkit.visitors import VisitorEvent
 
 __all__ = [
     "CHUNK_SIZE",
@@ -209,15 +211,26 @@ class SampleGenerator:
     def chunks(self) -> Iterator[SampleChunk]:
         """The leads block by block, each with its events, memberships and duplicates."""
         factory = self._factory()
-        next_event = next_member = 1
+        next_event = next_member = next_send = next_visit = 1
         for index, first, size in self._blocks():
             leads, duplicates = factory.block(index, first, size)
-            events, members = block_activity(
-                self._settings, leads, index=index, first_event=next_event, first_member=next_member
+            events, members, visits = block_activity(
+                self._settings,
+                leads,
+                index=index,
+                first_event=next_event,
+                first_member=next_member,
+                first_send=next_send,
+                first_visit=next_visit,
             )
-            next_event += len(events)
+            sent = sum(1 for event in events if event.kind == EventKind.EMAIL_SEND)
+            next_event += len(events) - sent
+            next_send += sent
             next_member += len(members)
-            yield SampleChunk(tuple(leads), tuple(events), tuple(members), tuple(duplicates))
+            next_visit += len(visits)
+            yield SampleChunk(
+                tuple(leads), tuple(events), tuple(members), tuple(duplicates), tuple(visits)
+            )
 
     def leads(self) -> Iterator[Lead]:
         """Only the leads, one at a time (the fastest way to many leads)."""
@@ -232,7 +245,9 @@ class SampleGenerator:
         events: list[EngagementEvent] = []
         members: list[CampaignMember] = []
         duplicates: list[DuplicateGroup] = []
+        visits: list[VisitorEvent] = []
         for chunk in self.chunks():
+            visits.extend(chunk.visitor_events)
             leads.extend(chunk.leads)
             events.extend(chunk.events)
             members.extend(chunk.campaign_members)
@@ -257,6 +272,7 @@ class SampleGenerator:
             duplicates=tuple(duplicates),
             converted_leads=history,
             opportunities=deals,
+            visitor_events=tuple(visits),
         )
 
 

@@ -103,17 +103,19 @@ class CampaignPlan:
     last_day: date
 
 
-# (key, name, type, days before as_of it starts, days it lasts, language, budget)
+# (key, name, type, days before as_of it starts, days it lasts, language, budget). Every
+# budget is in yen, the company's currency (the English campaigns' at about 150 yen to the
+# dollar), so that cost and revenue compare per campaign and per lead source.
 _PLANS = [
     ("it_week", "Japan IT Week 春 {year}", "Trade Show", 330, 3, "ja", Money(3_000_000, "JPY")),
-    ("partner", "Partner Co-marketing {year}", "Partner", 300, 240, None, Money(2_000, "USD")),
-    ("webinar_en", "Webinar: Lead Scoring 101", "Webinar", 240, 1, "en", Money(1_500, "USD")),
-    ("saas_summit", "SaaS Summit {year}", "Trade Show", 200, 2, "en", Money(25_000, "USD")),
+    ("partner", "Partner Co-marketing {year}", "Partner", 300, 240, None, Money(300_000, "JPY")),
+    ("webinar_en", "Webinar: Lead Scoring 101", "Webinar", 240, 1, "en", Money(225_000, "JPY")),
+    ("saas_summit", "SaaS Summit {year}", "Trade Show", 200, 2, "en", Money(3_750_000, "JPY")),
     ("ads", "Search Ads {year} H2", "Advertisement", 180, 150, None, Money(1_200_000, "JPY")),
     ("seminar_ja", "名寄せ入門セミナー", "Seminar", 120, 1, "ja", Money(300_000, "JPY")),
     ("webinar_ja", "ウェビナー: 営業とマーケの連携", "Webinar", 45, 1, "ja", Money(200_000, "JPY")),
     ("newsletter_ja", "月刊メルマガ", "Email", 365, 730, "ja", Money(600_000, "JPY")),
-    ("newsletter_en", "Monthly Newsletter", "Email", 365, 730, "en", Money(6_000, "USD")),
+    ("newsletter_en", "Monthly Newsletter", "Email", 365, 730, "en", Money(900_000, "JPY")),
     ("launch", "Product Launch {year}", "Webinar", -30, 1, None, Money(5_000_000, "JPY")),
 ]
 

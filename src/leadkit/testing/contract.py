@@ -78,6 +78,7 @@ from leadkit.repository import (
     UnitOfWorkFactory,
     UnitOfWorkStateError,
     UserRepository,
+    VisitorRepository,
 )
 from leadkit.testing import strategies as lks
 
@@ -119,7 +120,19 @@ def snapshot(uow_factory: UnitOfWorkFactory) -> Snapshot:
         return {name: getattr(uow, name).all() for name in REPOSITORY_NAMES}
 
 
-_WRITES = frozenset({"add", "add_all", "update", "remove", "save_conversion", "save"})
+_WRITES = frozenset(
+    {
+        "add",
+        "add_all",
+        "update",
+        "remove",
+        "save_conversion",
+        "save",
+        "add_event",
+        "add_events",
+        "save_link",
+    }
+)
 
 
 class _FailingRepository:
@@ -277,6 +290,11 @@ class FailingUnitOfWork:
     def routing_decisions(self) -> RoutingDecisionRepository:
         """The inner unit's routing decisions; ``add`` counts as a write step."""
         return cast(RoutingDecisionRepository, self._wrap("routing_decisions"))
+
+    @property
+    def visitors(self) -> VisitorRepository:
+        """The inner unit's visitor events and links; their writes count as steps."""
+        return cast(VisitorRepository, self._wrap("visitors"))
 
     @property
     def rate_limits(self) -> RateLimitRepository:
@@ -1043,6 +1061,100 @@ class UnitOfWorkContract:
         with uow_factory() as uow:
             assert uow.outbox.pending() == []
             assert len(uow.outbox) == 3
+
+    # -- visitor events and links (issue 20) ----------------------------------------------
+
+    def test_visitor_events_and_links_are_part_of_the_transaction(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        from leadkit.visitors import VisitorEvent, VisitorLink
+
+        def visit(visitor: str, minutes: int, id: str) -> VisitorEvent:
+            return VisitorEvent(
+                visitor,
+                kind="page_view",
+                occurred_at=T0 + timedelta(minutes=minutes),
+                properties={"url": "/料金", "n": minutes},
+                id=id,
+            )
+
+        # Stored out of time order, with a tie on time broken by id (code points).
+        late, tie_b = visit("v-1", 9, "ev-b2"), visit("v-1", 5, "ev-b")
+        tie_a = visit("v-1", 5, "ev-B")
+        other = visit("v-2", 1, "ev-c")
+        link = VisitorLink("v-1", lead_id="l-1", linked_at=T0)
+        with uow_factory() as uow:
+            assert uow.visitors.add_event(late)
+            assert uow.visitors.events_of("v-1") == [late]  # a unit sees its writes
+            uow.visitors.save_link(link)
+            # not committed
+        with uow_factory() as uow:
+            assert uow.visitors.events_of("v-1") == []
+            assert uow.visitors.link_of("v-1") is None
+            assert uow.visitors.add_events([late, tie_b, tie_a, other]) == 4
+            assert not uow.visitors.add_event(late)  # the same id again: nothing written
+            changed = attrs.evolve(late, kind="download")
+            assert not uow.visitors.add_event(changed)  # nor replaced
+            assert uow.visitors.save_link(link) == link
+            uow.visitors.save_link(VisitorLink("v-0", lead_id="l-1", linked_at=T0))
+            uow.visitors.save_link(VisitorLink("v-2", contact_id="c-1", linked_at=T0))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.visitors.events_of("v-1") == [tie_a, tie_b, late]
+            assert uow.visitors.events_of("v-2") == [other]
+            assert uow.visitors.events_of("nobody") == []
+            assert uow.visitors.link_of("v-1") == link
+            assert [k.visitor_id for k in uow.visitors.links_of(lead_id="l-1")] == ["v-0", "v-1"]
+            assert uow.visitors.links_of(contact_id="c-1")[0].visitor_id == "v-2"
+            assert uow.visitors.links_of(lead_id="c-1") == []
+            moved = attrs.evolve(link, lead_id="l-2")
+            uow.visitors.save_link(moved)  # replaced: a visitor has one link
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.visitors.link_of("v-1") == moved
+            assert [k.visitor_id for k in uow.visitors.links_of(lead_id="l-1")] == ["v-0"]
+            with pytest.raises(ValidationError):
+                uow.visitors.links_of(lead_id="l-1", contact_id="c-1")
+            with pytest.raises(ValidationError):
+                uow.visitors.add_event(cast(Any, link))
+
+    def test_identify_and_merge_on_stored_visitors(self, uow_factory: UnitOfWorkFactory) -> None:
+        from leadkit.dedupe import merge_leads
+        from leadkit.visitors import VisitorEvent, identify_in
+
+        with uow_factory() as uow:
+            for lead_id in ("l-1", "l-2"):
+                uow.leads.add(_lead(id=lead_id))
+            for n, visitor in enumerate(("laptop", "phone", "phone")):
+                uow.visitors.add_event(
+                    VisitorEvent(visitor, kind="page_view", occurred_at=T0, id=f"ev-{n}")
+                )
+            uow.commit()
+        with uow_factory() as uow:
+            first = identify_in(uow, visitor_id="laptop", lead_id="l-1", as_of=T0)
+            assert [e.id for e in first.events] == ["ev-0"]
+            identify_in(uow, visitor_id="phone", lead_id="l-2", as_of=T0)
+            uow.commit()
+        with uow_factory() as uow:
+            again = identify_in(uow, visitor_id="phone", lead_id="l-2", as_of=T0)
+            assert again.events == ()
+            assert not again.new_link
+            assert len(uow.engagement_events) == 3
+            uow.commit()
+        result = merge_leads("l-1", ["l-2"], uow_factory())
+        assert result.moved["visitors"] == ("phone",)
+        with uow_factory() as uow:
+            assert [k.visitor_id for k in uow.visitors.links_of(lead_id="l-1")] == [
+                "laptop",
+                "phone",
+            ]
+            assert sorted(e.id for e in uow.engagement_events.by_lead("l-1")) == [
+                "ev-0",
+                "ev-1",
+                "ev-2",
+            ]
+            after = identify_in(uow, visitor_id="phone", lead_id="l-1", as_of=T0)
+            assert after.events == ()
 
     def test_catalogues_are_kept_in_the_stores_configuration(
         self, uow_factory: UnitOfWorkFactory

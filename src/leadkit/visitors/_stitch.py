@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from leadkit._checks import aware_datetime
 from leadkit.errors import ValidationError
 from leadkit.model import CustomFields, CustomValue, EngagementEvent, new_id
-from leadkit.repository import UnitOfWork
+
+if TYPE_CHECKING:
+    from leadkit.repository import UnitOfWork
 
 __all__ = [
     "InMemoryVisitorStore",
@@ -163,8 +165,10 @@ def merge_visitors(
 
 
 class VisitorStore(Protocol):
-    """Where visitor events and links live: what :func:`identify_in` needs. Only
-    :class:`InMemoryVisitorStore` implements it so far."""
+    """Where visitor events and links live: what :func:`identify_in` needs. A unit of
+    work's ``uow.visitors`` (stored in its transaction, in memory, SQLite or PostgreSQL)
+    and :class:`InMemoryVisitorStore` (one process, outside any transaction) implement
+    it."""
 
     def events_of(self, visitor_id: str, /) -> list[VisitorEvent]:
         """The visitor's events, in time order."""
@@ -174,8 +178,9 @@ class VisitorStore(Protocol):
         """The visitor's link, if it is known."""
         ...
 
-    def save_link(self, link: VisitorLink, /) -> None:
-        """Store (or replace) the link of ``link.visitor_id``."""
+    def save_link(self, link: VisitorLink, /) -> object:
+        """Store (or replace) the link of ``link.visitor_id`` (what it returns is not
+        used)."""
         ...
 
 
@@ -217,7 +222,7 @@ class InMemoryVisitorStore:
 
 def identify_in(
     uow: UnitOfWork,
-    store: VisitorStore,
+    store: VisitorStore | None = None,
     *,
     visitor_id: str,
     lead_id: str | None = None,
@@ -226,10 +231,12 @@ def identify_in(
 ) -> StitchResult:
     """:func:`identify` against stored records: the stitched events are added to
     ``uow.engagement_events`` (active; the caller commits) unless an event of that id is
-    there already, and the link is saved in ``store``."""
-    events = store.events_of(visitor_id)
+    there already, and the link is saved in ``store`` (by default ``uow.visitors``, in
+    the same transaction)."""
+    chosen: VisitorStore = uow.visitors if store is None else store
+    events = chosen.events_of(visitor_id)
     existing = [e.id for e in events if e.id in uow.engagement_events]
-    link = store.link_of(visitor_id)
+    link = chosen.link_of(visitor_id)
     result = identify(
         events,
         [link] if link is not None else [],
@@ -242,5 +249,5 @@ def identify_in(
     for event in result.events:
         uow.engagement_events.add(event)
     if result.new_link:
-        store.save_link(result.link)
+        chosen.save_link(result.link)
     return result
