@@ -25,7 +25,7 @@ from leadkit.dedupe._keys import (
 from leadkit.dedupe._memo import Memo, memo_company, memo_field, memo_mailbox, memo_phone
 from leadkit.dedupe._names import Reading, memo_readings, part_sound, readings_node
 from leadkit.dedupe._nodes import company_node, mailbox_node, phone_text_node
-from leadkit.dedupe._prepare import Derived
+from leadkit.dedupe._prepare import SEPARATOR, Derived
 from leadkit.errors import ValidationError
 
 __all__ = ["BLOCK_PARTS", "Block", "KeyPart"]
@@ -258,7 +258,7 @@ def _compile_part(part: str | KeyPart, index: int) -> tuple[str, _PartFunction]:
     return part, function
 
 
-_SEPARATOR = "\x1f"
+_SEPARATOR = SEPARATOR
 _MISSING = object()
 
 
@@ -341,9 +341,11 @@ def compile_blocks(blocks: tuple[Block, ...]) -> BlockKeys:
 Assemble = Callable[[Sequence["str | None"], int], list["str | None"]]
 
 
-def block_plan(blocks: tuple[Block, ...]) -> tuple[list[_PartFunction], Assemble]:
-    """The distinct part functions of *blocks*, and the function joining their values
-    (found from an offset in a longer sequence) into the blocks' keys."""
+def block_layout(
+    blocks: tuple[Block, ...],
+) -> tuple[list[_PartFunction], list[tuple[int, ...]]]:
+    """The distinct part functions of *blocks*, and each block as the numbers of its
+    parts among them."""
     functions: list[_PartFunction] = []
     numbers: dict[object, int] = {}
     plans: list[tuple[int, ...]] = []
@@ -356,6 +358,13 @@ def block_plan(blocks: tuple[Block, ...]) -> tuple[list[_PartFunction], Assemble
                 functions.append(function)
             plan.append(number)
         plans.append(tuple(plan))
+    return functions, plans
+
+
+def block_plan(blocks: tuple[Block, ...]) -> tuple[list[_PartFunction], Assemble]:
+    """The distinct part functions of *blocks*, and the function joining their values
+    (found from an offset in a longer sequence) into the blocks' keys."""
+    functions, plans = block_layout(blocks)
     # Each block as (first part, second part or -1): every built-in rule's blocks have one
     # or two parts; longer ones take the general path.
     short = (

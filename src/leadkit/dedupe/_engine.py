@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from leadkit.dedupe._blocking import block_plan, part_recipe
+from leadkit.dedupe._blocking import block_layout, part_recipe
 from leadkit.dedupe._evidence import Cluster, Duplicates, MatchPair, SkippedBlock
 from leadkit.dedupe._fields import MatchContext
 from leadkit.dedupe._prepare import compile_keys
@@ -59,15 +59,16 @@ class MatchIndex:
         self.context = MatchContext(account_names=account_names)
         self.include_merged = include_merged
         self._compiled = CompiledRule(rule)
-        parts, self._assemble = block_plan(rule.blocking)
-        self._criteria = len(rule.criteria)
-        # One pass over the record for its criterion keys and block parts (see _prepare).
+        parts, blocks = block_layout(rule.blocking)
+        # One pass over the record for its criterion keys and block keys (see _prepare).
         self._prepare_keys = compile_keys(
             [
                 (key, getattr(criterion, "key_recipe", None))
                 for key, criterion in zip(self._compiled.keys, rule.criteria, strict=True)
             ]
-            + [(part, part_recipe(part)) for part in parts]
+            + [(part, part_recipe(part)) for part in parts],
+            criteria=len(rule.criteria),
+            blocks=blocks,
         )
         self._records: list[Any] = []
         self._rows: list[Row | None] = []
@@ -80,7 +81,6 @@ class MatchIndex:
         """Index *records*: :meth:`_prepare` and :meth:`_insert` for each, inlined (this
         loop runs once per record of a whole database)."""
         prepare, context = self._prepare_keys, self.context
-        criteria, assemble = self._criteria, self._assemble
         skip_merged = not self.include_merged
         positions = self._positions
         indexed = self._records
@@ -94,9 +94,7 @@ class MatchIndex:
             if skip_merged and getattr(record, "master_record_id", None) is not None:
                 continue
             try:
-                values = prepare(record, context, {})
-                row = values[:criteria]
-                keys = assemble(values, criteria)
+                row, keys = prepare(record, context, {})
             except ValidationError as error:
                 raise self._unreadable(error, f"records[{number}]") from None
             if record_id in positions:
@@ -170,9 +168,7 @@ class MatchIndex:
     def _keys(self, record: Any, where: str) -> tuple[Row, list[str | None]]:
         """The record's criterion keys and block keys."""
         try:
-            values = self._prepare_keys(record, self.context, {})
-            row = values[: self._criteria]
-            keys = self._assemble(values, self._criteria)
+            row, keys = self._prepare_keys(record, self.context, {})
         except ValidationError as error:
             raise self._unreadable(error, where) from None
         return row, keys

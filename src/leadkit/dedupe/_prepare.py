@@ -35,7 +35,7 @@ from leadkit.dedupe._fields import MatchContext, field_getter, plain_attribute
 from leadkit.errors import ValidationError
 from leadkit.model import PersonName
 
-__all__ = ["Derived", "KeyFunction", "Source", "compile_keys"]
+__all__ = ["SEPARATOR", "Derived", "KeyFunction", "Prepare", "Source", "compile_keys"]
 
 KeyFunction: TypeAlias = Callable[[Any, MatchContext, dict[object, Any]], Any]
 """A key function of one record, sharing the record's memo."""
@@ -55,6 +55,9 @@ class Derived:
 Source: TypeAlias = "str | Derived"
 """An input of a Derived: a field path, or another Derived."""
 
+SEPARATOR = "\x1f"
+"""Between the parts of a block key."""
+_SEPARATOR = SEPARATOR
 _MIN_SHARED = 3  # steps of one field needed to share their results across records
 _CACHE_LIMIT = 1 << 16  # distinct field values kept per shared group (then it starts over)
 _NAME_FIELDS = attrgetter(*(field.name for field in attrs.fields(PersonName)))
@@ -120,8 +123,11 @@ class _Source:
 
 
 def _generate(
-    record_type: type, functions: Sequence[tuple[KeyFunction, Derived | None]]
-) -> Callable[[Any, MatchContext, dict[object, Any]], tuple[Any, ...]]:
+    record_type: type,
+    functions: Sequence[tuple[KeyFunction, Derived | None]],
+    criteria: int,
+    blocks: Sequence[tuple[int, ...]],
+) -> Prepare:
     """The key function of *functions* for records of *record_type*, as straight-line
     code: read each field once, compute each step once (a shared group once per distinct
     value of its field), call the functions without a recipe with the memo. Raises
@@ -196,35 +202,71 @@ def _generate(
         if recipe is not None:
             results.append(local[recipe])
         else:
-            results.append(f"{code.constant(key_function)}(record, context, memo)")
-    code.line(f"return ({', '.join(results)}{',' if len(results) == 1 else ''})")
-    generated: Callable[[Any, MatchContext, dict[object, Any]], tuple[Any, ...]]
-    generated = code.build("keys")
+            name = f"x{len(results)}"
+            code.line(f"{name} = {code.constant(key_function)}(record, context, memo)")
+            results.append(name)
+    row = results[:criteria]
+    parts = results[criteria:]
+    separator = code.constant(_SEPARATOR)
+    keys: list[str] = []
+    for plan in blocks:
+        if len(plan) == 1:
+            keys.append(parts[plan[0]])
+            continue
+        chosen = [parts[number] for number in plan]
+        blank = " or ".join(f"{part} is None" for part in chosen)
+        joined = f" + {separator} + ".join(chosen)
+        keys.append(f"(None if {blank} else {joined})")
+    code.line(f"return ({', '.join(row)}{',' if len(row) == 1 else ''}), [{', '.join(keys)}]")
+    generated: Prepare = code.build("keys")
     return generated
+
+
+Prepare: TypeAlias = Callable[
+    [Any, MatchContext, dict[object, Any]], tuple[tuple[Any, ...], list["str | None"]]
+]
+"""A record's criterion keys (a row) and block keys, from the record, context and memo."""
 
 
 def compile_keys(
     functions: Sequence[tuple[KeyFunction, Derived | None]],
-) -> Callable[[Any, MatchContext, dict[object, Any]], tuple[Any, ...]]:
-    """One function giving the results of *functions* (each with its recipe, None when it
-    has none) for a record, in their order."""
+    *,
+    criteria: int,
+    blocks: Sequence[tuple[int, ...]],
+) -> Prepare:
+    """One function giving a record's criterion keys and block keys: *functions* (each
+    with its recipe, None when it has none) are the criteria's key functions (the first
+    *criteria*) and then the block parts'; each block of *blocks* is the numbers of its
+    parts among the latter, joined by the blocking separator (None when one is blank)."""
     functions = list(functions)
+    blocks = [tuple(plan) for plan in blocks]
     everything = tuple(function for function, _ in functions)
-    by_type: dict[type, Callable[[Any, MatchContext, dict[object, Any]], tuple[Any, ...]]] = {}
+    by_type: dict[type, Prepare] = {}
+    join = _SEPARATOR.join
 
-    def slow(record: Any, context: MatchContext, memo: dict[object, Any]) -> tuple[Any, ...]:
-        return tuple([function(record, context, memo) for function in everything])
+    def slow(
+        record: Any, context: MatchContext, memo: dict[object, Any]
+    ) -> tuple[tuple[Any, ...], list[str | None]]:
+        values = [function(record, context, memo) for function in everything]
+        parts = values[criteria:]
+        keys: list[str | None] = []
+        for plan in blocks:
+            chosen = [parts[number] for number in plan]
+            keys.append(None if None in chosen else join(chosen))
+        return tuple(values[:criteria]), keys
 
-    def keys(record: Any, context: MatchContext, memo: dict[object, Any]) -> tuple[Any, ...]:
+    def prepare(
+        record: Any, context: MatchContext, memo: dict[object, Any]
+    ) -> tuple[tuple[Any, ...], list[str | None]]:
         kind = record.__class__
         generated = by_type.get(kind)
         if generated is None:
             try:
-                generated = _generate(kind, functions)
+                generated = _generate(kind, functions, criteria, blocks)
             except ValidationError:
                 # The recipes cannot read this kind of record: the key functions say why.
                 generated = slow
             by_type[kind] = generated
         return generated(record, context, memo)
 
-    return keys
+    return prepare
