@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -180,3 +181,35 @@ def test_a_record_type_the_plan_cannot_read_gets_the_key_functions_error() -> No
     ) as caught:
         MatchIndex([account], LEAD_RULE)
     assert caught.value.path == ("records", 0, "email")
+
+
+@settings(max_examples=40, deadline=None)
+@given(_leads(), _leads(), st.lists(st.integers(min_value=0, max_value=5), max_size=6))
+def test_an_index_kept_current_equals_one_built_afresh(
+    first: list[Lead], second: list[Lead], removed: list[int]
+) -> None:
+    """Blocks hold a bare position for a key of one record and a list from the second:
+    adding, replacing and removing records must leave the index finding what an index
+    built from the remaining records finds (MatchIndex.add / remove semantics)."""
+    index = MatchIndex(first, LEAD_RULE)
+    current = {lead.id: lead for lead in first}
+    for lead in second:  # same ids as *first*: new versions replace the old ones
+        index.add(lead)
+        current[lead.id] = lead
+    for number in removed:
+        index.remove(f"lead-{number}")
+        current.pop(f"lead-{number}", None)
+    fresh = MatchIndex(list(current.values()), LEAD_RULE)
+    assert sorted(index._positions) == sorted(fresh._positions)
+    # (the order of ids follows the order of indexing, which replacing changes)
+    assert {frozenset(c.ids) for c in index.duplicates().clusters} == {
+        frozenset(c.ids) for c in fresh.duplicates().clusters
+    }
+    # A record not in the index (another id) finds the records alone under a key too:
+    # exactly those the rule matches compared one by one (its blocks are complete).
+    for lead in [*first, *second]:
+        probe = attrs.evolve(lead, id="probe")
+        expected = sorted(
+            key for key, other in current.items() if LEAD_RULE.compare(probe, other).matched
+        )
+        assert sorted(str(p.right) for p in index.match(probe)) == expected

@@ -74,7 +74,9 @@ class MatchIndex:
         self._rows: list[Row | None] = []
         self._positions: dict[str, int] = {}
         self._record_keys: list[list[str | None] | None] = []  # block keys, by position
-        self._blocks: list[dict[str, list[int]]] = [{} for _ in rule.blocking]
+        # Per block, key → the positions sharing it: a bare position while there is one
+        # (most keys are one record's: no list to build), a list from the second on.
+        self._blocks: list[dict[str, int | list[int]]] = [{} for _ in rule.blocking]
         self._fill(records)
 
     def _fill(self, records: Iterable[Any]) -> None:
@@ -107,9 +109,11 @@ class MatchIndex:
                 if key is not None:
                     members = blocks.get(key)
                     if members is None:
-                        blocks[key] = [position]
+                        blocks[key] = position
+                    elif members.__class__ is int:
+                        blocks[key] = [members, position]
                     else:
-                        members.append(position)
+                        members.append(position)  # type: ignore[union-attr]
             add_record(record)
             add_row(row)
             add_keys(keys)
@@ -155,9 +159,12 @@ class MatchIndex:
         for key, blocks in zip(keys or (), self._blocks, strict=True):
             if key is not None:
                 members = blocks[key]
-                members.remove(position)
-                if not members:
+                if isinstance(members, int):
                     del blocks[key]
+                else:
+                    members.remove(position)
+                    if len(members) == 1:
+                        blocks[key] = members[0]
 
     def _prepare(self, record: Any, where: str) -> tuple[Row, list[str | None]] | None:
         """The record's keys, or None for a merged record the index leaves out."""
@@ -185,7 +192,9 @@ class MatchIndex:
             if key is not None:
                 members = blocks.get(key)
                 if members is None:
-                    blocks[key] = [position]
+                    blocks[key] = position
+                elif isinstance(members, int):
+                    blocks[key] = [members, position]
                 else:
                     members.append(position)
         self._records.append(record)
@@ -202,7 +211,11 @@ class MatchIndex:
         found: set[int] = set()
         for key, blocks in zip(keys, self._blocks, strict=True):
             if key is not None:
-                found.update(blocks.get(key, ()))
+                members = blocks.get(key)
+                if isinstance(members, int):
+                    found.add(members)
+                elif members is not None:
+                    found.update(members)
         found.discard(own)
         return found
 
@@ -357,6 +370,8 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
         ):
             earlier = [(b, too_big[b]) for b in range(number)]
             for key, members in blocks.items():
+                if isinstance(members, int):
+                    continue  # one record: nothing to compare
                 size = len(members)
                 if size < 2:
                     continue
