@@ -23,7 +23,9 @@ from leadkit.dedupe._keys import (
     text_key,
 )
 from leadkit.dedupe._memo import Memo, memo_company, memo_field, memo_mailbox, memo_phone
-from leadkit.dedupe._names import memo_readings, part_sound
+from leadkit.dedupe._names import Reading, memo_readings, part_sound, readings_node
+from leadkit.dedupe._nodes import company_node, mailbox_node, phone_text_node
+from leadkit.dedupe._prepare import SEPARATOR, Derived
 from leadkit.errors import ValidationError
 
 __all__ = ["BLOCK_PARTS", "Block", "KeyPart"]
@@ -128,22 +130,77 @@ _BUILTIN: dict[str, _PartFunction] = {
     "surname": _surname,
 }
 
-# What the built-in parts read (see ``_prepare``): the parts of one input share their keys.
-_INPUTS: dict[_PartFunction, tuple[str, ...]] = {
-    function: ("name",)
-    for name, function in _BUILTIN.items()
-    if name
-    in ("family", "family_kana", "given", "initial", "surname", "family_sound", "name_sound")
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _email_step(value: object) -> str | None:
+    return email_key_or_none(value) if isinstance(value, str) else None
+
+
+def _name_step(function: Callable[[Any], str | None]) -> Callable[[object], str | None]:
+    def step(value: object) -> str | None:
+        name = person_name(value, "name")
+        return None if name is None else function(name)
+
+    return step
+
+
+def _given_of(name: Any) -> str | None:
+    return name_key(name.given) if name.given else None
+
+
+def _initial_of(name: Any) -> str | None:
+    given = _given_of(name)
+    return initial_key(given) if given else None
+
+
+def _surname_of(readings: Reading | None) -> str | None:
+    return None if readings is None else str(readings[0][0].written)
+
+
+def _family_sound_of(readings: Reading | None) -> str | None:
+    return None if readings is None else part_sound(readings[0][0])
+
+
+def _name_sound_of(readings: Reading | None) -> str | None:
+    if readings is None:
+        return None
+    family, given = readings[0]
+    if given is None or given.initial:
+        return None
+    family_sound, given_sound = part_sound(family), part_sound(given)
+    if family_sound is None or given_sound is None:
+        return None
+    return min(family_sound, given_sound)
+
+
+_READINGS = readings_node("name")
+
+# The built-in parts as recipes (see ``_prepare``): the same keys, computed once per record
+# with the criteria's, and once per distinct name for the name's.
+_RECIPES: dict[_PartFunction, Derived] = {
+    _company: company_node("company", False),
+    _domain: Derived(_text_or_none, ("domain",)),
+    _email: Derived(_email_step, ("email",)),
+    _family: Derived(_name_step(lambda name: name_key(name.family)), ("name",)),
+    _family_kana: Derived(_name_step(lambda name: kana_key(name.family_kana)), ("name",)),
+    _given: Derived(_name_step(_given_of), ("name",)),
+    _initial: Derived(_name_step(_initial_of), ("name",)),
+    _mailbox: mailbox_node("email", True, False),
+    _BUILTIN["mobile"]: phone_text_node("mobile"),
+    _phone: phone_text_node("phone"),
+    _surname: Derived(_surname_of, (_READINGS,)),
+    _family_sound: Derived(_family_sound_of, (_READINGS,)),
+    _name_sound: Derived(_name_sound_of, (_READINGS,)),
 }
-_INPUTS.update(
-    {_BUILTIN["company"]: ("company",), _BUILTIN["domain"]: ("domain",)}
-    | {_BUILTIN[name]: ("email",) for name in ("email", "mailbox")}
-)
 
 
-def part_inputs(function: _PartFunction) -> tuple[str, ...] | None:
-    """The fields a block part function reads, None when unknown."""
-    return _INPUTS.get(function)
+def part_recipe(function: _PartFunction) -> Derived | None:
+    """A block part function as a recipe, None when it has none (field paths, functions,
+    prefixes)."""
+    return _RECIPES.get(function)
 
 
 BLOCK_PARTS = tuple(sorted(_BUILTIN))
@@ -201,7 +258,7 @@ def _compile_part(part: str | KeyPart, index: int) -> tuple[str, _PartFunction]:
     return part, function
 
 
-_SEPARATOR = "\x1f"
+_SEPARATOR = SEPARATOR
 _MISSING = object()
 
 
@@ -284,9 +341,11 @@ def compile_blocks(blocks: tuple[Block, ...]) -> BlockKeys:
 Assemble = Callable[[Sequence["str | None"], int], list["str | None"]]
 
 
-def block_plan(blocks: tuple[Block, ...]) -> tuple[list[_PartFunction], Assemble]:
-    """The distinct part functions of *blocks*, and the function joining their values
-    (found from an offset in a longer sequence) into the blocks' keys."""
+def block_layout(
+    blocks: tuple[Block, ...],
+) -> tuple[list[_PartFunction], list[tuple[int, ...]]]:
+    """The distinct part functions of *blocks*, and each block as the numbers of its
+    parts among them."""
     functions: list[_PartFunction] = []
     numbers: dict[object, int] = {}
     plans: list[tuple[int, ...]] = []
@@ -299,6 +358,13 @@ def block_plan(blocks: tuple[Block, ...]) -> tuple[list[_PartFunction], Assemble
                 functions.append(function)
             plan.append(number)
         plans.append(tuple(plan))
+    return functions, plans
+
+
+def block_plan(blocks: tuple[Block, ...]) -> tuple[list[_PartFunction], Assemble]:
+    """The distinct part functions of *blocks*, and the function joining their values
+    (found from an offset in a longer sequence) into the blocks' keys."""
+    functions, plans = block_layout(blocks)
     # Each block as (first part, second part or -1): every built-in rule's blocks have one
     # or two parts; longer ones take the general path.
     short = (

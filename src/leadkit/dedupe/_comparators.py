@@ -34,6 +34,8 @@ from leadkit.dedupe._keys import (
     valid_date,
 )
 from leadkit.dedupe._memo import Memo, memo_company, memo_country, memo_mailbox, memo_phone
+from leadkit.dedupe._nodes import company_node, mailbox_node, phone_node
+from leadkit.dedupe._prepare import Derived
 from leadkit.dedupe._similarity import metric
 from leadkit.errors import ValidationError
 from leadkit.model import is_free_mail
@@ -210,6 +212,11 @@ class EmailMatch(_ReadsField, _EqualKeys):
         """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
         return memo_mailbox(record, self.field, context, memo, self.fold_plus, self.roles)
 
+    @property
+    def key_recipe(self) -> Derived:
+        """:meth:`key` as a recipe of the field (see ``_prepare``)."""
+        return mailbox_node(self.field, self.fold_plus, self.roles)
+
 
 @attrs.frozen
 class DomainMatch(_ReadsField, _EqualKeys):
@@ -297,6 +304,11 @@ class PhoneMatch(_ReadsField):
         """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
         return memo_phone(record, self.field, context, memo, self.default_country)
 
+    @property
+    def key_recipe(self) -> Derived:
+        """:meth:`key` as a recipe of the field and the record's country."""
+        return phone_node(self.field, self.default_country)
+
     def scorer(self) -> Scorer:
         """Exact, or by sections."""
         return _phone_sections_score if self.sections else exact
@@ -356,6 +368,11 @@ class CompanyMatch(_ReadsField):
     def memo_key(self, record: Any, context: MatchContext, memo: Memo) -> Hashable | None:
         """:meth:`key`, sharing *memo* with the rule's other criteria and blocks."""
         return memo_company(record, self.field, context, memo, self.keep_branch)
+
+    @property
+    def key_recipe(self) -> Derived:
+        """:meth:`key` as a recipe of the field."""
+        return company_node(self.field, self.keep_branch)
 
     def scorer(self) -> Scorer:
         """1.0 for the same key, else the metric on the keys."""
@@ -429,6 +446,17 @@ class ContactConflict:
                 numbers.append(parts[0] + parts[1])
         return mailbox, frozenset(numbers)
 
+    @property
+    def key_recipe(self) -> Derived:
+        """:meth:`key` as a recipe of the mailbox key and the phone numbers' parts."""
+        return Derived(
+            _contacts,
+            (
+                mailbox_node(self.field, True, False),
+                *(phone_node(path) for path in self.phones),
+            ),
+        )
+
     def scorer(self) -> Scorer:
         """1.0 when the contacts are consistent, 0.0 when they conflict."""
         return _contacts_consistent
@@ -498,6 +526,13 @@ def _not_parent_and_branch(left: tuple[Any, ...], right: tuple[Any, ...]) -> flo
 @lru_cache(maxsize=1 << 12)
 def _free_mail(domain: str) -> bool:
     return is_free_mail(domain)
+
+
+def _contacts(mailbox: str | None, *phones: tuple[str, str] | None) -> tuple[Any, ...]:
+    # ContactConflict.memo_key from the mailbox key and the phones' parts.
+    if mailbox is not None and _free_mail(mailbox.rpartition("@")[2]):
+        mailbox = None
+    return mailbox, frozenset([parts[0] + parts[1] for parts in phones if parts is not None])
 
 
 def _contacts_consistent(left: tuple[Any, ...], right: tuple[Any, ...]) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from leadkit.dedupe._blocking import block_plan, part_inputs
+from leadkit.dedupe._blocking import block_layout, part_recipe
 from leadkit.dedupe._evidence import Cluster, Duplicates, MatchPair, SkippedBlock
 from leadkit.dedupe._fields import MatchContext
 from leadkit.dedupe._prepare import compile_keys
@@ -59,33 +59,65 @@ class MatchIndex:
         self.context = MatchContext(account_names=account_names)
         self.include_merged = include_merged
         self._compiled = CompiledRule(rule)
-        parts, self._assemble = block_plan(rule.blocking)
-        self._criteria = len(rule.criteria)
-        # One pass over the record for its criterion keys and block parts (see _prepare).
+        parts, blocks = block_layout(rule.blocking)
+        # One pass over the record for its criterion keys and block keys (see _prepare).
         self._prepare_keys = compile_keys(
             [
-                (key, getattr(criterion, "key_inputs", None))
+                (key, getattr(criterion, "key_recipe", None))
                 for key, criterion in zip(self._compiled.keys, rule.criteria, strict=True)
             ]
-            + [(part, part_inputs(part)) for part in parts]
+            + [(part, part_recipe(part)) for part in parts],
+            criteria=len(rule.criteria),
+            blocks=blocks,
         )
         self._records: list[Any] = []
         self._rows: list[Row | None] = []
         self._positions: dict[str, int] = {}
         self._record_keys: list[list[str | None] | None] = []  # block keys, by position
-        self._blocks: list[dict[str, list[int]]] = [{} for _ in rule.blocking]
-        for position, record in enumerate(records):
-            where = f"records[{position}]"
-            record_id = _record_id(record, where)
-            prepared = self._prepare(record, where)
-            if prepared is None:
+        # Per block, key → the positions sharing it: a bare position while there is one
+        # (most keys are one record's: no list to build), a list from the second on.
+        self._blocks: list[dict[str, int | list[int]]] = [{} for _ in rule.blocking]
+        self._fill(records)
+
+    def _fill(self, records: Iterable[Any]) -> None:
+        """Index *records*: :meth:`_prepare` and :meth:`_insert` for each, inlined (this
+        loop runs once per record of a whole database)."""
+        prepare, context = self._prepare_keys, self.context
+        skip_merged = not self.include_merged
+        positions = self._positions
+        indexed = self._records
+        add_record, add_row = indexed.append, self._rows.append
+        add_keys = self._record_keys.append
+        blocks_of = self._blocks
+        for number, record in enumerate(records):
+            record_id = getattr(record, "id", None)
+            if record_id.__class__ is not str or not record_id:
+                record_id = _record_id(record, f"records[{number}]")
+            if skip_merged and getattr(record, "master_record_id", None) is not None:
                 continue
-            if record_id in self._positions:
+            try:
+                row, keys = prepare(record, context, {})
+            except ValidationError as error:
+                raise self._unreadable(error, f"records[{number}]") from None
+            if record_id in positions:
                 raise ValidationError(
                     f"record id {record_id!r} appears twice; ids must be unique",
-                    path=f"{where}.id",
+                    path=f"records[{number}].id",
                 )
-            self._insert(record, record_id, *prepared)
+            position = len(indexed)
+            for key, blocks in zip(keys, blocks_of, strict=True):
+                if key is not None:
+                    members = blocks.get(key)
+                    if members is None:
+                        blocks[key] = position
+                    elif members.__class__ is int:
+                        blocks[key] = [members, position]
+                    else:
+                        members.append(position)  # type: ignore[union-attr]
+            add_record(record)
+            add_row(row)
+            add_keys(keys)
+            positions[record_id] = position
 
     # -- contents --------------------------------------------------------------------------
 
@@ -127,9 +159,12 @@ class MatchIndex:
         for key, blocks in zip(keys or (), self._blocks, strict=True):
             if key is not None:
                 members = blocks[key]
-                members.remove(position)
-                if not members:
+                if isinstance(members, int):
                     del blocks[key]
+                else:
+                    members.remove(position)
+                    if len(members) == 1:
+                        blocks[key] = members[0]
 
     def _prepare(self, record: Any, where: str) -> tuple[Row, list[str | None]] | None:
         """The record's keys, or None for a merged record the index leaves out."""
@@ -140,15 +175,16 @@ class MatchIndex:
     def _keys(self, record: Any, where: str) -> tuple[Row, list[str | None]]:
         """The record's criterion keys and block keys."""
         try:
-            values = self._prepare_keys(record, self.context, {})
-            row = values[: self._criteria]
-            keys = self._assemble(values, self._criteria)
+            row, keys = self._prepare_keys(record, self.context, {})
         except ValidationError as error:
-            raise ValidationError(
-                f"rule {self.rule.name!r} cannot read {where}: {error.message}",
-                path=f"{where}.{format_path(error.path)}" if error.path else where,
-            ) from None
+            raise self._unreadable(error, where) from None
         return row, keys
+
+    def _unreadable(self, error: ValidationError, where: str) -> ValidationError:
+        return ValidationError(
+            f"rule {self.rule.name!r} cannot read {where}: {error.message}",
+            path=f"{where}.{format_path(error.path)}" if error.path else where,
+        )
 
     def _insert(self, record: Any, record_id: str, row: Row, keys: list[str | None]) -> None:
         position = len(self._records)
@@ -156,7 +192,9 @@ class MatchIndex:
             if key is not None:
                 members = blocks.get(key)
                 if members is None:
-                    blocks[key] = [position]
+                    blocks[key] = position
+                elif isinstance(members, int):
+                    blocks[key] = [members, position]
                 else:
                     members.append(position)
         self._records.append(record)
@@ -173,7 +211,11 @@ class MatchIndex:
         found: set[int] = set()
         for key, blocks in zip(keys, self._blocks, strict=True):
             if key is not None:
-                found.update(blocks.get(key, ()))
+                members = blocks.get(key)
+                if isinstance(members, int):
+                    found.add(members)
+                elif members is not None:
+                    found.update(members)
         found.discard(own)
         return found
 
@@ -328,6 +370,8 @@ def _cluster(index: MatchIndex, max_block_size: int | None) -> Duplicates:
         ):
             earlier = [(b, too_big[b]) for b in range(number)]
             for key, members in blocks.items():
+                if isinstance(members, int):
+                    continue  # one record: nothing to compare
                 size = len(members)
                 if size < 2:
                     continue

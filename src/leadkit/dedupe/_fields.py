@@ -34,7 +34,7 @@ from leadkit.model import (
     website_domain,
 )
 
-__all__ = ["MatchContext", "MatchRecord", "field_getter", "read_field"]
+__all__ = ["MatchContext", "MatchRecord", "field_getter", "plain_attribute", "read_field"]
 
 MatchRecord: TypeAlias = Lead | Contact | Account
 """What matching works on: leads, contacts and accounts (and a mix of them)."""
@@ -197,6 +197,17 @@ def field_getter(record_type: type, path: str) -> Getter:
             raise ValidationError(f"a field path looks like 'address.city', got {path!r}")
         getter = _GETTERS[key] = _build(record_type, path)
     return getter
+
+
+def plain_attribute(record_type: type, path: str) -> str | None:
+    """The attribute that *path* reads on *record_type* when reading it is plain
+    ``getattr`` (a one-segment path naming an attribute, under its own or an alias such as
+    ``address``), else None. Raises as :func:`field_getter` for an unknown field."""
+    field_getter(record_type, path)
+    if "." in path:
+        return None
+    head = _first_segment(record_type, path)
+    return head if isinstance(head, str) else None
 
 
 def read_field(record: Any, path: str, context: MatchContext) -> object:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable
-from functools import lru_cache
+from collections.abc import Callable, Hashable
+from functools import cache, lru_cache
 from typing import Any, Literal, NamedTuple
 
 import attrs
@@ -28,6 +28,7 @@ from leadkit.dedupe._japanese import (
 )
 from leadkit.dedupe._keys import initial_key, kana_key, name_key, person_name
 from leadkit.dedupe._memo import Memo, memo_field
+from leadkit.dedupe._prepare import Derived
 from leadkit.dedupe._romaji import guess_sound
 from leadkit.dedupe._similarity import metric
 from leadkit.errors import ValidationError
@@ -166,9 +167,11 @@ class NameMatch:
         return None if name is None else self.name_key(name)
 
     @property
-    def key_inputs(self) -> tuple[str, ...]:
-        """What :meth:`memo_key` reads: the name field only."""
-        return (self.field,)
+    def key_recipe(self) -> Derived:
+        """:meth:`key` as a recipe of the name field (see ``_prepare``)."""
+        if self.strict and self.part != "initial":
+            return Derived(_strict_step(self.part), (readings_node(self.field),))
+        return Derived(_plain_step(self, self.field), (self.field,))
 
     def name_key(self, name: Any) -> Hashable | None:
         """The key of a PersonName for this comparator's part (None when blank)."""
@@ -489,6 +492,38 @@ def memo_readings(record: Any, path: str, context: MatchContext, memo: Memo) -> 
         readings = memo[entry] = None if name is None else strict_readings(name)
     result: Reading | None = readings
     return result
+
+
+@cache
+def _readings_step(path: str) -> Callable[[object], Reading | None]:
+    def readings(value: object) -> Reading | None:
+        name = person_name(value, path)
+        return None if name is None else strict_readings(name)
+
+    return readings
+
+
+def readings_node(path: str) -> Derived:
+    """:func:`strict_readings` of the name at *path* as a recipe (``memo_readings``)."""
+    return Derived(_readings_step(path), (path,))
+
+
+@cache
+def _strict_step(part: str) -> Callable[[Reading | None], Hashable | None]:
+    def strict(readings: Reading | None) -> Hashable | None:
+        return _strict_part(readings, part)
+
+    return strict
+
+
+def _plain_step(match: NameMatch, path: str) -> Callable[[object], Hashable | None]:
+    name_key = match.name_key
+
+    def plain(value: object) -> Hashable | None:
+        name = person_name(value, path)
+        return None if name is None else name_key(name)
+
+    return plain
 
 
 def _strict_key(name: Any, part: str) -> Hashable | None:

@@ -1,115 +1,272 @@
 """A record's keys for a whole rule (criteria and block parts) in one pass.
 
-Many key functions of a rule read one field only: the standard person rule computes
-seven keys from the name alone (four name criteria, three block parts). Names repeat
-across records far more than whole records do, so the keys of such a group are
-computed once per distinct field value and looked up for every other record carrying
-it: one dictionary lookup instead of seven calls. Key functions are pure functions of
-the inputs they declare, so the keys are the same either way; a group is shared only
-when it has :data:`_MIN_SHARED` functions or more (smaller groups are cheaper to call
-than to look up), and only for values of plain types (text, names, None).
+The built-in comparators and block parts describe their keys as a :class:`Derived`: a
+pure function of a few *sources*, each a field path or another ``Derived``. The standard
+person rule's sixteen keys come from six fields (e-mail, name, company, phone, mobile,
+address) through a handful of shared steps (the mailbox key, the name's readings, the
+phone numbers' parts, the record's phone country). :func:`compile_keys` turns them into a
+plan, generated as straight-line Python per record type (as attrs generates its methods):
+read each field once (one ``attrgetter`` for the plain attributes), compute each
+distinct step once, in dependency order, and hand out the results. No per-record memo,
+no repeated field reads, no per-key function layers.
+
+Steps that read one field only are memoised further when there are :data:`_MIN_SHARED`
+of them or more: names repeat across records far more than whole records do, so the
+steps of the name (readings, the four name criteria, three block parts) are computed
+once per distinct name and looked up for every other record carrying it.
+
+Key functions without a recipe (custom comparators, block parts reading any field path
+or calling a function) run as before, sharing one per-record memo; so does every key of
+a record whose type cannot be read by the plan's field readers (the errors are then the
+ones the key functions raise). Key functions are pure functions of the inputs they
+declare, so the keys are the same either way (tests/dedupe/test_prepare.py checks them
+against each comparator's own ``key`` and each block's own ``key``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from operator import itemgetter
+from operator import attrgetter
 from typing import Any, TypeAlias
 
-from leadkit.dedupe._fields import MatchContext
-from leadkit.dedupe._memo import Memo, memo_country, memo_field
+import attrs
+
+from leadkit.dedupe._fields import MatchContext, field_getter, plain_attribute
+from leadkit.errors import ValidationError
 from leadkit.model import PersonName
 
-__all__ = ["COUNTRY", "Input", "KeyFunction", "compile_keys"]
+__all__ = ["SEPARATOR", "Derived", "KeyFunction", "Prepare", "Source", "compile_keys"]
 
-KeyFunction: TypeAlias = Callable[[Any, MatchContext, Memo], Any]
+KeyFunction: TypeAlias = Callable[[Any, MatchContext, dict[object, Any]], Any]
 """A key function of one record, sharing the record's memo."""
 
-COUNTRY = ("country",)
-"""The input of a key that depends on the record's phone country (``memo_country``)."""
 
-Input: TypeAlias = "str | tuple[str]"
-"""What a key function reads: a field path, or :data:`COUNTRY`."""
+@attrs.frozen
+class Derived:
+    """A value computed from a record: ``function(*values of inputs)``, where each input
+    is a field path (read as :func:`~leadkit.dedupe.read_field` reads it) or another
+    Derived. *function* must be pure: equal inputs give equal results. Two equal Derived
+    (same function object, same inputs) are computed once per record."""
 
-_MIN_SHARED = 3  # functions of one input needed to share their keys across records
-_CACHE_LIMIT = 1 << 16  # distinct input values kept per group (the cache starts over)
-_PLAIN = frozenset({str, PersonName, type(None)})  # types whose equality is their keys'
+    function: Callable[..., Any]
+    inputs: tuple[Source, ...]
 
 
-def _reader(what: Input) -> KeyFunction:
-    if what == COUNTRY:
-        return memo_country
-    path = str(what)
+Source: TypeAlias = "str | Derived"
+"""An input of a Derived: a field path, or another Derived."""
 
-    def read(record: Any, context: MatchContext, memo: Memo) -> object:
-        return memo_field(record, path, context, memo)
+SEPARATOR = "\x1f"
+"""Between the parts of a block key."""
+_SEPARATOR = SEPARATOR
+_MIN_SHARED = 3  # steps of one field needed to share their results across records
+_CACHE_LIMIT = 1 << 16  # distinct field values kept per shared group (then it starts over)
+_NAME_FIELDS = attrgetter(*(field.name for field in attrs.fields(PersonName)))
 
-    return read
+
+def _cache_key(value: object) -> object:
+    """What identifies *value* for a shared group, or None when it is not cacheable:
+    text as itself, a PersonName by its fields (cheaper to hash than the attrs object)."""
+    kind = value.__class__
+    if kind is str:
+        return value
+    if kind is PersonName:
+        return _NAME_FIELDS(value)
+    return _NONE_KEY if value is None else None
+
+
+_NONE_KEY = ("\x00none",)
+
+
+def _order(recipes: Sequence[Derived]) -> tuple[list[str], list[Derived]]:
+    """The fields and the Derived that *recipes* need, each once, inputs first."""
+    fields: list[str] = []
+    nodes: list[Derived] = []
+    seen: set[Source] = set()
+
+    def visit(source: Source) -> None:
+        if source in seen:
+            return
+        seen.add(source)
+        if isinstance(source, str):
+            fields.append(source)
+            return
+        for inner in source.inputs:
+            visit(inner)
+        nodes.append(source)
+
+    for recipe in recipes:
+        visit(recipe)
+    return fields, nodes
+
+
+class _Source:
+    """Python source of one function, line by line (see :func:`compile_keys`)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, object] = {}
+
+    def constant(self, value: object) -> str:
+        """The name the generated code knows *value* by."""
+        name = f"c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def line(self, text: str, indent: int = 1) -> None:
+        self.lines.append("    " * indent + text)
+
+    def build(self, name: str) -> Any:
+        namespace = dict(self.names)
+        # The source is built here from generated names only (no user text).
+        exec("\n".join(self.lines), namespace)
+        return namespace[name]
+
+
+def _generate(
+    record_type: type,
+    functions: Sequence[tuple[KeyFunction, Derived | None]],
+    criteria: int,
+    blocks: Sequence[tuple[int, ...]],
+) -> Prepare:
+    """The key function of *functions* for records of *record_type*, as straight-line
+    code: read each field once, compute each step once (a shared group once per distinct
+    value of its field), call the functions without a recipe with the memo. Raises
+    :class:`~leadkit.errors.ValidationError` when the type lacks a field a recipe reads."""
+    fields, nodes = _order([recipe for _, recipe in functions if recipe is not None])
+    code = _Source()
+    local: dict[Source, str] = {}
+    code.line("def keys(record, context, memo):", 0)
+    # Fields: the plain attributes in one attrgetter, the others through their getters.
+    plain = {path: plain_attribute(record_type, path) for path in fields}
+    simple = [path for path in fields if plain[path] is not None]
+    attributes = [name for name in plain.values() if name is not None]
+    for number, path in enumerate(fields):
+        local[path] = f"v{number}"
+    if simple:
+        getter = code.constant(attrgetter(*attributes))
+        targets = ", ".join(local[path] for path in simple)
+        # (attrgetter of one name gives the value itself, of several a tuple)
+        code.line(f"{targets} = {getter}(record)")
+    for path in fields:
+        if plain[path] is None:
+            getter = code.constant(field_getter(record_type, path))
+            code.line(f"{local[path]} = {getter}(record, context)")
+    for path in fields:
+        v = local[path]
+        code.line(f"if {v}.__class__ is str and (not {v} or {v}.isspace()):")
+        code.line(f"{v} = None", 2)
+    # Which single field each node depends on (None: several); groups of one field.
+    only: dict[Source, str | None] = {path: path for path in fields}
+    for node in nodes:
+        origins = {only[inner] for inner in node.inputs}
+        only[node] = origins.pop() if len(origins) == 1 else None
+    for path in fields:
+        group = [node for node in nodes if only[node] == path]
+        if len(group) < _MIN_SHARED:
+            continue
+        # The group as a function of the field's value, cached per distinct value.
+        inner = _Source()
+        inner.line("def group(value):", 0)
+        names: dict[Source, str] = {path: "value"}
+        for number, node in enumerate(group):
+            names[node] = f"g{number}"
+            function = inner.constant(node.function)
+            arguments = ", ".join(names[source] for source in node.inputs)
+            inner.line(f"{names[node]} = {function}({arguments})")
+        inner.line(f"return ({', '.join(names[node] for node in group)},)")
+        cache = code.constant({})
+        run = code.constant(inner.build("group"))
+        key = code.constant(_cache_key)
+        limit = code.constant(_CACHE_LIMIT)
+        v = local[path]
+        code.line(f"k = {key}({v})")
+        code.line(f"r = {cache}.get(k) if k is not None else None")
+        code.line("if r is None:")
+        code.line(f"r = {run}({v})", 2)
+        code.line("if k is not None:", 2)
+        code.line(f"if len({cache}) >= {limit}:", 3)
+        code.line(f"{cache}.clear()", 4)
+        code.line(f"{cache}[k] = r", 3)
+        for node in group:
+            local[node] = f"n{len(local)}"
+        code.line(f"{', '.join(local[node] for node in group)}, = r")
+    for node in nodes:
+        if node in local:
+            continue
+        local[node] = f"n{len(local)}"
+        function = code.constant(node.function)
+        arguments = ", ".join(local[source] for source in node.inputs)
+        code.line(f"{local[node]} = {function}({arguments})")
+    results: list[str] = []
+    for key_function, recipe in functions:
+        if recipe is not None:
+            results.append(local[recipe])
+        else:
+            name = f"x{len(results)}"
+            code.line(f"{name} = {code.constant(key_function)}(record, context, memo)")
+            results.append(name)
+    row = results[:criteria]
+    parts = results[criteria:]
+    separator = code.constant(_SEPARATOR)
+    keys: list[str] = []
+    for plan in blocks:
+        if len(plan) == 1:
+            keys.append(parts[plan[0]])
+            continue
+        chosen = [parts[number] for number in plan]
+        blank = " or ".join(f"{part} is None" for part in chosen)
+        joined = f" + {separator} + ".join(chosen)
+        keys.append(f"(None if {blank} else {joined})")
+    code.line(f"return ({', '.join(row)}{',' if len(row) == 1 else ''}), [{', '.join(keys)}]")
+    generated: Prepare = code.build("keys")
+    return generated
+
+
+Prepare: TypeAlias = Callable[
+    [Any, MatchContext, dict[object, Any]], tuple[tuple[Any, ...], list["str | None"]]
+]
+"""A record's criterion keys (a row) and block keys, from the record, context and memo."""
 
 
 def compile_keys(
-    functions: Sequence[tuple[KeyFunction, tuple[Input, ...] | None]],
-) -> Callable[[Any, MatchContext, Memo], tuple[Any, ...]]:
-    """One function giving the results of *functions* (each with the inputs it reads,
-    None when unknown) for a record, in their order."""
-    by_inputs: dict[tuple[Input, ...], list[int]] = {}
-    for number, (_, inputs) in enumerate(functions):
-        if inputs:
-            by_inputs.setdefault(inputs, []).append(number)
-    shared = {
-        numbers[0]: (inputs, numbers)
-        for inputs, numbers in by_inputs.items()
-        if len(numbers) >= _MIN_SHARED
-    }
-    grouped = {number for _, numbers in shared.values() for number in numbers}
-    # Steps run in the order of the functions (a group at its first function), so that a
-    # field the rule cannot read fails where it did before.
-    steps: list[tuple[KeyFunction | None, tuple[KeyFunction, ...], tuple[KeyFunction, ...]]] = []
-    order: list[int] = []
-    for number, (function, _) in enumerate(functions):
-        if number in shared:
-            inputs, numbers = shared[number]
-            readers = tuple(_reader(what) for what in inputs)
-            steps.append((None, readers, tuple(functions[n][0] for n in numbers)))
-            order.extend(numbers)
-        elif number not in grouped:
-            steps.append((function, (), ()))
-            order.append(number)
-    position = {number: place for place, number in enumerate(order)}
-    places = [position[number] for number in range(len(functions))]
-    caches: list[dict[object, tuple[Any, ...]]] = [{} for _ in steps]
-    plan = tuple(
-        (function, readers, group, cache)
-        for (function, readers, group), cache in zip(steps, caches, strict=True)
-    )
-    if len(places) > 1:
-        reorder: Callable[[list[Any]], tuple[Any, ...]] = itemgetter(*places)
-    elif places:
-        reorder = lambda flat: (flat[0],)  # noqa: E731
-    else:
-        reorder = lambda flat: ()  # noqa: E731
-    plain = _PLAIN
+    functions: Sequence[tuple[KeyFunction, Derived | None]],
+    *,
+    criteria: int,
+    blocks: Sequence[tuple[int, ...]],
+) -> Prepare:
+    """One function giving a record's criterion keys and block keys: *functions* (each
+    with its recipe, None when it has none) are the criteria's key functions (the first
+    *criteria*) and then the block parts'; each block of *blocks* is the numbers of its
+    parts among the latter, joined by the blocking separator (None when one is blank)."""
+    functions = list(functions)
+    blocks = [tuple(plan) for plan in blocks]
+    everything = tuple(function for function, _ in functions)
+    by_type: dict[type, Prepare] = {}
+    join = _SEPARATOR.join
 
-    def keys(record: Any, context: MatchContext, memo: Memo) -> tuple[Any, ...]:
-        flat: list[Any] = []
-        for function, readers, group, cache in plan:
-            if function is not None:
-                flat.append(function(record, context, memo))
-                continue
-            if len(readers) == 1:
-                value = readers[0](record, context, memo)
-                cacheable = value.__class__ in plain
-            else:
-                value = tuple([read(record, context, memo) for read in readers])
-                cacheable = all(part.__class__ in plain for part in value)
-            results = cache.get(value) if cacheable else None
-            if results is None:
-                results = tuple([function(record, context, memo) for function in group])
-                if cacheable:
-                    if len(cache) >= _CACHE_LIMIT:
-                        cache.clear()
-                    cache[value] = results
-            flat.extend(results)
-        return reorder(flat)
+    def slow(
+        record: Any, context: MatchContext, memo: dict[object, Any]
+    ) -> tuple[tuple[Any, ...], list[str | None]]:
+        values = [function(record, context, memo) for function in everything]
+        parts = values[criteria:]
+        keys: list[str | None] = []
+        for plan in blocks:
+            chosen = [parts[number] for number in plan]
+            keys.append(None if None in chosen else join(chosen))
+        return tuple(values[:criteria]), keys
 
-    return keys
+    def prepare(
+        record: Any, context: MatchContext, memo: dict[object, Any]
+    ) -> tuple[tuple[Any, ...], list[str | None]]:
+        kind = record.__class__
+        generated = by_type.get(kind)
+        if generated is None:
+            try:
+                generated = _generate(kind, functions, criteria, blocks)
+            except ValidationError:
+                # The recipes cannot read this kind of record: the key functions say why.
+                generated = slow
+            by_type[kind] = generated
+        return generated(record, context, memo)
+
+    return prepare
