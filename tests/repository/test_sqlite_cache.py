@@ -131,6 +131,18 @@ def _answers(uow: InMemoryUnitOfWork | SqliteUnitOfWork, ops: list[Op]) -> list[
         ("by_lead", "l-1"),
     ]
 )
+# Removed and added again in one unit: a new record, listed last (found by Hypothesis:
+# the memory store kept it at its first position, SQLite's new row lists it last).
+@example(
+    ops=[
+        ("add", "l-3", "ABC株式会社", None),
+        ("add", "l-1", "ABC株式会社", None),
+        ("remove", "l-3"),
+        ("add", "l-3", "ABC株式会社", None),
+        ("by_company", "ABC株式会社"),
+        ("all",),
+    ]
+)
 @example(ops=[("prefetch", "company_key"), ("add", "l-2", "XYZ", None),
               ("add", "l-1", "XYZ", None), ("by_company", "XYZ"), ("all",)])  # fmt: skip
 def test_reads_inside_a_transaction_answer_as_the_memory_store(ops: list[Op]) -> None:

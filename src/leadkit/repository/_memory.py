@@ -111,6 +111,10 @@ class _OverlayTable(Generic[R]):
         # unit of work (a bulk conversion) does not scan its writes on every lookup.
         self.written_index: list[dict[str, dict[str, None]]] = [{} for _ in self.spec.columns]
         self.written_order: dict[str, int] = {}
+        # Ids removed and then added again by this unit: a new record, listed after the
+        # others as a store that deletes and inserts the row lists it.
+        self.readded: set[str] = set()
+        self.next_written = 0
 
     def reset(self) -> None:
         if not self.based_on:
@@ -118,6 +122,8 @@ class _OverlayTable(Generic[R]):
         self.writes.clear()
         self.based_on.clear()
         self.written_order.clear()
+        self.readded.clear()
+        self.next_written = 0
         for index in self.written_index:
             index.clear()
 
@@ -146,8 +152,15 @@ class _OverlayTable(Generic[R]):
         for position, value in enumerate(keys):
             if value is not None:
                 self.written_index[position].setdefault(value, {})[id] = None
+        if record is not None and previous is not None and previous[0] is None:
+            # Removed, then added again: a new record, in the order of this addition.
+            del self.writes[id]
+            self.written_order.pop(id, None)
+            self.readded.add(id)
         self.writes[id] = (record, keys)
-        self.written_order.setdefault(id, len(self.written_order))
+        if id not in self.written_order:
+            self.written_order[id] = self.next_written
+            self.next_written += 1
 
     def insert(self, record: R) -> bool:
         if self.load(record.id) is not None:
@@ -173,13 +186,14 @@ class _OverlayTable(Generic[R]):
         with self._lock:
             committed = list(self._committed.records.items())
         result: list[R] = []
+        readded = self.readded
         for id, record in committed:
             written = self.writes.get(id)
             if written is None:
                 result.append(record)
-            elif written[0] is not None:
+            elif written[0] is not None and id not in readded:
                 result.append(written[0])
-        known = {id for id, _ in committed}
+        known = {id for id, _ in committed if id not in readded}
         result.extend(r for id, (r, _) in self.writes.items() if r is not None and id not in known)
         return result
 
@@ -208,7 +222,9 @@ class _OverlayTable(Generic[R]):
         for id in written:
             record = self.writes[id][0]
             if record is not None:
-                order = committed.order.get(id, after + self.written_order[id])
+                order = after + self.written_order[id]
+                if id not in self.readded:
+                    order = committed.order.get(id, order)
                 found.append((order, record))
         found.sort(key=lambda pair: pair[0])
         return [record for _, record in found]
@@ -252,6 +268,8 @@ class _OverlayTable(Generic[R]):
         for id, (record, keys) in self.writes.items():
             if record is None and id not in self._committed.records:
                 continue  # added and removed again in this unit
+            if id in self.readded and id in self._committed.records:
+                self._committed.put(id, None, ())  # removed, then added anew: at the end
             self._committed.put(id, record, keys)
 
 
