@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,10 +16,12 @@ from leadkit.model import (
     EventKind,
     Lead,
     PersonName,
+    build_many,
     sequential_ids,
     use_id_factory,
 )
 from leadkit.scoring import EventRule, HalfLife, ScoringModel
+from leadkit.testing import strategies as lks
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -168,3 +171,31 @@ def test_every_row_is_the_event_built_one_by_one(rows: list[tuple[str, str, obje
     ]
     assert list(batch) == one_by_one
     assert batch.timestamps == tuple(e.timestamp for e in one_by_one)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(lks.leads(), max_size=6))
+def test_build_many_builds_what_the_class_builds(leads: list[Lead]) -> None:
+    """``build_many`` is ``cls(**row)`` for each row: the same records, field for field."""
+    rows = [{a.name: getattr(lead, a.name) for a in attrs.fields(Lead)} for lead in leads]
+    built = build_many(Lead, rows)
+    assert built == [Lead(**row) for row in rows] == leads
+    assert [repr(b) for b in built] == [repr(lead) for lead in leads]
+
+
+def test_build_many_names_the_bad_row_as_the_class_does() -> None:
+    rows: list[dict[str, object]] = [
+        {"id": "a", "name": PersonName("A"), "company": "ACME", "created_at": T0},
+        {"id": "b", "name": PersonName("B"), "company": "ACME", "created_at": T0,
+         "status": "Open - Not Contacted"},
+        {"id": "c", "name": PersonName("C"), "company": "ACME", "created_at": T0,
+         "status": "No such status"},
+    ]  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        build_many(Lead, rows)
+    with pytest.raises(ValidationError) as alone:
+        Lead(**rows[2])  # type: ignore[arg-type]
+    assert caught.value.path == (2, *alone.value.path)
+    assert caught.value.message == alone.value.message
+    assert caught.value.code == alone.value.code
+    assert [lead.id for lead in build_many(Lead, rows[:2])] == ["a", "b"]

@@ -6,7 +6,7 @@ else builds on it.
 
 from typing import TYPE_CHECKING
 
-from leadkit.model._batch import EventBatch
+from leadkit.model._batch import EventBatch, build_many
 from leadkit.model._catalogues import (
     DEFAULT_CATALOGUES,
     DEFAULT_SOURCES,
@@ -153,6 +153,7 @@ __all__ = [
     "active_catalogues",
     "active_sources",
     "active_statuses",
+    "build_many",
     "company_key",
     "completed_activities",
     "contains_japanese",
