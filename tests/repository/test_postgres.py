@@ -260,3 +260,21 @@ def test_an_idle_connection_dropped_by_the_server_is_replaced(url: str, schema: 
     with factory() as uow:
         assert uow._connection().info.backend_pid != pid
         assert uow.users.get("u-1").name == "A"
+
+
+def test_add_many_writes_each_new_event_once_in_order(url: str, schema: str) -> None:
+    """The outbox's batch insert on PostgreSQL (one statement) is ``add`` one by one: an id
+    already there, or given twice, is written once, the count says how many were new, and
+    the entries keep the batch's order."""
+    from leadkit.outbox import LeadCreated
+
+    with PostgresUnitOfWork(url, schema=schema) as uow:
+        assert uow.outbox.add(LeadCreated("l-0", T0))
+        again = [LeadCreated("l-0", T0), LeadCreated("l-1", T0), LeadCreated("l-2", T0)]
+        assert uow.outbox.add_many([*again, LeadCreated("l-1", T0)]) == 2
+        assert uow.outbox.add_many([]) == 0
+        uow.commit()
+    with PostgresUnitOfWork(url, schema=schema) as uow:
+        assert [entry.event for entry in uow.outbox.pending()] == [
+            LeadCreated(f"l-{i}", T0) for i in range(3)
+        ]

@@ -174,7 +174,7 @@ class OutboxStore:
 
     def add_many(self, events: Iterable[DomainEvent], /) -> int:
         """Write many events in order, as :meth:`add` one by one would (an id already
-        there, or given twice, is written once), in one batch on SQLite; how many were
+        there, or given twice, is written once), in one statement; how many were
         new."""
         from leadkit.outbox import DomainEvent, event_to_json
 
@@ -408,6 +408,25 @@ class PostgresOutbox(OutboxStore):
             (entry.id, entry.kind, entry.lead_id, _dump(entry.data)),
         )
         return bool(cursor.rowcount == 1)
+
+    def _insert_many(self, entries: list[OutboxEntry]) -> int:
+        # One statement for the batch: the rows in order (seq follows them), an id already
+        # there or given twice written once (DO NOTHING also skips a row that conflicts
+        # with one inserted earlier by the same statement).
+        cursor = self._execute(
+            "INSERT INTO leadkit_outbox (id, kind, lead_id, data, attempts) "
+            "SELECT id, kind, lead_id, data::jsonb, 0 "
+            "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) "
+            "WITH ORDINALITY AS batch (id, kind, lead_id, data, position) "
+            "ORDER BY position ON CONFLICT (id) DO NOTHING",
+            (
+                [e.id for e in entries],
+                [e.kind for e in entries],
+                [e.lead_id for e in entries],
+                [_dump(e.data) for e in entries],
+            ),
+        )
+        return int(cursor.rowcount)
 
     def _load(self, id: str) -> OutboxEntry | None:
         row = self._execute(
