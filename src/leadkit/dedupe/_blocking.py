@@ -77,12 +77,12 @@ def _family_kana(record: Any, context: MatchContext, memo: Memo) -> str | None:
 
 def _given(record: Any, context: MatchContext, memo: Memo) -> str | None:
     name = _name(record, context, memo)
-    return None if name is None or not name.given else name_key(name.given)
+    return None if name is None else _given_of(name)
 
 
 def _initial(record: Any, context: MatchContext, memo: Memo) -> str | None:
-    given = _given(record, context, memo)
-    return initial_key(given) if given else None
+    name = _name(record, context, memo)
+    return None if name is None else _initial_of(name)
 
 
 def _company(record: Any, context: MatchContext, memo: Memo) -> str | None:
@@ -90,28 +90,15 @@ def _company(record: Any, context: MatchContext, memo: Memo) -> str | None:
 
 
 def _surname(record: Any, context: MatchContext, memo: Memo) -> str | None:
-    readings = memo_readings(record, "name", context, memo)
-    return None if readings is None else str(readings[0][0].written)
+    return _surname_of(memo_readings(record, "name", context, memo))
 
 
 def _family_sound(record: Any, context: MatchContext, memo: Memo) -> str | None:
-    readings = memo_readings(record, "name", context, memo)
-    if readings is None:
-        return None
-    return part_sound(readings[0][0])
+    return _family_sound_of(memo_readings(record, "name", context, memo))
 
 
 def _name_sound(record: Any, context: MatchContext, memo: Memo) -> str | None:
-    readings = memo_readings(record, "name", context, memo)
-    if readings is None:
-        return None
-    family, given = readings[0]
-    if given is None or given.initial:
-        return None
-    family_sound, given_sound = part_sound(family), part_sound(given)
-    if family_sound is None or given_sound is None:
-        return None
-    return min(family_sound, given_sound)
+    return _name_sound_of(memo_readings(record, "name", context, memo))
 
 
 _BUILTIN: dict[str, _PartFunction] = {

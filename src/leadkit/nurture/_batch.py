@@ -43,6 +43,7 @@ from leadkit.nurture._engine import (
     Visit,
     _detail,
     _event_order,
+    _finish,
     _reason,
     _resume,
 )
@@ -482,15 +483,4 @@ def run(
                               why, entry[3]))  # fmt: skip
         chain = ()
         step_name = entry[2]
-    final = Enrolment(
-        enrolment.program,
-        lead_id,
-        enrolment.enrolled_at,
-        step_name if status == "active" else None,
-        since,
-        status,
-        enrolment.version,
-        reason,
-        tuple(visits),
-    )
-    return Advance(final, tuple(actions))
+    return _finish(enrolment, step_name, since, status, reason, visits, actions)

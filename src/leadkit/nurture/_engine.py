@@ -174,6 +174,30 @@ class _Timeline:
         )
 
 
+def _finish(
+    enrolment: Enrolment,
+    step_name: str | None,
+    since: datetime,
+    status: Status,
+    reason: str,
+    visits: list[Visit],
+    actions: list[Action],
+) -> Advance:
+    """The enrolment where an advance stopped, with the actions it made due (both engines)."""
+    final = Enrolment(
+        enrolment.program,
+        enrolment.lead_id,
+        enrolment.enrolled_at,
+        step_name if status == "active" else None,
+        since,
+        status,
+        enrolment.version,
+        reason,
+        tuple(visits),
+    )
+    return Advance(final, tuple(actions))
+
+
 def _action_id(program: Program, lead_id: str, step: str, visit: int) -> str:
     key = f"{program.name}\x1f{program.version}\x1f{lead_id}\x1f{step}\x1f{visit}"
     return hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
@@ -332,18 +356,7 @@ def _run(plan: _Plan, enrolment: Enrolment, timeline: _Timeline, as_of: datetime
             )
         )
         step_name = step.next
-    final = Enrolment(
-        enrolment.program,
-        lead_id,
-        enrolment.enrolled_at,
-        step_name if status == "active" else None,
-        since,
-        status,
-        enrolment.version,
-        reason,
-        tuple(visits),
-    )
-    return Advance(final, tuple(actions))
+    return _finish(enrolment, step_name, since, status, reason, visits, actions)
 
 
 def _show(duration: timedelta) -> str:

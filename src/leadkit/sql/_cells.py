@@ -19,7 +19,14 @@ from leadkit.errors import RuleError
 from leadkit.model import CustomFields, EngagementEvent, Lead, Money, normalise_text
 from leadkit.rules import FieldRef, Kind, PropRef, info_of
 from leadkit.rules._schema import family_of
-from leadkit.sql._layout import EVENT_ATTRIBUTES, FAMILIES, column_name, normalised, property_column
+from leadkit.sql._layout import (
+    EVENT_ATTRIBUTES,
+    FAMILIES,
+    FAMILY_OF_KIND,
+    column_name,
+    normalised,
+    property_column,
+)
 
 __all__ = [
     "Column",
@@ -27,16 +34,6 @@ __all__ = [
     "lead_columns",
     "lead_paths",
 ]
-
-_FAMILY_OF_KIND = {
-    Kind.TEXT: "text",
-    Kind.ENUM: "text",
-    Kind.NUMBER: "number",
-    Kind.MONEY: "number",
-    Kind.BOOL: "bool",
-    Kind.DATE: "date",
-    Kind.DATETIME: "datetime",
-}
 
 
 @attrs.frozen(slots=True)
@@ -116,7 +113,7 @@ def lead_paths() -> tuple[str, ...]:
 
 
 def _typed_columns(path: str, kind: Kind, name: str) -> list[Column]:
-    family = _FAMILY_OF_KIND[kind]
+    family = FAMILY_OF_KIND[kind]
     columns = [Column(name, family, path, True)]
     if family == "text":
         columns.append(Column(normalised(name), family, path, True, normalise=True))
@@ -153,7 +150,7 @@ def event_columns(properties: Iterable[str] = ()) -> list[Column]:
     columns: list[Column] = []
     for name in EVENT_ATTRIBUTES:
         kind = info_of(PropRef(name)).kind
-        family = _FAMILY_OF_KIND[kind]
+        family = FAMILY_OF_KIND[kind]
         columns.append(Column(name, family, name, True))
     columns.append(Column(normalised("kind"), "text", "kind", True, normalise=True))
     for name in sorted(set(properties) - set(EVENT_ATTRIBUTES)):

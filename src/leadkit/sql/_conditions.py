@@ -49,20 +49,10 @@ from leadkit.rules import (
 )
 from leadkit.sql._deps import exp
 from leadkit.sql._dialect import Dialect
-from leadkit.sql._layout import FAMILIES
+from leadkit.sql._layout import FAMILIES, FAMILY_OF_KIND
 from leadkit.sql._sources import Source
 
 __all__ = ["Aggregates", "ConditionCompiler", "literal", "number", "one_of", "when"]
-
-_FAMILY_OF_KIND = {
-    Kind.TEXT: "text",
-    Kind.ENUM: "text",
-    Kind.NUMBER: "number",
-    Kind.MONEY: "number",
-    Kind.BOOL: "bool",
-    Kind.DATE: "date",
-    Kind.DATETIME: "datetime",
-}
 
 _COMPARE: dict[str, Callable[[exp.Expr, exp.Expr], exp.Expr]] = {
     "==": lambda a, b: exp.EQ(this=a, expression=b),
@@ -227,7 +217,7 @@ class ConditionCompiler:
         if isinstance(subject, EventLast):
             return exp.Not(this=exp.Is(this=self._aggregate(subject), expression=exp.Null()))
         info = info_of(subject)
-        families = list(FAMILIES) if info.kind is Kind.ANY else [_FAMILY_OF_KIND[info.kind]]
+        families = list(FAMILIES) if info.kind is Kind.ANY else [FAMILY_OF_KIND[info.kind]]
         checks: list[exp.Expr] = [
             exp.Not(this=exp.Is(this=self.value(subject, f), expression=exp.Null()))
             for f in families
@@ -287,7 +277,7 @@ class ConditionCompiler:
             return present if node.present else exp.Not(this=exp.paren(present))
         info = info_of(subject)
         if info.kind is not Kind.ANY:
-            return self._test(node, subject, _FAMILY_OF_KIND[info.kind])
+            return self._test(node, subject, FAMILY_OF_KIND[info.kind])
         # Typed per row: a value of another family fails the test (False, not unknown).
         tests = [_false_if_null(self._test(node, subject, f)) for f in _families(node)]
         return when(self.present(subject), tests[0] if len(tests) == 1 else _any(tests))

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from typing import Final
 
+from leadkit.rules import Kind
+
 __all__ = [
     "EVENT_ATTRIBUTES",
     "FAMILIES",
+    "FAMILY_OF_KIND",
     "column_name",
     "normalised",
     "property_column",
@@ -29,6 +32,17 @@ __all__ = [
 
 FAMILIES: Final = ("number", "text", "bool", "date", "datetime")
 """The families of value a column of runtime-typed values is split into."""
+
+FAMILY_OF_KIND: Final = {
+    Kind.TEXT: "text",
+    Kind.ENUM: "text",
+    Kind.NUMBER: "number",
+    Kind.MONEY: "number",
+    Kind.BOOL: "bool",
+    Kind.DATE: "date",
+    Kind.DATETIME: "datetime",
+}
+"""The family of a field of a declared kind (``Kind.ANY`` has none: it is split)."""
 
 EVENT_ATTRIBUTES: Final = ("id", "lead_id", "contact_id", "kind", "occurred_at")
 

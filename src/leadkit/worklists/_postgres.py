@@ -26,7 +26,7 @@ import attrs
 
 from leadkit.errors import SqlCompileError, ValidationError
 from leadkit.repository._state import to_micros
-from leadkit.rules import Condition, FieldRef, Kind, info_of
+from leadkit.rules import Condition, FieldRef, info_of
 from leadkit.worklists._worklist import (
     DONE,
     PLANNED,
@@ -218,23 +218,13 @@ _STAGES = f"""\
      ORDER BY lead_id, position DESC) AS s"""
 
 
-_FAMILIES = {
-    Kind.TEXT: "text",
-    Kind.ENUM: "text",
-    Kind.NUMBER: "number",
-    Kind.MONEY: "number",
-    Kind.BOOL: "bool",
-    Kind.DATE: "date",
-    Kind.DATETIME: "datetime",
-}
-
-
 def postgres_query(
     condition: Condition | None, worklist: Worklist, as_of: datetime, page: int
 ) -> str:
     """The SQL of one page (plus one lead, to know if there is more) of ``worklist``;
     :class:`~leadkit.errors.SqlCompileError` if it cannot run in PostgreSQL."""
     from leadkit.sql import DIALECTS, ConditionCompiler
+    from leadkit.sql._layout import FAMILY_OF_KIND
 
     compiler = ConditionCompiler(
         DIALECTS["postgres"], as_of, JsonRecordSource("l"), JsonRecordSource("e", events=True)
@@ -244,7 +234,7 @@ def postgres_query(
         where = compiler.predicate(condition).sql(dialect="postgres")
     order = []
     for key in worklist.sort:
-        family = _FAMILIES[info_of(FieldRef(key.path)).kind]
+        family = FAMILY_OF_KIND[info_of(FieldRef(key.path)).kind]
         value = JsonRecordSource("l").value(key.path, family, typed=True).sql(dialect="postgres")
         order.append(f"({value}) IS NULL, ({value}) {'DESC' if key.descending else 'ASC'}")
     order.append('"l"."id" COLLATE "C"')
