@@ -67,6 +67,25 @@ def _default_signals() -> None:
         signal.signal(number, signal.SIG_DFL)
 
 
+def _wait_for_child(parent: int, name: str, *, seconds: float = 30.0) -> None:
+    """Until ``parent`` runs a child called ``name`` (Linux /proc). The script prints its
+    line just before it starts the command; a signal in between is handled by bash only
+    once the command it then starts has ended, so the test signals a running command,
+    as a user pressing Ctrl-C does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                fields = Path(stat).read_text().rsplit(")", 1)
+                command = fields[0].split("(", 1)[1]
+                parent_pid = int(fields[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent_pid == parent and command == name:
+                return
+        time.sleep(0.05)
+
+
 @pytest.mark.slow
 def test_an_interrupted_run_removes_the_cluster(tmp_path: Path) -> None:
     run = subprocess.Popen(
@@ -82,6 +101,7 @@ def test_an_interrupted_run_removes_the_cluster(tmp_path: Path) -> None:
     assert "127.0.0.1" in line, line
     cluster = _cluster(line)
     assert cluster.is_dir()
+    _wait_for_child(run.pid, "sleep")
     os.killpg(run.pid, signal.SIGTERM)  # as a terminal's Ctrl-C reaches the whole group
     assert run.wait(timeout=60) != 0
     deadline = time.monotonic() + 30
